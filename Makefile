@@ -1,0 +1,93 @@
+# deadlined — plain Makefile, libraries found with pkg-config (libev has no .pc).
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+PKGS      = libesmtp-1.0 sqlite3 inih libsystemd libutf8proc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lpthread -lm
+CSTD     ?= -std=c17
+WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = $(CSTD) $(WARN) -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(SAN)
+LDLIBS_ALL = $(PKG_LIBS) $(SAN)
+BUILD    ?= build
+
+# Every daemon/*.c is a library module except the two main files, so tests
+# and benchmarks link exactly the code the binaries run.
+MAINS    = daemon/deadlined.c daemon/deadlinectl.c
+MODULES  = $(filter-out $(MAINS),$(wildcard daemon/*.c))
+MOD_OBJS = $(MODULES:daemon/%.c=$(BUILD)/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_SRC = $(wildcard bench/bench_*.c)
+BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+DEB_PKGS = build-essential pkg-config libev-dev libsqlite3-dev libesmtp-dev \
+           libinih-dev libsystemd-dev libutf8proc-dev libcmocka-dev \
+           python3-aiosmtpd python3-minimal sqlite3 openssl clang
+
+.PHONY: all deps run test unit system sanitize fuzz bench install clean format
+all: deadlined deadlinectl
+
+$(BUILD)/%.o: daemon/%.c $(wildcard include/*.h) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD):
+	mkdir -p $(BUILD)/tests $(BUILD)/bench
+$(BUILD)/libdeadlined.a: $(MOD_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+deadlined: $(BUILD)/deadlined.o $(BUILD)/libdeadlined.a
+	$(CC) -o $@ $^ $(LDLIBS_ALL)
+deadlinectl: $(BUILD)/deadlinectl.o $(BUILD)/libdeadlined.a
+	$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdeadlined.a $(wildcard include/*.h) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libdeadlined.a $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libdeadlined.a | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libdeadlined.a $(LDLIBS_ALL)
+
+# Install only what is missing, so `make deps` is quick and quiet when done.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	else echo "deps: all installed"; fi
+
+# The embedded default: example config, state under ./var, mail into ./var/mail.
+run: all
+	mkdir -p var
+	./deadlined --foreground --config config/deadlined.ini
+
+unit: $(UNIT_BIN)
+test: all $(UNIT_BIN) $(BENCH_BIN)
+	BUILD=$(BUILD) tests/run
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize:
+	$(MAKE) BUILD=build-san SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" test
+
+fuzz: $(BUILD)/fuzz_timeframe
+$(BUILD)/fuzz_timeframe: tests/fuzz/fuzz_timeframe.c $(MODULES) $(wildcard include/*.h) | $(BUILD)
+	clang $(CSTD) -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -o $@ tests/fuzz/fuzz_timeframe.c $(MODULES) $(PKG_LIBS)
+
+bench: $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/deadlined/templates \
+	  $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0755 deadlined $(DESTDIR)$(PREFIX)/sbin/deadlined
+	install -m 0755 deadlinectl $(DESTDIR)$(PREFIX)/bin/deadlinectl
+	install -m 0640 config/deadlined.ini $(DESTDIR)/etc/deadlined/deadlined.ini.example
+	install -m 0644 config/templates/* $(DESTDIR)/etc/deadlined/templates/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/deadlined.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/deadlined.service
+
+format:
+	clang-format -i daemon/*.c include/*.h tests/unit/*.c tests/fuzz/*.c bench/*.c
+
+clean:
+	rm -rf build build-san deadlined deadlinectl

@@ -1,0 +1,24 @@
+/*
+ * log — one place for diagnostics.
+ *
+ * In the foreground messages go to stderr; as a service they go to the
+ * systemd journal with a priority. Functions follow OpenBSD's convention:
+ * log_warn() appends strerror(errno), log_warnx() does not; fatal() and
+ * fatalx() log and exit(1).
+ */
+#ifndef DEADLINED_LOG_H
+#define DEADLINED_LOG_H
+
+#include <stdbool.h>
+
+/* to_stderr: true in the foreground; false sends to the journal. */
+void log_init(const char *progname, bool to_stderr, bool verbose);
+
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * timeframe — the Vietnamese deadline phrases of plans, read as an official
+ * would read them. Pure: no clock, no I/O, no global state.
+ *
+ * A phrase ("Quý II/2025", "trước ngày 15/12 hàng năm", "2022 - 2025",
+ * "Thường xuyên") becomes a struct tf: its kind, the window it covers, the
+ * due instant, any condition written beside it, and for recurring kinds a
+ * rule that the iterator functions expand into occurrences.
+ *
+ * Conventions (all local time at ctx->tz_offset, Vietnam is UTC+7):
+ *  - "end of" a day is 23:59:59 of that day; a quarter, month or year ends at
+ *    the end of its last day.
+ *  - "trước ngày D" (before D) is due at 00:00:00 of D.
+ *  - a window runs from 00:00:00 of its first day to its due instant.
+ * Nothing is guessed: a phrase the parser does not fully understand is
+ * TF_UNPARSED with the byte position and a reason.
+ */
+#ifndef DEADLINED_TIMEFRAME_H
+#define DEADLINED_TIMEFRAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+enum tf_kind {
+	TF_ONCE,	/* one deadline (or several phases, each a deadline) */
+	TF_PERIOD,	/* a span of years or quarters, due at its end */
+	TF_YEARLY,
+	TF_HALF_YEARLY,
+	TF_QUARTERLY,
+	TF_MONTHLY,
+	TF_WEEKLY,
+	TF_ONGOING,	/* "Thường xuyên", "Từ năm 2023": no deadline of its own */
+	TF_EVENT,	/* tied to an event without a date: "Khi có phát sinh" */
+	TF_UNPARSED,
+};
+
+#define TF_NONE	       ((time_t)-1) /* "no instant": no due, unbounded */
+#define TF_MAX_ANCHORS 4
+#define TF_MAX_PHASES  8
+#define TF_COND_MAX    240
+#define TF_ERROR_MAX   120
+
+/* What the caller knows that a phrase may leave implicit. */
+struct tf_ctx {
+	int tz_offset;	     /* seconds east of UTC */
+	int plan_first_year; /* the plan's period, 0 when unknown; an empty */
+	int plan_last_year;  /* phrase means this period, and recurrences end with it */
+};
+
+/*
+ * One due date within a recurrence cycle. For a cycle of 12 months, month
+ * 12 day 15 is 15 December; for a quarterly cycle (3 months), month 3 day 0
+ * is the last day of each quarter's third month. day 0 = the month's last
+ * day. before: due at 00:00 of that day ("trước ngày"), else at its end.
+ * window_month: the month (1-based within the cycle) the occurrence window
+ * opens, e.g. 10 for "Quý IV hàng năm".
+ */
+struct tf_anchor {
+	int month;
+	int day;
+	bool before;
+	int window_month;
+};
+
+/* One occurrence: a window and the due instant closing it. */
+struct tf_occ {
+	time_t window_start;
+	time_t due;
+};
+
+struct tf {
+	enum tf_kind kind;
+	/*
+	 * ONCE, PERIOD: the window and the (last) due instant.
+	 * Recurring kinds: the first occurrence within the bounds.
+	 * ONGOING: window_start is when it starts (TF_NONE if it always was).
+	 * EVENT, UNPARSED: all TF_NONE.
+	 */
+	time_t window_start;
+	time_t due;
+
+	/* ONCE with several phases ("Quý I/2025; Quý III/2025"): in order. */
+	int n_phases;
+	struct tf_occ phases[TF_MAX_PHASES];
+
+	/* Recurring kinds: cycle_months is 12, 6, 3 or 1 (0 for WEEKLY). */
+	int cycle_months;
+	int weekday; /* WEEKLY: ISO weekday of the due day, 5 = Friday */
+	int n_anchors;
+	struct tf_anchor anchors[TF_MAX_ANCHORS];
+	time_t from;  /* occurrences are due within [from, until]; */
+	time_t until; /* TF_NONE = unbounded on that side */
+
+	bool implicit;			/* the phrase was empty: the plan's period applies */
+	char condition[TF_COND_MAX];	/* UTF-8 from the input; "" when none */
+	int error_pos;			/* UNPARSED: byte offset in the input */
+	char error[TF_ERROR_MAX];	/* UNPARSED: why, in English */
+	int tz_offset;
+};
+
+/*
+ * Parses a NUL-terminated UTF-8 phrase (NFC or NFD, any case). Returns 0,
+ * or -1 when the result is TF_UNPARSED. Never reads the clock: "now" is
+ * only an argument of the iterators below.
+ */
+int tf_parse(const char *phrase, const struct tf_ctx *ctx, struct tf *out);
+
+/*
+ * The first occurrence due at or after not_before (for ONCE: the first phase
+ * not yet due; for PERIOD: the period itself). Returns false when there is
+ * none (ONGOING, EVENT, UNPARSED, or past the bounds).
+ */
+bool tf_next(const struct tf *t, time_t not_before, struct tf_occ *out);
+
+/* Occurrences due within [from, to], at most max of them; returns the count. */
+size_t tf_occurrences(const struct tf *t, time_t from, time_t to, struct tf_occ *out, size_t max);
+
+bool tf_recurring(enum tf_kind kind);
+const char *tf_kind_name(enum tf_kind kind); /* "once", "half-yearly", … */
+/* The kind named by tf_kind_name(), or TF_UNPARSED. */
+enum tf_kind tf_kind_from_name(const char *name);
+
+#endif

@@ -1,0 +1,103 @@
+/* Unit tests for date: civil arithmetic, formatting and ISO parsing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "date.h"
+
+#include <string.h>
+
+static void test_days_round_trip(void **state)
+{
+	(void)state;
+	for (int64_t d = -800000; d <= 800000; d += 37) {
+		int y, m, day;
+		date_civil_from_days(d, &y, &m, &day);
+		assert_true(date_valid(y, m, day));
+		assert_int_equal(date_days_from_civil(y, m, day), d);
+	}
+	assert_int_equal(date_days_from_civil(1970, 1, 1), 0);
+	assert_int_equal(date_days_from_civil(2000, 3, 1), 11017);
+}
+
+static void test_leap_years_and_month_lengths(void **state)
+{
+	(void)state;
+	assert_true(date_is_leap(2024));
+	assert_true(date_is_leap(2000));
+	assert_false(date_is_leap(1900));
+	assert_false(date_is_leap(2025));
+	assert_int_equal(date_days_in_month(2024, 2), 29);
+	assert_int_equal(date_days_in_month(2025, 2), 28);
+	assert_int_equal(date_days_in_month(2025, 4), 30);
+	assert_false(date_valid(2025, 2, 29));
+	assert_false(date_valid(2025, 13, 1));
+	assert_false(date_valid(2025, 6, 31));
+}
+
+static void test_weekday(void **state)
+{
+	(void)state;
+	/* 2025-06-30 was a Monday; 2025-12-15 a Monday; 2026-11-24 a Tuesday. */
+	assert_int_equal(date_weekday(date_days_from_civil(2025, 6, 30)), 1);
+	assert_int_equal(date_weekday(date_days_from_civil(2025, 12, 14)), 7);
+	assert_int_equal(date_weekday(date_days_from_civil(2026, 11, 24)), 2);
+	assert_int_equal(date_weekday(date_days_from_civil(1969, 12, 31)), 3);
+}
+
+static void test_make_split_format(void **state)
+{
+	char buf[32];
+	struct date_civil c;
+	time_t t = date_make(2025, 6, 30, 23, 59, 59, DATE_TZ_VIETNAM);
+
+	(void)state;
+	assert_int_equal(t, 1751302799);
+	assert_string_equal(date_format_iso(t, DATE_TZ_VIETNAM, buf, sizeof(buf)),
+			    "2025-06-30T23:59:59+07:00");
+	assert_string_equal(date_format_iso(t, 0, buf, sizeof(buf)), "2025-06-30T16:59:59+00:00");
+	assert_string_equal(date_format_vn(t, DATE_TZ_VIETNAM, buf, sizeof(buf)), "30/06/2025");
+	date_split(t + 1, DATE_TZ_VIETNAM, &c);
+	assert_int_equal(c.year, 2025);
+	assert_int_equal(c.month, 7);
+	assert_int_equal(c.day, 1);
+	assert_int_equal(c.hour, 0);
+	assert_int_equal(c.weekday, 2);
+	/* Local day boundaries at UTC+7 fall at 17:00 UTC. */
+	assert_int_equal(date_day_start(date_local_days(t, DATE_TZ_VIETNAM), DATE_TZ_VIETNAM),
+			 date_make(2025, 6, 30, 0, 0, 0, DATE_TZ_VIETNAM));
+}
+
+static void test_parse_iso(void **state)
+{
+	time_t t;
+
+	(void)state;
+	assert_int_equal(date_parse_iso("2025-06-20T09:00:00+07:00", 0, &t), 0);
+	assert_int_equal(t, date_make(2025, 6, 20, 9, 0, 0, DATE_TZ_VIETNAM));
+	assert_int_equal(date_parse_iso("2025-06-20T02:00Z", DATE_TZ_VIETNAM, &t), 0);
+	assert_int_equal(t, date_make(2025, 6, 20, 9, 0, 0, DATE_TZ_VIETNAM));
+	assert_int_equal(date_parse_iso("2025-06-20", DATE_TZ_VIETNAM, &t), 0);
+	assert_int_equal(t, date_make(2025, 6, 20, 0, 0, 0, DATE_TZ_VIETNAM));
+	assert_int_equal(date_parse_iso("2025-06-20 09:30", DATE_TZ_VIETNAM, &t), 0);
+	assert_int_equal(t, date_make(2025, 6, 20, 9, 30, 0, DATE_TZ_VIETNAM));
+	assert_int_equal(date_parse_iso("2025-02-29", 0, &t), -1);
+	assert_int_equal(date_parse_iso("2025-06-20T24:00", 0, &t), -1);
+	assert_int_equal(date_parse_iso("2025-6-20", 0, &t), -1);
+	assert_int_equal(date_parse_iso("2025-06-20T09:00+7", 0, &t), -1);
+	assert_int_equal(date_parse_iso("", 0, &t), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_days_round_trip),
+		cmocka_unit_test(test_leap_years_and_month_lengths),
+		cmocka_unit_test(test_weekday),
+		cmocka_unit_test(test_make_split_format),
+		cmocka_unit_test(test_parse_iso),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
