@@ -111,7 +111,7 @@ char *date_format_iso(time_t t, int tz_offset, char *buf, size_t len)
 
 	date_split(t, tz_offset, &c);
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", c.year, c.month, c.day,
-		 c.hour, c.minute, c.second, tz_offset < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+	         c.hour, c.minute, c.second, tz_offset < 0 ? '-' : '+', off / 3600, off / 60 % 60);
 	return buf;
 }
 

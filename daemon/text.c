@@ -17,8 +17,8 @@
 #include <utf8proc.h>
 
 #define FOLD_TABLE_SIZE 0x2100
-#define FOLD_DROP	0 /* combining marks, zero-width characters */
-#define FOLD_OTHER	'~'
+#define FOLD_DROP       0 /* combining marks, zero-width characters */
+#define FOLD_OTHER      '~'
 
 static unsigned char fold_table[FOLD_TABLE_SIZE];
 static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
@@ -80,7 +80,7 @@ static unsigned char fold_compute(utf8proc_int32_t cp)
 		return (unsigned char)cp;
 	}
 	utf8proc_ssize_t n = utf8proc_decompose_char(
-		cp, dec, 8, UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK, &last);
+	    cp, dec, 8, UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK, &last);
 	if (n == 0)
 		return FOLD_DROP;
 	if (n < 0 || n > 8 || dec[0] >= 0x80)
@@ -196,8 +196,8 @@ char *text_name_key(const char *s)
 	utf8proc_int32_t tone = 0;
 
 	if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &nfd,
-			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
-				 UTF8PROC_CASEFOLD) < 0)
+	                 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+	                     UTF8PROC_CASEFOLD) < 0)
 		return xstrdup("");
 	for (const utf8proc_uint8_t *p = nfd; *p;) {
 		utf8proc_int32_t cp;
@@ -231,7 +231,7 @@ char *text_nfc(const char *s)
 	utf8proc_uint8_t *out = NULL;
 
 	if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
-			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE) < 0)
+	                 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE) < 0)
 		return NULL;
 	return (char *)out;
 }
@@ -276,7 +276,7 @@ char *text_sanitize_line(const char *s, char *out, size_t cap)
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
 		bool bad = n <= 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) ||
-			   cp == 0x2028 || cp == 0x2029;
+		           cp == 0x2028 || cp == 0x2029;
 		size_t step = n > 0 ? (size_t)n : 1;
 
 		if (bad) {

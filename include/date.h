@@ -18,9 +18,9 @@
 #define DATE_DAY        86400
 
 struct date_civil {
-	int year, month, day;    /* month 1-12, day 1-31 */
+	int year, month, day; /* month 1-12, day 1-31 */
 	int hour, minute, second;
-	int weekday;             /* 1 = Monday … 7 = Sunday (ISO 8601) */
+	int weekday; /* 1 = Monday … 7 = Sunday (ISO 8601) */
 };
 
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */

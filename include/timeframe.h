@@ -23,19 +23,19 @@
 #include <time.h>
 
 enum tf_kind {
-	TF_ONCE,	/* one deadline (or several phases, each a deadline) */
-	TF_PERIOD,	/* a span of years or quarters, due at its end */
+	TF_ONCE,   /* one deadline (or several phases, each a deadline) */
+	TF_PERIOD, /* a span of years or quarters, due at its end */
 	TF_YEARLY,
 	TF_HALF_YEARLY,
 	TF_QUARTERLY,
 	TF_MONTHLY,
 	TF_WEEKLY,
-	TF_ONGOING,	/* "Thường xuyên", "Từ năm 2023": no deadline of its own */
-	TF_EVENT,	/* tied to an event without a date: "Khi có phát sinh" */
+	TF_ONGOING, /* "Thường xuyên", "Từ năm 2023": no deadline of its own */
+	TF_EVENT,   /* tied to an event without a date: "Khi có phát sinh" */
 	TF_UNPARSED,
 };
 
-#define TF_NONE	       ((time_t)-1) /* "no instant": no due, unbounded */
+#define TF_NONE        ((time_t)-1) /* "no instant": no due, unbounded */
 #define TF_MAX_ANCHORS 4
 #define TF_MAX_PHASES  8
 #define TF_COND_MAX    240
@@ -43,7 +43,7 @@ enum tf_kind {
 
 /* What the caller knows that a phrase may leave implicit. */
 struct tf_ctx {
-	int tz_offset;	     /* seconds east of UTC */
+	int tz_offset;       /* seconds east of UTC */
 	int plan_first_year; /* the plan's period, 0 when unknown; an empty */
 	int plan_last_year;  /* phrase means this period, and recurrences end with it */
 };
@@ -92,10 +92,10 @@ struct tf {
 	time_t from;  /* occurrences are due within [from, until]; */
 	time_t until; /* TF_NONE = unbounded on that side */
 
-	bool implicit;			/* the phrase was empty: the plan's period applies */
-	char condition[TF_COND_MAX];	/* UTF-8 from the input; "" when none */
-	int error_pos;			/* UNPARSED: byte offset in the input */
-	char error[TF_ERROR_MAX];	/* UNPARSED: why, in English */
+	bool implicit;               /* the phrase was empty: the plan's period applies */
+	char condition[TF_COND_MAX]; /* UTF-8 from the input; "" when none */
+	int error_pos;               /* UNPARSED: byte offset in the input */
+	char error[TF_ERROR_MAX];    /* UNPARSED: why, in English */
 	int tz_offset;
 };
 

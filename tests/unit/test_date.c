@@ -56,7 +56,7 @@ static void test_make_split_format(void **state)
 	(void)state;
 	assert_int_equal(t, 1751302799);
 	assert_string_equal(date_format_iso(t, DATE_TZ_VIETNAM, buf, sizeof(buf)),
-			    "2025-06-30T23:59:59+07:00");
+	                    "2025-06-30T23:59:59+07:00");
 	assert_string_equal(date_format_iso(t, 0, buf, sizeof(buf)), "2025-06-30T16:59:59+00:00");
 	assert_string_equal(date_format_vn(t, DATE_TZ_VIETNAM, buf, sizeof(buf)), "30/06/2025");
 	date_split(t + 1, DATE_TZ_VIETNAM, &c);
@@ -67,7 +67,7 @@ static void test_make_split_format(void **state)
 	assert_int_equal(c.weekday, 2);
 	/* Local day boundaries at UTC+7 fall at 17:00 UTC. */
 	assert_int_equal(date_day_start(date_local_days(t, DATE_TZ_VIETNAM), DATE_TZ_VIETNAM),
-			 date_make(2025, 6, 30, 0, 0, 0, DATE_TZ_VIETNAM));
+	                 date_make(2025, 6, 30, 0, 0, 0, DATE_TZ_VIETNAM));
 }
 
 static void test_parse_iso(void **state)
@@ -93,11 +93,11 @@ static void test_parse_iso(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_days_round_trip),
-		cmocka_unit_test(test_leap_years_and_month_lengths),
-		cmocka_unit_test(test_weekday),
-		cmocka_unit_test(test_make_split_format),
-		cmocka_unit_test(test_parse_iso),
+	    cmocka_unit_test(test_days_round_trip),
+	    cmocka_unit_test(test_leap_years_and_month_lengths),
+	    cmocka_unit_test(test_weekday),
+	    cmocka_unit_test(test_make_split_format),
+	    cmocka_unit_test(test_parse_iso),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

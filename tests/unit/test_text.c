@@ -26,11 +26,15 @@ static void test_fold_vietnamese(void **state)
 	assert_fold("ĐẾN NĂM 2025", "den nam 2025");
 	/* NFD input: the combining marks are dropped, not turned into '~'. */
 	assert_fold("Qu\x79\xcc\x81 II", "quy ii");
-	assert_fold("2022\xe2\x80\x93" "2025\xe2\x80\x94x", "2022-2025-x");
+	assert_fold("2022\xe2\x80\x93"
+	            "2025\xe2\x80\x94x",
+	            "2022-2025-x");
 	assert_fold("a\xc2\xa0\tb\n", "a  b ");
 	assert_fold("\xe2\x80\x9cx\xe2\x80\x9d", "\"x\"");
 	assert_fold("日本", "~~");
-	assert_fold("\xff" "a", "~a");
+	assert_fold("\xff"
+	            "a",
+	            "~a");
 }
 
 static void test_fold_map_points_at_source_bytes(void **state)
@@ -42,10 +46,10 @@ static void test_fold_map_points_at_source_bytes(void **state)
 
 	(void)state;
 	assert_int_equal(n, 5);
-	assert_int_equal(map[2], 2);	 /* 'y' came from the two bytes of ý */
-	assert_int_equal(map[3], 4);	 /* the space after it */
-	assert_int_equal(map[4], 5);	 /* '5' */
-	assert_int_equal(map[5], 6);	 /* the end */
+	assert_int_equal(map[2], 2); /* 'y' came from the two bytes of ý */
+	assert_int_equal(map[3], 4); /* the space after it */
+	assert_int_equal(map[4], 5); /* '5' */
+	assert_int_equal(map[5], 6); /* the end */
 }
 
 static void test_fold_truncates_safely(void **state)
@@ -117,12 +121,12 @@ static void test_utf8(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fold_vietnamese),
-		cmocka_unit_test(test_fold_map_points_at_source_bytes),
-		cmocka_unit_test(test_fold_truncates_safely),
-		cmocka_unit_test(test_name_key),
-		cmocka_unit_test(test_sanitize_line),
-		cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_fold_vietnamese),
+	    cmocka_unit_test(test_fold_map_points_at_source_bytes),
+	    cmocka_unit_test(test_fold_truncates_safely),
+	    cmocka_unit_test(test_name_key),
+	    cmocka_unit_test(test_sanitize_line),
+	    cmocka_unit_test(test_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
