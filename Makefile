@@ -2,7 +2,7 @@
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
-PKGS      = libesmtp-1.0 sqlite3 inih libsystemd libutf8proc
+PKGS      = libesmtp-1.0 sqlite3 inih libsystemd libutf8proc openssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lpthread -lm
 CSTD     ?= -std=c17
@@ -23,7 +23,7 @@ BENCH_SRC = $(wildcard bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEB_PKGS = build-essential pkg-config libev-dev libsqlite3-dev libesmtp-dev \
-           libinih-dev libsystemd-dev libutf8proc-dev libcmocka-dev \
+           libinih-dev libsystemd-dev libutf8proc-dev libcmocka-dev libssl-dev \
            python3-aiosmtpd python3-minimal sqlite3 openssl clang
 
 .PHONY: all deps run test unit system sanitize fuzz bench install clean format

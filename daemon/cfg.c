@@ -1,0 +1,1265 @@
+/*
+ * cfg — see cfg.h.
+ *
+ * inih does the tokenising; everything else is ours. Three things make the
+ * library safe for Vietnamese text:
+ *  - we feed it lines through our own reader, which knows the line number
+ *    (the packaged inih cannot report it) and refuses any line that would
+ *    not fit its 200-byte buffer, instead of letting it be split silently
+ *    into two values;
+ *  - inline comments are turned off, so "Sở A ; Sở B" stays whole;
+ *  - the reader also tells the handler when a line is an indented
+ *    continuation, so a continued value is appended, while a repeated key
+ *    is a list element or, for a single-valued key, an error.
+ * The handler is one lookup in a table of rules (section, key, how to
+ * store); validation of the whole runs after every file is read.
+ */
+#include "cfg.h"
+
+#include "buf.h"
+#include "date.h"
+#include "mime.h"
+#include "text.h"
+#include "timeframe.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <ini.h>
+#include <libgen.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_INCLUDE_DEPTH 8
+#define MAX_ERRORS        50
+
+enum section_type {
+	SEC_TOP,
+	SEC_DAEMON,
+	SEC_MAIL,
+	SEC_SMTP,
+	SEC_CALENDAR,
+	SEC_POLICY,
+	SEC_AGENCY,
+	SEC_GROUP,
+	SEC_PLAN,
+	SEC_TASK,
+	SEC_UNKNOWN,
+};
+
+static const char *const section_names[] = {
+    [SEC_TOP] = "",          [SEC_DAEMON] = "daemon",     [SEC_MAIL] = "mail",
+    [SEC_SMTP] = "smtp",     [SEC_CALENDAR] = "calendar", [SEC_POLICY] = "policy",
+    [SEC_AGENCY] = "agency", [SEC_GROUP] = "group",       [SEC_PLAN] = "plan",
+    [SEC_TASK] = "task",
+};
+
+struct seen_key {
+	char key[32];
+	int line;
+};
+
+/* The state of one load: the cfg being built and where the reader is. */
+struct loader {
+	struct cfg *cfg;
+	struct buf *errors, *warnings;
+	int nerrors;
+	int depth;
+
+	/* the file being read */
+	const char *file; /* owned by cfg->files */
+	const char *text;
+	size_t len, pos;
+	int lineno;
+	bool continuation;
+	int section_seq; /* bumped by the reader at every [header] line */
+
+	/* the section being filled */
+	int cur_seq;
+	enum section_type type;
+	char section[256];
+	void *obj;
+	struct seen_key seen[64];
+	int nseen;
+	const char *last_key;
+};
+
+static void error_at(struct loader *l, int line, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void error_at(struct loader *l, int line, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!l->errors || l->nerrors++ >= MAX_ERRORS)
+		return;
+	buf_printf(l->errors, "%s:%d: ", l->file, line);
+	if (l->section[0])
+		buf_printf(l->errors, "[%s] ", l->section);
+	if (key)
+		buf_printf(l->errors, "%s: ", key);
+	va_start(ap, fmt);
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	buf_printf(l->errors, "%s\n", msg);
+}
+
+/* ---- small parsers ---------------------------------------------------- */
+
+static int parse_tz(const char *s, int *offset)
+{
+	int h, m = 0, used = 0;
+
+	if (!strcmp(s, "Asia/Ho_Chi_Minh") || !strcmp(s, "Asia/Saigon") ||
+	    !strcmp(s, "Asia/Bangkok") || !strcmp(s, "Asia/Jakarta")) {
+		*offset = 7 * 3600; /* no DST in these zones since 1975 */
+		return 0;
+	}
+	if (!strcmp(s, "UTC") || !strcmp(s, "Z")) {
+		*offset = 0;
+		return 0;
+	}
+	if ((s[0] != '+' && s[0] != '-') ||
+	    (sscanf(s + 1, "%2d:%2d%n", &h, &m, &used) != 2 &&
+	     sscanf(s + 1, "%2d%n", &h, &used) != 1) ||
+	    s[1 + used] || h > 14 || m > 59)
+		return -1;
+	*offset = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+	return 0;
+}
+
+/* "Name <addr@x>" or "addr@x". */
+static int parse_mailbox(const char *s, char **name, char **addr)
+{
+	const char *lt = strrchr(s, '<');
+
+	if (!lt) {
+		if (!mime_addr_valid(s))
+			return -1;
+		*name = NULL;
+		*addr = xstrdup(s);
+		return 0;
+	}
+	const char *gt = strchr(lt, '>');
+	if (!gt || gt[1])
+		return -1;
+	char *a = xstrndup(lt + 1, (size_t)(gt - lt - 1));
+	if (!mime_addr_valid(a)) {
+		free(a);
+		return -1;
+	}
+	char *n = xstrndup(s, (size_t)(lt - s));
+	*name = xstrdup(util_trim(n));
+	free(n);
+	*addr = a;
+	return 0;
+}
+
+static int parse_date_day(const char *s, int64_t *day)
+{
+	int64_t last;
+
+	return cal_parse_days(s, day, &last) == 0 && *day == last ? 0 : -1;
+}
+
+/* A path relative to the directory of the file that names it. */
+static char *resolve_path(const char *file, const char *value)
+{
+	if (value[0] == '/' || value[0] == '\0')
+		return xstrdup(value);
+	char *copy = xstrdup(file);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s/%s", dirname(copy), value);
+	free(copy);
+	return buf_steal(&b);
+}
+
+static void list_add(struct cfg_list *l, const char *v)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = xstrdup(v);
+}
+
+static void list_free(struct cfg_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static void kvs_add(struct cfg_kvs *k, const char *key, const char *value, struct cfg_where at)
+{
+	k->v = xrealloc(k->v, (k->n + 1) * sizeof(*k->v));
+	k->v[k->n++] = (struct cfg_kv){xstrdup(key), xstrdup(value), at};
+}
+
+static void kvs_free(struct cfg_kvs *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		free(k->v[i].key);
+		free(k->v[i].value);
+	}
+	free(k->v);
+}
+
+static bool valid_id(const char *s, bool strict)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		bool ok = strict ? ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
+		                 : (c > ' ' && c != 0x7F && c != '[' && c != ']');
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* ---- the rules -------------------------------------------------------- */
+
+enum rule_type { R_STR, R_PATH, R_INT, R_BOOL, R_LIST, R_FN };
+
+struct rule;
+typedef int (*setter)(struct loader *l, void *obj, const char *key, const char *value);
+
+struct rule {
+	enum section_type sec;
+	const char *key; /* NULL: any policy key */
+	enum rule_type type;
+	size_t off;
+	int lo, hi;
+	setter fn;
+	bool multi; /* R_FN: may repeat */
+};
+
+static int load_file(struct loader *l, const char *path, int from_line);
+
+static int set_include(struct loader *l, void *obj, const char *key, const char *value)
+{
+	(void)obj;
+	(void)key;
+	char *path = resolve_path(l->file, value);
+	int r = load_file(l, path, l->lineno);
+	free(path);
+	return r;
+}
+
+static int set_timezone(struct loader *l, void *obj, const char *key, const char *value)
+{
+	if (parse_tz(value, &((struct cfg *)obj)->tz_offset) == 0)
+		return 0;
+	error_at(l, l->lineno, key, "'%s' is not a zone: write +07:00 or Asia/Ho_Chi_Minh", value);
+	return -1;
+}
+
+static int set_language(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cfg *c = obj;
+
+	if (strcmp(value, "vi") && strcmp(value, "en")) {
+		error_at(l, l->lineno, key, "'%s' is not vi or en", value);
+		return -1;
+	}
+	free(c->language);
+	c->language = xstrdup(value);
+	return 0;
+}
+
+static int set_transport(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cfg *c = obj;
+
+	if (!strcmp(value, "maildir"))
+		c->transport = CFG_MAILDIR;
+	else if (!strcmp(value, "smtp"))
+		c->transport = CFG_SMTP;
+	else {
+		error_at(l, l->lineno, key, "'%s' is not maildir or smtp", value);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_mailbox(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cfg *c = obj;
+	char *name, *addr;
+
+	if (parse_mailbox(value, &name, &addr) < 0) {
+		error_at(l, l->lineno, key, "'%s' is not an address (Name <user@domain>)", value);
+		return -1;
+	}
+	char **pn = !strcmp(key, "from") ? &c->from_name : &c->reply_name;
+	char **pa = !strcmp(key, "from") ? &c->from_addr : &c->reply_addr;
+	free(*pn);
+	free(*pa);
+	*pn = name;
+	*pa = addr;
+	return 0;
+}
+
+static int set_address(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cfg *c = obj;
+	char **dst = !strcmp(key, "admin") ? &c->admin : &c->envelope_from;
+
+	if (!mime_addr_valid(value)) {
+		error_at(l, l->lineno, key, "'%s' is not an address (user@domain)", value);
+		return -1;
+	}
+	free(*dst);
+	*dst = xstrdup(value);
+	return 0;
+}
+
+static int set_tls(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cfg *c = obj;
+
+	if (!strcmp(value, "starttls"))
+		c->tls = CFG_TLS_STARTTLS;
+	else if (!strcmp(value, "none"))
+		c->tls = CFG_TLS_NONE;
+	else if (!strcmp(value, "tls")) {
+		error_at(l, l->lineno, key,
+		         "implicit TLS (port 465) is not supported by libesmtp; use starttls");
+		return -1;
+	} else {
+		error_at(l, l->lineno, key, "'%s' is not starttls or none", value);
+		return -1;
+	}
+	return 0;
+}
+
+/* "3d", "12h", "30m", "45s" or plain seconds. */
+static int set_duration(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cfg *c = obj;
+	long v;
+	char unit = 's';
+	int used = 0;
+
+	if (sscanf(value, "%ld%n", &v, &used) != 1 || v < 0 ||
+	    (value[used] && (value[used + 1] || !strchr("smhd", unit = value[used])))) {
+		error_at(l, l->lineno, key, "'%s' is not a duration (e.g. 3d, 12h, 90s)", value);
+		return -1;
+	}
+	v *= unit == 'd' ? 86400 : unit == 'h' ? 3600 : unit == 'm' ? 60 : 1;
+	if (v > 90L * 86400) {
+		error_at(l, l->lineno, key, "'%s' is longer than 90 days", value);
+		return -1;
+	}
+	*(!strcmp(key, "retry_base") ? &c->retry_base : &c->retry_max_age) = (int)v;
+	return 0;
+}
+
+static int set_calendar(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cal *cal = &((struct cfg *)obj)->cal;
+	int64_t first, last;
+	int r = 0;
+
+	if (!strcmp(key, "workdays"))
+		r = cal_parse_weekdays(value, &cal->workdays);
+	else if (!strcmp(key, "office_hours"))
+		r = cal_parse_hours(value, &cal->open_min, &cal->close_min);
+	else if (!strcmp(key, "send_at"))
+		r = cal_parse_time(value, &cal->send_min);
+	else if ((r = cal_parse_days(value, &first, &last)) == 0) {
+		if (!strcmp(key, "holiday"))
+			cal_add_holidays(cal, first, last);
+		else
+			for (int64_t d = first; d <= last; d++)
+				cal_add_workday(cal, d);
+	}
+	if (r < 0)
+		error_at(l, l->lineno, key, "'%s' is not valid here (see the example config)",
+		         value);
+	return r;
+}
+
+static struct cfg_where here(const struct loader *l)
+{
+	return (struct cfg_where){l->file, l->lineno};
+}
+
+static int set_policy(struct loader *l, void *obj, const char *key, const char *value)
+{
+	char err[160];
+	struct policy scratch;
+
+	if (l->type == SEC_POLICY) {
+		if (policy_set(&((struct cfg *)obj)->policy, key, value, TF_ONCE, err,
+		               sizeof(err)) == 0)
+			return 0;
+		error_at(l, l->lineno, key, "%s", err);
+		return -1;
+	}
+	/* Plans and tasks keep their overrides; check them now, apply later. */
+	policy_default(&scratch);
+	if (strcmp(key, "remind") != 0 &&
+	    policy_set(&scratch, key, value, TF_ONCE, err, sizeof(err)) < 0) {
+		error_at(l, l->lineno, key, "%s", err);
+		return -1;
+	}
+	if (!strcmp(key, "remind") && l->type == SEC_PLAN) {
+		error_at(l, l->lineno, key, "a plan names the kind: remind.once, remind.yearly …");
+		return -1;
+	}
+	kvs_add(l->type == SEC_PLAN ? &((struct cfg_plan *)obj)->policy
+	                            : &((struct cfg_task *)obj)->policy,
+	        key, value, here(l));
+	return 0;
+}
+
+static int set_email(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cfg_list *list = l->type == SEC_AGENCY ? &((struct cfg_agency *)obj)->emails
+	                                              : &((struct cfg_group *)obj)->emails;
+
+	if (!mime_addr_valid(value)) {
+		error_at(l, l->lineno, key, "'%s' is not an address (user@domain)", value);
+		return -1;
+	}
+	list_add(list, value);
+	return 0;
+}
+
+static int set_since(struct loader *l, void *obj, const char *key, const char *value)
+{
+	if (parse_date_day(value, &((struct cfg_agency *)obj)->since) == 0)
+		return 0;
+	error_at(l, l->lineno, key, "'%s' is not a date (YYYY-MM-DD)", value);
+	return -1;
+}
+
+static int set_issued(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cfg_plan *p = obj;
+	int64_t day;
+
+	if (parse_date_day(value, &day) < 0) {
+		error_at(l, l->lineno, key, "'%s' is not a date (YYYY-MM-DD)", value);
+		return -1;
+	}
+	free(p->issued);
+	p->issued = xstrdup(value);
+	return 0;
+}
+
+static int set_period(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cfg_plan *p = obj;
+	int a, b, used = 0;
+
+	if (sscanf(value, "%4d - %4d%n", &a, &b, &used) == 2 && !value[used] && a >= 1900 &&
+	    b >= a && b <= 2200) {
+		p->first_year = a;
+		p->last_year = b;
+		return 0;
+	}
+	if (sscanf(value, "%4d%n", &a, &used) == 1 && !value[used] && a >= 1900 && a <= 2200) {
+		p->first_year = p->last_year = a;
+		return 0;
+	}
+	error_at(l, l->lineno, key, "'%s' is not YYYY or YYYY-YYYY", value);
+	return -1;
+}
+
+#define C(field)  offsetof(struct cfg, field)
+#define A(field)  offsetof(struct cfg_agency, field)
+#define G(field)  offsetof(struct cfg_group, field)
+#define PL(field) offsetof(struct cfg_plan, field)
+#define T(field)  offsetof(struct cfg_task, field)
+
+static const struct rule rules[] = {
+    {SEC_TOP, "include", R_FN, 0, 0, 0, set_include, true},
+    {SEC_DAEMON, "database", R_PATH, C(database), 0, 0, NULL, false},
+    {SEC_DAEMON, "control_socket", R_PATH, C(control_socket), 0, 0, NULL, false},
+    {SEC_DAEMON, "templates", R_PATH, C(templates), 0, 0, NULL, false},
+    {SEC_DAEMON, "language", R_FN, 0, 0, 0, set_language, false},
+    {SEC_DAEMON, "timezone", R_FN, 0, 0, 0, set_timezone, false},
+    {SEC_DAEMON, "monitor", R_STR, C(monitor), 0, 0, NULL, false},
+    {SEC_DAEMON, "default_supervisor", R_STR, C(default_supervisor), 0, 0, NULL, false},
+    {SEC_MAIL, "transport", R_FN, 0, 0, 0, set_transport, false},
+    {SEC_MAIL, "maildir", R_PATH, C(maildir), 0, 0, NULL, false},
+    {SEC_MAIL, "from", R_FN, 0, 0, 0, set_mailbox, false},
+    {SEC_MAIL, "reply_to", R_FN, 0, 0, 0, set_mailbox, false},
+    {SEC_MAIL, "admin", R_FN, 0, 0, 0, set_address, false},
+    {SEC_SMTP, "host", R_STR, C(host), 0, 0, NULL, false},
+    {SEC_SMTP, "port", R_INT, C(port), 1, 65535, NULL, false},
+    {SEC_SMTP, "tls", R_FN, 0, 0, 0, set_tls, false},
+    {SEC_SMTP, "ca_file", R_PATH, C(ca_file), 0, 0, NULL, false},
+    {SEC_SMTP, "verify", R_BOOL, C(verify), 0, 0, NULL, false},
+    {SEC_SMTP, "user", R_STR, C(user), 0, 0, NULL, false},
+    {SEC_SMTP, "password_file", R_PATH, C(password_file), 0, 0, NULL, false},
+    {SEC_SMTP, "envelope_from", R_FN, 0, 0, 0, set_address, false},
+    {SEC_SMTP, "helo", R_STR, C(helo), 0, 0, NULL, false},
+    {SEC_SMTP, "timeout", R_INT, C(timeout), 5, 3600, NULL, false},
+    {SEC_SMTP, "max_per_connection", R_INT, C(max_per_connection), 1, 1000, NULL, false},
+    {SEC_SMTP, "retry_max_age", R_FN, 0, 0, 0, set_duration, false},
+    {SEC_SMTP, "retry_base", R_FN, 0, 0, 0, set_duration, false},
+    {SEC_CALENDAR, "workdays", R_FN, 0, 0, 0, set_calendar, false},
+    {SEC_CALENDAR, "office_hours", R_FN, 0, 0, 0, set_calendar, false},
+    {SEC_CALENDAR, "send_at", R_FN, 0, 0, 0, set_calendar, false},
+    {SEC_CALENDAR, "holiday", R_FN, 0, 0, 0, set_calendar, true},
+    {SEC_CALENDAR, "workday", R_FN, 0, 0, 0, set_calendar, true},
+    {SEC_CALENDAR, "national_holidays", R_BOOL, C(cal.national), 0, 0, NULL, false},
+    {SEC_POLICY, NULL, R_FN, 0, 0, 0, set_policy, false},
+    {SEC_AGENCY, "name", R_STR, A(name), 0, 0, NULL, false},
+    {SEC_AGENCY, "email", R_FN, 0, 0, 0, set_email, true},
+    {SEC_AGENCY, "alias", R_LIST, A(aliases), 0, 0, NULL, false},
+    {SEC_AGENCY, "supervisor", R_STR, A(supervisor), 0, 0, NULL, false},
+    {SEC_AGENCY, "successor", R_STR, A(successor), 0, 0, NULL, false},
+    {SEC_AGENCY, "since", R_FN, 0, 0, 0, set_since, false},
+    {SEC_GROUP, "name", R_STR, G(name), 0, 0, NULL, false},
+    {SEC_GROUP, "alias", R_LIST, G(aliases), 0, 0, NULL, false},
+    {SEC_GROUP, "member", R_LIST, G(members), 0, 0, NULL, false},
+    {SEC_GROUP, "email", R_FN, 0, 0, 0, set_email, true},
+    {SEC_PLAN, "title", R_STR, PL(title), 0, 0, NULL, false},
+    {SEC_PLAN, "issued", R_FN, 0, 0, 0, set_issued, false},
+    {SEC_PLAN, "period", R_FN, 0, 0, 0, set_period, false},
+    {SEC_PLAN, "monitor", R_STR, PL(monitor), 0, 0, NULL, false},
+    {SEC_PLAN, NULL, R_FN, 0, 0, 0, set_policy, false},
+    {SEC_TASK, "plan", R_STR, T(plan), 0, 0, NULL, false},
+    {SEC_TASK, "title", R_STR, T(title), 0, 0, NULL, false},
+    {SEC_TASK, "timeframe", R_STR, T(timeframe), 0, 0, NULL, false},
+    {SEC_TASK, "lead", R_LIST, T(leads), 0, 0, NULL, false},
+    {SEC_TASK, "coordinating", R_LIST, T(coordinating), 0, 0, NULL, false},
+    {SEC_TASK, NULL, R_FN, 0, 0, 0, set_policy, false},
+};
+
+static const struct rule *find_rule(enum section_type sec, const char *key)
+{
+	for (size_t i = 0; i < UTIL_NELEM(rules); i++)
+		if (rules[i].sec == sec &&
+		    (rules[i].key ? !strcmp(rules[i].key, key) : policy_is_key(key)))
+			return &rules[i];
+	return NULL;
+}
+
+/* ---- sections and the handler ---------------------------------------- */
+
+static void *grow(void *array, size_t *n, size_t size)
+{
+	char *p = xrealloc(array, (*n + 1) * size);
+
+	memset(p + *n * size, 0, size);
+	(*n)++;
+	return p;
+}
+
+/* The object the current section fills; re-fetched since arrays move. */
+static void *current_object(struct loader *l)
+{
+	struct cfg *c = l->cfg;
+
+	switch (l->type) {
+	case SEC_AGENCY:
+		return &c->agencies[c->n_agencies - 1];
+	case SEC_GROUP:
+		return &c->groups[c->n_groups - 1];
+	case SEC_PLAN:
+		return &c->plans[c->n_plans - 1];
+	case SEC_TASK:
+		return &c->tasks[c->n_tasks - 1];
+	default:
+		return c;
+	}
+}
+
+static enum section_type section_type_of(const char *word, size_t n)
+{
+	for (int i = SEC_DAEMON; i < SEC_UNKNOWN; i++)
+		if (strlen(section_names[i]) == n && !strncmp(word, section_names[i], n))
+			return (enum section_type)i;
+	return SEC_UNKNOWN;
+}
+
+static void new_named(struct loader *l, const char *id)
+{
+	struct cfg *c = l->cfg;
+	struct cfg_where at = here(l);
+
+	if (!valid_id(id, l->type == SEC_AGENCY || l->type == SEC_GROUP)) {
+		error_at(l, l->lineno, NULL, "'%s' is not a valid id%s", id,
+		         l->type == SEC_AGENCY || l->type == SEC_GROUP
+		             ? " (lowercase letters, digits and '-')"
+		             : "");
+	}
+	switch (l->type) {
+	case SEC_AGENCY:
+		c->agencies = grow(c->agencies, &c->n_agencies, sizeof(*c->agencies));
+		c->agencies[c->n_agencies - 1].id = xstrdup(id);
+		c->agencies[c->n_agencies - 1].at = at;
+		break;
+	case SEC_GROUP:
+		c->groups = grow(c->groups, &c->n_groups, sizeof(*c->groups));
+		c->groups[c->n_groups - 1].id = xstrdup(id);
+		c->groups[c->n_groups - 1].at = at;
+		break;
+	case SEC_PLAN:
+		c->plans = grow(c->plans, &c->n_plans, sizeof(*c->plans));
+		c->plans[c->n_plans - 1].id = xstrdup(id);
+		c->plans[c->n_plans - 1].at = at;
+		break;
+	default:
+		c->tasks = grow(c->tasks, &c->n_tasks, sizeof(*c->tasks));
+		c->tasks[c->n_tasks - 1].id = xstrdup(id);
+		c->tasks[c->n_tasks - 1].at = at;
+		break;
+	}
+}
+
+static void begin_section(struct loader *l, const char *section)
+{
+	size_t n = strcspn(section, " \t");
+	const char *id = section + n + strspn(section + n, " \t");
+
+	l->cur_seq = l->section_seq;
+	util_strlcpy(l->section, section, sizeof(l->section));
+	l->nseen = 0;
+	l->last_key = NULL;
+	l->type = section[0] ? section_type_of(section, n) : SEC_TOP;
+	if (l->type == SEC_UNKNOWN) {
+		error_at(l, l->lineno, NULL, "unknown section type '%.*s'", (int)n, section);
+		return;
+	}
+	bool named = l->type >= SEC_AGENCY;
+	if (named != (*id != '\0')) {
+		error_at(l, l->lineno, NULL,
+		         named ? "this section needs a name: [%s NAME]" : "[%s] takes no name",
+		         section_names[l->type]);
+		l->type = SEC_UNKNOWN;
+		return;
+	}
+	if (named)
+		new_named(l, id);
+}
+
+/* A single-valued key given twice is an error, not "the last one wins". */
+static bool first_time(struct loader *l, const char *key)
+{
+	for (int i = 0; i < l->nseen; i++)
+		if (!strcmp(l->seen[i].key, key)) {
+			error_at(l, l->lineno, key, "given twice (first at line %d)",
+			         l->seen[i].line);
+			return false;
+		}
+	if (l->nseen < (int)UTIL_NELEM(l->seen)) {
+		util_strlcpy(l->seen[l->nseen].key, key, sizeof(l->seen[0].key));
+		l->seen[l->nseen++].line = l->lineno;
+	}
+	return true;
+}
+
+static int set_scalar(struct loader *l, const struct rule *r, void *obj, const char *key,
+                      const char *value)
+{
+	char *field = (char *)obj + r->off;
+	int v, used = 0;
+
+	switch (r->type) {
+	case R_STR:
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return 0;
+	case R_PATH:
+		free(*(char **)field);
+		*(char **)field = resolve_path(l->file, value);
+		return 0;
+	case R_INT:
+		if (sscanf(value, "%d%n", &v, &used) != 1 || value[used] || v < r->lo || v > r->hi)
+			break;
+		*(int *)field = v;
+		return 0;
+	case R_BOOL:
+		if (!strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "on"))
+			*(bool *)field = true;
+		else if (!strcmp(value, "no") || !strcmp(value, "false") || !strcmp(value, "off"))
+			*(bool *)field = false;
+		else
+			break;
+		return 0;
+	default:
+		return r->fn(l, obj, key, value);
+	}
+	error_at(l, l->lineno, key, "'%s' is not %s", value,
+	         r->type == R_BOOL ? "yes or no" : "a whole number in range");
+	return -1;
+}
+
+/* An indented line continues the previous value. */
+static void continue_value(struct loader *l, const struct rule *r, void *obj, const char *key,
+                           const char *value)
+{
+	char **target = NULL;
+
+	if (r->type == R_STR || r->type == R_PATH)
+		target = (char **)((char *)obj + r->off);
+	else if (r->type == R_LIST) {
+		struct cfg_list *list = (struct cfg_list *)((char *)obj + r->off);
+		if (list->n)
+			target = &list->v[list->n - 1];
+	}
+	if (!target || !*target) {
+		error_at(l, l->lineno, key, "this key does not take continuation lines");
+		return;
+	}
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s %s", *target, value);
+	free(*target);
+	*target = buf_steal(&b);
+}
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct loader *l = user;
+
+	if (l->section_seq != l->cur_seq || strcmp(section, l->section) != 0)
+		begin_section(l, section);
+	if (l->type == SEC_UNKNOWN)
+		return 1;
+	if (!text_utf8_valid(value, strlen(value))) {
+		error_at(l, l->lineno, key, "the value is not valid UTF-8");
+		return 1;
+	}
+	const struct rule *r = find_rule(l->type, key);
+	if (!r) {
+		error_at(l, l->lineno, key, "unknown key in [%s]", section_names[l->type]);
+		return 1;
+	}
+	void *obj = current_object(l);
+	if (l->continuation) {
+		continue_value(l, r, obj, key, value);
+		return 1;
+	}
+	if (r->type == R_LIST) {
+		list_add((struct cfg_list *)((char *)obj + r->off), value);
+		return 1;
+	}
+	if (r->type != R_FN || !r->multi) {
+		if (!first_time(l, key))
+			return 1;
+	}
+	set_scalar(l, r, obj, key, value);
+	return 1;
+}
+
+/* ---- reading files ---------------------------------------------------- */
+
+static char *reader(char *str, int num, void *stream)
+{
+	struct loader *l = stream;
+
+	if (l->pos >= l->len)
+		return NULL;
+	const char *line = l->text + l->pos;
+	const char *nl = memchr(line, '\n', l->len - l->pos);
+	size_t n = nl ? (size_t)(nl - line) + 1 : l->len - l->pos;
+	size_t content = n - (nl != NULL);
+
+	l->pos += n;
+	l->lineno++;
+	if (content && line[content - 1] == '\r')
+		content--;
+	size_t lead = strspn(line, " \t");
+	l->continuation = lead > 0 && lead < content && line[lead] != ';' && line[lead] != '#';
+	if (lead < content && line[lead] == '[')
+		l->section_seq++;
+	/* inih's buffer holds num-1 bytes with the line end: longer lines would be split. */
+	if (content + 2 >= (size_t)num) {
+		error_at(l, l->lineno, NULL,
+		         "line is %zu bytes, the limit is %d: continue the value on indented lines "
+		         "or repeat the key",
+		         content, num - 3);
+		util_strlcpy(str, ";\n", (size_t)num);
+		return str;
+	}
+	memcpy(str, line, content);
+	str[content] = '\n';
+	str[content + 1] = '\0';
+	return str;
+}
+
+static bool already_read(const struct cfg *c, const char *path)
+{
+	for (size_t i = 0; i < c->files.n; i++)
+		if (!strcmp(c->files.v[i], path))
+			return true;
+	return false;
+}
+
+static int load_file(struct loader *l, const char *path, int from_line)
+{
+	struct loader saved = *l;
+	size_t len;
+	int r = 0;
+
+	if (l->depth >= MAX_INCLUDE_DEPTH || already_read(l->cfg, path)) {
+		error_at(l, from_line, "include", "'%s' is included twice or too deeply", path);
+		return -1;
+	}
+	char *text = util_read_file(path, &len);
+	if (!text) {
+		if (l->file)
+			error_at(l, from_line, "include", "cannot read '%s': %s", path,
+			         strerror(errno));
+		else if (l->errors)
+			buf_printf(l->errors, "%s: cannot read: %s\n", path, strerror(errno));
+		l->nerrors++;
+		return -1;
+	}
+	list_add(&l->cfg->files, path);
+	l->file = l->cfg->files.v[l->cfg->files.n - 1];
+	l->text = text;
+	l->len = len;
+	l->pos = 0;
+	l->lineno = 0;
+	l->depth++;
+	l->section[0] = '\0';
+	l->type = SEC_TOP;
+	l->cur_seq = l->section_seq = 0;
+	if (memchr(text, '\0', len)) {
+		error_at(l, 1, NULL, "the file contains a NUL byte");
+		r = -1;
+	} else {
+		int bad = ini_parse_stream(reader, l, handler, l);
+		if (bad > 0)
+			error_at(l, bad, NULL, "expected 'key = value' or '[section]'");
+	}
+	free(text);
+	int nerrors = l->nerrors;
+	*l = saved;
+	l->nerrors = nerrors;
+	return r;
+}
+
+/* ---- validation of the whole ----------------------------------------- */
+
+static void verror(struct loader *l, struct cfg_where at, const char *section, const char *key,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void verror(struct loader *l, struct cfg_where at, const char *section, const char *key,
+                   const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	if (!l->errors || l->nerrors++ >= MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	buf_printf(l->errors, "%s:%d: [%s]%s%s%s %s\n", at.file ? at.file : l->cfg->path, at.line,
+	           section, key ? " " : "", key ? key : "", key ? ":" : "", msg);
+}
+
+static void warn(struct loader *l, struct cfg_where at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void warn(struct loader *l, struct cfg_where at, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!l->warnings)
+		return;
+	buf_printf(l->warnings, "%s:%d: ", at.file, at.line);
+	va_start(ap, fmt);
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	buf_printf(l->warnings, "%s\n", msg);
+}
+
+const struct cfg_agency *cfg_agency(const struct cfg *c, const char *id)
+{
+	for (size_t i = 0; id && i < c->n_agencies; i++)
+		if (!strcmp(c->agencies[i].id, id))
+			return &c->agencies[i];
+	return NULL;
+}
+
+const struct cfg_group *cfg_group(const struct cfg *c, const char *id)
+{
+	for (size_t i = 0; id && i < c->n_groups; i++)
+		if (!strcmp(c->groups[i].id, id))
+			return &c->groups[i];
+	return NULL;
+}
+
+const struct cfg_plan *cfg_plan(const struct cfg *c, const char *id)
+{
+	for (size_t i = 0; id && i < c->n_plans; i++)
+		if (!strcmp(c->plans[i].id, id))
+			return &c->plans[i];
+	return NULL;
+}
+
+static bool is_loopback(const char *host)
+{
+	return !strcmp(host, "127.0.0.1") || !strcmp(host, "::1") || !strcmp(host, "localhost") ||
+	       !strncmp(host, "127.", 4);
+}
+
+/* The password file must be the service's secret: no group or other access. */
+static void read_password(struct loader *l, struct cfg *c)
+{
+	struct stat st;
+	struct cfg_where at = {c->path, 0};
+
+	if (stat(c->password_file, &st) < 0) {
+		verror(l, at, "smtp", "password_file", "cannot read '%s': %s", c->password_file,
+		       strerror(errno));
+		return;
+	}
+	if (st.st_mode & 077) {
+		verror(l, at, "smtp", "password_file",
+		       "'%s' is readable by group or others: chmod 600 it", c->password_file);
+		return;
+	}
+	char *text = util_read_file(c->password_file, NULL);
+	if (!text) {
+		verror(l, at, "smtp", "password_file", "cannot read '%s': %s", c->password_file,
+		       strerror(errno));
+		return;
+	}
+	text[strcspn(text, "\r\n")] = '\0';
+	c->password = text;
+}
+
+static void validate_smtp(struct loader *l, struct cfg *c)
+{
+	struct cfg_where at = {c->path, 0};
+
+	if (c->transport != CFG_SMTP)
+		return;
+	if (!c->host) {
+		verror(l, at, "smtp", "host", "is required with transport = smtp");
+		return;
+	}
+	/* Agencies' mail must not cross a network in clear text. */
+	if (c->tls == CFG_TLS_NONE && !is_loopback(c->host))
+		verror(l, at, "smtp", "tls", "none is only allowed to a loopback host, not '%s'",
+		       c->host);
+	if (c->user && !c->password_file)
+		verror(l, at, "smtp", "user", "needs password_file");
+	if (c->password_file)
+		read_password(l, c);
+}
+
+static void validate_agencies(struct loader *l, struct cfg *c)
+{
+	for (size_t i = 0; i < c->n_agencies; i++) {
+		struct cfg_agency *a = &c->agencies[i];
+		char sec[160];
+		snprintf(sec, sizeof(sec), "agency %s", a->id);
+		if (!a->name)
+			verror(l, a->at, sec, "name", "is required");
+		if (a->supervisor && !cfg_agency(c, a->supervisor))
+			verror(l, a->at, sec, "supervisor", "no agency '%s'", a->supervisor);
+		if (a->successor && !cfg_agency(c, a->successor))
+			verror(l, a->at, sec, "successor", "no agency '%s'", a->successor);
+		if (a->successor && !a->since)
+			verror(l, a->at, sec, "since", "is required with successor");
+		if (!a->emails.n)
+			warn(l, a->at, "[%s] has no email: nothing can be sent to it", sec);
+		/* Chains must end: a loop would make escalation run forever. */
+		const struct cfg_agency *s = a, *u = a;
+		for (size_t k = 0; k <= c->n_agencies && s; k++)
+			s = s->successor ? cfg_agency(c, s->successor) : NULL;
+		for (size_t k = 0; k <= c->n_agencies && u; k++)
+			u = u->supervisor ? cfg_agency(c, u->supervisor) : NULL;
+		if (s || u)
+			verror(l, a->at, sec, s ? "successor" : "supervisor", "the chain loops");
+	}
+}
+
+static void validate_groups(struct loader *l, struct cfg *c)
+{
+	for (size_t i = 0; i < c->n_groups; i++) {
+		struct cfg_group *g = &c->groups[i];
+		char sec[160];
+		snprintf(sec, sizeof(sec), "group %s", g->id);
+		if (!g->name)
+			verror(l, g->at, sec, "name", "is required");
+		for (size_t k = 0; k < g->members.n; k++)
+			if (!cfg_agency(c, g->members.v[k]))
+				verror(l, g->at, sec, "member", "no agency '%s'", g->members.v[k]);
+		if (!g->members.n && !g->emails.n)
+			verror(l, g->at, sec, "member", "a group needs members or an email");
+		if (cfg_agency(c, g->id))
+			verror(l, g->at, sec, NULL, "'%s' is also an agency id", g->id);
+	}
+}
+
+struct name_entry {
+	char *key;
+	const char *owner;
+	struct cfg_where at;
+};
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(((const struct name_entry *)a)->key, ((const struct name_entry *)b)->key);
+}
+
+static void add_name(struct name_entry **v, size_t *n, const char *name, const char *owner,
+                     struct cfg_where at)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = (struct name_entry){text_name_key(name), owner, at};
+}
+
+/* Two entries answering to one name would make matching a coin toss. */
+static void validate_names(struct loader *l, struct cfg *c)
+{
+	struct name_entry *v = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n_agencies; i++) {
+		struct cfg_agency *a = &c->agencies[i];
+		if (a->name)
+			add_name(&v, &n, a->name, a->id, a->at);
+		for (size_t k = 0; k < a->aliases.n; k++)
+			add_name(&v, &n, a->aliases.v[k], a->id, a->at);
+	}
+	for (size_t i = 0; i < c->n_groups; i++) {
+		struct cfg_group *g = &c->groups[i];
+		if (g->name)
+			add_name(&v, &n, g->name, g->id, g->at);
+		for (size_t k = 0; k < g->aliases.n; k++)
+			add_name(&v, &n, g->aliases.v[k], g->id, g->at);
+	}
+	qsort(v, n, sizeof(*v), cmp_names);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(v[i].key, v[i - 1].key) && strcmp(v[i].owner, v[i - 1].owner))
+			verror(l, v[i].at, v[i].owner, "alias",
+			       "the name '%s' also names '%s' (%s:%d)", v[i].key, v[i - 1].owner,
+			       v[i - 1].at.file, v[i - 1].at.line);
+	for (size_t i = 0; i < n; i++)
+		free(v[i].key);
+	free(v);
+}
+
+static void validate_tasks(struct loader *l, struct cfg *c)
+{
+	for (size_t i = 0; i < c->n_tasks; i++) {
+		struct cfg_task *t = &c->tasks[i];
+		char sec[160], err[160];
+		snprintf(sec, sizeof(sec), "task %s", t->id);
+		if (!t->title)
+			verror(l, t->at, sec, "title", "is required");
+		if (!t->leads.n)
+			verror(l, t->at, sec, "lead", "is required");
+		const struct cfg_plan *p = cfg_plan(c, t->plan);
+		struct tf_ctx ctx = {c->tz_offset, p ? p->first_year : 0, p ? p->last_year : 0};
+		struct tf tf;
+		if (tf_parse(t->timeframe ? t->timeframe : "", &ctx, &tf) < 0)
+			warn(l, t->at,
+			     "[%s] timeframe '%s' is not understood (byte %d: %s); it is "
+			     "kept and flagged",
+			     sec, t->timeframe ? t->timeframe : "", tf.error_pos, tf.error);
+		struct policy scratch;
+		policy_default(&scratch);
+		for (size_t k = 0; k < t->policy.n; k++)
+			if (policy_set(&scratch, t->policy.v[k].key, t->policy.v[k].value, tf.kind,
+			               err, sizeof(err)) < 0)
+				verror(l, t->policy.v[k].at, sec, t->policy.v[k].key, "%s", err);
+	}
+}
+
+static void apply_defaults(struct cfg *c)
+{
+	if (!c->database)
+		c->database = xstrdup("/var/lib/deadlined/deadlined.db");
+	if (!c->control_socket)
+		c->control_socket = xstrdup("/run/deadlined/control");
+	if (!c->templates)
+		c->templates = resolve_path(c->path, "templates");
+	if (!c->language)
+		c->language = xstrdup("vi");
+	if (!c->from_addr)
+		c->from_addr = xstrdup("deadlined@localhost");
+	if (!c->default_supervisor && cfg_agency(c, "ubnd"))
+		c->default_supervisor = xstrdup("ubnd");
+}
+
+static void validate(struct loader *l, struct cfg *c)
+{
+	struct cfg_where top = {c->path, 0};
+
+	apply_defaults(c);
+	if (c->transport == CFG_MAILDIR && !c->maildir)
+		verror(l, top, "mail", "maildir", "is required with transport = maildir");
+	validate_smtp(l, c);
+	validate_agencies(l, c);
+	validate_groups(l, c);
+	validate_names(l, c);
+	validate_tasks(l, c);
+	for (size_t i = 0; i < c->n_plans; i++)
+		if (c->plans[i].monitor && !cfg_agency(c, c->plans[i].monitor))
+			verror(l, c->plans[i].at, c->plans[i].id, "monitor", "no agency '%s'",
+			       c->plans[i].monitor);
+	if (c->monitor && !cfg_agency(c, c->monitor))
+		verror(l, top, "daemon", "monitor", "no agency '%s'", c->monitor);
+	if (c->default_supervisor && !cfg_agency(c, c->default_supervisor))
+		verror(l, top, "daemon", "default_supervisor", "no agency '%s'",
+		       c->default_supervisor);
+	cal_finish(&c->cal);
+}
+
+/* ---- the public functions --------------------------------------------- */
+
+static struct cfg *cfg_new(const char *path)
+{
+	struct cfg *c = xcalloc(1, sizeof(*c));
+
+	c->path = xstrdup(path);
+	c->tz_offset = 7 * 3600;
+	c->port = 25;
+	c->verify = true;
+	c->timeout = 60;
+	c->max_per_connection = 20;
+	c->retry_max_age = 3 * 86400;
+	c->retry_base = 60;
+	cal_init(&c->cal, c->tz_offset);
+	policy_default(&c->policy);
+	return c;
+}
+
+struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings)
+{
+	struct cfg *c = cfg_new(path);
+	struct loader l = {.cfg = c, .errors = errors, .warnings = warnings};
+
+	/* A ';' in a value is text ("Sở A; Sở B"), not the start of a comment. */
+	ini_allow_inline_comments = false;
+	load_file(&l, path, 0);
+	c->cal.tz_offset = c->tz_offset;
+	if (l.nerrors == 0)
+		validate(&l, c);
+	if (l.nerrors > MAX_ERRORS && errors)
+		buf_printf(errors, "… and %d more errors\n", l.nerrors - MAX_ERRORS);
+	if (l.nerrors) {
+		cfg_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void cfg_free(struct cfg *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_agencies; i++) {
+		struct cfg_agency *a = &c->agencies[i];
+		free(a->id), free(a->name), free(a->supervisor), free(a->successor);
+		list_free(&a->emails), list_free(&a->aliases);
+	}
+	for (size_t i = 0; i < c->n_groups; i++) {
+		struct cfg_group *g = &c->groups[i];
+		free(g->id), free(g->name);
+		list_free(&g->aliases), list_free(&g->members), list_free(&g->emails);
+	}
+	for (size_t i = 0; i < c->n_plans; i++) {
+		struct cfg_plan *p = &c->plans[i];
+		free(p->id), free(p->title), free(p->issued), free(p->monitor);
+		kvs_free(&p->policy);
+	}
+	for (size_t i = 0; i < c->n_tasks; i++) {
+		struct cfg_task *t = &c->tasks[i];
+		free(t->id), free(t->plan), free(t->title), free(t->timeframe);
+		list_free(&t->leads), list_free(&t->coordinating);
+		kvs_free(&t->policy);
+	}
+	free(c->agencies), free(c->groups), free(c->plans), free(c->tasks);
+	char **strings[] = {&c->path,
+	                    &c->database,
+	                    &c->control_socket,
+	                    &c->templates,
+	                    &c->language,
+	                    &c->monitor,
+	                    &c->default_supervisor,
+	                    &c->maildir,
+	                    &c->from_name,
+	                    &c->from_addr,
+	                    &c->reply_name,
+	                    &c->reply_addr,
+	                    &c->admin,
+	                    &c->host,
+	                    &c->ca_file,
+	                    &c->user,
+	                    &c->password_file,
+	                    &c->envelope_from,
+	                    &c->helo};
+	for (size_t i = 0; i < UTIL_NELEM(strings); i++)
+		free(*strings[i]);
+	if (c->password) {
+		explicit_bzero(c->password, strlen(c->password));
+		free(c->password);
+	}
+	list_free(&c->files);
+	cal_free(&c->cal);
+	free(c);
+}
+
+void cfg_policy(const struct cfg *c, const char *plan_id, const struct cfg_kvs *task_kvs,
+                enum tf_kind kind, struct policy *out)
+{
+	const struct cfg_plan *p = cfg_plan(c, plan_id);
+	char err[160];
+
+	*out = c->policy;
+	for (size_t i = 0; p && i < p->policy.n; i++)
+		policy_set(out, p->policy.v[i].key, p->policy.v[i].value, kind, err, sizeof(err));
+	for (size_t i = 0; task_kvs && i < task_kvs->n; i++)
+		policy_set(out, task_kvs->v[i].key, task_kvs->v[i].value, kind, err, sizeof(err));
+}
+
+/* FNV-1a: not cryptographic, only "did anything change". */
+static void hash_bytes(uint64_t *h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++)
+		*h = (*h ^ p[i]) * 0x100000001b3ULL;
+}
+
+static void hash_str(uint64_t *h, const char *s)
+{
+	hash_bytes(h, s ? s : "\1", s ? strlen(s) + 1 : 1);
+}
+
+void cfg_planning_digest(const struct cfg *c, char out[17])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const struct cal *cal = &c->cal;
+
+	hash_bytes(&h, &c->policy, sizeof(c->policy));
+	hash_bytes(&h, &c->tz_offset, sizeof(c->tz_offset));
+	int cal_fields[] = {cal->tz_offset, (int)cal->workdays, cal->open_min,
+	                    cal->close_min, cal->send_min,      cal->national};
+	hash_bytes(&h, cal_fields, sizeof(cal_fields));
+	hash_bytes(&h, cal->holidays, cal->n_holidays * sizeof(*cal->holidays));
+	hash_bytes(&h, cal->extra_workdays, cal->n_extra_workdays * sizeof(*cal->extra_workdays));
+	hash_str(&h, c->monitor);
+	hash_str(&h, c->default_supervisor);
+	for (size_t i = 0; i < c->n_agencies; i++) {
+		const struct cfg_agency *a = &c->agencies[i];
+		hash_str(&h, a->id), hash_str(&h, a->supervisor), hash_str(&h, a->successor);
+		hash_bytes(&h, &a->since, sizeof(a->since));
+	}
+	for (size_t i = 0; i < c->n_plans; i++) {
+		const struct cfg_plan *p = &c->plans[i];
+		hash_str(&h, p->id), hash_str(&h, p->monitor);
+		for (size_t k = 0; k < p->policy.n; k++)
+			hash_str(&h, p->policy.v[k].key), hash_str(&h, p->policy.v[k].value);
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}

@@ -1,0 +1,582 @@
+/*
+ * mail — see mail.h.
+ *
+ * One worker thread, one mutex, two queues: jobs in, results out. The
+ * worker takes a batch (up to max_per_connection jobs), delivers it
+ * without holding the lock, posts the results and wakes the loop. Nothing
+ * here touches the store: if the daemon dies mid-batch, the messages are
+ * still "queued" there and go out at the next start.
+ */
+#include "mail.h"
+
+#include "buf.h"
+#include "log.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+/* OpenSSL first: libesmtp declares its TLS functions only when it is there. */
+#include <openssl/ssl.h>
+#include <auth-client.h>
+#include <libesmtp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct mail {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t work;
+	struct mail_job **jobs; /* FIFO */
+	size_t n_jobs;
+	struct mail_result *results;
+	size_t n_results;
+	size_t in_progress;
+	struct mail_settings settings; /* guarded by lock; copied per batch */
+	struct loop_async *wake;
+	bool stopping;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void mail_settings_from_cfg(const struct cfg *c, struct mail_settings *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->transport = c->transport;
+	out->maildir = dup_or_null(c->maildir);
+	out->host = dup_or_null(c->host);
+	out->port = c->port;
+	out->tls = c->tls;
+	out->ca_file = dup_or_null(c->ca_file);
+	out->verify = c->verify;
+	out->user = dup_or_null(c->user);
+	out->password = dup_or_null(c->password);
+	out->envelope_from = xstrdup(c->envelope_from ? c->envelope_from : c->from_addr);
+	out->helo = dup_or_null(c->helo);
+	out->timeout = c->timeout;
+	out->max_per_connection = c->max_per_connection;
+}
+
+static void settings_copy(struct mail_settings *dst, const struct mail_settings *src)
+{
+	*dst = *src;
+	dst->maildir = dup_or_null(src->maildir);
+	dst->host = dup_or_null(src->host);
+	dst->ca_file = dup_or_null(src->ca_file);
+	dst->user = dup_or_null(src->user);
+	dst->password = dup_or_null(src->password);
+	dst->envelope_from = dup_or_null(src->envelope_from);
+	dst->helo = dup_or_null(src->helo);
+}
+
+void mail_settings_free(struct mail_settings *s)
+{
+	free(s->maildir), free(s->host), free(s->ca_file), free(s->user), free(s->envelope_from);
+	free(s->helo);
+	if (s->password) {
+		explicit_bzero(s->password, strlen(s->password));
+		free(s->password);
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+void mail_job_free(struct mail_job *job)
+{
+	if (!job)
+		return;
+	for (size_t i = 0; i < job->n_rcpt; i++)
+		free(job->rcpt[i]);
+	free(job->rcpt);
+	free(job->body);
+	free(job);
+}
+
+void mail_results_free(struct mail_result *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].error);
+		free(r[i].where);
+		for (size_t k = 0; k < r[i].n_rcpts; k++) {
+			free(r[i].rcpts[k].address);
+			free(r[i].rcpts[k].text);
+		}
+		free(r[i].rcpts);
+	}
+	free(r);
+}
+
+/* ---- Maildir -------------------------------------------------------------- */
+
+static int make_dirs(const char *root)
+{
+	const char *sub[] = {"", "/tmp", "/new", "/cur"};
+	char path[4096];
+
+	for (size_t i = 0; i < UTIL_NELEM(sub); i++) {
+		snprintf(path, sizeof(path), "%s%s", root, sub[i]);
+		if (mkdir(path, 0750) < 0 && errno != EEXIST)
+			return -1;
+	}
+	return 0;
+}
+
+/* Maildir files use plain LF line ends. */
+static int write_lf(int fd, const char *body, size_t len)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		bool cr = i + 1 < len && body[i] == '\r' && body[i + 1] == '\n';
+		if (i < len && !cr)
+			continue;
+		for (size_t off = start; off < i;) {
+			ssize_t n = write(fd, body + off, i - off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				return -1;
+			off += (size_t)n;
+		}
+		start = i + 1; /* skip the CR; the LF starts the next run */
+	}
+	return 0;
+}
+
+/* tmp/ then rename into new/: a reader never sees half a message. */
+static void maildir_deliver(const struct mail_settings *s, const struct mail_job *job,
+                            struct mail_result *r)
+{
+	static unsigned long counter;
+	char host[256], name[512], tmp[4096], final[4096];
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (gethostname(host, sizeof(host)) < 0)
+		util_strlcpy(host, "localhost", sizeof(host));
+	host[strcspn(host, "/:")] = '\0';
+	snprintf(name, sizeof(name), "%lld.M%ldP%dQ%lu_%lld.%s", (long long)ts.tv_sec,
+	         ts.tv_nsec / 1000, (int)getpid(), ++counter, (long long)job->id, host);
+	snprintf(tmp, sizeof(tmp), "%s/tmp/%s", s->maildir, name);
+	snprintf(final, sizeof(final), "%s/new/%s", s->maildir, name);
+
+	int fd = -1;
+	if (make_dirs(s->maildir) < 0 ||
+	    (fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0 ||
+	    write_lf(fd, job->body, job->len) < 0 || fsync(fd) < 0 || close(fd) < 0 ||
+	    rename(tmp, final) < 0) {
+		int saved = errno;
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		r->status = MAIL_TEMPFAIL;
+		char err[512];
+		snprintf(err, sizeof(err), "maildir %s: %s", s->maildir, strerror(saved));
+		r->error = xstrdup(err);
+		return;
+	}
+	r->status = MAIL_SENT;
+	r->where = xstrdup(final);
+}
+
+/* ---- SMTP ------------------------------------------------------------------- */
+
+static pthread_once_t smtp_once = PTHREAD_ONCE_INIT;
+
+static void smtp_init_once(void)
+{
+	auth_client_init();
+}
+
+static void smtp_global_init(void)
+{
+	pthread_once(&smtp_once, smtp_init_once);
+}
+
+/* Per-session state the callbacks write to (libesmtp reports TLS refusals only there). */
+struct session_note {
+	const struct mail_settings *s;
+	char tls_error[160];
+};
+
+/*
+ * OpenSSL verifies the chain and the configured host name (tls_context);
+ * libesmtp's own name check compares against the DNS canonical name, so
+ * its "wrong certificate" verdict is overruled when OpenSSL already checked.
+ */
+static void smtp_event(smtp_session_t session, int event, void *arg, ...)
+{
+	struct session_note *note = arg;
+	va_list ap;
+	int *ok = NULL;
+	long vfy = 0;
+
+	(void)session;
+	va_start(ap, arg);
+	if (event == SMTP_EV_INVALID_PEER_CERTIFICATE) {
+		vfy = va_arg(ap, long);
+		ok = va_arg(ap, int *);
+	} else if (event == SMTP_EV_NO_PEER_CERTIFICATE ||
+	           event == SMTP_EV_WRONG_PEER_CERTIFICATE) {
+		ok = va_arg(ap, int *);
+	}
+	va_end(ap);
+	if (!ok)
+		return;
+	*ok = !note->s->verify || event == SMTP_EV_WRONG_PEER_CERTIFICATE;
+	if (!*ok)
+		snprintf(note->tls_error, sizeof(note->tls_error), "TLS: %s",
+		         event == SMTP_EV_NO_PEER_CERTIFICATE ? "the server sent no certificate"
+		                                              : X509_verify_cert_error_string(vfy));
+}
+
+static int smtp_interact(auth_client_request_t req, char **result, int fields, void *arg)
+{
+	const struct mail_settings *s = arg;
+
+	for (int i = 0; i < fields; i++) {
+		if (req[i].flags & AUTH_USER)
+			result[i] = s->user;
+		else if (req[i].flags & AUTH_PASS)
+			result[i] = s->password;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+static bool is_ip_literal(const char *host)
+{
+	return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':');
+}
+
+/*
+ * Our own context, never libesmtp's process-wide default (freed by the
+ * first session that used it: a use-after-free in 1.1.0). It checks the
+ * chain against ca_file (or the system store) and the configured name.
+ */
+static SSL_CTX *tls_context(const struct mail_settings *s, char *err, size_t errlen)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	if (!ctx) {
+		snprintf(err, errlen, "TLS: cannot create a context");
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(ctx, s->verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+	int ok = s->ca_file ? SSL_CTX_load_verify_locations(ctx, s->ca_file, NULL)
+	                    : SSL_CTX_set_default_verify_paths(ctx);
+	if (ok && s->verify) {
+		X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
+		ok = is_ip_literal(s->host) ? X509_VERIFY_PARAM_set1_ip_asc(param, s->host)
+		                            : X509_VERIFY_PARAM_set1_host(param, s->host, 0);
+	}
+	if (!ok) {
+		snprintf(err, errlen, "TLS: cannot load CA certificates %s",
+		         s->ca_file ? s->ca_file : "(system)");
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static void set_timeouts(smtp_session_t session, int seconds)
+{
+	/* libesmtp's defaults follow RFC 5321 (minutes); ours come from the config. */
+	const int which[] = {Timeout_GREETING, Timeout_ENVELOPE, Timeout_DATA, Timeout_TRANSFER,
+	                     Timeout_DATA2};
+
+	for (size_t i = 0; i < UTIL_NELEM(which); i++)
+		smtp_set_timeout(session, which[i] | Timeout_OVERRIDE_RFC2822_MINIMUM,
+		                 (long)seconds * 1000);
+}
+
+static void fail_all(struct mail_result *r, size_t n, enum mail_status status, const char *why)
+{
+	for (size_t i = 0; i < n; i++) {
+		r[i].status = status;
+		free(r[i].error);
+		r[i].error = xstrdup(why);
+	}
+}
+
+/* 530/535: our credentials were refused. The admin can fix that: retry, do not drop. */
+static bool permanent(int code)
+{
+	return code >= 500 && code != 530 && code != 535 && code != 538;
+}
+
+/*
+ * One message's outcome. The session call says little (it returns 1 even
+ * when nothing went out), so every recipient's and the message's reply
+ * code decide: 2xx sent, 5xx refused, anything else (4xx, 0, 354) later.
+ */
+static void message_result(const struct mail_settings *s, smtp_message_t msg,
+                           smtp_recipient_t *rcpts, const struct mail_job *job,
+                           const char *session_error, struct mail_result *r)
+{
+	const smtp_status_t *st = smtp_message_transfer_status(msg);
+	struct buf why = BUF_INIT;
+	size_t accepted = 0, refused = 0;
+	char where[300];
+
+	snprintf(where, sizeof(where), "%s:%d", s->host, s->port);
+	r->where = xstrdup(where);
+	r->rcpts = xcalloc(job->n_rcpt ? job->n_rcpt : 1, sizeof(*r->rcpts));
+	r->n_rcpts = job->n_rcpt;
+	for (size_t i = 0; i < job->n_rcpt; i++) {
+		const smtp_status_t *rs = smtp_recipient_status(rcpts[i]);
+		struct mail_rcpt_result *rr = &r->rcpts[i];
+		rr->address = xstrdup(job->rcpt[i]);
+		rr->code = rs ? rs->code : 0;
+		rr->text = xstrdup(rs && rs->text ? rs->text : "");
+		rr->text[strcspn(rr->text, "\r\n")] = '\0';
+		rr->accepted = rr->code / 100 == 2 && st->code / 100 == 2;
+		accepted += rr->accepted;
+		refused += permanent(rr->code);
+		if (!rr->accepted && rr->code / 100 != 2)
+			buf_printf(&why, "%s%s: %d %s", why.len ? "; " : "", rr->address, rr->code,
+			           rr->text);
+	}
+	if (accepted == job->n_rcpt)
+		r->status = MAIL_SENT;
+	else if (accepted)
+		r->status = MAIL_PARTIAL;
+	else if (permanent(st->code) || refused == job->n_rcpt)
+		r->status = MAIL_PERMFAIL;
+	else
+		r->status = MAIL_TEMPFAIL;
+	if (st->code == 0)
+		buf_printf(&why, "%s%s", why.len ? "; " : "", session_error);
+	else if (st->code / 100 != 2)
+		buf_printf(&why, "%smessage: %d %s", why.len ? "; " : "", st->code,
+		           st->text ? st->text : "");
+	r->error = why.len ? buf_steal(&why) : NULL;
+	buf_free(&why);
+	if (r->error)
+		r->error[strcspn(r->error, "\r\n")] = '\0';
+}
+
+/* Sets up the session: server, timeouts, TLS, authentication. */
+static int smtp_prepare(const struct mail_settings *s, struct session_note *note,
+                        smtp_session_t session, SSL_CTX **ctx, auth_context_t *auth, char *err,
+                        size_t errlen)
+{
+	char server[300];
+
+	snprintf(server, sizeof(server), "%s:%d", s->host, s->port);
+	if (!smtp_set_server(session, server)) {
+		snprintf(err, errlen, "libesmtp: bad server %s", server);
+		return -1;
+	}
+	if (s->helo)
+		smtp_set_hostname(session, s->helo);
+	set_timeouts(session, s->timeout);
+	smtp_set_eventcb(session, smtp_event, note);
+	if (s->tls == CFG_TLS_NONE) {
+		smtp_starttls_enable(session, Starttls_DISABLED);
+	} else {
+		/* REQUIRED: without STARTTLS offered and working, nothing is sent. */
+		if (!(*ctx = tls_context(s, err, errlen)))
+			return -1;
+		smtp_starttls_enable(session, Starttls_REQUIRED);
+		smtp_starttls_set_ctx(session, *ctx);
+	}
+	if (s->user) {
+		*auth = auth_create_context();
+		auth_set_mechanism_flags(*auth, AUTH_PLUGIN_PLAIN, 0);
+		auth_set_interact_cb(*auth, smtp_interact, (void *)s);
+		smtp_auth_set_context(session, *auth);
+	}
+	return 0;
+}
+
+/* One session for the whole batch. */
+static void smtp_deliver(const struct mail_settings *s, struct mail_job **jobs, size_t n,
+                         struct mail_result *results)
+{
+	smtp_session_t session = smtp_create_session();
+	smtp_message_t *msgs = xcalloc(n, sizeof(*msgs));
+	smtp_recipient_t **rcpts = xcalloc(n, sizeof(*rcpts));
+	SSL_CTX *ctx = NULL;
+	auth_context_t auth = NULL;
+	struct session_note note = {s, ""};
+	char err[512];
+
+	if (!session) {
+		fail_all(results, n, MAIL_TEMPFAIL, "libesmtp: cannot create a session");
+		goto out;
+	}
+	if (smtp_prepare(s, &note, session, &ctx, &auth, err, sizeof(err)) < 0) {
+		fail_all(results, n, MAIL_TEMPFAIL, err);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		msgs[i] = smtp_add_message(session);
+		smtp_set_reverse_path(msgs[i], s->envelope_from);
+		smtp_set_message_str(msgs[i], jobs[i]->body);
+		rcpts[i] = xcalloc(jobs[i]->n_rcpt ? jobs[i]->n_rcpt : 1, sizeof(**rcpts));
+		for (size_t k = 0; k < jobs[i]->n_rcpt; k++)
+			rcpts[i][k] = smtp_add_recipient(msgs[i], jobs[i]->rcpt[k]);
+	}
+	int started = smtp_start_session(session);
+	/* smtp_errno() is never reset: read it only to explain a failure. */
+	char why[256];
+	smtp_strerror(smtp_errno(), why, sizeof(why));
+	snprintf(err, sizeof(err), "%s:%d: %s", s->host, s->port,
+	         note.tls_error[0] ? note.tls_error : why);
+	if (!started) {
+		fail_all(results, n, MAIL_TEMPFAIL, err);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		message_result(s, msgs[i], rcpts[i], jobs[i], err, &results[i]);
+out:
+	if (session)
+		smtp_destroy_session(session);
+	if (auth)
+		auth_destroy_context(auth);
+	SSL_CTX_free(ctx);
+	for (size_t i = 0; i < n; i++)
+		free(rcpts[i]);
+	free(rcpts);
+	free(msgs);
+}
+
+/* ---- the worker ------------------------------------------------------------ */
+
+static void deliver_batch(const struct mail_settings *s, struct mail_job **jobs, size_t n,
+                          struct mail_result *results)
+{
+	for (size_t i = 0; i < n; i++)
+		results[i].id = jobs[i]->id;
+	if (s->transport == CFG_MAILDIR) {
+		for (size_t i = 0; i < n; i++)
+			maildir_deliver(s, jobs[i], &results[i]);
+		return;
+	}
+	smtp_deliver(s, jobs, n, results);
+}
+
+static void *worker(void *arg)
+{
+	struct mail *m = arg;
+
+	pthread_mutex_lock(&m->lock);
+	for (;;) {
+		while (!m->n_jobs && !m->stopping)
+			pthread_cond_wait(&m->work, &m->lock);
+		if (m->stopping)
+			break;
+		struct mail_settings s;
+		settings_copy(&s, &m->settings);
+		size_t n = m->n_jobs < (size_t)s.max_per_connection ? m->n_jobs
+		                                                    : (size_t)s.max_per_connection;
+		struct mail_job **batch = xcalloc(n, sizeof(*batch));
+		memcpy(batch, m->jobs, n * sizeof(*batch));
+		memmove(m->jobs, m->jobs + n, (m->n_jobs - n) * sizeof(*m->jobs));
+		m->n_jobs -= n;
+		m->in_progress = n;
+		pthread_mutex_unlock(&m->lock);
+
+		struct mail_result *res = xcalloc(n, sizeof(*res));
+		deliver_batch(&s, batch, n, res);
+		mail_settings_free(&s);
+
+		pthread_mutex_lock(&m->lock);
+		m->results = xrealloc(m->results, (m->n_results + n) * sizeof(*m->results));
+		memcpy(m->results + m->n_results, res, n * sizeof(*res));
+		m->n_results += n;
+		m->in_progress = 0;
+		free(res);
+		for (size_t i = 0; i < n; i++)
+			mail_job_free(batch[i]);
+		free(batch);
+		loop_async_send(m->wake);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return NULL;
+}
+
+struct mail *mail_start(const struct mail_settings *s, struct loop_async *wake)
+{
+	struct mail *m = xcalloc(1, sizeof(*m));
+
+	settings_copy(&m->settings, s);
+	m->wake = wake;
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->work, NULL);
+	smtp_global_init();
+	if ((errno = pthread_create(&m->thread, NULL, worker, m)) != 0)
+		fatal("mail worker thread");
+	return m;
+}
+
+void mail_reconfigure(struct mail *m, const struct mail_settings *s)
+{
+	pthread_mutex_lock(&m->lock);
+	mail_settings_free(&m->settings);
+	settings_copy(&m->settings, s);
+	pthread_mutex_unlock(&m->lock);
+}
+
+void mail_submit(struct mail *m, struct mail_job *job)
+{
+	pthread_mutex_lock(&m->lock);
+	m->jobs = xrealloc(m->jobs, (m->n_jobs + 1) * sizeof(*m->jobs));
+	m->jobs[m->n_jobs++] = job;
+	pthread_cond_signal(&m->work);
+	pthread_mutex_unlock(&m->lock);
+}
+
+size_t mail_collect(struct mail *m, struct mail_result **out)
+{
+	pthread_mutex_lock(&m->lock);
+	size_t n = m->n_results;
+	*out = m->results;
+	m->results = NULL;
+	m->n_results = 0;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+size_t mail_pending(struct mail *m)
+{
+	pthread_mutex_lock(&m->lock);
+	size_t n = m->n_jobs + m->in_progress + m->n_results;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+void mail_stop(struct mail *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	m->stopping = true;
+	pthread_cond_signal(&m->work);
+	pthread_mutex_unlock(&m->lock);
+	pthread_join(m->thread, NULL);
+}
+
+void mail_free(struct mail *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n_jobs; i++)
+		mail_job_free(m->jobs[i]);
+	free(m->jobs);
+	mail_results_free(m->results, m->n_results);
+	mail_settings_free(&m->settings);
+	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->work);
+	free(m);
+}

@@ -1,0 +1,306 @@
+/*
+ * policy — see policy.h.
+ *
+ * Step ids are part of the exactly-once key of every notification, so they
+ * depend only on what the admin wrote ("r7" is "7 days before"), never on
+ * list positions: inserting an offset into the list must not make an
+ * already sent reminder look new.
+ */
+#include "policy.h"
+
+#include "date.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DAYS         3660
+#define MAX_REPEAT_LIMIT 50
+
+static const struct policy_offset no_offset = {0, false};
+
+static void set_list(struct policy_list *l, const int *days, int n)
+{
+	l->n = n;
+	for (int i = 0; i < n; i++)
+		l->at[i] = (struct policy_offset){days[i], false};
+}
+
+void policy_default(struct policy *p)
+{
+	static const int once[] = {30, 14, 7, 3, 1, 0}, yearly[] = {30, 7, 1}, cycle[] = {14, 7, 1},
+	                 monthly[] = {7, 1}, weekly[] = {1};
+
+	memset(p, 0, sizeof(*p));
+	set_list(&p->remind[TF_ONCE], once, 6);
+	set_list(&p->remind[TF_PERIOD], once, 6);
+	set_list(&p->remind[TF_YEARLY], yearly, 3);
+	set_list(&p->remind[TF_HALF_YEARLY], cycle, 3);
+	set_list(&p->remind[TF_QUARTERLY], cycle, 3);
+	set_list(&p->remind[TF_MONTHLY], monthly, 2);
+	set_list(&p->remind[TF_WEEKLY], weekly, 1);
+	p->n_escalations = 3;
+	p->escalate[0] = (struct policy_escalation){{1, false}, POLICY_LEAD};
+	p->escalate[1] = (struct policy_escalation){{7, false}, POLICY_MONITOR};
+	p->escalate[2] = (struct policy_escalation){{30, false}, POLICY_SUPERVISOR};
+	p->repeat = (struct policy_offset){14, false};
+	p->repeat_limit = 6;
+	p->backfill_days = 7;
+	p->remind_coordinating = true;
+}
+
+/* "14" (calendar days) or "5wd" (working days). */
+static int parse_offset(const char *s, size_t n, struct policy_offset *out)
+{
+	char buf[16];
+	int days, used = 0;
+
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (sscanf(buf, "%4d%n", &days, &used) != 1 || days < 0 || days > MAX_DAYS)
+		return -1;
+	if (strcmp(buf + used, "wd") == 0)
+		*out = (struct policy_offset){days, true};
+	else if (buf[used] == '\0' || strcmp(buf + used, "d") == 0)
+		*out = (struct policy_offset){days, false};
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_list(const char *value, struct policy_list *l, char *err, size_t errlen)
+{
+	struct policy_list out = {0};
+
+	for (const char *s = value + strspn(value, " ,"); *s; s += strspn(s, " ,")) {
+		size_t n = strcspn(s, " ,");
+		if (out.n == POLICY_MAX_STEPS) {
+			snprintf(err, errlen, "at most %d offsets", POLICY_MAX_STEPS);
+			return -1;
+		}
+		if (parse_offset(s, n, &out.at[out.n]) < 0) {
+			snprintf(err, errlen, "'%.*s' is not a number of days (e.g. 7 or 5wd)",
+			         (int)n, s);
+			return -1;
+		}
+		out.n++;
+		s += n;
+	}
+	*l = out;
+	return 0;
+}
+
+static int parse_level(const char *s, size_t n, enum policy_level *level)
+{
+	static const char *const names[] = {"", "lead", "monitor", "supervisor"};
+
+	for (int i = POLICY_LEAD; i <= POLICY_SUPERVISOR; i++)
+		if (strlen(names[i]) == n && strncmp(s, names[i], n) == 0) {
+			*level = (enum policy_level)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* "1:lead 7:monitor 30:supervisor" */
+static int parse_escalation(const char *value, struct policy *p, char *err, size_t errlen)
+{
+	struct policy_escalation steps[POLICY_MAX_STEPS];
+	int n = 0;
+
+	for (const char *s = value + strspn(value, " ,"); *s; s += strspn(s, " ,")) {
+		size_t len = strcspn(s, " ,");
+		const char *colon = memchr(s, ':', len);
+		if (n == POLICY_MAX_STEPS) {
+			snprintf(err, errlen, "at most %d escalation steps", POLICY_MAX_STEPS);
+			return -1;
+		}
+		if (!colon || parse_offset(s, (size_t)(colon - s), &steps[n].after) < 0 ||
+		    parse_level(colon + 1, len - (size_t)(colon - s) - 1, &steps[n].level) < 0) {
+			snprintf(err, errlen,
+			         "'%.*s' is not DAYS:WHO (WHO is lead, monitor or supervisor)",
+			         (int)len, s);
+			return -1;
+		}
+		n++;
+		s += len;
+	}
+	memcpy(p->escalate, steps, (size_t)n * sizeof(steps[0]));
+	p->n_escalations = n;
+	return 0;
+}
+
+static int parse_int(const char *value, int lo, int hi, int *out, char *err, size_t errlen)
+{
+	int v, used = 0;
+
+	if (sscanf(value, "%d%n", &v, &used) != 1 || value[used] || v < lo || v > hi) {
+		snprintf(err, errlen, "'%s' is not a whole number from %d to %d", value, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_bool(const char *value, bool *out, char *err, size_t errlen)
+{
+	if (!strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "on"))
+		*out = true;
+	else if (!strcmp(value, "no") || !strcmp(value, "false") || !strcmp(value, "off"))
+		*out = false;
+	else {
+		snprintf(err, errlen, "'%s' is not yes or no", value);
+		return -1;
+	}
+	return 0;
+}
+
+bool policy_is_key(const char *key)
+{
+	static const char *const keys[] = {"remind",       "escalate", "repeat",
+	                                   "repeat_limit", "backfill", "coordinating"};
+
+	if (strncmp(key, "remind.", 7) == 0)
+		return tf_kind_from_name(key + 7) != TF_UNPARSED;
+	for (size_t i = 0; i < UTIL_NELEM(keys); i++)
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+int policy_set(struct policy *p, const char *key, const char *value, enum tf_kind kind, char *err,
+               size_t errlen)
+{
+	if (strncmp(key, "remind.", 7) == 0) {
+		kind = tf_kind_from_name(key + 7);
+		key = "remind";
+	}
+	if (strcmp(key, "remind") == 0) {
+		if (!tf_recurring(kind) && kind != TF_ONCE && kind != TF_PERIOD) {
+			snprintf(err, errlen, "%s timeframes have no deadline to remind of",
+			         tf_kind_name(kind));
+			return -1;
+		}
+		return parse_list(value, &p->remind[kind], err, errlen);
+	}
+	if (strcmp(key, "escalate") == 0)
+		return parse_escalation(value, p, err, errlen);
+	if (strcmp(key, "repeat") == 0) {
+		if (strcmp(value, "none") == 0) {
+			p->repeat = no_offset;
+			return 0;
+		}
+		if (parse_offset(value, strlen(value), &p->repeat) < 0) {
+			snprintf(err, errlen, "'%s' is not a number of days (e.g. 14 or 10wd)",
+			         value);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(key, "repeat_limit") == 0)
+		return parse_int(value, 0, MAX_REPEAT_LIMIT, &p->repeat_limit, err, errlen);
+	if (strcmp(key, "backfill") == 0)
+		return parse_int(value, 0, MAX_DAYS, &p->backfill_days, err, errlen);
+	if (strcmp(key, "coordinating") == 0)
+		return parse_bool(value, &p->remind_coordinating, err, errlen);
+	snprintf(err, errlen, "unknown policy key '%s'", key);
+	return -1;
+}
+
+int64_t policy_last_day(time_t due, int tz_offset)
+{
+	return date_local_days(due - 1, tz_offset);
+}
+
+static int64_t shift_day(const struct cal *cal, int64_t day, struct policy_offset o, int sign)
+{
+	return o.working ? cal_add_workdays(cal, day, sign * o.days) : day + sign * o.days;
+}
+
+static time_t day_slot(const struct cal *cal, int64_t day)
+{
+	return date_day_start(day, cal->tz_offset) + (time_t)cal->send_min * 60;
+}
+
+static void name_step(char *id, size_t len, char prefix, struct policy_offset o)
+{
+	snprintf(id, len, "%c%d%s", prefix, o.days, o.working ? "w" : "");
+}
+
+static int add_reminders(const struct policy_list *l, const struct cal *cal, time_t due,
+                         struct policy_step *out, int n, int max)
+{
+	int64_t last = policy_last_day(due, cal->tz_offset);
+
+	for (int i = 0; i < l->n && n < max; i++) {
+		time_t target = day_slot(cal, shift_day(cal, last, l->at[i], -1));
+		struct policy_step *s = &out[n++];
+		/* It must arrive before the deadline: move earlier, never later. */
+		s->at = cal_slot_at_or_before(cal, target < due ? target : due - 1);
+		s->level = POLICY_REMIND;
+		name_step(s->id, sizeof(s->id), 'r', l->at[i]);
+	}
+	return n;
+}
+
+static int add_escalations(const struct policy *p, const struct cal *cal, time_t due,
+                           struct policy_step *out, int n, int max)
+{
+	int64_t last = policy_last_day(due, cal->tz_offset), day = last;
+
+	for (int i = 0; i < p->n_escalations && n < max; i++) {
+		day = shift_day(cal, last, p->escalate[i].after, 1);
+		time_t target = day_slot(cal, day);
+		struct policy_step *s = &out[n++];
+		s->at = cal_slot_at_or_after(cal, target > due ? target : due);
+		s->level = p->escalate[i].level;
+		name_step(s->id, sizeof(s->id), 'e', p->escalate[i].after);
+	}
+	if (p->n_escalations == 0 || p->repeat.days == 0)
+		return n;
+	for (int k = 1; k <= p->repeat_limit && n < max; k++) {
+		day = shift_day(cal, day, p->repeat, 1);
+		struct policy_step *s = &out[n++];
+		s->at = cal_slot_at_or_after(cal, day_slot(cal, day));
+		s->level = p->escalate[p->n_escalations - 1].level;
+		snprintf(s->id, sizeof(s->id), "x%d", k);
+	}
+	return n;
+}
+
+static int cmp_steps(const void *a, const void *b)
+{
+	const struct policy_step *x = a, *y = b;
+
+	if (x->at != y->at)
+		return (x->at > y->at) - (x->at < y->at);
+	return (x->level > y->level) - (x->level < y->level);
+}
+
+int policy_steps(const struct policy *p, const struct cal *cal, enum tf_kind kind, time_t due,
+                 struct policy_step *out, int max)
+{
+	struct policy_step all[2 * POLICY_MAX_STEPS + MAX_REPEAT_LIMIT];
+	int n = 0, kept = 0;
+
+	if ((unsigned)kind < POLICY_KINDS)
+		n = add_reminders(&p->remind[kind], cal, due, all, n, (int)UTIL_NELEM(all));
+	n = add_escalations(p, cal, due, all, n, (int)UTIL_NELEM(all));
+	/* Reminders listed in any order; ties keep the list order (closer to due last). */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && cmp_steps(&all[j - 1], &all[j]) > 0; j--) {
+			struct policy_step t = all[j];
+			all[j] = all[j - 1];
+			all[j - 1] = t;
+		}
+	/* Two steps in one slot would be one email anyway: keep the later one. */
+	for (int i = 0; i < n && kept < max; i++) {
+		if (i + 1 < n && all[i + 1].at == all[i].at)
+			continue;
+		out[kept++] = all[i];
+	}
+	return kept;
+}

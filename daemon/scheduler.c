@@ -1,0 +1,168 @@
+/*
+ * scheduler — see scheduler.h.
+ *
+ * The decision is recomputed from scratch every time an occurrence is
+ * looked at; nothing is remembered between calls except the ledger. That
+ * is what makes restarts, reloads and policy changes safe: the answer only
+ * depends on what was actually recorded as sent.
+ */
+#include "scheduler.h"
+
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_STEPS 128
+
+static bool in_ledger(const struct sched_in *in, const char *agency, const char *step)
+{
+	for (size_t i = 0; i < in->n_done; i++)
+		if (!strcmp(in->done[i].step, step) && !strcmp(in->done[i].agency, agency))
+			return true;
+	return false;
+}
+
+struct recipient {
+	const char *agency;
+	enum sched_role role;
+};
+
+static void add_recipient(struct recipient *r, size_t *n, size_t max, const char *agency,
+                          enum sched_role role)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(r[i].agency, agency))
+			return; /* one agency, one role: the first (closest) wins */
+	if (*n < max)
+		r[(*n)++] = (struct recipient){agency, role};
+}
+
+/* Who a step goes to: each level adds to the one before. */
+static size_t recipients(const struct sched_in *in, enum policy_level level, struct recipient *r,
+                         size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < in->n_leads; i++)
+		add_recipient(r, &n, max, in->leads[i], ROLE_LEAD);
+	if (level == POLICY_REMIND && in->policy->remind_coordinating)
+		for (size_t i = 0; i < in->n_coords; i++)
+			add_recipient(r, &n, max, in->coords[i], ROLE_COORD);
+	if (level >= POLICY_MONITOR && in->monitor)
+		add_recipient(r, &n, max, in->monitor, ROLE_MONITOR);
+	if (level >= POLICY_SUPERVISOR)
+		for (size_t i = 0; i < in->n_supervisors; i++)
+			add_recipient(r, &n, max, in->supervisors[i], ROLE_SUPERVISOR);
+	return n;
+}
+
+static void push(struct sched_note **v, size_t *n, const struct sched_note *note)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = *note;
+}
+
+/* The due note for this agency, if one is already chosen. */
+static struct sched_note *chosen_for(struct sched_out *out, const char *agency)
+{
+	for (size_t i = 0; i < out->n_send; i++)
+		if (!strcmp(out->send[i].agency, agency))
+			return &out->send[i];
+	return NULL;
+}
+
+/* Steps come in time order: a later due step supersedes the one chosen before. */
+static void take_due(struct sched_out *out, const struct sched_note *note)
+{
+	struct sched_note *prev = chosen_for(out, note->agency);
+
+	if (!prev) {
+		push(&out->send, &out->n_send, note);
+		return;
+	}
+	push(&out->skip, &out->n_skip, prev);
+	*prev = *note;
+}
+
+static void earliest(time_t *t, time_t candidate)
+{
+	if (*t == TF_NONE || candidate < *t)
+		*t = candidate;
+}
+
+static void consider_step(const struct sched_in *in, const struct policy_step *s, time_t now,
+                          struct sched_out *out)
+{
+	struct recipient r[64];
+	size_t n = recipients(in, s->level, r, UTIL_NELEM(r));
+	struct sched_note note = {.level = s->level, .at = s->at};
+
+	if (in->ext)
+		snprintf(note.step, sizeof(note.step), "%.15s@%d", s->id, in->ext);
+	else
+		util_strlcpy(note.step, s->id, sizeof(note.step));
+	note.kind = s->level == POLICY_REMIND ? SCHED_REMINDER : SCHED_ESCALATION;
+	for (size_t i = 0; i < n; i++) {
+		if (in_ledger(in, r[i].agency, note.step))
+			continue;
+		note.agency = r[i].agency;
+		note.role = r[i].role;
+		if (s->at > now)
+			earliest(&out->next_at, s->at);
+		else if (note.kind == SCHED_REMINDER && in->due <= now)
+			push(&out->skip, &out->n_skip, &note); /* too late to remind */
+		else
+			take_due(out, &note);
+	}
+}
+
+void sched_decide(const struct sched_in *in, time_t now, struct sched_out *out)
+{
+	struct policy_step steps[MAX_STEPS];
+
+	memset(out, 0, sizeof(*out));
+	out->next_at = TF_NONE;
+	if (task_status_final(in->status) || in->due == TF_NONE)
+		return;
+	int n = policy_steps(in->policy, in->cal, in->kind, in->due, steps, MAX_STEPS);
+	for (int i = 0; i < n; i++) {
+		if (steps[i].level != POLICY_REMIND && in->status == TASK_WAITING)
+			continue;
+		consider_step(in, &steps[i], now, out);
+	}
+	if (!out->n_send)
+		return;
+	/* Messages arrive in office hours: outside them, wait for the opening. */
+	time_t open = cal_office_at_or_after(in->cal, now);
+	if (open > now) {
+		earliest(&out->next_at, open);
+		free(out->send);
+		out->send = NULL;
+		out->n_send = 0;
+		return;
+	}
+	for (size_t i = 0; i < out->n_send; i++)
+		if (now - out->send[i].at > (time_t)in->policy->backfill_days * 86400)
+			out->send[i].kind = SCHED_SUMMARY;
+}
+
+void sched_out_free(struct sched_out *out)
+{
+	free(out->send);
+	free(out->skip);
+	memset(out, 0, sizeof(*out));
+}
+
+const char *sched_kind_name(enum sched_kind k)
+{
+	return k == SCHED_REMINDER ? "reminder" : k == SCHED_ESCALATION ? "escalation" : "summary";
+}
+
+const char *sched_role_name(enum sched_role r)
+{
+	static const char *const names[] = {"lead", "coordinating", "monitor", "supervisor"};
+
+	return names[r];
+}

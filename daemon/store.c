@@ -1,0 +1,1269 @@
+/*
+ * store — see store.h.
+ *
+ * Statements are prepared once, on first use, and kept: the daemon runs
+ * the same few queries for years. Every value goes in through a bound
+ * parameter. Migrations are a list of SQL scripts; user_version says how
+ * many have run, so a newer daemon upgrades an older database in place.
+ */
+#include "store.h"
+
+#include "util.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const migrations[] = {
+    /* 1: the first schema */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE plans ("
+    " id TEXT PRIMARY KEY, title TEXT, issued TEXT, first_year INTEGER, last_year INTEGER,"
+    " monitor TEXT, source TEXT, origin TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE TABLE tasks ("
+    " id INTEGER PRIMARY KEY, plan_id TEXT NOT NULL REFERENCES plans(id),"
+    " key TEXT NOT NULL, idx TEXT, category TEXT, title TEXT NOT NULL,"
+    " timeframe TEXT NOT NULL, kind TEXT NOT NULL, due INTEGER, window_start INTEGER,"
+    " condition TEXT, flags INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT NOT NULL DEFAULT 'open', status_note TEXT,"
+    " extended_due INTEGER, ext INTEGER NOT NULL DEFAULT 0,"
+    " source_file TEXT, source_line INTEGER, raw TEXT, origin TEXT NOT NULL, policy TEXT,"
+    " content_hash TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+    " UNIQUE (plan_id, key));"
+    "CREATE TABLE assignments ("
+    " task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+    " role TEXT NOT NULL CHECK (role IN ('lead', 'coord')),"
+    " agency TEXT NOT NULL, written TEXT, via_group TEXT, resolved INTEGER NOT NULL,"
+    " PRIMARY KEY (task_id, role, agency));"
+    "CREATE TABLE occurrences ("
+    " id INTEGER PRIMARY KEY, task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+    " due INTEGER NOT NULL, window_start INTEGER, status TEXT NOT NULL DEFAULT 'open',"
+    " next_at INTEGER, UNIQUE (task_id, due));"
+    "CREATE INDEX occurrences_next ON occurrences(next_at) WHERE next_at IS NOT NULL;"
+    "CREATE TABLE messages ("
+    " id INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, recipient TEXT NOT NULL,"
+    " rcpt TEXT NOT NULL, subject TEXT NOT NULL, body BLOB NOT NULL, kind TEXT NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed', 'partial')),"
+    " attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER, last_error TEXT,"
+    " created_at INTEGER NOT NULL, sent_at INTEGER, last_attempt INTEGER);"
+    "CREATE INDEX messages_queue ON messages(next_attempt) WHERE state = 'queued';"
+    "CREATE TABLE notifications ("
+    " occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,"
+    " agency TEXT NOT NULL, step TEXT NOT NULL, kind TEXT NOT NULL,"
+    " planned_at INTEGER NOT NULL, message INTEGER REFERENCES messages(id),"
+    " state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed', 'skipped')),"
+    " created_at INTEGER NOT NULL,"
+    " PRIMARY KEY (occurrence_id, agency, step)) WITHOUT ROWID;"
+    "CREATE INDEX notifications_message ON notifications(message);"
+    "CREATE TABLE rcpt_failures ("
+    " message INTEGER NOT NULL REFERENCES messages(id), address TEXT NOT NULL,"
+    " code INTEGER, text TEXT, at INTEGER NOT NULL);"
+    "CREATE TABLE history ("
+    " id INTEGER PRIMARY KEY, task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+    " at INTEGER NOT NULL, what TEXT NOT NULL, detail TEXT);",
+};
+
+enum stmt_id {
+	S_META_GET,
+	S_META_SET,
+	S_PLAN_UPSERT,
+	S_PLAN_GET,
+	S_TASK_BY_KEY,
+	S_TASK_INSERT,
+	S_TASK_UPDATE,
+	S_TASK_GET,
+	S_TASK_ALL,
+	S_TASK_OF_PLAN,
+	S_TASK_STATUS,
+	S_TASK_EXTEND,
+	S_ASSIGN_DELETE,
+	S_ASSIGN_INSERT,
+	S_ASSIGN_OF_TASK,
+	S_HISTORY_ADD,
+	S_OCC_FIND,
+	S_OCC_INSERT,
+	S_OCC_NEXT,
+	S_OCC_STATUS,
+	S_OCC_OF_TASK,
+	S_OCC_DUE,
+	S_OCC_WAKE,
+	S_LEDGER,
+	S_NOTE_INSERT,
+	S_THREAD_LAST,
+	S_MSG_INSERT,
+	S_MSG_RESULT,
+	S_MSG_NOTES,
+	S_MSG_DUE,
+	S_MSG_GET,
+	S_MSG_RETRY,
+	S_RCPT_FAIL,
+	S_COUNT,
+};
+
+static const char *const sql[S_COUNT] = {
+    [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [S_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+                   " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [S_PLAN_UPSERT] = "INSERT INTO plans (id, title, issued, first_year, last_year, monitor,"
+                      " source, origin, created_at, updated_at)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)"
+                      " ON CONFLICT (id) DO UPDATE SET"
+                      " title = COALESCE(excluded.title, title),"
+                      " issued = COALESCE(excluded.issued, issued),"
+                      " first_year = COALESCE(excluded.first_year, first_year),"
+                      " last_year = COALESCE(excluded.last_year, last_year),"
+                      " monitor = COALESCE(excluded.monitor, monitor),"
+                      " source = COALESCE(excluded.source, source), updated_at = ?9",
+    [S_PLAN_GET] = "SELECT id, title, issued, first_year, last_year, monitor, source, origin"
+                   " FROM plans WHERE id = ?1",
+    [S_TASK_BY_KEY] = "SELECT id, content_hash FROM tasks WHERE plan_id = ?1 AND key = ?2",
+    [S_TASK_INSERT] = "INSERT INTO tasks (plan_id, key, idx, category, title, timeframe, kind,"
+                      " due, window_start, condition, flags, source_file, source_line, raw,"
+                      " origin, policy, content_hash, created_at, updated_at)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+                      " ?15, ?16, ?17, ?18, ?18)",
+    [S_TASK_UPDATE] = "UPDATE tasks SET idx = ?3, category = ?4, title = ?5, timeframe = ?6,"
+                      " kind = ?7, due = ?8, window_start = ?9, condition = ?10, flags = ?11,"
+                      " source_file = ?12, source_line = ?13, raw = ?14, origin = ?15,"
+                      " policy = ?16, content_hash = ?17, updated_at = ?18,"
+                      " status = CASE status WHEN 'removed' THEN 'open' ELSE status END"
+                      " WHERE plan_id = ?1 AND key = ?2",
+    [S_TASK_GET] = "SELECT id, plan_id, key, idx, category, title, timeframe, kind, due,"
+                   " window_start, condition, flags, status, status_note, extended_due, ext,"
+                   " source_file, source_line, raw, origin, policy FROM tasks WHERE id = ?1",
+    [S_TASK_ALL] = "SELECT id FROM tasks ORDER BY plan_id, id",
+    [S_TASK_OF_PLAN] = "SELECT id FROM tasks WHERE plan_id = ?1 ORDER BY id",
+    [S_TASK_STATUS] = "UPDATE tasks SET status = ?2, status_note = ?3, updated_at = ?4"
+                      " WHERE id = ?1",
+    [S_TASK_EXTEND] = "UPDATE tasks SET extended_due = ?2, ext = ext + 1, updated_at = ?3"
+                      " WHERE id = ?1",
+    [S_ASSIGN_DELETE] = "DELETE FROM assignments WHERE task_id = ?1",
+    [S_ASSIGN_INSERT] = "INSERT OR IGNORE INTO assignments (task_id, role, agency, written,"
+                        " via_group, resolved) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_ASSIGN_OF_TASK] = "SELECT role, agency, written, via_group, resolved FROM assignments"
+                         " WHERE task_id = ?1 ORDER BY rowid",
+    [S_HISTORY_ADD] = "INSERT INTO history (task_id, at, what, detail) VALUES (?1, ?2, ?3, ?4)",
+    [S_OCC_FIND] = "SELECT id FROM occurrences WHERE task_id = ?1 AND due = ?2",
+    [S_OCC_INSERT] = "INSERT INTO occurrences (task_id, due, window_start, next_at)"
+                     " VALUES (?1, ?2, ?3, ?4)",
+    [S_OCC_NEXT] = "UPDATE occurrences SET next_at = ?2 WHERE id = ?1",
+    [S_OCC_STATUS] = "UPDATE occurrences SET status = ?2 WHERE id = ?1",
+    [S_OCC_OF_TASK] = "SELECT id, task_id, due, window_start, next_at, status FROM occurrences"
+                      " WHERE task_id = ?1 ORDER BY due",
+    [S_OCC_DUE] = "SELECT id, task_id, due, window_start, next_at, status FROM occurrences"
+                  " WHERE next_at IS NOT NULL AND next_at <= ?1 ORDER BY next_at LIMIT ?2",
+    [S_OCC_WAKE] = "SELECT MIN(next_at) FROM occurrences WHERE next_at IS NOT NULL",
+    [S_LEDGER] = "SELECT agency, step, kind, planned_at, state, message FROM notifications"
+                 " WHERE occurrence_id = ?1",
+    [S_NOTE_INSERT] = "INSERT OR IGNORE INTO notifications (occurrence_id, agency, step, kind,"
+                      " planned_at, message, state, created_at)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_THREAD_LAST] = "SELECT m.message_id FROM notifications n JOIN messages m"
+                      " ON m.id = n.message WHERE n.occurrence_id = ?1 AND n.agency = ?2"
+                      " ORDER BY m.created_at DESC, m.id DESC LIMIT 1",
+    [S_MSG_INSERT] = "INSERT INTO messages (message_id, recipient, rcpt, subject, body, kind,"
+                     " state, next_attempt, created_at)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
+    [S_MSG_RESULT] = "UPDATE messages SET state = ?2, last_error = ?3, next_attempt = ?4,"
+                     " attempts = attempts + 1, last_attempt = ?5,"
+                     " sent_at = CASE WHEN ?2 IN ('sent', 'partial') THEN ?5 ELSE sent_at END"
+                     " WHERE id = ?1",
+    [S_MSG_NOTES] = "UPDATE notifications SET state = ?2 WHERE message = ?1",
+    [S_MSG_DUE] = "SELECT id FROM messages WHERE state = 'queued' AND next_attempt <= ?1"
+                  " ORDER BY next_attempt, id LIMIT ?2",
+    [S_MSG_GET] = "SELECT id, message_id, recipient, rcpt, subject, body, kind, state,"
+                  " attempts, next_attempt, created_at, sent_at, last_error"
+                  " FROM messages WHERE id = ?1",
+    [S_MSG_RETRY] = "SELECT MIN(next_attempt) FROM messages WHERE state = 'queued'",
+    [S_RCPT_FAIL] = "INSERT INTO rcpt_failures (message, address, code, text, at)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5)",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S_COUNT];
+	char err[512];
+};
+
+static int fail(struct store *st, const char *what)
+{
+	snprintf(st->err, sizeof(st->err), "%s: %s", what, sqlite3_errmsg(st->db));
+	return -1;
+}
+
+const char *store_error(const struct store *st)
+{
+	return st->err;
+}
+
+/* The statement, reset and ready for new bindings; NULL (and err) on failure. */
+static sqlite3_stmt *stmt(struct store *st, enum stmt_id id)
+{
+	if (!st->stmt[id] && sqlite3_prepare_v3(st->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+	                                        &st->stmt[id], NULL) != SQLITE_OK) {
+		fail(st, "prepare");
+		return NULL;
+	}
+	sqlite3_reset(st->stmt[id]);
+	sqlite3_clear_bindings(st->stmt[id]);
+	return st->stmt[id];
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void bind_time(sqlite3_stmt *s, int i, time_t t)
+{
+	if (t == TF_NONE)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, (sqlite3_int64)t);
+}
+
+static char *col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	return v ? xstrdup((const char *)v) : NULL;
+}
+
+static time_t col_time(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? TF_NONE
+	                                                : (time_t)sqlite3_column_int64(s, i);
+}
+
+/* Runs a statement that returns no rows. */
+static int run(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(st, what);
+}
+
+static int exec(struct store *st, const char *script, const char *what)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, script, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	snprintf(st->err, sizeof(st->err), "%s: %s", what, msg ? msg : "unknown error");
+	sqlite3_free(msg);
+	return -1;
+}
+
+static int migrate(struct store *st)
+{
+	sqlite3_stmt *s;
+	int version = 0;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "user_version");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version > (int)UTIL_NELEM(migrations)) {
+		snprintf(st->err, sizeof(st->err),
+		         "the database has schema version %d, newer than this program's %d",
+		         version, (int)UTIL_NELEM(migrations));
+		return -1;
+	}
+	for (int v = version; v < (int)UTIL_NELEM(migrations); v++) {
+		char bump[64];
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
+		if (exec(st, "BEGIN IMMEDIATE", "migrate") < 0)
+			return -1;
+		if (exec(st, migrations[v], "migrate") < 0 || exec(st, bump, "migrate") < 0) {
+			exec(st, "ROLLBACK", "rollback");
+			return -1;
+		}
+		if (exec(st, "COMMIT", "migrate") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int store_open(const char *path, struct store **out, char *err, size_t errlen)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		         st->db ? sqlite3_errmsg(st->db) : "no memory");
+		store_close(st);
+		return -1;
+	}
+	/* Readers (deadlinectl) and the daemon share the file: WAL and a busy wait. */
+	sqlite3_busy_timeout(st->db, 5000);
+	if (exec(st,
+	         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
+	         "PRAGMA synchronous = NORMAL;",
+	         "pragmas") < 0 ||
+	    migrate(st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, st->err);
+		store_close(st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int store_begin(struct store *st)
+{
+	return exec(st, "BEGIN IMMEDIATE", "begin");
+}
+
+int store_commit(struct store *st)
+{
+	return exec(st, "COMMIT", "commit");
+}
+
+void store_rollback(struct store *st)
+{
+	char saved[sizeof(st->err)];
+
+	/* Keep the error that caused the rollback. */
+	memcpy(saved, st->err, sizeof(saved));
+	exec(st, "ROLLBACK", "rollback");
+	memcpy(st->err, saved, sizeof(saved));
+}
+
+int store_meta_get(struct store *st, const char *key, char *value, size_t len)
+{
+	sqlite3_stmt *s = stmt(st, S_META_GET);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, key);
+	value[0] = '\0';
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		util_strlcpy(value, (const char *)sqlite3_column_text(s, 0), len);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "meta");
+}
+
+int store_meta_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s = stmt(st, S_META_SET);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, key);
+	bind_text(s, 2, value);
+	return run(st, s, "meta");
+}
+
+/* ---- plans ------------------------------------------------------------ */
+
+static void bind_year(sqlite3_stmt *s, int i, int year)
+{
+	if (year)
+		sqlite3_bind_int(s, i, year);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int store_plan_upsert(struct store *st, const struct store_plan *p, time_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_PLAN_UPSERT);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, p->id);
+	bind_text(s, 2, p->title);
+	bind_text(s, 3, p->issued);
+	bind_year(s, 4, p->first_year);
+	bind_year(s, 5, p->last_year);
+	bind_text(s, 6, p->monitor);
+	bind_text(s, 7, p->source);
+	bind_text(s, 8, p->origin ? p->origin : "import");
+	sqlite3_bind_int64(s, 9, now);
+	return run(st, s, "plan");
+}
+
+int store_plan_get(struct store *st, const char *id, struct store_plan *out)
+{
+	sqlite3_stmt *s = stmt(st, S_PLAN_GET);
+
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return -1;
+	bind_text(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->id = col_text(s, 0);
+		out->title = col_text(s, 1);
+		out->issued = col_text(s, 2);
+		out->first_year = sqlite3_column_int(s, 3);
+		out->last_year = sqlite3_column_int(s, 4);
+		out->monitor = col_text(s, 5);
+		out->source = col_text(s, 6);
+		out->origin = col_text(s, 7);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "plan");
+}
+
+void store_plan_free(struct store_plan *p)
+{
+	free(p->id), free(p->title), free(p->issued), free(p->monitor), free(p->source);
+	free(p->origin);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ---- tasks ------------------------------------------------------------ */
+
+int store_history_add(struct store *st, int64_t task_id, const char *what, const char *detail,
+                      time_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_HISTORY_ADD);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, task_id);
+	sqlite3_bind_int64(s, 2, now);
+	bind_text(s, 3, what);
+	bind_text(s, 4, detail);
+	return run(st, s, "history");
+}
+
+static int write_assignments(struct store *st, const struct task *t)
+{
+	sqlite3_stmt *s = stmt(st, S_ASSIGN_DELETE);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, t->id);
+	if (run(st, s, "assignments") < 0)
+		return -1;
+	for (size_t i = 0; i < t->n_agencies; i++) {
+		const struct task_agency *a = &t->agencies[i];
+		if (!(s = stmt(st, S_ASSIGN_INSERT)))
+			return -1;
+		sqlite3_bind_int64(s, 1, t->id);
+		bind_text(s, 2, task_role_name(a->role));
+		bind_text(s, 3, a->agency);
+		bind_text(s, 4, a->written);
+		bind_text(s, 5, a->via_group);
+		sqlite3_bind_int(s, 6, a->resolved);
+		if (run(st, s, "assignment") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The columns shared by insert and update: ?1 … ?18. */
+static void bind_task(sqlite3_stmt *s, const struct task *t, const char *hash, time_t now)
+{
+	bind_text(s, 1, t->plan_id);
+	bind_text(s, 2, t->key);
+	bind_text(s, 3, t->idx);
+	bind_text(s, 4, t->category);
+	bind_text(s, 5, t->title);
+	bind_text(s, 6, t->timeframe ? t->timeframe : "");
+	bind_text(s, 7, tf_kind_name(t->kind));
+	bind_time(s, 8, t->due);
+	bind_time(s, 9, t->window_start);
+	bind_text(s, 10, t->condition);
+	sqlite3_bind_int(s, 11, (int)t->flags);
+	bind_text(s, 12, t->source_file);
+	sqlite3_bind_int(s, 13, t->source_line);
+	bind_text(s, 14, t->raw);
+	bind_text(s, 15, t->origin ? t->origin : "import");
+	bind_text(s, 16, t->policy);
+	bind_text(s, 17, hash);
+	sqlite3_bind_int64(s, 18, now);
+}
+
+/* 1 and the id/hash when (plan, key) exists, 0 when not. */
+static int find_by_key(struct store *st, const char *plan, const char *key, int64_t *id,
+                       char hash[17])
+{
+	sqlite3_stmt *s = stmt(st, S_TASK_BY_KEY);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, plan);
+	bind_text(s, 2, key);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		util_strlcpy(hash, (const char *)sqlite3_column_text(s, 1), 17);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "task");
+}
+
+int store_task_upsert(struct store *st, struct task *t, time_t now, enum store_change *change)
+{
+	char hash[17], old[17];
+	int64_t id;
+	int found = find_by_key(st, t->plan_id, t->key, &id, old);
+
+	task_content_hash(t, hash);
+	if (found < 0)
+		return -1;
+	if (found && !strcmp(hash, old)) {
+		t->id = id;
+		*change = STORE_SAME;
+		return 0;
+	}
+	sqlite3_stmt *s = stmt(st, found ? S_TASK_UPDATE : S_TASK_INSERT);
+	if (!s)
+		return -1;
+	bind_task(s, t, hash, now);
+	if (run(st, s, found ? "update task" : "insert task") < 0)
+		return -1;
+	t->id = found ? id : sqlite3_last_insert_rowid(st->db);
+	*change = found ? STORE_UPDATED : STORE_NEW;
+	if (write_assignments(st, t) < 0)
+		return -1;
+	return store_history_add(st, t->id, found ? "updated" : "created", t->source_file, now);
+}
+
+static void read_assignments(struct store *st, struct task *t)
+{
+	sqlite3_stmt *s = stmt(st, S_ASSIGN_OF_TASK);
+
+	if (!s)
+		return;
+	sqlite3_bind_int64(s, 1, t->id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *role = (const char *)sqlite3_column_text(s, 0);
+		task_add_agency(t, !strcmp(role, "lead") ? TASK_LEAD : TASK_COORD,
+		                (const char *)sqlite3_column_text(s, 1),
+		                (const char *)sqlite3_column_text(s, 2),
+		                (const char *)sqlite3_column_text(s, 3), sqlite3_column_int(s, 4));
+	}
+	sqlite3_reset(s);
+}
+
+static void read_task(sqlite3_stmt *s, struct task *t)
+{
+	task_init(t);
+	t->id = sqlite3_column_int64(s, 0);
+	t->plan_id = col_text(s, 1);
+	t->key = col_text(s, 2);
+	t->idx = col_text(s, 3);
+	t->category = col_text(s, 4);
+	t->title = col_text(s, 5);
+	t->timeframe = col_text(s, 6);
+	t->kind = tf_kind_from_name((const char *)sqlite3_column_text(s, 7));
+	t->due = col_time(s, 8);
+	t->window_start = col_time(s, 9);
+	t->condition = col_text(s, 10);
+	t->flags = (unsigned)sqlite3_column_int(s, 11);
+	enum task_status status = TASK_OPEN;
+	task_status_parse((const char *)sqlite3_column_text(s, 12), &status);
+	t->status = status;
+	t->status_note = col_text(s, 13);
+	t->extended_due = col_time(s, 14);
+	t->ext = sqlite3_column_int(s, 15);
+	t->source_file = col_text(s, 16);
+	t->source_line = sqlite3_column_int(s, 17);
+	t->raw = col_text(s, 18);
+	t->origin = col_text(s, 19);
+	t->policy = col_text(s, 20);
+}
+
+int store_task_get(struct store *st, int64_t id, struct task *out)
+{
+	sqlite3_stmt *s = stmt(st, S_TASK_GET);
+
+	task_init(out);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_task(s, out);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		read_assignments(st, out);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "task");
+}
+
+int store_task_find(struct store *st, const char *ref, int64_t *id)
+{
+	char *end;
+	long long n = strtoll(ref, &end, 10);
+	const char *colon = strrchr(ref, ':');
+	sqlite3_stmt *s;
+	int found = 0;
+
+	if (*ref && !*end) {
+		struct task t;
+		found = store_task_get(st, n, &t);
+		task_free(&t);
+		*id = n;
+		return found;
+	}
+	if (colon) {
+		char *plan = xstrndup(ref, (size_t)(colon - ref));
+		char hash[17];
+		found = find_by_key(st, plan, colon + 1, id, hash);
+		free(plan);
+		if (found)
+			return found;
+	}
+	if (sqlite3_prepare_v2(st->db, "SELECT id FROM tasks WHERE key = ?1 LIMIT 2", -1, &s,
+	                       NULL) != SQLITE_OK)
+		return fail(st, "find");
+	bind_text(s, 1, ref);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		found++;
+	}
+	sqlite3_finalize(s);
+	return found == 1 ? 1 : 0;
+}
+
+int store_tasks(struct store *st, const char *plan, store_task_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	/* Collect ids first: the callback may use the store itself. */
+	if (sqlite3_prepare_v2(st->db, sql[plan ? S_TASK_OF_PLAN : S_TASK_ALL], -1, &s, NULL) !=
+	    SQLITE_OK)
+		return fail(st, "tasks");
+	if (plan)
+		bind_text(s, 1, plan);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct task t;
+		if (store_task_get(st, ids[i], &t) == 1)
+			r = cb(&t, arg);
+		task_free(&t);
+	}
+	free(ids);
+	return r;
+}
+
+int store_task_set_status(struct store *st, int64_t id, enum task_status status, const char *note,
+                          time_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_TASK_STATUS);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, task_status_name(status));
+	bind_text(s, 3, note);
+	sqlite3_bind_int64(s, 4, now);
+	if (run(st, s, "status") < 0)
+		return -1;
+	return store_history_add(st, id, task_status_name(status), note, now);
+}
+
+int store_task_extend(struct store *st, int64_t id, time_t new_due, time_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_TASK_EXTEND);
+	char detail[32];
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_time(s, 2, new_due);
+	sqlite3_bind_int64(s, 3, now);
+	if (run(st, s, "extend") < 0)
+		return -1;
+	snprintf(detail, sizeof(detail), "%lld", (long long)new_due);
+	return store_history_add(st, id, "extended", detail, now);
+}
+
+int store_tasks_remove_missing(struct store *st, const char *origin, const int64_t *keep,
+                               size_t n_keep, time_t now, int *removed)
+{
+	sqlite3_stmt *s;
+	int64_t *gone = NULL;
+	size_t n = 0;
+
+	*removed = 0;
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT id FROM tasks WHERE origin = ?1 AND status != 'removed'", -1,
+	                       &s, NULL) != SQLITE_OK)
+		return fail(st, "remove");
+	bind_text(s, 1, origin);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		bool kept = false;
+		for (size_t i = 0; i < n_keep && !kept; i++)
+			kept = keep[i] == id;
+		if (!kept) {
+			gone = xrealloc(gone, (n + 1) * sizeof(*gone));
+			gone[n++] = id;
+		}
+	}
+	sqlite3_finalize(s);
+	for (size_t i = 0; i < n; i++)
+		if (store_task_set_status(st, gone[i], TASK_REMOVED, "no longer in the config",
+		                          now) < 0) {
+			free(gone);
+			return -1;
+		}
+	free(gone);
+	*removed = (int)n;
+	return 0;
+}
+
+/* ---- occurrences ------------------------------------------------------ */
+
+int store_occ_ensure(struct store *st, int64_t task_id, time_t due, time_t window_start,
+                     int64_t *id, bool *created)
+{
+	sqlite3_stmt *s = stmt(st, S_OCC_FIND);
+
+	if (created)
+		*created = false;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, task_id);
+	sqlite3_bind_int64(s, 2, due);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE || !(s = stmt(st, S_OCC_INSERT)))
+		return fail(st, "occurrence");
+	sqlite3_bind_int64(s, 1, task_id);
+	sqlite3_bind_int64(s, 2, due);
+	bind_time(s, 3, window_start);
+	/* A new occurrence is looked at right away: the planner sets the real time. */
+	sqlite3_bind_int64(s, 4, 0);
+	if (run(st, s, "occurrence") < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	if (created)
+		*created = true;
+	return 0;
+}
+
+int store_occ_set_next(struct store *st, int64_t id, time_t next_at)
+{
+	sqlite3_stmt *s = stmt(st, S_OCC_NEXT);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_time(s, 2, next_at);
+	return run(st, s, "next_at");
+}
+
+int store_occ_set_status(struct store *st, int64_t id, enum task_status status)
+{
+	sqlite3_stmt *s = stmt(st, S_OCC_STATUS);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, task_status_name(status));
+	return run(st, s, "occurrence status");
+}
+
+static void read_occ(sqlite3_stmt *s, struct store_occ *o)
+{
+	enum task_status status = TASK_OPEN;
+
+	o->id = sqlite3_column_int64(s, 0);
+	o->task_id = sqlite3_column_int64(s, 1);
+	o->due = (time_t)sqlite3_column_int64(s, 2);
+	o->window_start = col_time(s, 3);
+	o->next_at = col_time(s, 4);
+	task_status_parse((const char *)sqlite3_column_text(s, 5), &status);
+	o->status = status;
+}
+
+/* Collects rows first, so callbacks may write to the store. */
+static int each_occ(struct store *st, sqlite3_stmt *s, store_occ_cb cb, void *arg)
+{
+	struct store_occ *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc, r = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap)
+			v = xrealloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
+		read_occ(s, &v[n++]);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return fail(st, "occurrences");
+	}
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = cb(&v[i], arg);
+	free(v);
+	return r;
+}
+
+int store_occ_of_task(struct store *st, int64_t task_id, store_occ_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, S_OCC_OF_TASK);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, task_id);
+	return each_occ(st, s, cb, arg);
+}
+
+int store_occ_due(struct store *st, time_t now, int limit, store_occ_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, S_OCC_DUE);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int(s, 2, limit);
+	return each_occ(st, s, cb, arg);
+}
+
+static int min_time(struct store *st, enum stmt_id id, time_t *at)
+{
+	sqlite3_stmt *s = stmt(st, id);
+
+	*at = TF_NONE;
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*at = col_time(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "min");
+}
+
+int store_next_wake(struct store *st, time_t *at)
+{
+	return min_time(st, S_OCC_WAKE, at);
+}
+
+int store_occ_replan_all(struct store *st, time_t bound)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db,
+	                       "UPDATE occurrences SET next_at = MIN(COALESCE(next_at, ?1), ?1)"
+	                       " WHERE status NOT IN ('done', 'cancelled', 'removed')",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "replan");
+	sqlite3_bind_int64(s, 1, bound);
+	int r = run(st, s, "replan");
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* ---- the ledger -------------------------------------------------------- */
+
+static const char *const note_states[] = {"queued", "sent", "failed", "skipped"};
+
+static enum store_note_state note_state_of(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (s && !strcmp(s, note_states[i]))
+			return (enum store_note_state)i;
+	return NOTE_QUEUED;
+}
+
+int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, S_LEDGER);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, occurrence_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*out = xrealloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(**out));
+		struct store_note *note = &(*out)[(*n)++];
+		memset(note, 0, sizeof(*note));
+		note->occurrence_id = occurrence_id;
+		util_strlcpy(note->agency, (const char *)sqlite3_column_text(s, 0),
+		             sizeof(note->agency));
+		util_strlcpy(note->step, (const char *)sqlite3_column_text(s, 1),
+		             sizeof(note->step));
+		util_strlcpy(note->kind, (const char *)sqlite3_column_text(s, 2),
+		             sizeof(note->kind));
+		note->planned_at = (time_t)sqlite3_column_int64(s, 3);
+		note->state = note_state_of((const char *)sqlite3_column_text(s, 4));
+		note->message = sqlite3_column_int64(s, 5);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "ledger");
+}
+
+/* Inserts one ledger row; 1 if it is new, 0 if its key was there. */
+static int insert_note(struct store *st, const struct store_note *note, int64_t message,
+                       enum store_note_state state, time_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_NOTE_INSERT);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, note->occurrence_id);
+	bind_text(s, 2, note->agency);
+	bind_text(s, 3, note->step);
+	bind_text(s, 4, note->kind);
+	sqlite3_bind_int64(s, 5, note->planned_at);
+	if (message)
+		sqlite3_bind_int64(s, 6, message);
+	bind_text(s, 7, note_states[state]);
+	sqlite3_bind_int64(s, 8, now);
+	if (run(st, s, "note") < 0)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
+int store_notes_record(struct store *st, const struct store_note *notes, size_t n,
+                       enum store_note_state state, time_t now)
+{
+	for (size_t i = 0; i < n; i++)
+		if (insert_note(st, &notes[i], 0, state, now) < 0)
+			return -1;
+	return 0;
+}
+
+int store_thread_last(struct store *st, int64_t occurrence_id, const char *agency, char *msgid,
+                      size_t len)
+{
+	sqlite3_stmt *s = stmt(st, S_THREAD_LAST);
+
+	msgid[0] = '\0';
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, occurrence_id);
+	bind_text(s, 2, agency);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		util_strlcpy(msgid, (const char *)sqlite3_column_text(s, 0), len);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "thread");
+}
+
+/* ---- the outbox --------------------------------------------------------- */
+
+static const char *const msg_states[] = {"queued", "sent", "failed", "partial"};
+
+void store_message_free(struct store_message *m)
+{
+	free(m->message_id), free(m->recipient), free(m->rcpt), free(m->subject), free(m->body);
+	free(m->kind), free(m->last_error);
+	memset(m, 0, sizeof(*m));
+}
+
+static int insert_message(struct store *st, struct store_message *m, time_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_MSG_INSERT);
+
+	if (!s)
+		return -1;
+	bind_text(s, 1, m->message_id);
+	bind_text(s, 2, m->recipient);
+	bind_text(s, 3, m->rcpt);
+	bind_text(s, 4, m->subject);
+	sqlite3_bind_blob(s, 5, m->body, (int)m->body_len, SQLITE_TRANSIENT);
+	bind_text(s, 6, m->kind);
+	sqlite3_bind_int64(s, 7, now);
+	if (run(st, s, "message") < 0)
+		return -1;
+	m->id = sqlite3_last_insert_rowid(st->db);
+	m->state = MSG_QUEUED;
+	m->next_attempt = m->created_at = now;
+	return 0;
+}
+
+/* A savepoint, so queueing works inside or outside a caller's transaction. */
+int store_message_queue(struct store *st, struct store_message *m, const struct store_note *notes,
+                        size_t n, time_t now, bool *queued)
+{
+	int fresh = 0;
+
+	*queued = false;
+	if (exec(st, "SAVEPOINT queue", "savepoint") < 0)
+		return -1;
+	if (insert_message(st, m, now) < 0)
+		goto undo;
+	for (size_t i = 0; i < n; i++) {
+		int r = insert_note(st, &notes[i], m->id, NOTE_QUEUED, now);
+		if (r < 0)
+			goto undo;
+		fresh += r;
+	}
+	/* Every step it carries was already recorded: nothing new to send. */
+	if (n > 0 && fresh == 0) {
+		exec(st, "ROLLBACK TO queue; RELEASE queue", "rollback");
+		return 0;
+	}
+	*queued = true;
+	return exec(st, "RELEASE queue", "release");
+undo : {
+	char saved[sizeof(st->err)];
+	memcpy(saved, st->err, sizeof(saved));
+	exec(st, "ROLLBACK TO queue; RELEASE queue", "rollback");
+	memcpy(st->err, saved, sizeof(saved));
+	return -1;
+}
+}
+
+int store_message_result(struct store *st, int64_t id, enum store_msg_state state,
+                         const char *error, time_t next_attempt, time_t now)
+{
+	static const char *const note_state_for[] = {"queued", "sent", "failed", "sent"};
+	sqlite3_stmt *s = stmt(st, S_MSG_RESULT);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, msg_states[state]);
+	bind_text(s, 3, error);
+	bind_time(s, 4, state == MSG_QUEUED ? next_attempt : TF_NONE);
+	sqlite3_bind_int64(s, 5, now);
+	if (run(st, s, "result") < 0 || !(s = stmt(st, S_MSG_NOTES)))
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, note_state_for[state]);
+	return run(st, s, "notes");
+}
+
+int store_rcpt_failure(struct store *st, int64_t id, const char *address, int code,
+                       const char *text, time_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_RCPT_FAIL);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, address);
+	sqlite3_bind_int(s, 3, code);
+	bind_text(s, 4, text);
+	sqlite3_bind_int64(s, 5, now);
+	return run(st, s, "recipient failure");
+}
+
+int store_message_get(struct store *st, int64_t id, struct store_message *m)
+{
+	sqlite3_stmt *s = stmt(st, S_MSG_GET);
+
+	memset(m, 0, sizeof(*m));
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		m->id = sqlite3_column_int64(s, 0);
+		m->message_id = col_text(s, 1);
+		m->recipient = col_text(s, 2);
+		m->rcpt = col_text(s, 3);
+		m->subject = col_text(s, 4);
+		m->body_len = (size_t)sqlite3_column_bytes(s, 5);
+		m->body = xmalloc(m->body_len + 1);
+		memcpy(m->body, sqlite3_column_blob(s, 5), m->body_len);
+		m->body[m->body_len] = '\0';
+		m->kind = col_text(s, 6);
+		for (int i = 0; i < 4; i++)
+			if (!strcmp((const char *)sqlite3_column_text(s, 7), msg_states[i]))
+				m->state = (enum store_msg_state)i;
+		m->attempts = sqlite3_column_int(s, 8);
+		m->next_attempt = col_time(s, 9);
+		m->created_at = col_time(s, 10);
+		m->sent_at = col_time(s, 11);
+		m->last_error = col_text(s, 12);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "message");
+}
+
+/* Runs a query of message ids and calls cb with each message. */
+static int each_message(struct store *st, sqlite3_stmt *s, store_msg_cb cb, void *arg)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc, r = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return fail(st, "messages");
+	}
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct store_message m;
+		if (store_message_get(st, ids[i], &m) == 1)
+			r = cb(&m, arg);
+		store_message_free(&m);
+	}
+	free(ids);
+	return r;
+}
+
+int store_messages_due(struct store *st, time_t now, int limit, store_msg_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, S_MSG_DUE);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int(s, 2, limit);
+	return each_message(st, s, cb, arg);
+}
+
+static int update_messages(struct store *st, const char *query, int64_t a, int64_t b)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, query, -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "messages");
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	int r = run(st, s, "messages");
+	sqlite3_finalize(s);
+	return r;
+}
+
+int store_message_lease(struct store *st, int64_t id, time_t until)
+{
+	return update_messages(st,
+	                       "UPDATE messages SET next_attempt = ?2"
+	                       " WHERE id = ?1 AND state = 'queued'",
+	                       id, until);
+}
+
+int store_messages_release(struct store *st, time_t now)
+{
+	return update_messages(st,
+	                       "UPDATE messages SET next_attempt = ?1"
+	                       " WHERE state = 'queued' AND next_attempt > ?1 AND ?2 = ?2",
+	                       now, 0);
+}
+
+int store_failures_count(struct store *st, time_t since, int64_t *n)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT COUNT(*) FROM messages WHERE state IN ('failed', 'partial')"
+	                       " AND last_attempt >= ?1",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "failures");
+	sqlite3_bind_int64(s, 1, since);
+	*n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int store_next_retry(struct store *st, time_t *at)
+{
+	return min_time(st, S_MSG_RETRY, at);
+}
+
+int store_failures_since(struct store *st, time_t since, store_msg_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT id FROM messages WHERE state IN ('failed', 'partial')"
+	                       " AND last_attempt >= ?1 ORDER BY id",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "failures");
+	sqlite3_bind_int64(s, 1, since);
+	int r = each_message(st, s, cb, arg);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+static int count(struct store *st, const char *query, int64_t *out)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, query, -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "count");
+	*out = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int store_stats(struct store *st, struct store_stats *out)
+{
+	const struct {
+		const char *query;
+		int64_t *to;
+	} q[] = {
+	    {"SELECT COUNT(*) FROM plans", &out->plans},
+	    {"SELECT COUNT(*) FROM tasks", &out->tasks},
+	    {"SELECT COUNT(*) FROM tasks WHERE status NOT IN ('done', 'cancelled', 'removed')",
+	     &out->tasks_open},
+	    {"SELECT COUNT(*) FROM tasks WHERE flags & 3", &out->tasks_flagged},
+	    {"SELECT COUNT(*) FROM occurrences", &out->occurrences},
+	    {"SELECT COUNT(*) FROM occurrences WHERE status NOT IN ('done', 'cancelled')",
+	     &out->occurrences_open},
+	    {"SELECT COUNT(*) FROM messages WHERE state = 'queued'", &out->queued},
+	    {"SELECT COUNT(*) FROM messages WHERE state = 'sent'", &out->sent},
+	    {"SELECT COUNT(*) FROM messages WHERE state = 'failed'", &out->failed},
+	    {"SELECT COUNT(*) FROM messages WHERE state = 'partial'", &out->partial},
+	    {"SELECT COUNT(*) FROM notifications", &out->notes},
+	};
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < UTIL_NELEM(q); i++)
+		if (count(st, q[i].query, q[i].to) < 0)
+			return -1;
+	return 0;
+}
+
+int store_unresolved(struct store *st, store_unresolved_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	int r = 0;
+
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT a.agency, t.plan_id, t.key, t.source_file, t.source_line"
+	                       " FROM assignments a JOIN tasks t ON t.id = a.task_id"
+	                       " WHERE a.resolved = 0 AND t.status != 'removed'"
+	                       " ORDER BY a.agency, t.plan_id, t.id",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "unresolved");
+	while (r == 0 && sqlite3_step(s) == SQLITE_ROW)
+		r = cb((const char *)sqlite3_column_text(s, 0),
+		       (const char *)sqlite3_column_text(s, 1),
+		       (const char *)sqlite3_column_text(s, 2),
+		       (const char *)sqlite3_column_text(s, 3), sqlite3_column_int(s, 4), arg);
+	sqlite3_finalize(s);
+	return r;
+}

@@ -1,0 +1,151 @@
+/*
+ * cfg — the INI configuration, read whole and validated whole.
+ *
+ * cfg_load() builds a new struct cfg from a file (and the files it
+ * includes) or returns every problem found, each naming FILE:LINE, the
+ * section and the key. Nothing is half-applied: the daemon keeps its old
+ * config until a new one has loaded cleanly, then swaps.
+ *
+ * Lines longer than the INI library's limit are an error, never a silently
+ * split value; a long value continues on indented lines, and list keys
+ * (alias, email, member, lead, holiday …) simply repeat. Comments are whole
+ * lines starting with ';' or '#': a ';' inside a value is part of it.
+ * Relative paths are relative to the directory of the file naming them.
+ */
+#ifndef DEADLINED_CFG_H
+#define DEADLINED_CFG_H
+
+#include "buf.h"
+#include "cal.h"
+#include "policy.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum cfg_transport { CFG_MAILDIR, CFG_SMTP };
+enum cfg_tls { CFG_TLS_STARTTLS, CFG_TLS_NONE };
+
+struct cfg_list {
+	char **v;
+	size_t n;
+};
+
+/* Where something was written, for messages. */
+struct cfg_where {
+	const char *file; /* owned by the cfg */
+	int line;
+};
+
+struct cfg_kv {
+	char *key, *value;
+	struct cfg_where at;
+};
+
+struct cfg_kvs {
+	struct cfg_kv *v;
+	size_t n;
+};
+
+struct cfg_agency {
+	char *id, *name;
+	struct cfg_list emails, aliases;
+	char *supervisor; /* agency id, or NULL for the default */
+	char *successor;  /* agency id, or NULL */
+	int64_t since;    /* local day the successor takes over */
+	struct cfg_where at;
+};
+
+struct cfg_group {
+	char *id, *name;
+	struct cfg_list aliases, members, emails;
+	struct cfg_where at;
+};
+
+struct cfg_plan {
+	char *id, *title;
+	char *issued; /* YYYY-MM-DD or NULL */
+	int first_year, last_year;
+	char *monitor;         /* agency id or NULL: [daemon] monitor */
+	struct cfg_kvs policy; /* overrides, applied by cfg_policy() */
+	struct cfg_where at;
+};
+
+struct cfg_task {
+	char *id, *plan, *title, *timeframe;
+	struct cfg_list leads, coordinating; /* cells, split by the directory */
+	struct cfg_kvs policy;
+	struct cfg_where at;
+};
+
+struct cfg {
+	char *path;
+	struct cfg_list files; /* every file read, for change detection */
+
+	/* [daemon] */
+	char *database, *control_socket, *templates, *language;
+	int tz_offset;
+	char *monitor;            /* default monitoring agency */
+	char *default_supervisor; /* where escalation ends: UBND tỉnh */
+
+	/* [mail] */
+	enum cfg_transport transport;
+	char *maildir;
+	char *from_name, *from_addr, *reply_name, *reply_addr;
+	char *admin; /* failure summaries and calendar warnings */
+
+	/* [smtp] */
+	char *host;
+	int port;
+	enum cfg_tls tls;
+	char *ca_file;
+	bool verify;
+	char *user, *password_file;
+	char *password; /* read from password_file */
+	char *envelope_from, *helo;
+	int timeout;            /* seconds per SMTP command */
+	int max_per_connection; /* messages per session */
+	int retry_max_age;      /* seconds before a message is failed */
+	int retry_base;         /* seconds, doubled per attempt */
+
+	struct cal cal;
+	struct policy policy;
+
+	struct cfg_agency *agencies;
+	size_t n_agencies;
+	struct cfg_group *groups;
+	size_t n_groups;
+	struct cfg_plan *plans;
+	size_t n_plans;
+	struct cfg_task *tasks;
+	size_t n_tasks;
+};
+
+/*
+ * Loads and validates a configuration. On failure returns NULL and writes
+ * every problem into errors (one per line, "FILE:LINE: [section] key: why").
+ * Warnings (an INI task whose timeframe or agency is not understood, which
+ * is stored flagged) go to warnings; both may be NULL.
+ */
+struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings);
+void cfg_free(struct cfg *c);
+
+const struct cfg_agency *cfg_agency(const struct cfg *c, const char *id);
+const struct cfg_group *cfg_group(const struct cfg *c, const char *id);
+const struct cfg_plan *cfg_plan(const struct cfg *c, const char *id);
+
+/*
+ * The policy for a task: the global one, with the plan's overrides (if the
+ * plan has a [plan] section) and then the task's own ("remind = 7 1"
+ * applies to the task's kind). task_overrides is "key = value" lines, as
+ * stored for imported tasks; may be NULL. Bad overrides were rejected at
+ * load; here they are skipped.
+ */
+void cfg_policy(const struct cfg *c, const char *plan_id, const struct cfg_kvs *task_kvs,
+                enum tf_kind kind, struct policy *out);
+
+/* A digest of everything that changes planning (policy, calendar,
+ * directory): when it differs from the stored one, plans are recomputed. */
+void cfg_planning_digest(const struct cfg *c, char out[17]);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * store — the SQLite database: plans, tasks, occurrences, the outbox and
+ * the notification ledger. The only module that includes sqlite3.h.
+ *
+ * The schema is created and migrated by PRAGMA user_version; WAL, foreign
+ * keys on, bound parameters only. Every function returns 0 on success or
+ * -1 with the reason in store_error(); callers report it. Times are Unix
+ * seconds; TF_NONE is stored as NULL. "now" is always passed in: the
+ * daemon's clock may be moved with --now.
+ *
+ * Exactly-once: every notification is a ledger row keyed by (occurrence,
+ * agency, step), inserted in the same transaction as the message that
+ * carries it, before the message is sent. A restart, reload or re-import
+ * can therefore never plan a step twice, and a crash mid-send leaves the
+ * message queued, to be sent (again) at the next start.
+ */
+#ifndef DEADLINED_STORE_H
+#define DEADLINED_STORE_H
+
+#include "task.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct store;
+
+int store_open(const char *path, struct store **out, char *err, size_t errlen);
+void store_close(struct store *st);
+const char *store_error(const struct store *st);
+
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* Small named values: the planning digest, the last send result … */
+int store_meta_get(struct store *st, const char *key, char *value, size_t len); /* "" if unset */
+int store_meta_set(struct store *st, const char *key, const char *value);
+
+/* ---- plans ---- */
+struct store_plan {
+	char *id, *title, *issued, *monitor, *source, *origin;
+	int first_year, last_year;
+};
+int store_plan_upsert(struct store *st, const struct store_plan *p, time_t now);
+int store_plan_get(struct store *st, const char *id, struct store_plan *out); /* 1 if found */
+void store_plan_free(struct store_plan *p);
+
+/* ---- tasks ---- */
+enum store_change { STORE_SAME, STORE_NEW, STORE_UPDATED };
+
+/*
+ * Inserts a task, or updates the one with the same (plan, key) in place
+ * when its content changed; status, extension and history are kept. Sets
+ * t->id. A change is written to the task's history.
+ */
+int store_task_upsert(struct store *st, struct task *t, time_t now, enum store_change *change);
+int store_task_get(struct store *st, int64_t id, struct task *out); /* 1 if found */
+/* A task by "PLAN:KEY", by numeric id, or by key alone when unique; 1 if found. */
+int store_task_find(struct store *st, const char *ref, int64_t *id);
+typedef int (*store_task_cb)(const struct task *t, void *arg);
+/* Every task (of one plan, or all when plan is NULL), in plan and id order. */
+int store_tasks(struct store *st, const char *plan, store_task_cb cb, void *arg);
+int store_task_set_status(struct store *st, int64_t id, enum task_status s, const char *note,
+                          time_t now);
+int store_task_extend(struct store *st, int64_t id, time_t new_due, time_t now);
+/* INI tasks whose section is gone: status "removed", so nothing more is sent. */
+int store_tasks_remove_missing(struct store *st, const char *origin, const int64_t *keep,
+                               size_t n_keep, time_t now, int *removed);
+int store_history_add(struct store *st, int64_t task_id, const char *what, const char *detail,
+                      time_t now);
+
+/* ---- occurrences ---- */
+struct store_occ {
+	int64_t id, task_id;
+	time_t due, window_start, next_at;
+	enum task_status status;
+};
+/* The occurrence of a task due at `due`, created if missing; *created may be NULL. */
+int store_occ_ensure(struct store *st, int64_t task_id, time_t due, time_t window_start,
+                     int64_t *id, bool *created);
+int store_occ_set_next(struct store *st, int64_t id, time_t next_at);
+int store_occ_set_status(struct store *st, int64_t id, enum task_status s);
+typedef int (*store_occ_cb)(const struct store_occ *o, void *arg);
+int store_occ_of_task(struct store *st, int64_t task_id, store_occ_cb cb, void *arg);
+/* Occurrences whose next_at <= now, earliest first, at most limit. */
+int store_occ_due(struct store *st, time_t now, int limit, store_occ_cb cb, void *arg);
+/* The earliest next_at, or TF_NONE. */
+int store_next_wake(struct store *st, time_t *at);
+/* Every open occurrence: next_at = MIN(next_at, bound), so the planner looks again. */
+int store_occ_replan_all(struct store *st, time_t bound);
+
+/* ---- the ledger and the outbox ---- */
+enum store_note_state { NOTE_QUEUED, NOTE_SENT, NOTE_FAILED, NOTE_SKIPPED };
+
+struct store_note {
+	int64_t occurrence_id;
+	char agency[64];
+	char step[32];
+	char kind[16]; /* reminder, escalation, summary */
+	time_t planned_at;
+	enum store_note_state state;
+	int64_t message; /* 0 when none */
+};
+
+/* The ledger rows of one occurrence; *out malloc'ed. */
+int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **out, size_t *n);
+/*
+ * Records notes without a message: NOTE_SKIPPED for steps superseded by a
+ * later one, NOTE_FAILED for steps that cannot be sent (no address).
+ */
+int store_notes_record(struct store *st, const struct store_note *notes, size_t n,
+                       enum store_note_state state, time_t now);
+/* The Message-ID of the last message about an occurrence to an agency ("" if none). */
+int store_thread_last(struct store *st, int64_t occurrence_id, const char *agency, char *msgid,
+                      size_t len);
+
+enum store_msg_state { MSG_QUEUED, MSG_SENT, MSG_FAILED, MSG_PARTIAL };
+
+struct store_message {
+	int64_t id;
+	char *message_id; /* without <> */
+	char *recipient;  /* agency id, or "admin" */
+	char *rcpt;       /* envelope recipients, one per line */
+	char *subject;
+	char *body; /* the RFC 5322 text, CRLF */
+	size_t body_len;
+	char *kind;
+	enum store_msg_state state;
+	int attempts;
+	time_t next_attempt, created_at, sent_at;
+	char *last_error;
+};
+void store_message_free(struct store_message *m);
+
+/*
+ * Queues a message and the ledger rows it carries, in one transaction.
+ * Notes whose key is already in the ledger are not inserted again; if none
+ * of them is new, nothing is queued and *queued is false. A message without
+ * notes (a notice to the admin) is always queued.
+ */
+int store_message_queue(struct store *st, struct store_message *m, const struct store_note *notes,
+                        size_t n, time_t now, bool *queued);
+/* Records a send attempt's outcome; the ledger rows follow the message. */
+int store_message_result(struct store *st, int64_t id, enum store_msg_state state,
+                         const char *error, time_t next_attempt, time_t now);
+/* A recipient refused with a permanent error (5xx), for the admin summary. */
+int store_rcpt_failure(struct store *st, int64_t id, const char *address, int code,
+                       const char *text, time_t now);
+typedef int (*store_msg_cb)(const struct store_message *m, void *arg);
+/* Queued messages whose next attempt is due, oldest first. */
+int store_messages_due(struct store *st, time_t now, int limit, store_msg_cb cb, void *arg);
+int store_message_get(struct store *st, int64_t id, struct store_message *out); /* 1 if found */
+/* A message handed to the mailer is not due again until `until` (or its result). */
+int store_message_lease(struct store *st, int64_t id, time_t until);
+/* After a restart nothing is in flight: every queued message is due now. */
+int store_messages_release(struct store *st, time_t now);
+/* How many messages failed (wholly or for some recipients) since `since`. */
+int store_failures_count(struct store *st, time_t since, int64_t *n);
+/* The next retry of a queued message, or TF_NONE. */
+int store_next_retry(struct store *st, time_t *at);
+/* Failures (messages and refused recipients) since `since`, for the admin. */
+int store_failures_since(struct store *st, time_t since, store_msg_cb cb, void *arg);
+
+struct store_stats {
+	int64_t plans, tasks, tasks_open, tasks_flagged, occurrences, occurrences_open;
+	int64_t queued, sent, failed, partial, notes;
+};
+int store_stats(struct store *st, struct store_stats *out);
+
+/* Names in assignments that match no agency, with where they occur. */
+typedef int (*store_unresolved_cb)(const char *name, const char *plan, const char *task_key,
+                                   const char *file, int line, void *arg);
+int store_unresolved(struct store *st, store_unresolved_cb cb, void *arg);
+
+#endif
