@@ -182,7 +182,33 @@ static int cmp_items(const void *a, const void *b)
 		return (int)sx - (int)sy;
 	if (x->due != y->due)
 		return (x->due > y->due) - (x->due < y->due);
-	return strcmp(x->task->title, y->task->title);
+	int c = strcmp(x->task->title, y->task->title);
+	if (c)
+		return c;
+	return (x->occurrence_id > y->occurrence_id) - (x->occurrence_id < y->occurrence_id);
+}
+
+/*
+ * One line per occurrence, even when the recipient holds it twice (a merged
+ * agency's task and its own): the closest role, the most pressing kind.
+ * Items are sorted, so duplicates are adjacent.
+ */
+static size_t merge_same_occurrence(struct digest_item *items, size_t n)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct digest_item *last = out ? &items[out - 1] : NULL;
+		if (last && last->occurrence_id == items[i].occurrence_id) {
+			if (items[i].role < last->role)
+				last->role = items[i].role;
+			if (items[i].kind > last->kind)
+				last->kind = items[i].kind;
+			continue;
+		}
+		items[out++] = items[i];
+	}
+	return out;
 }
 
 static void format_day(time_t t, int tz, char *buf, size_t len)
@@ -349,7 +375,7 @@ static void threading(const struct digest_item *items, size_t n, const char *dom
 	}
 }
 
-static void render(const struct ctx *c, struct tmpl_data *data, struct digest_msg *out)
+static void render(const struct ctx *c, struct tmpl_data *data, struct digest_msg *out, bool bodies)
 {
 	struct buf b = BUF_INIT;
 
@@ -361,15 +387,17 @@ static void render(const struct ctx *c, struct tmpl_data *data, struct digest_ms
 	char *s = buf_steal(&b);
 	out->subject = xstrdup(util_trim(s));
 	free(s);
+	if (!bodies)
+		return;
 	tmpl_render(c->tpl->text, data, &b);
 	out->text = buf_steal(&b);
 	tmpl_render(c->tpl->html, data, &b);
 	out->html = buf_steal(&b);
 }
 
-void digest_build(const struct digest_templates *tpl, const struct dir *d, const char *recipient,
+static void build(const struct digest_templates *tpl, const struct dir *d, const char *recipient,
                   struct digest_item *items, size_t n, time_t now, const char *domain,
-                  struct digest_msg *out)
+                  struct digest_msg *out, bool bodies)
 {
 	const struct cfg *cfg = dir_cfg(d);
 	struct ctx c = {
@@ -382,6 +410,7 @@ void digest_build(const struct digest_templates *tpl, const struct dir *d, const
 	memset(out, 0, sizeof(*out));
 	sort_ctx = &c;
 	qsort(items, n, sizeof(*items), cmp_items);
+	n = merge_same_occurrence(items, n);
 	out->to_name = xstrdup(dir_name(d, recipient));
 	const struct cfg_list *emails = dir_emails(d, recipient);
 	for (size_t i = 0; emails && i < emails->n; i++)
@@ -392,7 +421,8 @@ void digest_build(const struct digest_templates *tpl, const struct dir *d, const
 	for (size_t i = 0; i < n; i++) {
 		enum section s = section_of(&c, &items[i]);
 		counts[s]++;
-		set_item(&c, tmpl_add(data, lists[s]), &items[i]);
+		if (bodies)
+			set_item(&c, tmpl_add(data, lists[s]), &items[i]);
 		if (items[i].kind > out->kind)
 			out->kind = items[i].kind;
 		add_cc(&c, &items[i], out);
@@ -416,9 +446,23 @@ void digest_build(const struct digest_templates *tpl, const struct dir *d, const
 		tmpl_set(data, "single_deadline", buf);
 	}
 	tmpl_set(data, "monitor", cfg->monitor ? dir_name(d, cfg->monitor) : "");
-	render(&c, data, out);
+	render(&c, data, out, bodies);
 	tmpl_data_free(data);
 	threading(items, n, domain, out);
+}
+
+void digest_build(const struct digest_templates *tpl, const struct dir *d, const char *recipient,
+                  struct digest_item *items, size_t n, time_t now, const char *domain,
+                  struct digest_msg *out)
+{
+	build(tpl, d, recipient, items, n, now, domain, out, true);
+}
+
+void digest_build_headers(const struct digest_templates *tpl, const struct dir *d,
+                          const char *recipient, struct digest_item *items, size_t n, time_t now,
+                          const char *domain, struct digest_msg *out)
+{
+	build(tpl, d, recipient, items, n, now, domain, out, false);
 }
 
 void digest_msg_free(struct digest_msg *m)

@@ -382,37 +382,20 @@ static int64_t queue_digest(struct tick *tk, struct pending *p, size_t n)
 	struct digest_msg d;
 	int64_t id = 0;
 
-	size_t n_items = 0;
-
-	/*
-	 * One line per task occurrence, even when the recipient holds it twice
-	 * (a merged agency's task and its own): the closest role, the most
-	 * pressing kind. Every note is still recorded.
-	 */
-	for (size_t i = 0; i < n; i++) {
-		struct digest_item *last = n_items ? &items[n_items - 1] : NULL;
-		if (last && last->occurrence_id == p[i].occurrence) {
-			if (p[i].role < last->role)
-				last->role = p[i].role;
-			if (p[i].kind > last->kind)
-				last->kind = p[i].kind;
-			continue;
-		}
-		items[n_items++] = (struct digest_item){&tk->tasks[p[i].task],
-		                                        tk->plans[p[i].plan].title,
-		                                        tk->plans[p[i].plan].issued,
-		                                        p[i].occurrence,
-		                                        p[i].due,
-		                                        p[i].original_due,
-		                                        p[i].role,
-		                                        p[i].kind,
-		                                        p[i].step,
-		                                        p[i].agency,
-		                                        p[i].prev};
-	}
+	for (size_t i = 0; i < n; i++)
+		items[i] = (struct digest_item){&tk->tasks[p[i].task],
+		                                tk->plans[p[i].plan].title,
+		                                tk->plans[p[i].plan].issued,
+		                                p[i].occurrence,
+		                                p[i].due,
+		                                p[i].original_due,
+		                                p[i].role,
+		                                p[i].kind,
+		                                p[i].step,
+		                                p[i].agency,
+		                                p[i].prev};
 	notes_of(p, n, notes);
-	digest_build(E.conf.tpl, E.conf.dir, p[0].holder, items, n_items, tk->now, mail_domain(),
-	             &d);
+	digest_build(E.conf.tpl, E.conf.dir, p[0].holder, items, n, tk->now, mail_domain(), &d);
 	struct store_message m = {0};
 	if (d.to.n == 0) {
 		log_warnx("%s has no email address: %zu notifications recorded as failed",
@@ -435,8 +418,8 @@ static int64_t queue_digest(struct tick *tk, struct pending *p, size_t n)
 		log_warnx("queue message to %s: %s", p[0].holder, store_error(E.st));
 	else if (queued) {
 		id = m.id;
-		log_info("%s for %s <%s>: %zu task%s, %s", sched_kind_name(d.kind), d.to_name,
-		         d.to.v[0], n_items, n_items == 1 ? "" : "s", d.subject);
+		log_info("%s for %s <%s>: %s", sched_kind_name(d.kind), d.to_name, d.to.v[0],
+		         d.subject);
 	}
 out:
 	store_message_free(&m);

@@ -126,11 +126,16 @@ void sched_decide(const struct sched_in *in, time_t now, struct sched_out *out)
 	out->next_at = TF_NONE;
 	if (task_status_final(in->status) || in->due == TF_NONE)
 		return;
-	int n = policy_steps(in->policy, in->cal, in->kind, in->due, steps, MAX_STEPS);
+	const struct policy_step *s = in->steps;
+	int n = in->n_steps;
+	if (!s) {
+		n = policy_steps(in->policy, in->cal, in->kind, in->due, steps, MAX_STEPS);
+		s = steps;
+	}
 	for (int i = 0; i < n; i++) {
-		if (steps[i].level != POLICY_REMIND && in->status == TASK_WAITING)
+		if (s[i].level != POLICY_REMIND && in->status == TASK_WAITING)
 			continue;
-		consider_step(in, &steps[i], now, out);
+		consider_step(in, &s[i], now, out);
 	}
 	if (!out->n_send)
 		return;

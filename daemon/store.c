@@ -241,6 +241,8 @@ static time_t col_time(sqlite3_stmt *s, int i)
 	                                                : (time_t)sqlite3_column_int64(s, i);
 }
 
+static int run_update(struct store *st, const char *query, int64_t a, int64_t b);
+
 /* Runs a statement that returns no rows. */
 static int run(struct store *st, sqlite3_stmt *s, const char *what)
 {
@@ -639,24 +641,36 @@ int store_task_find(struct store *st, const char *ref, int64_t *id)
 	return found == 1 ? 1 : 0;
 }
 
-int store_tasks(struct store *st, const char *plan, store_task_cb cb, void *arg)
+int store_task_ids(struct store *st, const char *plan, int64_t **ids, size_t *n)
 {
 	sqlite3_stmt *s;
-	int64_t *ids = NULL;
-	size_t n = 0;
-	int r = 0;
+	size_t cap = 0;
 
-	/* Collect ids first: the callback may use the store itself. */
+	*ids = NULL;
+	*n = 0;
 	if (sqlite3_prepare_v2(st->db, sql[plan ? S_TASK_OF_PLAN : S_TASK_ALL], -1, &s, NULL) !=
 	    SQLITE_OK)
 		return fail(st, "tasks");
 	if (plan)
 		bind_text(s, 1, plan);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(s, 0);
+		if (*n == cap)
+			*ids = xrealloc(*ids, (cap = cap ? cap * 2 : 256) * sizeof(**ids));
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
 	}
 	sqlite3_finalize(s);
+	return 0;
+}
+
+int store_tasks(struct store *st, const char *plan, store_task_cb cb, void *arg)
+{
+	int64_t *ids;
+	size_t n;
+	int r = 0;
+
+	/* Collect ids first: the callback may use the store itself. */
+	if (store_task_ids(st, plan, &ids, &n) < 0)
+		return -1;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		struct task t;
 		if (store_task_get(st, ids[i], &t) == 1)
@@ -751,8 +765,12 @@ int store_occ_ensure(struct store *st, int64_t task_id, time_t due, time_t windo
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
+	/* A retired occurrence that belongs to the task again comes back. */
 	if (rc == SQLITE_ROW)
-		return 0;
+		return run_update(st,
+		                  "UPDATE occurrences SET status = 'open', next_at = 0"
+		                  " WHERE id = ?1 AND status = 'removed' AND ?2 = ?2",
+		                  *id, 0);
 	if (rc != SQLITE_DONE || !(s = stmt(st, S_OCC_INSERT)))
 		return fail(st, "occurrence");
 	sqlite3_bind_int64(s, 1, task_id);
@@ -1142,7 +1160,7 @@ int store_messages_due(struct store *st, time_t now, int limit, store_msg_cb cb,
 	return each_message(st, s, cb, arg);
 }
 
-static int update_messages(struct store *st, const char *query, int64_t a, int64_t b)
+static int run_update(struct store *st, const char *query, int64_t a, int64_t b)
 {
 	sqlite3_stmt *s;
 
@@ -1157,18 +1175,18 @@ static int update_messages(struct store *st, const char *query, int64_t a, int64
 
 int store_message_lease(struct store *st, int64_t id, time_t until)
 {
-	return update_messages(st,
-	                       "UPDATE messages SET next_attempt = ?2"
-	                       " WHERE id = ?1 AND state = 'queued'",
-	                       id, until);
+	return run_update(st,
+	                  "UPDATE messages SET next_attempt = ?2"
+	                  " WHERE id = ?1 AND state = 'queued'",
+	                  id, until);
 }
 
 int store_messages_release(struct store *st, time_t now)
 {
-	return update_messages(st,
-	                       "UPDATE messages SET next_attempt = ?1"
-	                       " WHERE state = 'queued' AND next_attempt > ?1 AND ?2 = ?2",
-	                       now, 0);
+	return run_update(st,
+	                  "UPDATE messages SET next_attempt = ?1"
+	                  " WHERE state = 'queued' AND next_attempt > ?1 AND ?2 = ?2",
+	                  now, 0);
 }
 
 int store_failures_count(struct store *st, time_t since, int64_t *n)

@@ -59,6 +59,49 @@ int sync_occurrences(struct store *st, const struct task *t, int tz_offset, time
 	return rc;
 }
 
+struct retire {
+	struct store *st;
+	struct tf tf;
+};
+
+/* Is `due` still an occurrence of the (changed) timeframe? */
+static bool still_due(const struct tf *tf, time_t due)
+{
+	struct tf_occ o;
+
+	return tf_next(tf, due, &o) && o.due == due;
+}
+
+static int retire_one(const struct store_occ *o, void *arg)
+{
+	struct retire *r = arg;
+
+	if (task_status_final(o->status) || still_due(&r->tf, o->due))
+		return 0;
+	if (store_occ_set_status(r->st, o->id, TASK_REMOVED) < 0)
+		return -1;
+	return store_occ_set_next(r->st, o->id, TF_NONE);
+}
+
+/*
+ * A revised timeframe leaves occurrences behind ("2022 - 2025" became
+ * "2022 - 2024"): they are retired, so only the new deadline is reminded of.
+ */
+static int retire_stale(struct store *st, const struct task *t, int tz_offset)
+{
+	struct retire r = {.st = st};
+	struct store_plan sp;
+	struct tf_ctx ctx = {tz_offset, 0, 0};
+
+	if (store_plan_get(st, t->plan_id, &sp) == 1) {
+		ctx.plan_first_year = sp.first_year;
+		ctx.plan_last_year = sp.last_year;
+		store_plan_free(&sp);
+	}
+	tf_parse(t->timeframe, &ctx, &r.tf);
+	return store_occ_of_task(st, t->id, retire_one, &r);
+}
+
 static int touch_one(const struct store_occ *o, void *arg)
 {
 	return store_occ_set_next(arg, o->id, 0);
@@ -84,7 +127,8 @@ int sync_task(struct store *st, struct task *t, int tz_offset, time_t now,
 	r->flagged += (t->flags & (TASK_FLAG_UNPARSED | TASK_FLAG_UNRESOLVED)) != 0;
 	if (*change == STORE_SAME)
 		return 0;
-	if (sync_touch(st, t->id) < 0)
+	if (sync_touch(st, t->id) < 0 ||
+	    (*change == STORE_UPDATED && retire_stale(st, t, tz_offset) < 0))
 		return -1;
 	/* The stored status decides whether it still has occurrences to make. */
 	if (store_task_get(st, t->id, &stored) != 1)

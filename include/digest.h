@@ -52,11 +52,16 @@ void digest_templates_free(struct digest_templates *t);
 
 /*
  * Builds the message for `recipient` (an agency id holding the duties now).
- * Sorts items in place. domain is used for thread root ids.
+ * Sorts items in place; items of the same occurrence become one line.
+ * domain is used for thread root ids.
  */
 void digest_build(const struct digest_templates *tpl, const struct dir *d, const char *recipient,
                   struct digest_item *items, size_t n, time_t now, const char *domain,
                   struct digest_msg *out);
+/* The same without rendering the bodies (text and html stay NULL): for preview. */
+void digest_build_headers(const struct digest_templates *tpl, const struct dir *d,
+                          const char *recipient, struct digest_item *items, size_t n, time_t now,
+                          const char *domain, struct digest_msg *out);
 void digest_msg_free(struct digest_msg *m);
 
 /* The id every message about (occurrence, agency) references. */

@@ -51,6 +51,10 @@ struct sched_in {
 	size_t n_supervisors;
 	const struct sched_done *done;
 	size_t n_done;
+	/* Optional: the occurrence's policy_steps(), when the caller decides the
+	 * same occurrence many times (preview); NULL to compute them. */
+	const struct policy_step *steps;
+	int n_steps;
 };
 
 struct sched_note {

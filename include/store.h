@@ -62,6 +62,8 @@ int store_task_find(struct store *st, const char *ref, int64_t *id);
 typedef int (*store_task_cb)(const struct task *t, void *arg);
 /* Every task (of one plan, or all when plan is NULL), in plan and id order. */
 int store_tasks(struct store *st, const char *plan, store_task_cb cb, void *arg);
+/* The ids of every task (of one plan, or all), in plan and id order; *ids malloc'ed. */
+int store_task_ids(struct store *st, const char *plan, int64_t **ids, size_t *n);
 int store_task_set_status(struct store *st, int64_t id, enum task_status s, const char *note,
                           time_t now);
 int store_task_extend(struct store *st, int64_t id, time_t new_due, time_t now);

@@ -1,0 +1,358 @@
+/* report — see report.h. */
+#include "report.h"
+
+#include "date.h"
+#include "json.h"
+#include "preview.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const flag_names[] = {"unparsed", "unresolved", "no-lead", "condition",
+                                         "implicit"};
+
+struct tasks_ctx {
+	const struct dir *d;
+	bool flagged_only, json;
+	FILE *out;
+	int count;
+};
+
+static void json_parties(struct buf *b, const struct task *t, enum task_role role)
+{
+	bool more = false;
+
+	buf_addc(b, '[');
+	for (size_t i = 0; i < t->n_agencies; i++) {
+		if (t->agencies[i].role != role)
+			continue;
+		if (more)
+			buf_addc(b, ',');
+		json_string(b, t->agencies[i].agency);
+		more = true;
+	}
+	buf_addc(b, ']');
+}
+
+static void task_json(const struct tasks_ctx *c, const struct task *t, struct buf *b)
+{
+	int tz = dir_cfg(c->d)->tz_offset;
+	bool first = true;
+
+	buf_addc(b, '{');
+	json_key(b, "id", &first);
+	buf_printf(b, "%lld", (long long)t->id);
+	const char *strings[][2] = {{"plan", t->plan_id},
+	                            {"key", t->key},
+	                            {"index", t->idx},
+	                            {"category", t->category},
+	                            {"title", t->title},
+	                            {"timeframe", t->timeframe},
+	                            {"kind", tf_kind_name(t->kind)},
+	                            {"condition", t->condition},
+	                            {"status", task_status_name(t->status)}};
+	for (size_t i = 0; i < UTIL_NELEM(strings); i++) {
+		json_key(b, strings[i][0], &first);
+		json_string(b, strings[i][1]);
+	}
+	json_key(b, "lead", &first);
+	json_parties(b, t, TASK_LEAD);
+	json_key(b, "coordinating", &first);
+	json_parties(b, t, TASK_COORD);
+	json_key(b, "due", &first);
+	json_time(b, t->due, tz);
+	json_key(b, "extended_due", &first);
+	json_time(b, t->extended_due, tz);
+	json_key(b, "flags", &first);
+	buf_addc(b, '[');
+	for (unsigned f = 0, more = 0; f < UTIL_NELEM(flag_names); f++)
+		if (t->flags & (1u << f)) {
+			buf_adds(b, more++ ? "," : "");
+			json_string(b, flag_names[f]);
+		}
+	buf_addc(b, ']');
+	json_key(b, "source", &first);
+	buf_adds(b, "{\"file\":");
+	json_string(b, t->source_file);
+	buf_printf(b, ",\"line\":%d}}\n", t->source_line);
+}
+
+static void task_text(const struct tasks_ctx *c, const struct task *t, struct buf *b)
+{
+	char due[40];
+	struct buf names = BUF_INIT;
+
+	for (size_t i = 0; i < t->n_agencies; i++)
+		if (t->agencies[i].role == TASK_LEAD)
+			buf_printf(&names, "%s%s%s", names.len ? ", " : "",
+			           t->agencies[i].resolved ? "" : "?", t->agencies[i].agency);
+	buf_printf(b, "%-5lld %s:%s  %s\n", (long long)t->id, t->plan_id, t->key, t->title);
+	buf_printf(b, "      %s | %s | due %s | %s | lead: %s", t->timeframe, tf_kind_name(t->kind),
+	           t->due == TF_NONE
+	               ? "-"
+	               : date_format_iso(t->due, dir_cfg(c->d)->tz_offset, due, sizeof(due)),
+	           task_status_name(t->status), names.len ? buf_str(&names) : "-");
+	for (unsigned f = 0; f < UTIL_NELEM(flag_names); f++)
+		if ((t->flags & (1u << f)) && f < 3)
+			buf_printf(b, " [%s]", flag_names[f]);
+	buf_addc(b, '\n');
+	buf_free(&names);
+}
+
+static int one_task(const struct task *t, void *arg)
+{
+	struct tasks_ctx *c = arg;
+	struct buf b = BUF_INIT;
+
+	if (c->flagged_only &&
+	    !(t->flags & (TASK_FLAG_UNPARSED | TASK_FLAG_UNRESOLVED | TASK_FLAG_NO_LEAD)))
+		return 0;
+	(c->json ? task_json : task_text)(c, t, &b);
+	fputs(buf_str(&b), c->out);
+	buf_free(&b);
+	c->count++;
+	return 0;
+}
+
+int report_tasks(struct store *st, const struct dir *d, const char *plan, bool flagged_only,
+                 bool json, FILE *out)
+{
+	struct tasks_ctx c = {d, flagged_only, json, out, 0};
+
+	if (store_tasks(st, plan, one_task, &c) < 0)
+		return -1;
+	if (!json)
+		fprintf(out, "%d task%s\n", c.count, c.count == 1 ? "" : "s");
+	return 0;
+}
+
+/* ---- agencies ------------------------------------------------------------------------ */
+
+static void agency_line(const struct dir *d, const struct cfg_agency *a, bool json, FILE *out)
+{
+	struct buf b = BUF_INIT;
+	bool first = true;
+
+	if (!json) {
+		fprintf(out, "%-24s %s", a->id, a->name ? a->name : "");
+		for (size_t i = 0; i < a->emails.n; i++)
+			fprintf(out, "%s%s", i ? ", " : " <", a->emails.v[i]);
+		fprintf(out, "%s", a->emails.n ? ">" : " (no address)");
+		if (a->successor) {
+			char day[16];
+			int y, m, dd;
+			date_civil_from_days(a->since, &y, &m, &dd);
+			snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, dd);
+			fprintf(out, " → %s since %s", a->successor, day);
+		}
+		fputc('\n', out);
+		return;
+	}
+	buf_addc(&b, '{');
+	json_key(&b, "id", &first);
+	json_string(&b, a->id);
+	json_key(&b, "kind", &first);
+	json_string(&b, "agency");
+	json_key(&b, "name", &first);
+	json_string(&b, a->name);
+	json_key(&b, "emails", &first);
+	buf_addc(&b, '[');
+	for (size_t i = 0; i < a->emails.n; i++) {
+		buf_adds(&b, i ? "," : "");
+		json_string(&b, a->emails.v[i]);
+	}
+	buf_addc(&b, ']');
+	json_key(&b, "aliases", &first);
+	buf_printf(&b, "%zu", a->aliases.n);
+	json_key(&b, "successor", &first);
+	json_string(&b, a->successor);
+	json_key(&b, "supervisor", &first);
+	const char *up[8];
+	json_string(&b, dir_supervisors(d, a->id, up, 8) ? up[0] : NULL);
+	buf_adds(&b, "}\n");
+	fputs(buf_str(&b), out);
+	buf_free(&b);
+}
+
+static void group_line(const struct cfg_group *g, bool json, FILE *out)
+{
+	struct buf b = BUF_INIT;
+	bool first = true;
+
+	if (!json) {
+		fprintf(out, "%-24s %s: %zu members\n", g->id, g->name ? g->name : "",
+		        g->members.n);
+		return;
+	}
+	buf_addc(&b, '{');
+	json_key(&b, "id", &first);
+	json_string(&b, g->id);
+	json_key(&b, "kind", &first);
+	json_string(&b, "group");
+	json_key(&b, "name", &first);
+	json_string(&b, g->name);
+	json_key(&b, "members", &first);
+	buf_addc(&b, '[');
+	for (size_t i = 0; i < g->members.n; i++) {
+		buf_adds(&b, i ? "," : "");
+		json_string(&b, g->members.v[i]);
+	}
+	buf_adds(&b, "]}\n");
+	fputs(buf_str(&b), out);
+	buf_free(&b);
+}
+
+struct unresolved_ctx {
+	bool json;
+	FILE *out;
+	int count;
+};
+
+static int one_unresolved(const char *name, const char *plan, const char *key, const char *file,
+                          int line, void *arg)
+{
+	struct unresolved_ctx *c = arg;
+	struct buf b = BUF_INIT;
+	bool first = true;
+
+	c->count++;
+	if (!c->json) {
+		fprintf(c->out, "%s\n    in %s:%s (%s:%d)\n", name, plan, key, file ? file : "?",
+		        line);
+		return 0;
+	}
+	buf_addc(&b, '{');
+	json_key(&b, "name", &first);
+	json_string(&b, name);
+	json_key(&b, "plan", &first);
+	json_string(&b, plan);
+	json_key(&b, "task", &first);
+	json_string(&b, key);
+	json_key(&b, "file", &first);
+	json_string(&b, file);
+	json_key(&b, "line", &first);
+	buf_printf(&b, "%d}\n", line);
+	fputs(buf_str(&b), c->out);
+	buf_free(&b);
+	return 0;
+}
+
+int report_agencies(struct store *st, const struct dir *d, bool unresolved, bool json, FILE *out)
+{
+	const struct cfg *c = dir_cfg(d);
+
+	if (unresolved) {
+		struct unresolved_ctx u = {json, out, 0};
+		if (store_unresolved(st, one_unresolved, &u) < 0)
+			return -1;
+		if (!json)
+			fprintf(out, "%d unresolved name%s\n", u.count, u.count == 1 ? "" : "s");
+		return 0;
+	}
+	for (size_t i = 0; i < c->n_agencies; i++)
+		agency_line(d, &c->agencies[i], json, out);
+	for (size_t i = 0; i < c->n_groups; i++)
+		group_line(&c->groups[i], json, out);
+	if (!json)
+		fprintf(out, "%zu agencies, %zu groups\n", c->n_agencies, c->n_groups);
+	return 0;
+}
+
+/* ---- preview --------------------------------------------------------------------------- */
+
+static void preview_json(const struct preview *p, const struct preview_mail *m, int tz,
+                         struct buf *b)
+{
+	bool first = true;
+
+	buf_addc(b, '{');
+	json_key(b, "send_at", &first);
+	json_time(b, m->at, tz);
+	json_key(b, "kind", &first);
+	json_string(b, sched_kind_name(m->kind));
+	json_key(b, "recipient", &first);
+	json_string(b, m->holder);
+	const struct cfg_list *lists[] = {&m->to, &m->cc};
+	const char *names[] = {"to", "cc"};
+	for (int l = 0; l < 2; l++) {
+		json_key(b, names[l], &first);
+		buf_addc(b, '[');
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			buf_adds(b, i ? "," : "");
+			json_string(b, lists[l]->v[i]);
+		}
+		buf_addc(b, ']');
+	}
+	json_key(b, "subject", &first);
+	json_string(b, m->subject);
+	json_key(b, "items", &first);
+	buf_addc(b, '[');
+	for (size_t i = 0; i < m->n_items; i++) {
+		const struct preview_item *it = &m->items[i];
+		const struct task *t = &p->tasks[it->task];
+		bool f = true;
+		buf_adds(b, i ? ",{" : "{");
+		json_key(b, "task", &f);
+		json_string(b, t->title);
+		struct buf ref = BUF_INIT;
+		buf_printf(&ref, "%s:%s", t->plan_id, t->key);
+		json_key(b, "ref", &f);
+		json_string(b, buf_str(&ref));
+		buf_free(&ref);
+		json_key(b, "due", &f);
+		json_time(b, it->due, tz);
+		json_key(b, "step", &f);
+		json_string(b, it->step);
+		json_key(b, "role", &f);
+		json_string(b, sched_role_name(it->role));
+		json_key(b, "agency", &f);
+		json_string(b, it->agency);
+		buf_addc(b, '}');
+	}
+	buf_adds(b, "]}\n");
+}
+
+static void preview_text(const struct preview *p, const struct preview_mail *m, int tz,
+                         struct buf *b)
+{
+	char at[40], due[16];
+
+	buf_printf(b, "%s  %-10s to %s", date_format_iso(m->at, tz, at, sizeof(at)),
+	           sched_kind_name(m->kind), m->holder);
+	for (size_t i = 0; i < m->to.n; i++)
+		buf_printf(b, "%s%s", i ? ", " : " <", m->to.v[i]);
+	buf_adds(b, m->to.n ? ">" : " (no address)");
+	if (m->cc.n)
+		buf_printf(b, " cc %zu", m->cc.n);
+	buf_printf(b, "\n    %s\n", m->subject);
+	for (size_t i = 0; i < m->n_items && i < 5; i++) {
+		const struct preview_item *it = &m->items[i];
+		buf_printf(b, "    - %s:%s [%s, %s] due %s\n", p->tasks[it->task].plan_id,
+		           p->tasks[it->task].key, it->step, sched_role_name(it->role),
+		           date_format_vn(it->due, tz, due, sizeof(due)));
+	}
+	if (m->n_items > 5)
+		buf_printf(b, "    … and %zu more\n", m->n_items - 5);
+}
+
+int report_preview(struct store *st, const struct dir *d, const struct digest_templates *tpl,
+                   time_t from, time_t to, bool json, FILE *out)
+{
+	struct preview p;
+	int tz = dir_cfg(d)->tz_offset;
+
+	if (preview_run(st, d, tpl, from, to, &p) < 0)
+		return -1;
+	for (size_t i = 0; i < p.n_mails; i++) {
+		struct buf b = BUF_INIT;
+		(json ? preview_json : preview_text)(&p, &p.mails[i], tz, &b);
+		fputs(buf_str(&b), out);
+		buf_free(&b);
+	}
+	if (!json)
+		fprintf(out, "%zu email%s carrying %zu notification%s\n", p.n_mails,
+		        p.n_mails == 1 ? "" : "s", p.n_notes, p.n_notes == 1 ? "" : "s");
+	preview_free(&p);
+	return 0;
+}
