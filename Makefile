@@ -22,7 +22,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC = $(wildcard bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-DEB_PKGS = build-essential pkg-config libev-dev libsqlite3-dev libesmtp-dev \
+DEB_PKGS = build-essential pkg-config libev-dev libsqlite3-dev libesmtp-dev libclang-rt-14-dev \
            libinih-dev libsystemd-dev libutf8proc-dev libcmocka-dev libssl-dev \
            python3-aiosmtpd python3-minimal sqlite3 openssl clang
 
@@ -57,12 +57,16 @@ deps:
 	else echo "deps: all installed"; fi
 
 # The embedded default: example config, state under ./var, mail into ./var/mail.
+# The daemon's clock starts at DEMO_NOW (a Monday in December 2025, when the
+# example's yearly reports are due) so that reminders go out within seconds;
+# `make run DEMO_NOW=` runs on the real clock. Ctrl-C stops it.
+DEMO_NOW ?= 2025-12-08T08:00:00+07:00
 run: all
 	mkdir -p var
-	./deadlined --foreground --config config/deadlined.ini
+	./deadlined --foreground --config config/deadlined.ini $(if $(DEMO_NOW),--now $(DEMO_NOW))
 
 unit: $(UNIT_BIN)
-test: all $(UNIT_BIN) $(BENCH_BIN)
+test: all $(UNIT_BIN) $(BENCH_BIN) $(BUILD)/fuzz_timeframe
 	BUILD=$(BUILD) tests/run
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -77,14 +81,29 @@ $(BUILD)/fuzz_timeframe: tests/fuzz/fuzz_timeframe.c $(MODULES) $(wildcard inclu
 bench: $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
+# Installs the binaries, the unit, the templates and the directory; the
+# example config becomes /etc/deadlined/deadlined.ini (with the system's
+# paths) only if there is none yet: an admin's config is never overwritten.
+SYSCONF = $(DESTDIR)/etc/deadlined
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/deadlined/templates \
-	  $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(SYSCONF)/templates/vi \
+	  $(SYSCONF)/templates/en $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	  $(DESTDIR)$(PREFIX)/share/doc/deadlined
 	install -m 0755 deadlined $(DESTDIR)$(PREFIX)/sbin/deadlined
 	install -m 0755 deadlinectl $(DESTDIR)$(PREFIX)/bin/deadlinectl
-	install -m 0640 config/deadlined.ini $(DESTDIR)/etc/deadlined/deadlined.ini.example
-	install -m 0644 config/templates/* $(DESTDIR)/etc/deadlined/templates/
-	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/deadlined.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/deadlined.service
+	install -m 0644 config/templates/vi/* $(SYSCONF)/templates/vi/
+	install -m 0644 config/templates/en/* $(SYSCONF)/templates/en/
+	install -m 0644 config/directory.ini $(SYSCONF)/directory.ini.example
+	sed -e 's|^database = .*|database = /var/lib/deadlined/deadlined.db|' \
+	    -e 's|^control_socket = .*|control_socket = /run/deadlined/control|' \
+	    -e 's|^maildir = .*|maildir = /var/lib/deadlined/mail|' \
+	    config/deadlined.ini > $(SYSCONF)/deadlined.ini.example
+	chmod 0644 $(SYSCONF)/deadlined.ini.example
+	[ -e $(SYSCONF)/deadlined.ini ] || cp -p $(SYSCONF)/deadlined.ini.example $(SYSCONF)/deadlined.ini
+	[ -e $(SYSCONF)/directory.ini ] || cp -p $(SYSCONF)/directory.ini.example $(SYSCONF)/directory.ini
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/deadlined/README.md
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/deadlined.service.in \
+	  > $(DESTDIR)$(PREFIX)/lib/systemd/system/deadlined.service
 
 format:
 	clang-format -i daemon/*.c include/*.h tests/unit/*.c tests/fuzz/*.c bench/*.c

@@ -115,30 +115,46 @@ static int64_t national_day_partner(int year)
 	return date_weekday(sep2) == 1 ? sep2 + 1 : sep2 - 1;
 }
 
-/* A holiday on a weekly rest day gives the next working day off (nghỉ bù). */
-static void add_with_lieu(struct cal *c, int64_t day)
+static bool among(const int64_t *days, size_t n, int64_t day)
 {
-	push_day(&c->holidays, &c->n_holidays, day);
-	if (weekly_workday(c, day))
-		return;
-	int64_t lieu = day + 1;
-	while (!weekly_workday(c, lieu) && lieu - day < 7)
-		lieu++;
-	push_day(&c->holidays, &c->n_holidays, lieu);
+	for (size_t i = 0; i < n; i++)
+		if (days[i] == day)
+			return true;
+	return false;
 }
 
+/*
+ * A holiday on a weekly rest day gives the next working day off (nghỉ bù);
+ * when two fall on one weekend (30/4 and 1/5 of 2022) the second day off
+ * comes after the first.
+ */
 static void add_national_year(struct cal *c, int year)
 {
 	struct lunar_date gio_to = {year, 3, 10, false};
+	int64_t days[8], taken[16];
+	size_t n = 0, n_taken = 0;
 	int y, m, d;
 
-	add_with_lieu(c, date_days_from_civil(year, 1, 1));
+	days[n++] = date_days_from_civil(year, 1, 1);
 	if (lunar_to_solar(&gio_to, &y, &m, &d) == 0)
-		add_with_lieu(c, date_days_from_civil(y, m, d));
-	add_with_lieu(c, date_days_from_civil(year, 4, 30));
-	add_with_lieu(c, date_days_from_civil(year, 5, 1));
-	add_with_lieu(c, date_days_from_civil(year, 9, 2));
-	add_with_lieu(c, national_day_partner(year));
+		days[n++] = date_days_from_civil(y, m, d);
+	days[n++] = date_days_from_civil(year, 4, 30);
+	days[n++] = date_days_from_civil(year, 5, 1);
+	days[n++] = national_day_partner(year);
+	days[n++] = date_days_from_civil(year, 9, 2);
+	for (size_t i = 0; i < n; i++)
+		taken[n_taken++] = days[i];
+	for (size_t i = 0; i < n; i++) {
+		push_day(&c->holidays, &c->n_holidays, days[i]);
+		if (weekly_workday(c, days[i]))
+			continue;
+		int64_t lieu = days[i] + 1;
+		while ((!weekly_workday(c, lieu) || among(taken, n_taken, lieu)) &&
+		       lieu - days[i] < 14)
+			lieu++;
+		taken[n_taken++] = lieu;
+		push_day(&c->holidays, &c->n_holidays, lieu);
+	}
 }
 
 void cal_finish(struct cal *c)
@@ -294,7 +310,7 @@ static int parse_day(const char *s, int64_t *day)
 {
 	int y, m, d, used = 0;
 
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 ||
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || s[10] ||
 	    !date_valid(y, m, d))
 		return -1;
 	*day = date_days_from_civil(y, m, d);

@@ -928,6 +928,8 @@ static int open_store(void)
 	char err[512];
 
 	E.db_path = xstrdup(E.opt->database ? E.opt->database : E.conf.cfg->database);
+	if (util_make_parent(E.db_path) < 0 || util_make_parent(E.conf.cfg->control_socket) < 0)
+		log_warn("creating the directory of %s", E.db_path);
 	if (store_open(E.db_path, &E.st, err, sizeof(err)) < 0) {
 		log_warnx("database %s", err);
 		return -1;

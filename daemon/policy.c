@@ -241,6 +241,7 @@ static int add_reminders(const struct policy_list *l, const struct cal *cal, tim
 		/* It must arrive before the deadline: move earlier, never later. */
 		s->at = cal_slot_at_or_before(cal, target < due ? target : due - 1);
 		s->level = POLICY_REMIND;
+		s->distance = -(int)(last - shift_day(cal, last, l->at[i], -1));
 		name_step(s->id, sizeof(s->id), 'r', l->at[i]);
 	}
 	return n;
@@ -257,6 +258,7 @@ static int add_escalations(const struct policy *p, const struct cal *cal, time_t
 		struct policy_step *s = &out[n++];
 		s->at = cal_slot_at_or_after(cal, target > due ? target : due);
 		s->level = p->escalate[i].level;
+		s->distance = (int)(day - last);
 		name_step(s->id, sizeof(s->id), 'e', p->escalate[i].after);
 	}
 	if (p->n_escalations == 0 || p->repeat.days == 0)
@@ -266,6 +268,7 @@ static int add_escalations(const struct policy *p, const struct cal *cal, time_t
 		struct policy_step *s = &out[n++];
 		s->at = cal_slot_at_or_after(cal, day_slot(cal, day));
 		s->level = p->escalate[p->n_escalations - 1].level;
+		s->distance = (int)(day - last);
 		snprintf(s->id, sizeof(s->id), "x%d", k);
 	}
 	return n;
@@ -277,7 +280,9 @@ static int cmp_steps(const void *a, const void *b)
 
 	if (x->at != y->at)
 		return (x->at > y->at) - (x->at < y->at);
-	return (x->level > y->level) - (x->level < y->level);
+	if (x->level != y->level)
+		return (x->level > y->level) - (x->level < y->level);
+	return (x->distance > y->distance) - (x->distance < y->distance);
 }
 
 int policy_steps(const struct policy *p, const struct cal *cal, enum tf_kind kind, time_t due,
@@ -289,7 +294,7 @@ int policy_steps(const struct policy *p, const struct cal *cal, enum tf_kind kin
 	if ((unsigned)kind < POLICY_KINDS)
 		n = add_reminders(&p->remind[kind], cal, due, all, n, (int)UTIL_NELEM(all));
 	n = add_escalations(p, cal, due, all, n, (int)UTIL_NELEM(all));
-	/* Reminders listed in any order; ties keep the list order (closer to due last). */
+	/* In time order; in one slot the step closest to (or furthest past) the deadline last. */
 	for (int i = 1; i < n; i++)
 		for (int j = i; j > 0 && cmp_steps(&all[j - 1], &all[j]) > 0; j--) {
 			struct policy_step t = all[j];

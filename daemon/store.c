@@ -119,7 +119,8 @@ static const char *const sql[S_COUNT] = {
                       " source = COALESCE(excluded.source, source), updated_at = ?9",
     [S_PLAN_GET] = "SELECT id, title, issued, first_year, last_year, monitor, source, origin"
                    " FROM plans WHERE id = ?1",
-    [S_TASK_BY_KEY] = "SELECT id, content_hash FROM tasks WHERE plan_id = ?1 AND key = ?2",
+    [S_TASK_BY_KEY] = "SELECT id, content_hash, status = 'removed' FROM tasks"
+                      " WHERE plan_id = ?1 AND key = ?2",
     [S_TASK_INSERT] = "INSERT INTO tasks (plan_id, key, idx, category, title, timeframe, kind,"
                       " due, window_start, condition, flags, source_file, source_line, raw,"
                       " origin, policy, content_hash, created_at, updated_at)"
@@ -498,7 +499,8 @@ static void bind_task(sqlite3_stmt *s, const struct task *t, const char *hash, t
 	sqlite3_bind_int64(s, 18, now);
 }
 
-/* 1 and the id/hash when (plan, key) exists, 0 when not. */
+/* 1 and the id/hash when (plan, key) exists, 0 when not. A removed task's hash is
+ * reported as "" so that seeing it again counts as a change (it comes back). */
 static int find_by_key(struct store *st, const char *plan, const char *key, int64_t *id,
                        char hash[17])
 {
@@ -511,7 +513,9 @@ static int find_by_key(struct store *st, const char *plan, const char *key, int6
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
-		util_strlcpy(hash, (const char *)sqlite3_column_text(s, 1), 17);
+		util_strlcpy(
+		    hash, sqlite3_column_int(s, 2) ? "" : (const char *)sqlite3_column_text(s, 1),
+		    17);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "task");

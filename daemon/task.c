@@ -165,7 +165,7 @@ int task_status_parse(const char *s, enum task_status *out)
 	char fold[128];
 
 	for (size_t i = 0; i < UTIL_NELEM(status_names); i++)
-		if (!strcmp(s, status_names[i]) && i != TASK_REMOVED) {
+		if (!strcmp(s, status_names[i])) {
 			*out = (enum task_status)i;
 			return 0;
 		}

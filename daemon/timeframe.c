@@ -362,6 +362,8 @@ static int parse_quarters(struct parser *p)
 			year[i] = year[i + 1];
 	if (year[n - 1])
 		return quarter_spans(p, q, year, n, range, first_tok);
+	if (range && q[n - 1] < q[0]) /* found by the fuzzer: "Quý III - II hàng năm" */
+		return fail(p, first_tok, "the quarters run backwards");
 	if (range || n == 1)
 		return add_anchor(p, 3 * q[n - 1], 0, 3 * q[0] - 2, first_tok);
 	for (int i = 0; i < n; i++)
@@ -632,9 +634,30 @@ static int parse_until(struct parser *p)
 	if (span >= 0 && p->ctx->plan_first_year) {
 		int64_t plan_start = day_of(p->ctx->plan_first_year, 1, 1);
 		struct span *s = &p->spans[span];
-		if (s->start == NO_DAY || plan_start < s->start)
+		/* Only a plan that starts before the deadline can open its window. */
+		if ((s->start == NO_DAY || plan_start < s->start) && plan_start <= s->end)
 			s->start = plan_start;
 	}
+	return 0;
+}
+
+/* "… đến Y" after a dated X: the period from X's start to Y's end. */
+static int finish_range(struct parser *p, struct span from, int at)
+{
+	int span, anchor;
+	int64_t start = from.start != NO_DAY ? from.start : from.end;
+
+	p->pos++; /* "đến" */
+	skip_word(p, "het");
+	if (parse_one_dated(p, "đến", &span, &anchor) < 0)
+		return -1;
+	if (span < 0)
+		return fail(p, at, "'đến' needs a date with a year");
+	struct span *to = &p->spans[span];
+	if (to->end < start)
+		return fail(p, at, "the period ends before it starts");
+	to->start = start;
+	to->range = true;
 	return 0;
 }
 
@@ -653,20 +676,8 @@ static int parse_from(struct parser *p)
 	if (from.range)
 		return 0; /* "Từ 2023 - 2025" is already a period */
 	p->nspans--;
-	if (tok_is(peek(p, 0), "den")) {
-		p->pos++;
-		skip_word(p, "het");
-		if (parse_one_dated(p, "đến", &span, &anchor) < 0)
-			return -1;
-		if (span < 0)
-			return fail(p, at, "'đến' needs a date with a year");
-		struct span *to = &p->spans[span];
-		if (to->end < start)
-			return fail(p, at, "the period ends before it starts");
-		to->start = start;
-		to->range = true;
-		return 0;
-	}
+	if (tok_is(peek(p, 0), "den"))
+		return finish_range(p, from, at);
 	if (at_words(p, "tro", "di", NULL))
 		p->pos += 2;
 	p->has_from = true;
@@ -954,7 +965,13 @@ static int parse_item(struct parser *p)
 		return parse_weekday(p) < 0 ? -1 : 1;
 	if (t->type == TOK_NUM && t->num == 6 && tok_is(peek(p, 1), "thang"))
 		return parse_half(p) < 0 ? -1 : 1;
-	return parse_dated(p);
+	int at = p->pos, spans = p->nspans, r = parse_dated(p);
+	/* "2022 đến 2025" reads like "Từ 2022 đến 2025". */
+	if (r == 1 && p->nspans == spans + 1 && tok_is(peek(p, 0), "den")) {
+		struct span from = p->spans[--p->nspans];
+		return finish_range(p, from, at) < 0 ? -1 : 1;
+	}
+	return r;
 }
 
 static int parse_items(struct parser *p)

@@ -4,6 +4,8 @@
 #include "log.h"
 
 #include <errno.h>
+#include <libgen.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +81,15 @@ bool util_streq(const char *a, const char *b)
 	if (!a || !b)
 		return a == b;
 	return strcmp(a, b) == 0;
+}
+
+int util_make_parent(const char *path)
+{
+	char *copy = xstrdup(path);
+	int rc = mkdir(dirname(copy), 0750);
+
+	free(copy);
+	return rc < 0 && errno != EEXIST ? -1 : 0;
 }
 
 char *util_read_file(const char *path, size_t *len)

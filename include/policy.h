@@ -58,7 +58,8 @@ struct policy {
 struct policy_step {
 	char id[16]; /* stable: "r30", "r5w", "e1", "x3"; part of the exactly-once key */
 	enum policy_level level;
-	time_t at; /* the slot */
+	time_t at;    /* the slot */
+	int distance; /* days from the last day: -30 for "r30", +7 for "e7" (orders ties) */
 };
 
 /* The shipped defaults (see config/deadlined.ini). */

@@ -84,7 +84,9 @@ void task_add_agency(struct task *t, enum task_role role, const char *agency, co
 void task_content_hash(const struct task *t, char out[17]);
 
 const char *task_status_name(enum task_status s); /* "open", "in-progress" … */
-/* English names, or the status report's Vietnamese levels. -1 if neither. */
+/* English names, or the status report's Vietnamese levels. -1 if neither.
+ * "removed" is accepted (the store reads it back); callers taking a status
+ * from a person refuse it. */
 int task_status_parse(const char *s, enum task_status *out);
 const char *task_role_name(enum task_role r); /* "lead", "coord" */
 

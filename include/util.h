@@ -22,6 +22,8 @@ size_t util_strlcpy(char *dst, const char *src, size_t size);
 /* Strips ASCII white space at both ends, in place; returns s. */
 char *util_trim(char *s);
 bool util_streq(const char *a, const char *b);
+/* Creates the directory holding path if it is missing (mode 0750, one level). */
+int util_make_parent(const char *path);
 /* Reads a whole file; NULL (errno set) on failure. *len may be NULL. */
 char *util_read_file(const char *path, size_t *len);
 
