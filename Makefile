@@ -11,6 +11,9 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 LDLIBS_ALL = $(PKG_LIBS) $(SAN)
 BUILD    ?= build
+# Where the two binaries go: the repository's root, or the build directory
+# for the sanitizer run (so that `make sanitize` leaves ./deadlined alone).
+BINDIR   ?= .
 
 # Every daemon/*.c is a library module except the two main files, so tests
 # and benchmarks link exactly the code the binaries run.
@@ -27,7 +30,7 @@ DEB_PKGS = build-essential pkg-config libev-dev libsqlite3-dev libesmtp-dev libc
            python3-aiosmtpd python3-minimal sqlite3 openssl clang
 
 .PHONY: all deps run test unit system sanitize fuzz bench install clean format
-all: deadlined deadlinectl
+all: $(BINDIR)/deadlined $(BINDIR)/deadlinectl
 
 $(BUILD)/%.o: daemon/%.c $(wildcard include/*.h) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -36,9 +39,9 @@ $(BUILD):
 $(BUILD)/libdeadlined.a: $(MOD_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-deadlined: $(BUILD)/deadlined.o $(BUILD)/libdeadlined.a
+$(BINDIR)/deadlined: $(BUILD)/deadlined.o $(BUILD)/libdeadlined.a
 	$(CC) -o $@ $^ $(LDLIBS_ALL)
-deadlinectl: $(BUILD)/deadlinectl.o $(BUILD)/libdeadlined.a
+$(BINDIR)/deadlinectl: $(BUILD)/deadlinectl.o $(BUILD)/libdeadlined.a
 	$(CC) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdeadlined.a $(wildcard include/*.h) | $(BUILD)
@@ -67,11 +70,11 @@ run: all
 
 unit: $(UNIT_BIN)
 test: all $(UNIT_BIN) $(BENCH_BIN) $(BUILD)/fuzz_timeframe
-	BUILD=$(BUILD) tests/run
+	BUILD=$(BUILD) BINDIR=$(BINDIR) tests/run
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:
-	$(MAKE) BUILD=build-san SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" test
+	$(MAKE) BUILD=build-san BINDIR=build-san SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" test
 
 fuzz: $(BUILD)/fuzz_timeframe
 $(BUILD)/fuzz_timeframe: tests/fuzz/fuzz_timeframe.c $(MODULES) $(wildcard include/*.h) | $(BUILD)

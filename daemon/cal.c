@@ -86,6 +86,8 @@ static size_t sort_unique(int64_t *days, size_t n)
 {
 	size_t out = 0;
 
+	if (n == 0)
+		return 0; /* qsort(NULL, 0) is undefined behaviour */
 	qsort(days, n, sizeof(*days), cmp_day);
 	for (size_t i = 0; i < n; i++)
 		if (out == 0 || days[out - 1] != days[i])
@@ -95,7 +97,7 @@ static size_t sort_unique(int64_t *days, size_t n)
 
 static bool contains(const int64_t *days, size_t n, int64_t day)
 {
-	return bsearch(&day, days, n, sizeof(*days), cmp_day) != NULL;
+	return n && bsearch(&day, days, n, sizeof(*days), cmp_day) != NULL;
 }
 
 static bool weekly_workday(const struct cal *c, int64_t day)

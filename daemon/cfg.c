@@ -23,6 +23,7 @@
 #include "timeframe.h"
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <ini.h>
@@ -94,7 +95,8 @@ static void error_at(struct loader *l, int line, const char *key, const char *fm
 {
 	va_list ap;
 
-	if (!l->errors || l->nerrors++ >= MAX_ERRORS)
+	/* Counted even when nobody reads the text: any error refuses the config. */
+	if (l->nerrors++ >= MAX_ERRORS || !l->errors)
 		return;
 	buf_printf(l->errors, "%s:%d: ", l->file, line);
 	if (l->section[0])
@@ -616,6 +618,9 @@ static void new_named(struct loader *l, const char *id)
 	}
 }
 
+static struct cfg_where here(const struct loader *l);
+static void kvs_add(struct cfg_kvs *k, const char *key, const char *value, struct cfg_where at);
+
 static void begin_section(struct loader *l, const char *section)
 {
 	size_t n = strcspn(section, " \t");
@@ -630,6 +635,8 @@ static void begin_section(struct loader *l, const char *section)
 		error_at(l, l->lineno, NULL, "unknown section type '%.*s'", (int)n, section);
 		return;
 	}
+	if (l->type != SEC_TOP && l->type < SEC_AGENCY)
+		kvs_add(&l->cfg->positions, section_names[l->type], "", here(l));
 	bool named = l->type >= SEC_AGENCY;
 	if (named != (*id != '\0')) {
 		error_at(l, l->lineno, NULL,
@@ -721,8 +728,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 {
 	struct loader *l = user;
 
-	if (l->section_seq != l->cur_seq || strcmp(section, l->section) != 0)
-		begin_section(l, section);
+	(void)section; /* the reader began it at its [header] line */
 	if (l->type == SEC_UNKNOWN)
 		return 1;
 	if (!text_utf8_valid(value, strlen(value))) {
@@ -747,11 +753,48 @@ static int handler(void *user, const char *section, const char *key, const char 
 		if (!first_time(l, key))
 			return 1;
 	}
+	if (l->type < SEC_AGENCY) {
+		char where[96];
+		snprintf(where, sizeof(where), "%s.%s", section_names[l->type], key);
+		kvs_add(&l->cfg->positions, where, "", here(l));
+	}
 	set_scalar(l, r, obj, key, value);
 	return 1;
 }
 
 /* ---- reading files ---------------------------------------------------- */
+
+/*
+ * A [header] line starts a section here, not at its first key: inih never
+ * reports a section without keys, and errors on the lines before the first
+ * key must name the right section.
+ */
+static void header_line(struct loader *l, const char *s, size_t len)
+{
+	const char *end = memchr(s, ']', len);
+	char name[256];
+
+	l->section_seq++;
+	if (!end) {
+		error_at(l, l->lineno, NULL, "a [section] header needs its closing ']'");
+		return;
+	}
+	if ((size_t)(end - s - 1) >= sizeof(name)) {
+		error_at(l, l->lineno, NULL, "the section name is too long");
+		return;
+	}
+	memcpy(name, s + 1, (size_t)(end - s - 1));
+	name[end - s - 1] = '\0';
+	begin_section(l, util_trim(name));
+}
+
+/* Not blank, a comment, a [header], a continuation or key = value. */
+static bool malformed(const char *s, size_t len)
+{
+	if (len == 0 || *s == ';' || *s == '#' || *s == '[')
+		return false;
+	return !memchr(s, '=', len) && !memchr(s, ':', len);
+}
 
 static char *reader(char *str, int num, void *stream)
 {
@@ -771,16 +814,27 @@ static char *reader(char *str, int num, void *stream)
 	size_t lead = strspn(line, " \t");
 	l->continuation = lead > 0 && lead < content && line[lead] != ';' && line[lead] != '#';
 	if (lead < content && line[lead] == '[')
-		l->section_seq++;
-	/* inih's buffer holds num-1 bytes with the line end: longer lines would be split. */
-	if (content + 2 >= (size_t)num) {
-		error_at(l, l->lineno, NULL,
+		header_line(l, line + lead, content - lead);
+	/*
+	 * inih's buffer holds num bytes: the line, CR, LF and NUL. A longer line
+	 * would be split into two values; refuse it, with a byte to spare.
+	 */
+	if (content + 4 > (size_t)num) {
+		char key[64] = "";
+		size_t k = strcspn(line, "=:[");
+		if (k < content && line[k] != '[' && k < sizeof(key)) {
+			memcpy(key, line, k);
+			key[k] = '\0';
+		}
+		error_at(l, l->lineno, key[0] ? util_trim(key) : NULL,
 		         "line is %zu bytes, the limit is %d: continue the value on indented lines "
 		         "or repeat the key",
-		         content, num - 3);
+		         content, num - 4);
 		util_strlcpy(str, ";\n", (size_t)num);
 		return str;
 	}
+	if (lead == 0 && malformed(line, content))
+		error_at(l, l->lineno, NULL, "expected 'key = value' or '[section]'");
 	memcpy(str, line, content);
 	str[content] = '\n';
 	str[content + 1] = '\0';
@@ -819,7 +873,8 @@ static int load_file(struct loader *l, const char *path, int from_line)
 	l->file = l->cfg->files.v[l->cfg->files.n - 1];
 	l->text = text;
 	l->len = len;
-	l->pos = 0;
+	/* A UTF-8 byte order mark (Windows editors) is not part of the first line. */
+	l->pos = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
 	l->lineno = 0;
 	l->depth++;
 	l->section[0] = '\0';
@@ -829,9 +884,8 @@ static int load_file(struct loader *l, const char *path, int from_line)
 		error_at(l, 1, NULL, "the file contains a NUL byte");
 		r = -1;
 	} else {
-		int bad = ini_parse_stream(reader, l, handler, l);
-		if (bad > 0)
-			error_at(l, bad, NULL, "expected 'key = value' or '[section]'");
+		/* The reader has reported every malformed line; inih's verdict adds nothing. */
+		ini_parse_stream(reader, l, handler, l);
 	}
 	free(text);
 	int nerrors = l->nerrors;
@@ -851,7 +905,7 @@ static void verror(struct loader *l, struct cfg_where at, const char *section, c
 	va_list ap;
 	char msg[512];
 
-	if (!l->errors || l->nerrors++ >= MAX_ERRORS)
+	if (l->nerrors++ >= MAX_ERRORS || !l->errors)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -901,17 +955,41 @@ const struct cfg_plan *cfg_plan(const struct cfg *c, const char *id)
 	return NULL;
 }
 
+/* Where a global key was written; else its section's header; else the file. */
+static struct cfg_where where_of(const struct cfg *c, const char *section, const char *key)
+{
+	char name[96];
+	struct cfg_where section_at = {c->path, 1};
+
+	snprintf(name, sizeof(name), "%s.%s", section, key);
+	for (size_t i = 0; i < c->positions.n; i++) {
+		if (!strcmp(c->positions.v[i].key, name))
+			return c->positions.v[i].at;
+		if (!strcmp(c->positions.v[i].key, section))
+			section_at = c->positions.v[i].at;
+	}
+	return section_at;
+}
+
+/* A loopback address, written as one: "127.x.y.z", "::1" or "localhost" (not a name like
+ * 127.example.com). */
 static bool is_loopback(const char *host)
 {
-	return !strcmp(host, "127.0.0.1") || !strcmp(host, "::1") || !strcmp(host, "localhost") ||
-	       !strncmp(host, "127.", 4);
+	struct in_addr v4;
+	struct in6_addr v6;
+
+	if (!strcmp(host, "localhost"))
+		return true;
+	if (inet_pton(AF_INET, host, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 /* The password file must be the service's secret: no group or other access. */
 static void read_password(struct loader *l, struct cfg *c)
 {
 	struct stat st;
-	struct cfg_where at = {c->path, 0};
+	struct cfg_where at = where_of(c, "smtp", "password_file");
 
 	if (stat(c->password_file, &st) < 0) {
 		verror(l, at, "smtp", "password_file", "cannot read '%s': %s", c->password_file,
@@ -935,20 +1013,19 @@ static void read_password(struct loader *l, struct cfg *c)
 
 static void validate_smtp(struct loader *l, struct cfg *c)
 {
-	struct cfg_where at = {c->path, 0};
-
 	if (c->transport != CFG_SMTP)
 		return;
 	if (!c->host) {
-		verror(l, at, "smtp", "host", "is required with transport = smtp");
+		verror(l, where_of(c, "smtp", "host"), "smtp", "host",
+		       "is required with transport = smtp");
 		return;
 	}
 	/* Agencies' mail must not cross a network in clear text. */
 	if (c->tls == CFG_TLS_NONE && !is_loopback(c->host))
-		verror(l, at, "smtp", "tls", "none is only allowed to a loopback host, not '%s'",
-		       c->host);
+		verror(l, where_of(c, "smtp", "tls"), "smtp", "tls",
+		       "none is only allowed to a loopback host, not '%s'", c->host);
 	if (c->user && !c->password_file)
-		verror(l, at, "smtp", "user", "needs password_file");
+		verror(l, where_of(c, "smtp", "user"), "smtp", "user", "needs password_file");
 	if (c->password_file)
 		read_password(l, c);
 }
@@ -1001,6 +1078,7 @@ static void validate_groups(struct loader *l, struct cfg *c)
 struct name_entry {
 	char *key;
 	const char *owner;
+	const char *kind; /* "agency" or "group" */
 	struct cfg_where at;
 };
 
@@ -1010,10 +1088,10 @@ static int cmp_names(const void *a, const void *b)
 }
 
 static void add_name(struct name_entry **v, size_t *n, const char *name, const char *owner,
-                     struct cfg_where at)
+                     const char *kind, struct cfg_where at)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = (struct name_entry){text_name_key(name), owner, at};
+	(*v)[(*n)++] = (struct name_entry){text_name_key(name), owner, kind, at};
 }
 
 /* Two entries answering to one name would make matching a coin toss. */
@@ -1025,26 +1103,61 @@ static void validate_names(struct loader *l, struct cfg *c)
 	for (size_t i = 0; i < c->n_agencies; i++) {
 		struct cfg_agency *a = &c->agencies[i];
 		if (a->name)
-			add_name(&v, &n, a->name, a->id, a->at);
+			add_name(&v, &n, a->name, a->id, "agency", a->at);
 		for (size_t k = 0; k < a->aliases.n; k++)
-			add_name(&v, &n, a->aliases.v[k], a->id, a->at);
+			add_name(&v, &n, a->aliases.v[k], a->id, "agency", a->at);
 	}
 	for (size_t i = 0; i < c->n_groups; i++) {
 		struct cfg_group *g = &c->groups[i];
 		if (g->name)
-			add_name(&v, &n, g->name, g->id, g->at);
+			add_name(&v, &n, g->name, g->id, "group", g->at);
 		for (size_t k = 0; k < g->aliases.n; k++)
-			add_name(&v, &n, g->aliases.v[k], g->id, g->at);
+			add_name(&v, &n, g->aliases.v[k], g->id, "group", g->at);
 	}
-	qsort(v, n, sizeof(*v), cmp_names);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_names);
 	for (size_t i = 1; i < n; i++)
-		if (!strcmp(v[i].key, v[i - 1].key) && strcmp(v[i].owner, v[i - 1].owner))
-			verror(l, v[i].at, v[i].owner, "alias",
-			       "the name '%s' also names '%s' (%s:%d)", v[i].key, v[i - 1].owner,
-			       v[i - 1].at.file, v[i - 1].at.line);
+		if (!strcmp(v[i].key, v[i - 1].key) && strcmp(v[i].owner, v[i - 1].owner)) {
+			char section[160];
+			snprintf(section, sizeof(section), "%s %s", v[i].kind, v[i].owner);
+			verror(l, v[i].at, section, "alias", "the same name as %s %s (%s:%d)",
+			       v[i - 1].kind, v[i - 1].owner, v[i - 1].at.file, v[i - 1].at.line);
+		}
 	for (size_t i = 0; i < n; i++)
 		free(v[i].key);
 	free(v);
+}
+
+/* One id, one section: a second [agency x] would be silently ignored otherwise. */
+static void check_unique(struct loader *l, const char *kind, const char *id, struct cfg_where at,
+                         const char *first_id, struct cfg_where first)
+{
+	char section[160];
+
+	if (strcmp(id, first_id) != 0)
+		return;
+	snprintf(section, sizeof(section), "%s %s", kind, id);
+	verror(l, at, section, NULL, "defined twice (first at %s:%d)", first.file, first.line);
+}
+
+static void validate_unique_ids(struct loader *l, struct cfg *c)
+{
+	for (size_t i = 0; i < c->n_agencies; i++)
+		for (size_t k = 0; k < i; k++)
+			check_unique(l, "agency", c->agencies[i].id, c->agencies[i].at,
+			             c->agencies[k].id, c->agencies[k].at);
+	for (size_t i = 0; i < c->n_groups; i++)
+		for (size_t k = 0; k < i; k++)
+			check_unique(l, "group", c->groups[i].id, c->groups[i].at, c->groups[k].id,
+			             c->groups[k].at);
+	for (size_t i = 0; i < c->n_plans; i++)
+		for (size_t k = 0; k < i; k++)
+			check_unique(l, "plan", c->plans[i].id, c->plans[i].at, c->plans[k].id,
+			             c->plans[k].at);
+	for (size_t i = 0; i < c->n_tasks; i++)
+		for (size_t k = 0; k < i; k++)
+			check_unique(l, "task", c->tasks[i].id, c->tasks[i].at, c->tasks[k].id,
+			             c->tasks[k].at);
 }
 
 static void validate_tasks(struct loader *l, struct cfg *c)
@@ -1092,25 +1205,29 @@ static void apply_defaults(struct cfg *c)
 
 static void validate(struct loader *l, struct cfg *c)
 {
-	struct cfg_where top = {c->path, 0};
-
 	apply_defaults(c);
 	if (c->transport == CFG_MAILDIR && !c->maildir)
-		verror(l, top, "mail", "maildir", "is required with transport = maildir");
+		verror(l, where_of(c, "mail", "transport"), "mail", "maildir",
+		       "is required with transport = maildir");
 	validate_smtp(l, c);
 	validate_agencies(l, c);
 	validate_groups(l, c);
 	validate_names(l, c);
 	validate_tasks(l, c);
 	for (size_t i = 0; i < c->n_plans; i++)
-		if (c->plans[i].monitor && !cfg_agency(c, c->plans[i].monitor))
-			verror(l, c->plans[i].at, c->plans[i].id, "monitor", "no agency '%s'",
+		if (c->plans[i].monitor && !cfg_agency(c, c->plans[i].monitor)) {
+			char section[160];
+			snprintf(section, sizeof(section), "plan %s", c->plans[i].id);
+			verror(l, c->plans[i].at, section, "monitor", "no agency '%s'",
 			       c->plans[i].monitor);
+		}
+	validate_unique_ids(l, c);
 	if (c->monitor && !cfg_agency(c, c->monitor))
-		verror(l, top, "daemon", "monitor", "no agency '%s'", c->monitor);
+		verror(l, where_of(c, "daemon", "monitor"), "daemon", "monitor", "no agency '%s'",
+		       c->monitor);
 	if (c->default_supervisor && !cfg_agency(c, c->default_supervisor))
-		verror(l, top, "daemon", "default_supervisor", "no agency '%s'",
-		       c->default_supervisor);
+		verror(l, where_of(c, "daemon", "default_supervisor"), "daemon",
+		       "default_supervisor", "no agency '%s'", c->default_supervisor);
 	cal_finish(&c->cal);
 }
 
@@ -1142,7 +1259,8 @@ struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings)
 	ini_allow_inline_comments = false;
 	load_file(&l, path, 0);
 	c->cal.tz_offset = c->tz_offset;
-	if (l.nerrors == 0)
+	/* Validate even after syntax errors: the admin gets every problem at once. */
+	if (c->files.n)
 		validate(&l, c);
 	if (l.nerrors > MAX_ERRORS && errors)
 		buf_printf(errors, "… and %d more errors\n", l.nerrors - MAX_ERRORS);
@@ -1205,6 +1323,7 @@ void cfg_free(struct cfg *c)
 		free(c->password);
 	}
 	list_free(&c->files);
+	kvs_free(&c->positions);
 	cal_free(&c->cal);
 	free(c);
 }

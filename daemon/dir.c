@@ -14,8 +14,6 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#define MAX_WORDS 400
-
 struct dir_name {
 	char *key;
 	enum dir_kind kind;
@@ -84,7 +82,8 @@ struct dir *dir_new(const struct cfg *c)
 		for (size_t k = 0; k < g->aliases.n; k++)
 			index_name(d, g->aliases.v[k], DIR_GROUP, g->id);
 	}
-	qsort(d->names, d->n_names, sizeof(*d->names), cmp_name);
+	if (d->n_names) /* qsort(NULL, 0) is undefined behaviour */
+		qsort(d->names, d->n_names, sizeof(*d->names), cmp_name);
 	for (size_t i = 0; i < N_JOINERS; i++)
 		d->joiners[i] = text_name_key(joiner_phrases[i]);
 	d->list_head = text_name_key("các sở");
@@ -108,6 +107,8 @@ static const struct dir_name *find_key(const struct dir *d, const char *key)
 {
 	struct dir_name probe = {(char *)key, DIR_UNRESOLVED, NULL};
 
+	if (!d->n_names)
+		return NULL;
 	return bsearch(&probe, d->names, d->n_names, sizeof(*d->names), cmp_name);
 }
 
@@ -244,6 +245,15 @@ static size_t skip_list_head(const struct dir *d, const struct word *w, size_t n
 	return k && w[i + k - 1].sep_after == ';' ? i + k : i;
 }
 
+/* Does a known name start at word i, possibly after joining words? */
+static bool known_name_at(const struct dir *d, const struct word *w, size_t n, size_t i)
+{
+	const struct dir_name *found;
+	size_t at = skip_list_head(d, w, n, skip_joiners(d, w, n, i));
+
+	return at < n && longest_match(d, w, n, at, &found) > at;
+}
+
 static void push_match(struct dir_match **out, size_t *n, enum dir_kind kind, const char *id,
                        const char *cell, size_t start, size_t end)
 {
@@ -253,8 +263,10 @@ static void push_match(struct dir_match **out, size_t *n, enum dir_kind kind, co
 
 size_t dir_split(const struct dir *d, const char *cell, struct dir_match **out)
 {
-	struct word w[MAX_WORDS];
-	size_t n = cut_words(cell, w, MAX_WORDS), i = 0, count = 0;
+	/* A word takes at least one byte ("a&b" is three words). */
+	size_t cap = strlen(cell) + 1;
+	struct word *w = xcalloc(cap, sizeof(*w));
+	size_t n = cut_words(cell, w, cap), i = 0, count = 0;
 
 	*out = NULL;
 	while (i < n) {
@@ -269,18 +281,20 @@ size_t dir_split(const struct dir *d, const char *cell, struct dir_match **out)
 			i = next;
 			continue;
 		}
-		/* Unknown words run to the next separator, or to a known name. */
+		/*
+		 * Unknown words run to the next separator, or to where a known
+		 * name starts (after "và" or not): "Phòng Kế hoạch và Tài chính"
+		 * is one unknown name, "Phòng X và Sở Y tế" is two.
+		 */
 		size_t j = i;
-		const struct dir_name *ahead = NULL;
-		while (j + 1 < n && w[j].sep_after == ' ' &&
-		       skip_joiners(d, w, n, j + 1) == j + 1 &&
-		       longest_match(d, w, n, j + 1, &ahead) == j + 1)
+		while (j + 1 < n && w[j].sep_after == ' ' && !known_name_at(d, w, n, j + 1))
 			j++;
 		push_match(out, &count, DIR_UNRESOLVED, NULL, cell, w[i].start, w[j].end);
 		i = j + 1;
 	}
 	for (size_t k = 0; k < n; k++)
 		free(w[k].key);
+	free(w);
 	return count;
 }
 

@@ -78,7 +78,9 @@ void planner_prepare(const struct dir *d, const struct task *t, const char *moni
 		out->in.ext = t->ext;
 		out->original_due = occ_due;
 	}
-	out->in.status = occ_status != TASK_OPEN ? occ_status : t->status;
+	/* A done, cancelled or removed task is over, whatever one occurrence says. */
+	out->in.status =
+	    task_status_final(t->status) || occ_status == TASK_OPEN ? t->status : occ_status;
 	for (size_t i = 0; i < t->n_agencies; i++) {
 		const struct task_agency *a = &t->agencies[i];
 		if (!a->resolved)

@@ -128,6 +128,13 @@ static int parse_escalation(const char *value, struct policy *p, char *err, size
 		n++;
 		s += len;
 	}
+	/* In time order: repeats follow the last escalation, whatever the list's order. */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && steps[j - 1].after.days > steps[j].after.days; j--) {
+			struct policy_escalation t = steps[j];
+			steps[j] = steps[j - 1];
+			steps[j - 1] = t;
+		}
 	memcpy(p->escalate, steps, (size_t)n * sizeof(steps[0]));
 	p->n_escalations = n;
 	return 0;

@@ -277,7 +277,8 @@ int preview_run(struct store *st, const struct dir *d, const struct digest_templ
 	for (size_t i = 0; rc == 0 && i < out->n_tasks; i++)
 		if (!task_status_final(out->tasks[i].status))
 			rc = replay_task(&r, i);
-	qsort(r.sent, r.n_sent, sizeof(*r.sent), cmp_emitted);
+	if (r.n_sent) /* qsort(NULL, 0) is undefined behaviour */
+		qsort(r.sent, r.n_sent, sizeof(*r.sent), cmp_emitted);
 	for (size_t i = 0, j; rc == 0 && i < r.n_sent; i = j) {
 		for (j = i + 1; j < r.n_sent && r.sent[j].at == r.sent[i].at &&
 		                !strcmp(r.sent[j].holder, r.sent[i].holder);

@@ -95,8 +95,10 @@ static void earliest(time_t *t, time_t candidate)
 static void consider_step(const struct sched_in *in, const struct policy_step *s, time_t now,
                           struct sched_out *out)
 {
-	struct recipient r[64];
-	size_t n = recipients(in, s->level, r, UTIL_NELEM(r));
+	/* Leads, coordinating agencies, the monitor and supervisors: all of them. */
+	size_t max = in->n_leads + in->n_coords + 1 + in->n_supervisors;
+	struct recipient *r = xcalloc(max, sizeof(*r));
+	size_t n = recipients(in, s->level, r, max);
 	struct sched_note note = {.level = s->level, .at = s->at};
 
 	if (in->ext)
@@ -116,6 +118,7 @@ static void consider_step(const struct sched_in *in, const struct policy_step *s
 		else
 			take_due(out, &note);
 	}
+	free(r);
 }
 
 void sched_decide(const struct sched_in *in, time_t now, struct sched_out *out)

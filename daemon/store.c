@@ -1253,7 +1253,8 @@ int store_stats(struct store *st, struct store_stats *out)
 	     &out->tasks_open},
 	    {"SELECT COUNT(*) FROM tasks WHERE flags & 3", &out->tasks_flagged},
 	    {"SELECT COUNT(*) FROM occurrences", &out->occurrences},
-	    {"SELECT COUNT(*) FROM occurrences WHERE status NOT IN ('done', 'cancelled')",
+	    {"SELECT COUNT(*) FROM occurrences WHERE status NOT IN ('done', 'cancelled', "
+	     "'removed')",
 	     &out->occurrences_open},
 	    {"SELECT COUNT(*) FROM messages WHERE state = 'queued'", &out->queued},
 	    {"SELECT COUNT(*) FROM messages WHERE state = 'sent'", &out->sent},

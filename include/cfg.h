@@ -80,7 +80,8 @@ struct cfg_task {
 
 struct cfg {
 	char *path;
-	struct cfg_list files; /* every file read, for change detection */
+	struct cfg_list files;    /* every file read, for change detection */
+	struct cfg_kvs positions; /* where "section" and "section.key" were written */
 
 	/* [daemon] */
 	char *database, *control_socket, *templates, *language;
@@ -144,8 +145,13 @@ const struct cfg_plan *cfg_plan(const struct cfg *c, const char *id);
 void cfg_policy(const struct cfg *c, const char *plan_id, const struct cfg_kvs *task_kvs,
                 enum tf_kind kind, struct policy *out);
 
-/* A digest of everything that changes planning (policy, calendar,
- * directory): when it differs from the stored one, plans are recomputed. */
+/*
+ * A digest of what decides when and to whom existing occurrences are
+ * notified: the policy (global and per plan), the calendar, the time zone,
+ * agencies' supervisors and successors, the monitors. When it differs from
+ * the stored one, every occurrence is planned again. (Names, aliases and
+ * groups decide how cells resolve, which happens when tasks are stored.)
+ */
 void cfg_planning_digest(const struct cfg *c, char out[17]);
 
 #endif

@@ -26,8 +26,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DEADLINED = os.path.join(ROOT, "deadlined")
-DEADLINECTL = os.path.join(ROOT, "deadlinectl")
+# `make sanitize` builds the binaries into its own directory (BINDIR).
+BINDIR = os.path.join(ROOT, os.environ.get("BINDIR", "."))
+DEADLINED = os.path.join(BINDIR, "deadlined")
+DEADLINECTL = os.path.join(BINDIR, "deadlinectl")
 SEEDS = os.path.abspath(os.path.join(ROOT, "..", "shared", "seeds"))
 DIRECTORY = os.path.join(ROOT, "config", "directory.ini")
 TEMPLATES = os.path.join(ROOT, "config", "templates")

@@ -1,0 +1,1597 @@
+/*
+ * Unit tests for store: the SQLite database behind the daemon. Every test
+ * opens a real database file in a fresh temporary directory and removes it
+ * afterwards. Expectations come from include/store.h; a second, raw sqlite3
+ * connection looks at what actually reached the file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "date.h"
+#include "store.h"
+#include "task.h"
+
+#include <ftw.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TZ         DATE_TZ_VIETNAM
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A value no statement may take apart: quotes, semicolons, SQL, Vietnamese. */
+#define HOSTILE "Sở Tư pháp'; DROP TABLE tasks; --"
+
+static time_t at(int y, int mo, int d, int h, int mi)
+{
+	return date_make(y, mo, d, h, mi, 0, TZ);
+}
+
+/* ---- reporting ---------------------------------------------------------- */
+
+#define check_int(what, got, want)                                                                 \
+	do {                                                                                       \
+		long long got_ = (long long)(got), want_ = (long long)(want);                      \
+		if (got_ != want_)                                                                 \
+			fail_msg("%s: got %lld, want %lld", (what), got_, want_);                  \
+	} while (0)
+
+#define check_str(what, got, want)                                                                 \
+	do {                                                                                       \
+		const char *got_ = (got), *want_ = (want);                                         \
+		if (!want_ && got_)                                                                \
+			fail_msg("%s: got \"%s\", want NULL", (what), got_);                       \
+		if (want_ && (!got_ || strcmp(got_, want_) != 0))                                  \
+			fail_msg("%s: got %s%s%s, want \"%s\"", (what), got_ ? "\"" : "",          \
+			         got_ ? got_ : "NULL", got_ ? "\"" : "", want_);                   \
+	} while (0)
+
+/* A store call that must succeed; on failure the store's own reason is shown. */
+#define must(st, call)                                                                             \
+	do {                                                                                       \
+		if ((call) != 0)                                                                   \
+			fail_msg("%s failed: %s", #call, store_error(st));                         \
+	} while (0)
+
+/* ---- the temporary database --------------------------------------------- */
+
+struct fx {
+	char dir[PATH_MAX - 64];
+	char path[PATH_MAX];
+	struct store *st;
+};
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static void rm_rf(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	const char *tmp = getenv("TMPDIR");
+	char err[512] = "";
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s/deadlined-test-store.XXXXXX",
+	         tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(f->dir)) {
+		print_error("mkdtemp %s failed\n", f->dir);
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/deadlined.db", f->dir);
+	if (store_open(f->path, &f->st, err, sizeof(err)) != 0) {
+		print_error("store_open %s: %s\n", f->path, err);
+		rm_rf(f->dir);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	if (f) {
+		store_close(f->st);
+		rm_rf(f->dir);
+		free(f);
+	}
+	return 0;
+}
+
+/* ---- a second, raw connection ------------------------------------------- */
+
+static sqlite3 *raw_open(const char *path)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		fail_msg("raw open %s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
+	sqlite3_busy_timeout(db, 5000);
+	return db;
+}
+
+/* The first column of the first row of a query, as an integer. */
+static long long raw_int(const char *path, const char *query)
+{
+	sqlite3 *db = raw_open(path);
+	sqlite3_stmt *s;
+	long long v = -999999;
+
+	if (sqlite3_prepare_v2(db, query, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("raw query \"%s\": %s", query, sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* The same as text (malloc'ed), or NULL for no row or NULL. */
+static char *raw_text(const char *path, const char *query)
+{
+	sqlite3 *db = raw_open(path);
+	sqlite3_stmt *s;
+	char *v = NULL;
+
+	if (sqlite3_prepare_v2(db, query, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("raw query \"%s\": %s", query, sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		v = strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static long long raw_intf(const char *path, const char *fmt, long long arg)
+{
+	char q[512];
+
+	snprintf(q, sizeof(q), fmt, arg);
+	return raw_int(path, q);
+}
+
+static long long history_rows(const struct fx *f, int64_t task_id)
+{
+	return raw_intf(f->path, "SELECT COUNT(*) FROM history WHERE task_id = %lld",
+	                (long long)task_id);
+}
+
+static long long message_rows(const struct fx *f)
+{
+	return raw_int(f->path, "SELECT COUNT(*) FROM messages");
+}
+
+/* ---- building blocks ---------------------------------------------------- */
+
+static char *sdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void add_plan(struct fx *f, const char *id, int first, int last)
+{
+	struct store_plan p = {.id = (char *)id,
+	                       .title = (char *)"Kế hoạch chuyển đổi số",
+	                       .issued = (char *)"2022-03-15",
+	                       .monitor = (char *)"skhcn",
+	                       .source = (char *)"seeds/plan.txt",
+	                       .origin = (char *)"import",
+	                       .first_year = first,
+	                       .last_year = last};
+
+	must(f->st, store_plan_upsert(f->st, &p, at(2025, 1, 2, 8, 0)));
+}
+
+/* A one-off task due at the end of 30/06/2025, led by Sở Tư pháp. */
+static void make_task(struct task *t, const char *plan, const char *key, const char *title)
+{
+	task_init(t);
+	t->plan_id = sdup(plan);
+	t->key = sdup(key);
+	t->title = sdup(title);
+	t->timeframe = sdup("Quý II/2025");
+	t->kind = TF_ONCE;
+	t->due = date_make(2025, 6, 30, 23, 59, 59, TZ);
+	t->window_start = at(2025, 4, 1, 0, 0);
+	t->origin = sdup("import");
+	task_add_agency(t, TASK_LEAD, "stp", "Sở Tư pháp", NULL, true);
+}
+
+/* Stores a task, expecting `want`; returns its id. */
+static int64_t upsert(struct fx *f, struct task *t, enum store_change want)
+{
+	enum store_change change = (enum store_change) - 1;
+
+	must(f->st, store_task_upsert(f->st, t, at(2025, 1, 3, 8, 0), &change));
+	check_int("store_task_upsert change (0 SAME, 1 NEW, 2 UPDATED)", change, want);
+	if (t->id <= 0)
+		fail_msg("store_task_upsert left t->id = %lld", (long long)t->id);
+	return t->id;
+}
+
+static int64_t add_task(struct fx *f, const char *plan, const char *key, const char *title)
+{
+	struct task t;
+
+	make_task(&t, plan, key, title);
+	int64_t id = upsert(f, &t, STORE_NEW);
+	task_free(&t);
+	return id;
+}
+
+static void get_task(struct fx *f, int64_t id, struct task *out)
+{
+	int r = store_task_get(f->st, id, out);
+
+	if (r != 1)
+		fail_msg("store_task_get(%lld) = %d, want 1 (%s)", (long long)id, r,
+		         store_error(f->st));
+}
+
+static struct store_note note(int64_t occ, const char *agency, const char *step, time_t planned)
+{
+	struct store_note n;
+
+	memset(&n, 0, sizeof(n));
+	n.occurrence_id = occ;
+	snprintf(n.agency, sizeof(n.agency), "%s", agency);
+	snprintf(n.step, sizeof(n.step), "%s", step);
+	snprintf(n.kind, sizeof(n.kind), "%s", step[0] == 'r' ? "reminder" : "escalation");
+	n.planned_at = planned;
+	return n;
+}
+
+static struct store_message message(const char *msgid, const char *recipient)
+{
+	struct store_message m;
+	static const char body[] = "Subject: =?UTF-8?B?eA==?=\r\n\r\nKính gửi\r\n";
+
+	memset(&m, 0, sizeof(m));
+	m.message_id = (char *)msgid;
+	m.recipient = (char *)recipient;
+	m.rcpt = (char *)"stp@quangngai.example\n";
+	m.subject = (char *)"[Nhắc việc] Báo cáo năm";
+	m.body = (char *)body;
+	m.body_len = sizeof(body) - 1;
+	m.kind = (char *)"reminder";
+	return m;
+}
+
+/* Queues a message with notes; returns its id (0 when nothing was queued). */
+static int64_t queue(struct fx *f, const char *msgid, const struct store_note *notes, size_t n,
+                     time_t now, bool want_queued)
+{
+	struct store_message m = message(msgid, "stp");
+	bool queued = !want_queued;
+
+	must(f->st, store_message_queue(f->st, &m, notes, n, now, &queued));
+	if (queued != want_queued)
+		fail_msg("store_message_queue(%s, %zu notes): queued = %d, want %d", msgid, n,
+		         queued, want_queued);
+	return queued ? m.id : 0;
+}
+
+/* One ledger row by (agency, step); fails when absent. */
+static struct store_note ledger_row(struct fx *f, int64_t occ, const char *agency, const char *step)
+{
+	struct store_note *rows = NULL, found;
+	size_t n = 0;
+	bool ok = false;
+
+	must(f->st, store_ledger(f->st, occ, &rows, &n));
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(rows[i].agency, agency) && !strcmp(rows[i].step, step)) {
+			found = rows[i];
+			ok = true;
+		}
+	free(rows);
+	if (!ok)
+		fail_msg("ledger of occurrence %lld has no row (%s, %s)", (long long)occ, agency,
+		         step);
+	return found;
+}
+
+static size_t ledger_size(struct fx *f, int64_t occ)
+{
+	struct store_note *rows = NULL;
+	size_t n = 0;
+
+	must(f->st, store_ledger(f->st, occ, &rows, &n));
+	free(rows);
+	return n;
+}
+
+static int64_t add_occ(struct fx *f, int64_t task, time_t due)
+{
+	int64_t id = 0;
+
+	must(f->st, store_occ_ensure(f->st, task, due, TF_NONE, &id, NULL));
+	return id;
+}
+
+/* Collects occurrences from a callback. */
+struct occ_list {
+	struct store_occ v[32];
+	size_t n;
+};
+
+static int collect_occ(const struct store_occ *o, void *arg)
+{
+	struct occ_list *l = arg;
+
+	if (l->n < N_ELEMS(l->v))
+		l->v[l->n++] = *o;
+	return 0;
+}
+
+static struct store_occ occ_get(struct fx *f, int64_t task, int64_t occ)
+{
+	struct occ_list l = {.n = 0};
+
+	must(f->st, store_occ_of_task(f->st, task, collect_occ, &l));
+	for (size_t i = 0; i < l.n; i++)
+		if (l.v[i].id == occ)
+			return l.v[i];
+	fail_msg("occurrence %lld of task %lld not found", (long long)occ, (long long)task);
+	return l.v[0];
+}
+
+/* Collects message ids from a callback. */
+struct id_list {
+	int64_t v[32];
+	size_t n;
+};
+
+static int collect_msg(const struct store_message *m, void *arg)
+{
+	struct id_list *l = arg;
+
+	if (l->n < N_ELEMS(l->v))
+		l->v[l->n++] = m->id;
+	return 0;
+}
+
+static void check_ids(const char *what, const struct id_list *got, const int64_t *want, size_t n)
+{
+	char g[256] = "", w[256] = "";
+
+	for (size_t i = 0; i < got->n; i++)
+		snprintf(g + strlen(g), sizeof(g) - strlen(g), " %lld", (long long)got->v[i]);
+	for (size_t i = 0; i < n; i++)
+		snprintf(w + strlen(w), sizeof(w) - strlen(w), " %lld", (long long)want[i]);
+	if (strcmp(g, w) != 0)
+		fail_msg("%s: got [%s ], want [%s ]", what, g, w);
+}
+
+static struct id_list due_messages(struct fx *f, time_t now, int limit)
+{
+	struct id_list l = {.n = 0};
+
+	must(f->st, store_messages_due(f->st, now, limit, collect_msg, &l));
+	return l;
+}
+
+/* ---- schema ------------------------------------------------------------- */
+
+static void test_open_creates_schema_wal_version_1(void **state)
+{
+	struct fx *f = *state;
+	struct store *again = NULL;
+	char err[512] = "";
+
+	/* Opening an existing database (a restart) is no error and changes nothing. */
+	store_close(f->st);
+	f->st = NULL;
+	if (store_open(f->path, &again, err, sizeof(err)) != 0)
+		fail_msg("reopening %s: %s", f->path, err);
+	f->st = again;
+	char *mode = raw_text(f->path, "PRAGMA journal_mode");
+	check_str("journal_mode seen by a second connection", mode, "wal");
+	free(mode);
+	check_int("PRAGMA user_version", raw_int(f->path, "PRAGMA user_version"), 1);
+	static const char *const tables[] = {"meta",          "plans",         "tasks",
+	                                     "assignments",   "occurrences",   "messages",
+	                                     "notifications", "rcpt_failures", "history"};
+	for (size_t i = 0; i < N_ELEMS(tables); i++) {
+		char q[160];
+		snprintf(q, sizeof(q),
+		         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
+		         tables[i]);
+		if (raw_int(f->path, q) != 1)
+			fail_msg("table %s missing after open", tables[i]);
+	}
+	/* A third open while the store is still open: a reader such as deadlinectl. */
+	struct store *reader = NULL;
+	if (store_open(f->path, &reader, err, sizeof(err)) != 0)
+		fail_msg("second concurrent open: %s", err);
+	store_close(reader);
+	check_int("user_version after three opens", raw_int(f->path, "PRAGMA user_version"), 1);
+}
+
+/* Foreign keys are on: a task needs its plan, an occurrence its task. */
+static void test_foreign_keys_enforced(void **state)
+{
+	struct fx *f = *state;
+	struct task t;
+	enum store_change change;
+	int64_t id = 0;
+
+	make_task(&t, "NO-SUCH-PLAN", "k1", "Nhiệm vụ mồ côi");
+	if (store_task_upsert(f->st, &t, at(2025, 1, 3, 8, 0), &change) != -1)
+		fail_msg("a task of an unknown plan was stored: foreign keys are off");
+	if (!strstr(store_error(f->st), "FOREIGN KEY"))
+		fail_msg("store_error after a foreign key violation: \"%s\"", store_error(f->st));
+	task_free(&t);
+	check_int("tasks after the refused insert", raw_int(f->path, "SELECT COUNT(*) FROM tasks"),
+	          0);
+	if (store_occ_ensure(f->st, 12345, at(2025, 6, 1, 0, 0), TF_NONE, &id, NULL) != -1)
+		fail_msg("an occurrence of an unknown task was stored: foreign keys are off");
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	struct fx *f = *state;
+	char path[PATH_MAX + 16], err[512] = "";
+	struct store *st = NULL;
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/future.db", f->dir);
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, "CREATE TABLE x (y); PRAGMA user_version = 7;", NULL, NULL, NULL) !=
+	        SQLITE_OK)
+		fail_msg("making %s: %s", path, sqlite3_errmsg(db));
+	sqlite3_close(db);
+
+	if (store_open(path, &st, err, sizeof(err)) == 0) {
+		store_close(st);
+		fail_msg("a database with user_version 7 was opened");
+	}
+	if (!strstr(err, "7") || !strstr(err, "newer"))
+		fail_msg("error for a newer schema should name its version 7 and say it is newer: "
+		         "\"%s\"",
+		         err);
+	check_int("user_version left untouched", raw_int(path, "PRAGMA user_version"), 7);
+	check_int("no table created in it",
+	          raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'tasks'"), 0);
+}
+
+static void test_meta_round_trip(void **state)
+{
+	struct fx *f = *state;
+	char v[64] = "garbage";
+
+	must(f->st, store_meta_get(f->st, "planning_digest", v, sizeof(v)));
+	check_str("unset meta value", v, "");
+	must(f->st, store_meta_set(f->st, "planning_digest", "0123456789abcdef"));
+	must(f->st, store_meta_get(f->st, "planning_digest", v, sizeof(v)));
+	check_str("meta value", v, "0123456789abcdef");
+	must(f->st, store_meta_set(f->st, "planning_digest", "fedcba9876543210"));
+	must(f->st, store_meta_get(f->st, "planning_digest", v, sizeof(v)));
+	check_str("overwritten meta value", v, "fedcba9876543210");
+}
+
+/* ---- plans -------------------------------------------------------------- */
+
+static void test_plan_upsert_keeps_old_values(void **state)
+{
+	struct fx *f = *state;
+	struct store_plan got;
+
+	add_plan(f, "906/QĐ-UBND", 2022, 2025);
+	check_int("plan_get of an unknown plan", store_plan_get(f->st, "nope", &got), 0);
+	store_plan_free(&got);
+
+	/* An import that knows only the id: nothing else is lost. */
+	struct store_plan bare = {.id = (char *)"906/QĐ-UBND"};
+	must(f->st, store_plan_upsert(f->st, &bare, at(2025, 2, 1, 8, 0)));
+	check_int("plan_get", store_plan_get(f->st, "906/QĐ-UBND", &got), 1);
+	check_str("id", got.id, "906/QĐ-UBND");
+	check_str("title kept", got.title, "Kế hoạch chuyển đổi số");
+	check_str("issued kept", got.issued, "2022-03-15");
+	check_str("monitor kept", got.monitor, "skhcn");
+	check_str("source kept", got.source, "seeds/plan.txt");
+	check_str("origin", got.origin, "import");
+	check_int("first_year kept", got.first_year, 2022);
+	check_int("last_year kept", got.last_year, 2025);
+	store_plan_free(&got);
+
+	/* A value given replaces the old one. */
+	struct store_plan newer = {.id = (char *)"906/QĐ-UBND",
+	                           .title = (char *)"Kế hoạch phát triển kinh tế số",
+	                           .monitor = (char *)"sttt",
+	                           .last_year = 2030};
+	must(f->st, store_plan_upsert(f->st, &newer, at(2025, 2, 2, 8, 0)));
+	check_int("plan_get", store_plan_get(f->st, "906/QĐ-UBND", &got), 1);
+	check_str("new title", got.title, "Kế hoạch phát triển kinh tế số");
+	check_str("new monitor", got.monitor, "sttt");
+	check_str("issued still kept", got.issued, "2022-03-15");
+	check_int("first_year still kept", got.first_year, 2022);
+	check_int("new last_year", got.last_year, 2030);
+	store_plan_free(&got);
+	check_int("one plan row", raw_int(f->path, "SELECT COUNT(*) FROM plans"), 1);
+}
+
+/* ---- tasks -------------------------------------------------------------- */
+
+static void test_task_round_trip_every_field(void **state)
+{
+	struct fx *f = *state;
+	struct task t, got;
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	make_task(&t, "KH-2025", "B.I.1", "Xây dựng kho dữ liệu số");
+	t.idx = sdup("1");
+	t.category = sdup("I. Hạ tầng số");
+	t.condition = sdup("sau khi có hướng dẫn của Bộ");
+	t.flags = TASK_FLAG_CONDITION;
+	t.source_file = sdup("seeds/KH-2025.txt");
+	t.source_line = 157;
+	t.raw = sdup("- Thời gian thực hiện: Quý II/2025");
+	t.policy = sdup("remind = 7 1\n");
+	task_add_agency(&t, TASK_COORD, "skhcn", "Sở KH&CN", NULL, true);
+	int64_t id = upsert(f, &t, STORE_NEW);
+
+	get_task(f, id, &got);
+	check_int("id", got.id, id);
+	check_str("plan_id", got.plan_id, "KH-2025");
+	check_str("key", got.key, "B.I.1");
+	check_str("idx", got.idx, "1");
+	check_str("category", got.category, "I. Hạ tầng số");
+	check_str("title", got.title, "Xây dựng kho dữ liệu số");
+	check_str("timeframe", got.timeframe, "Quý II/2025");
+	check_int("kind", got.kind, TF_ONCE);
+	check_int("due", got.due, date_make(2025, 6, 30, 23, 59, 59, TZ));
+	check_int("window_start", got.window_start, at(2025, 4, 1, 0, 0));
+	check_str("condition", got.condition, "sau khi có hướng dẫn của Bộ");
+	check_int("flags", got.flags, TASK_FLAG_CONDITION);
+	check_int("status", got.status, TASK_OPEN);
+	check_int("extended_due", got.extended_due, TF_NONE);
+	check_int("ext", got.ext, 0);
+	check_str("source_file", got.source_file, "seeds/KH-2025.txt");
+	check_int("source_line", got.source_line, 157);
+	check_str("raw", got.raw, "- Thời gian thực hiện: Quý II/2025");
+	check_str("origin", got.origin, "import");
+	check_str("policy", got.policy, "remind = 7 1\n");
+	check_int("n_agencies", got.n_agencies, 2);
+	task_free(&got);
+	task_free(&t);
+
+	/* TF_NONE is stored as NULL and comes back as TF_NONE. */
+	make_task(&t, "KH-2025", "B.I.2", "Thường xuyên cập nhật");
+	free(t.timeframe);
+	t.timeframe = sdup("Thường xuyên");
+	t.kind = TF_ONGOING;
+	t.due = t.window_start = TF_NONE;
+	id = upsert(f, &t, STORE_NEW);
+	get_task(f, id, &got);
+	check_int("kind ongoing", got.kind, TF_ONGOING);
+	check_int("due TF_NONE", got.due, TF_NONE);
+	check_int("window_start TF_NONE", got.window_start, TF_NONE);
+	task_free(&got);
+	task_free(&t);
+	check_int(
+	    "due stored as NULL",
+	    raw_int(f->path, "SELECT COUNT(*) FROM tasks WHERE key = 'B.I.2' AND due IS NULL"), 1);
+	check_int("store_task_get of a missing id", store_task_get(f->st, 999, &got), 0);
+	task_free(&got);
+}
+
+static void test_task_assignments_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct task t, got;
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	task_init(&t);
+	t.plan_id = sdup("KH-2025");
+	t.key = sdup("k");
+	t.title = sdup("Báo cáo năm");
+	t.timeframe = sdup("trước ngày 15/12 hàng năm");
+	t.kind = TF_YEARLY;
+	t.origin = sdup("ini");
+	task_add_agency(&t, TASK_LEAD, "stp", "Sở Tư pháp", NULL, true);
+	task_add_agency(&t, TASK_LEAD, "vnpt", "Các doanh nghiệp viễn thông", "dn-vien-thong",
+	                true);
+	task_add_agency(&t, TASK_COORD, "Phòng Không Tên", "Phòng Không Tên", NULL, false);
+	task_add_agency(&t, TASK_COORD, "stp", "STP", NULL, true);
+	int64_t id = upsert(f, &t, STORE_NEW);
+	task_free(&t);
+
+	get_task(f, id, &got);
+	static const struct {
+		enum task_role role;
+		const char *agency, *written, *via;
+		bool resolved;
+	} want[] = {
+	    {TASK_LEAD, "stp", "Sở Tư pháp", NULL, true},
+	    {TASK_LEAD, "vnpt", "Các doanh nghiệp viễn thông", "dn-vien-thong", true},
+	    {TASK_COORD, "Phòng Không Tên", "Phòng Không Tên", NULL, false},
+	    {TASK_COORD, "stp", "STP", NULL, true},
+	};
+	check_int("assignments read back", got.n_agencies, N_ELEMS(want));
+	for (size_t i = 0; i < N_ELEMS(want); i++) {
+		const struct task_agency *a = &got.agencies[i];
+		char what[64];
+		snprintf(what, sizeof(what), "assignment %zu role", i);
+		check_int(what, a->role, want[i].role);
+		snprintf(what, sizeof(what), "assignment %zu agency", i);
+		check_str(what, a->agency, want[i].agency);
+		snprintf(what, sizeof(what), "assignment %zu written", i);
+		check_str(what, a->written, want[i].written);
+		snprintf(what, sizeof(what), "assignment %zu via_group", i);
+		check_str(what, a->via_group, want[i].via);
+		snprintf(what, sizeof(what), "assignment %zu resolved", i);
+		check_int(what, a->resolved, want[i].resolved);
+	}
+	task_free(&got);
+}
+
+static void test_task_upsert_new_same_updated(void **state)
+{
+	struct fx *f = *state;
+	struct task t, got;
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	make_task(&t, "KH-2025", "B.I.1", "Xây dựng kho dữ liệu số");
+	int64_t id = upsert(f, &t, STORE_NEW);
+	long long hist = history_rows(f, id);
+	if (hist < 1)
+		fail_msg("a new task has no history row");
+	task_free(&t);
+
+	/* The same content again: STORE_SAME, same id, no history. */
+	make_task(&t, "KH-2025", "B.I.1", "Xây dựng kho dữ liệu số");
+	check_int("id of the unchanged task", upsert(f, &t, STORE_SAME), id);
+	check_int("history rows after an unchanged upsert", history_rows(f, id), hist);
+	task_free(&t);
+
+	/* Progress and an extension recorded in between. */
+	must(f->st, store_task_set_status(f->st, id, TASK_IN_PROGRESS, "Đang xây dựng dự thảo",
+	                                  at(2025, 3, 1, 9, 0)));
+	must(f->st, store_task_extend(f->st, id, at(2025, 9, 30, 0, 0), at(2025, 3, 2, 9, 0)));
+	hist = history_rows(f, id);
+
+	/* A new title: updated in place, status, extension and history kept. */
+	make_task(&t, "KH-2025", "B.I.1", "Xây dựng và vận hành kho dữ liệu số");
+	check_int("id of the updated task", upsert(f, &t, STORE_UPDATED), id);
+	task_free(&t);
+	get_task(f, id, &got);
+	check_str("updated title", got.title, "Xây dựng và vận hành kho dữ liệu số");
+	check_int("status kept", got.status, TASK_IN_PROGRESS);
+	check_str("status note kept", got.status_note, "Đang xây dựng dự thảo");
+	check_int("extended_due kept", got.extended_due, at(2025, 9, 30, 0, 0));
+	check_int("ext kept", got.ext, 1);
+	task_free(&got);
+	if (history_rows(f, id) <= hist)
+		fail_msg("the update was not written to the history (%lld rows, before %lld)",
+		         history_rows(f, id), hist);
+	hist = history_rows(f, id);
+
+	/* A new timeframe: updated. */
+	make_task(&t, "KH-2025", "B.I.1", "Xây dựng và vận hành kho dữ liệu số");
+	free(t.timeframe);
+	t.timeframe = sdup("Quý III/2025");
+	t.due = date_make(2025, 9, 30, 23, 59, 59, TZ);
+	upsert(f, &t, STORE_UPDATED);
+	task_free(&t);
+	get_task(f, id, &got);
+	check_str("updated timeframe", got.timeframe, "Quý III/2025");
+	check_int("updated due", got.due, date_make(2025, 9, 30, 23, 59, 59, TZ));
+	check_int("status still kept", got.status, TASK_IN_PROGRESS);
+	task_free(&got);
+
+	/* Other agencies: updated, and the assignments replaced. */
+	make_task(&t, "KH-2025", "B.I.1", "Xây dựng và vận hành kho dữ liệu số");
+	free(t.timeframe);
+	t.timeframe = sdup("Quý III/2025");
+	t.due = date_make(2025, 9, 30, 23, 59, 59, TZ);
+	task_add_agency(&t, TASK_COORD, "skhcn", "Sở KH&CN", NULL, true);
+	upsert(f, &t, STORE_UPDATED);
+	task_free(&t);
+	get_task(f, id, &got);
+	check_int("assignments after the update", got.n_agencies, 2);
+	check_str("second assignment", got.agencies[1].agency, "skhcn");
+	check_int("second assignment role", got.agencies[1].role, TASK_COORD);
+	check_int("ext still kept", got.ext, 1);
+	task_free(&got);
+	if (history_rows(f, id) < hist + 2)
+		fail_msg("two more updates should add two history rows: %lld, before %lld",
+		         history_rows(f, id), hist);
+	check_int("one task row", raw_int(f->path, "SELECT COUNT(*) FROM tasks"), 1);
+
+	/* The same key in another plan is another task. */
+	add_plan(f, "119/KH-UBND", 2020, 2025);
+	if (add_task(f, "119/KH-UBND", "B.I.1", "Xây dựng kho dữ liệu số") == id)
+		fail_msg("a task of another plan with the same key got the same id");
+}
+
+static void test_task_find_by_reference(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = -1;
+	char ref[32];
+
+	add_plan(f, "119/KH-UBND", 2020, 2025);
+	add_plan(f, "KH-2025", 2025, 2025);
+	int64_t a = add_task(f, "119/KH-UBND", "bao-cao", "Báo cáo 119");
+	int64_t b = add_task(f, "KH-2025", "bao-cao", "Báo cáo KH-2025");
+	int64_t c = add_task(f, "KH-2025", "duy-nhat", "Nhiệm vụ duy nhất");
+
+	check_int("find 119/KH-UBND:bao-cao", store_task_find(f->st, "119/KH-UBND:bao-cao", &id),
+	          1);
+	check_int("  its id", id, a);
+	check_int("find KH-2025:bao-cao", store_task_find(f->st, "KH-2025:bao-cao", &id), 1);
+	check_int("  its id", id, b);
+	snprintf(ref, sizeof(ref), "%lld", (long long)c);
+	check_int("find by numeric id", store_task_find(f->st, ref, &id), 1);
+	check_int("  its id", id, c);
+	check_int("find the unique bare key duy-nhat", store_task_find(f->st, "duy-nhat", &id), 1);
+	check_int("  its id", id, c);
+	check_int("find the ambiguous bare key bao-cao", store_task_find(f->st, "bao-cao", &id), 0);
+	check_int("find an unknown key", store_task_find(f->st, "khong-co", &id), 0);
+	check_int("find an unknown plan", store_task_find(f->st, "KH-1999:bao-cao", &id), 0);
+	check_int("find an unknown numeric id", store_task_find(f->st, "99999", &id), 0);
+}
+
+static void test_task_status_and_extension_history(void **state)
+{
+	struct fx *f = *state;
+	struct task got;
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	int64_t id = add_task(f, "KH-2025", "k", "Nhiệm vụ");
+	long long hist = history_rows(f, id);
+
+	must(f->st, store_task_set_status(f->st, id, TASK_WAITING, "Chờ hướng dẫn của Bộ",
+	                                  at(2025, 3, 1, 9, 0)));
+	get_task(f, id, &got);
+	check_int("status", got.status, TASK_WAITING);
+	check_str("status_note", got.status_note, "Chờ hướng dẫn của Bộ");
+	task_free(&got);
+	check_int("history rows after a status change", history_rows(f, id), hist + 1);
+
+	must(f->st, store_task_extend(f->st, id, at(2025, 8, 31, 0, 0), at(2025, 3, 2, 9, 0)));
+	must(f->st, store_task_extend(f->st, id, at(2025, 10, 31, 0, 0), at(2025, 3, 3, 9, 0)));
+	get_task(f, id, &got);
+	check_int("extended_due after two extensions", got.extended_due, at(2025, 10, 31, 0, 0));
+	check_int("ext counts extensions", got.ext, 2);
+	check_int("the original due is kept", got.due, date_make(2025, 6, 30, 23, 59, 59, TZ));
+	task_free(&got);
+	check_int("history rows after two extensions", history_rows(f, id), hist + 3);
+
+	must(f->st, store_history_add(f->st, id, "note", "Ghi chú", at(2025, 3, 4, 9, 0)));
+	check_int("history rows after store_history_add", history_rows(f, id), hist + 4);
+
+	/* Every status round-trips through the store. */
+	for (int s = TASK_OPEN; s <= TASK_REMOVED; s++) {
+		char what[64];
+		must(f->st, store_task_set_status(f->st, id, (enum task_status)s, NULL,
+		                                  at(2025, 4, 1, 9, 0)));
+		get_task(f, id, &got);
+		snprintf(what, sizeof(what), "status %s read back", task_status_name(s));
+		check_int(what, got.status, s);
+		task_free(&got);
+	}
+}
+
+static void test_remove_missing_only_that_origin(void **state)
+{
+	struct fx *f = *state;
+	struct task t, got;
+	int removed = -1;
+
+	add_plan(f, "config", 0, 0);
+	make_task(&t, "config", "giu", "Giữ lại");
+	free(t.origin);
+	t.origin = sdup("ini");
+	int64_t keep = upsert(f, &t, STORE_NEW);
+	task_free(&t);
+	make_task(&t, "config", "bo", "Đã bỏ khỏi cấu hình");
+	free(t.origin);
+	t.origin = sdup("ini");
+	int64_t gone = upsert(f, &t, STORE_NEW);
+	task_free(&t);
+	int64_t imported = add_task(f, "config", "nhap", "Nhập từ văn bản");
+	long long hist = history_rows(f, gone);
+
+	must(f->st,
+	     store_tasks_remove_missing(f->st, "ini", &keep, 1, at(2025, 5, 1, 8, 0), &removed));
+	check_int("removed", removed, 1);
+	char *status = raw_text(f->path, "SELECT status FROM tasks WHERE key = 'bo'");
+	check_str("stored status of the missing ini task", status, "removed");
+	free(status);
+	if (history_rows(f, gone) <= hist)
+		fail_msg("the removal was not written to the task's history");
+	get_task(f, keep, &got);
+	check_int("kept ini task", got.status, TASK_OPEN);
+	task_free(&got);
+	get_task(f, imported, &got);
+	check_int("imported task untouched", got.status, TASK_OPEN);
+	task_free(&got);
+
+	/* Again: nothing more to remove. */
+	must(f->st,
+	     store_tasks_remove_missing(f->st, "ini", &keep, 1, at(2025, 5, 2, 8, 0), &removed));
+	check_int("removed on the second run", removed, 0);
+
+	/* Read back through the store, the task must say it is removed. */
+	get_task(f, gone, &got);
+	check_int("store_task_get status of the removed task (TASK_REMOVED = 6)", got.status,
+	          TASK_REMOVED);
+	task_free(&got);
+}
+
+struct seen_tasks {
+	char keys[8][32];
+	size_t n;
+};
+
+static int collect_task(const struct task *t, void *arg)
+{
+	struct seen_tasks *s = arg;
+
+	if (s->n < N_ELEMS(s->keys))
+		snprintf(s->keys[s->n++], sizeof(s->keys[0]), "%s:%s", t->plan_id, t->key);
+	return 0;
+}
+
+static void test_tasks_listing_order(void **state)
+{
+	struct fx *f = *state;
+	struct seen_tasks s = {.n = 0};
+	int64_t *ids = NULL;
+	size_t n = 0;
+
+	add_plan(f, "B-plan", 0, 0);
+	add_plan(f, "A-plan", 0, 0);
+	int64_t b1 = add_task(f, "B-plan", "b1", "b1");
+	int64_t a1 = add_task(f, "A-plan", "a1", "a1");
+	int64_t a2 = add_task(f, "A-plan", "a2", "a2");
+
+	must(f->st, store_tasks(f->st, NULL, collect_task, &s));
+	check_int("tasks listed", s.n, 3);
+	check_str("first (plan order)", s.keys[0], "A-plan:a1");
+	check_str("second", s.keys[1], "A-plan:a2");
+	check_str("third", s.keys[2], "B-plan:b1");
+	must(f->st, store_task_ids(f->st, "A-plan", &ids, &n));
+	check_int("ids of A-plan", n, 2);
+	check_int("first id", ids[0], a1);
+	check_int("second id", ids[1], a2);
+	free(ids);
+	must(f->st, store_task_ids(f->st, NULL, &ids, &n));
+	check_int("ids of every plan", n, 3);
+	check_int("last id (B-plan)", ids[2], b1);
+	free(ids);
+}
+
+static void test_transaction_rollback_and_commit(void **state)
+{
+	struct fx *f = *state;
+	int64_t id;
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	must(f->st, store_begin(f->st));
+	add_task(f, "KH-2025", "tam", "Tạm thời");
+	store_rollback(f->st);
+	check_int("find after rollback", store_task_find(f->st, "KH-2025:tam", &id), 0);
+	must(f->st, store_begin(f->st));
+	add_task(f, "KH-2025", "that", "Thật");
+	must(f->st, store_commit(f->st));
+	check_int("find after commit", store_task_find(f->st, "KH-2025:that", &id), 1);
+	check_int("seen by a second connection",
+	          raw_int(f->path, "SELECT COUNT(*) FROM tasks WHERE key = 'that'"), 1);
+}
+
+/* ---- occurrences -------------------------------------------------------- */
+
+static void test_occ_ensure_idempotent(void **state)
+{
+	struct fx *f = *state;
+	int64_t id1 = 0, id2 = 0, id3 = 0;
+	bool created = false;
+
+	add_plan(f, "119/KH-UBND", 2020, 2025);
+	int64_t task = add_task(f, "119/KH-UBND", "bao-cao", "Báo cáo năm");
+	time_t d2024 = at(2024, 12, 1, 0, 0), d2025 = at(2025, 12, 1, 0, 0);
+
+	must(f->st, store_occ_ensure(f->st, task, d2025, at(2025, 1, 1, 0, 0), &id1, &created));
+	check_int("created the first time", created, true);
+	struct store_occ o = occ_get(f, task, id1);
+	check_int("a new occurrence's next_at", o.next_at, 0);
+	check_int("due", o.due, d2025);
+	check_int("window_start", o.window_start, at(2025, 1, 1, 0, 0));
+	check_int("status", o.status, TASK_OPEN);
+	check_int("task_id", o.task_id, task);
+
+	/* The planner sets its time; ensuring it again changes nothing. */
+	must(f->st, store_occ_set_next(f->st, id1, at(2025, 11, 1, 8, 0)));
+	must(f->st, store_occ_ensure(f->st, task, d2025, at(2025, 1, 1, 0, 0), &id2, &created));
+	check_int("same id the second time", id2, id1);
+	check_int("not created the second time", created, false);
+	check_int("next_at untouched by a second ensure", occ_get(f, task, id1).next_at,
+	          at(2025, 11, 1, 8, 0));
+	must(f->st, store_occ_ensure(f->st, task, d2025, TF_NONE, &id2, NULL));
+	check_int("same id with created = NULL", id2, id1);
+
+	must(f->st, store_occ_ensure(f->st, task, d2024, TF_NONE, &id3, &created));
+	check_int("another due is created", created, true);
+	if (id3 == id1)
+		fail_msg("two dues share occurrence id %lld", (long long)id1);
+	check_int("its window_start TF_NONE", occ_get(f, task, id3).window_start, TF_NONE);
+	check_int("its next_at", occ_get(f, task, id3).next_at, 0);
+
+	struct occ_list l = {.n = 0};
+	must(f->st, store_occ_of_task(f->st, task, collect_occ, &l));
+	check_int("occurrences of the task", l.n, 2);
+	check_int("ordered by due: first", l.v[0].id, id3);
+	check_int("ordered by due: second", l.v[1].id, id1);
+	check_int("rows in the table", raw_int(f->path, "SELECT COUNT(*) FROM occurrences"), 2);
+
+	must(f->st, store_occ_set_status(f->st, id3, TASK_DONE));
+	check_int("status set", occ_get(f, task, id3).status, TASK_DONE);
+}
+
+static void test_occ_due_and_next_wake(void **state)
+{
+	struct fx *f = *state;
+	time_t t0 = at(2025, 6, 2, 8, 0), wake = 0;
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	int64_t task = add_task(f, "KH-2025", "k", "Nhiệm vụ");
+	must(f->st, store_next_wake(f->st, &wake));
+	check_int("next wake of an empty store", wake, TF_NONE);
+
+	int64_t a = add_occ(f, task, at(2025, 7, 1, 0, 0));
+	int64_t b = add_occ(f, task, at(2025, 8, 1, 0, 0));
+	int64_t c = add_occ(f, task, at(2025, 9, 1, 0, 0));
+	int64_t d = add_occ(f, task, at(2025, 10, 1, 0, 0));
+	must(f->st, store_occ_set_next(f->st, a, t0 + 100));
+	must(f->st, store_occ_set_next(f->st, b, t0 + 50));
+	must(f->st, store_occ_set_next(f->st, c, TF_NONE));
+	must(f->st, store_occ_set_next(f->st, d, t0 + 300));
+	check_int("TF_NONE next_at read back", occ_get(f, task, c).next_at, TF_NONE);
+
+	struct occ_list l = {.n = 0};
+	must(f->st, store_occ_due(f->st, t0 + 200, 10, collect_occ, &l));
+	check_int("due at t0+200", l.n, 2);
+	check_int("earliest first", l.v[0].id, b);
+	check_int("then", l.v[1].id, a);
+
+	l.n = 0;
+	must(f->st, store_occ_due(f->st, t0 + 100, 10, collect_occ, &l));
+	check_int("next_at == now is due", l.n, 2);
+
+	l.n = 0;
+	must(f->st, store_occ_due(f->st, t0 + 1000, 1, collect_occ, &l));
+	check_int("limit 1", l.n, 1);
+	check_int("limit keeps the earliest", l.v[0].id, b);
+
+	l.n = 0;
+	must(f->st, store_occ_due(f->st, t0 + 10, 10, collect_occ, &l));
+	check_int("nothing due before the earliest", l.n, 0);
+
+	must(f->st, store_next_wake(f->st, &wake));
+	check_int("next wake is the minimum", wake, t0 + 50);
+	must(f->st, store_occ_set_next(f->st, a, TF_NONE));
+	must(f->st, store_occ_set_next(f->st, b, TF_NONE));
+	must(f->st, store_occ_set_next(f->st, d, TF_NONE));
+	must(f->st, store_next_wake(f->st, &wake));
+	check_int("next wake with nothing planned", wake, TF_NONE);
+}
+
+static void test_occ_replan_all_lowers_open_only(void **state)
+{
+	struct fx *f = *state;
+	time_t t0 = at(2025, 6, 2, 8, 0), bound = t0 + 1000;
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	int64_t task = add_task(f, "KH-2025", "k", "Nhiệm vụ");
+	int64_t later = add_occ(f, task, at(2025, 7, 1, 0, 0));
+	int64_t sooner = add_occ(f, task, at(2025, 8, 1, 0, 0));
+	int64_t done = add_occ(f, task, at(2025, 9, 1, 0, 0));
+	int64_t cancelled = add_occ(f, task, at(2025, 10, 1, 0, 0));
+	int64_t waiting = add_occ(f, task, at(2025, 11, 1, 0, 0));
+	int64_t retired = add_occ(f, task, at(2025, 12, 1, 0, 0));
+	must(f->st, store_occ_set_next(f->st, later, t0 + 50000));
+	must(f->st, store_occ_set_next(f->st, sooner, t0 + 10));
+	must(f->st, store_occ_set_next(f->st, done, t0 + 50000));
+	must(f->st, store_occ_set_status(f->st, done, TASK_DONE));
+	must(f->st, store_occ_set_next(f->st, cancelled, t0 + 50000));
+	must(f->st, store_occ_set_status(f->st, cancelled, TASK_CANCELLED));
+	must(f->st, store_occ_set_next(f->st, waiting, t0 + 50000));
+	must(f->st, store_occ_set_status(f->st, waiting, TASK_WAITING));
+	/* Retired by a changed timeframe: no longer planned at all. */
+	must(f->st, store_occ_set_next(f->st, retired, TF_NONE));
+	must(f->st, store_occ_set_status(f->st, retired, TASK_REMOVED));
+
+	must(f->st, store_occ_replan_all(f->st, bound));
+	check_int("open, later than the bound: lowered", occ_get(f, task, later).next_at, bound);
+	check_int("open, sooner than the bound: kept", occ_get(f, task, sooner).next_at, t0 + 10);
+	check_int("waiting is still open: lowered", occ_get(f, task, waiting).next_at, bound);
+	check_int("done: untouched", occ_get(f, task, done).next_at, t0 + 50000);
+	check_int("cancelled: untouched", occ_get(f, task, cancelled).next_at, t0 + 50000);
+	check_int("removed: untouched", occ_get(f, task, retired).next_at, TF_NONE);
+	check_int("removed: status read back", occ_get(f, task, retired).status, TASK_REMOVED);
+}
+
+/* ---- the ledger and the outbox ------------------------------------------ */
+
+struct ledger_fx {
+	int64_t task, occ, occ2;
+	time_t t0;
+};
+
+static struct ledger_fx ledger_setup(struct fx *f)
+{
+	struct ledger_fx l;
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	l.task = add_task(f, "KH-2025", "k", "Nhiệm vụ");
+	l.occ = add_occ(f, l.task, at(2025, 12, 15, 0, 0));
+	l.occ2 = add_occ(f, l.task, at(2026, 12, 15, 0, 0));
+	l.t0 = at(2025, 11, 14, 8, 0);
+	return l;
+}
+
+static void test_message_queue_exactly_once(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_fx l = ledger_setup(f);
+	struct store_note n1[] = {note(l.occ, "stp", "r30", l.t0),
+	                          note(l.occ, "skhcn", "r30", l.t0)};
+
+	int64_t m1 = queue(f, "m1@quangngai.example", n1, 2, l.t0, true);
+	check_int("messages after the first queue", message_rows(f), 1);
+	struct store_note r = ledger_row(f, l.occ, "stp", "r30");
+	check_int("note state", r.state, NOTE_QUEUED);
+	check_int("note message", r.message, m1);
+	check_str("note kind", r.kind, "reminder");
+	check_int("note planned_at", r.planned_at, l.t0);
+	check_int("ledger rows", ledger_size(f, l.occ), 2);
+
+	struct store_message got;
+	check_int("message_get", store_message_get(f->st, m1, &got), 1);
+	check_str("message_id", got.message_id, "m1@quangngai.example");
+	check_str("recipient", got.recipient, "stp");
+	check_str("rcpt", got.rcpt, "stp@quangngai.example\n");
+	check_str("subject", got.subject, "[Nhắc việc] Báo cáo năm");
+	check_str("kind", got.kind, "reminder");
+	check_int("state", got.state, MSG_QUEUED);
+	check_int("attempts", got.attempts, 0);
+	check_int("created_at", got.created_at, l.t0);
+	check_int("next_attempt", got.next_attempt, l.t0);
+	store_message_free(&got);
+
+	/* A restart plans the same steps again: nothing is queued twice. */
+	queue(f, "m1-again@quangngai.example", n1, 2, l.t0 + 60, false);
+	check_int("messages after re-queueing the same notes", message_rows(f), 1);
+	check_int(
+	    "no row for the refused message",
+	    raw_int(f->path, "SELECT COUNT(*) FROM messages WHERE message_id LIKE 'm1-again%'"), 0);
+	check_int("ledger rows unchanged", ledger_size(f, l.occ), 2);
+	check_int("the note still belongs to the first message",
+	          ledger_row(f, l.occ, "stp", "r30").message, m1);
+
+	/* One old note and one new one: queued, carrying only the new one. */
+	struct store_note n2[] = {note(l.occ, "stp", "r30", l.t0), note(l.occ, "stp", "r14", l.t0)};
+	int64_t m2 = queue(f, "m2@quangngai.example", n2, 2, l.t0 + 120, true);
+	check_int("new note's message", ledger_row(f, l.occ, "stp", "r14").message, m2);
+	check_int("old note keeps its message", ledger_row(f, l.occ, "stp", "r30").message, m1);
+	check_int("ledger rows", ledger_size(f, l.occ), 3);
+
+	/* The same (agency, step) for another occurrence is another key. */
+	struct store_note n3[] = {note(l.occ2, "stp", "r30", l.t0)};
+	queue(f, "m3@quangngai.example", n3, 1, l.t0 + 180, true);
+	check_int("ledger of the other occurrence", ledger_size(f, l.occ2), 1);
+
+	/* A message without notes (to the admin) is always queued. */
+	queue(f, "admin1@quangngai.example", NULL, 0, l.t0 + 240, true);
+	queue(f, "admin2@quangngai.example", NULL, 0, l.t0 + 240, true);
+	check_int("messages in the end", message_rows(f), 5);
+	check_int("notes in the end", raw_int(f->path, "SELECT COUNT(*) FROM notifications"), 4);
+}
+
+/* The message and its notes go in together or not at all. */
+static void test_message_queue_is_atomic(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_fx l = ledger_setup(f);
+	struct store_note n1[] = {note(l.occ, "stp", "r30", l.t0)};
+	struct store_note n2[] = {note(l.occ, "stp", "r14", l.t0)};
+	struct store_note bad[] = {note(l.occ, "stp", "r7", l.t0), note(987654, "stp", "r7", l.t0)};
+	struct store_message m;
+	bool queued = true;
+
+	queue(f, "one@quangngai.example", n1, 1, l.t0, true);
+
+	/* A second message with the same Message-ID fails: its note is not kept. */
+	m = message("one@quangngai.example", "stp");
+	if (store_message_queue(f->st, &m, n2, 1, l.t0 + 60, &queued) != -1)
+		fail_msg("a duplicate Message-ID was queued");
+	check_int("*queued after a failure", queued, false);
+	check_int("ledger rows after the failed queue", ledger_size(f, l.occ), 1);
+	check_int("messages after the failed queue", message_rows(f), 1);
+
+	/* A note that cannot be stored (no such occurrence) undoes the message and
+	 * the notes before it. */
+	m = message("two@quangngai.example", "stp");
+	queued = true;
+	if (store_message_queue(f->st, &m, bad, 2, l.t0 + 120, &queued) != -1)
+		fail_msg("a note of an unknown occurrence was queued");
+	check_int("*queued after a failure", queued, false);
+	check_int("messages after the failed queue", message_rows(f), 1);
+	check_int("ledger rows after the failed queue", ledger_size(f, l.occ), 1);
+
+	/* The store is still usable, inside a caller's transaction too. */
+	must(f->st, store_begin(f->st));
+	queue(f, "three@quangngai.example", n2, 1, l.t0 + 180, true);
+	store_rollback(f->st);
+	check_int("messages after the caller rolled back", message_rows(f), 1);
+	check_int("ledger rows after the caller rolled back", ledger_size(f, l.occ), 1);
+	must(f->st, store_begin(f->st));
+	queue(f, "four@quangngai.example", n2, 1, l.t0 + 240, true);
+	must(f->st, store_commit(f->st));
+	check_int("messages after the caller committed", message_rows(f), 2);
+	check_int("ledger rows after the caller committed", ledger_size(f, l.occ), 2);
+}
+
+/* Skipped steps are in the ledger too: they are never sent afterwards. */
+static void test_notes_record_blocks_queueing(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_fx l = ledger_setup(f);
+	struct store_note skipped[] = {note(l.occ, "stp", "r30", l.t0),
+	                               note(l.occ, "stp", "r14", l.t0)};
+
+	must(f->st, store_notes_record(f->st, skipped, 2, NOTE_SKIPPED, l.t0));
+	struct store_note r = ledger_row(f, l.occ, "stp", "r14");
+	check_int("skipped state", r.state, NOTE_SKIPPED);
+	check_int("skipped note has no message", r.message, 0);
+	queue(f, "late@quangngai.example", skipped, 2, l.t0 + 60, false);
+	check_int("no message for skipped steps", message_rows(f), 0);
+
+	struct store_note unsendable[] = {note(l.occ, "to-cns", "r7", l.t0)};
+	must(f->st, store_notes_record(f->st, unsendable, 1, NOTE_FAILED, l.t0));
+	check_int("failed state", ledger_row(f, l.occ, "to-cns", "r7").state, NOTE_FAILED);
+	/* Recording the same key again changes nothing. */
+	must(f->st, store_notes_record(f->st, unsendable, 1, NOTE_SKIPPED, l.t0));
+	check_int("state of a re-recorded note", ledger_row(f, l.occ, "to-cns", "r7").state,
+	          NOTE_FAILED);
+}
+
+static void test_message_result_moves_notes(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_fx l = ledger_setup(f);
+	struct store_note ns[] = {note(l.occ, "stp", "r7", l.t0), note(l.occ, "skhcn", "r7", l.t0)};
+	struct store_note nf[] = {note(l.occ, "stp", "e1", l.t0)};
+	struct store_note nq[] = {note(l.occ, "stp", "e7", l.t0)};
+	struct store_message got;
+
+	int64_t sent = queue(f, "sent@quangngai.example", ns, 2, l.t0, true);
+	int64_t failed = queue(f, "failed@quangngai.example", nf, 1, l.t0, true);
+	int64_t retry = queue(f, "retry@quangngai.example", nq, 1, l.t0, true);
+
+	must(f->st, store_message_result(f->st, sent, MSG_SENT, NULL, TF_NONE, l.t0 + 5));
+	store_message_get(f->st, sent, &got);
+	check_int("sent: state", got.state, MSG_SENT);
+	check_int("sent: attempts", got.attempts, 1);
+	check_int("sent: sent_at", got.sent_at, l.t0 + 5);
+	store_message_free(&got);
+	check_int("sent: note of stp", ledger_row(f, l.occ, "stp", "r7").state, NOTE_SENT);
+	check_int("sent: note of skhcn", ledger_row(f, l.occ, "skhcn", "r7").state, NOTE_SENT);
+
+	must(f->st, store_message_result(f->st, failed, MSG_FAILED, "550 5.1.1 no such user",
+	                                 TF_NONE, l.t0 + 6));
+	store_message_get(f->st, failed, &got);
+	check_int("failed: state", got.state, MSG_FAILED);
+	check_str("failed: last_error", got.last_error, "550 5.1.1 no such user");
+	check_int("failed: sent_at", got.sent_at, TF_NONE);
+	store_message_free(&got);
+	check_int("failed: note", ledger_row(f, l.occ, "stp", "e1").state, NOTE_FAILED);
+
+	must(f->st, store_message_result(f->st, retry, MSG_QUEUED, "421 try again later",
+	                                 l.t0 + 600, l.t0 + 7));
+	store_message_get(f->st, retry, &got);
+	check_int("retry: state", got.state, MSG_QUEUED);
+	check_int("retry: attempts", got.attempts, 1);
+	check_int("retry: next_attempt", got.next_attempt, l.t0 + 600);
+	check_str("retry: last_error", got.last_error, "421 try again later");
+	store_message_free(&got);
+	check_int("retry: note stays queued", ledger_row(f, l.occ, "stp", "e7").state, NOTE_QUEUED);
+
+	/* The retry succeeds in the end. */
+	must(f->st, store_message_result(f->st, retry, MSG_SENT, NULL, TF_NONE, l.t0 + 601));
+	store_message_get(f->st, retry, &got);
+	check_int("retry then sent: attempts", got.attempts, 2);
+	store_message_free(&got);
+	check_int("retry then sent: note", ledger_row(f, l.occ, "stp", "e7").state, NOTE_SENT);
+	check_int("message_get of a missing id", store_message_get(f->st, 9999, &got), 0);
+	store_message_free(&got);
+}
+
+static void test_message_body_is_binary_safe(void **state)
+{
+	struct fx *f = *state;
+	static const char body[] = "Subject: x\r\n\r\nA\0B\r\n";
+	struct store_message m = message("bin@quangngai.example", "admin"), got;
+	bool queued = false;
+
+	m.body = (char *)body;
+	m.body_len = sizeof(body) - 1;
+	must(f->st, store_message_queue(f->st, &m, NULL, 0, at(2025, 1, 1, 8, 0), &queued));
+	check_int("store_message_get", store_message_get(f->st, m.id, &got), 1);
+	check_int("body_len", got.body_len, sizeof(body) - 1);
+	if (memcmp(got.body, body, sizeof(body) - 1) != 0)
+		fail_msg("the body with CRLF and a NUL byte did not round-trip");
+	store_message_free(&got);
+}
+
+static void test_messages_due_lease_release(void **state)
+{
+	struct fx *f = *state;
+	time_t t0 = at(2025, 6, 2, 8, 0);
+	time_t retry_at = 0;
+
+	must(f->st, store_next_retry(f->st, &retry_at));
+	check_int("next retry with an empty outbox", retry_at, TF_NONE);
+	int64_t a = queue(f, "a@quangngai.example", NULL, 0, t0, true);
+	int64_t b = queue(f, "b@quangngai.example", NULL, 0, t0 + 10, true);
+	int64_t c = queue(f, "c@quangngai.example", NULL, 0, t0 + 20, true);
+
+	struct id_list got = due_messages(f, t0 + 15, 10);
+	check_ids("due at t0+15, oldest first", &got, (int64_t[]){a, b}, 2);
+	got = due_messages(f, t0 + 100, 2);
+	check_ids("limit 2", &got, (int64_t[]){a, b}, 2);
+
+	/* A retry later: not due before its next attempt. */
+	must(f->st, store_message_result(f->st, a, MSG_QUEUED, "421", t0 + 1000, t0 + 30));
+	got = due_messages(f, t0 + 100, 10);
+	check_ids("after a's retry is planned at t0+1000", &got, (int64_t[]){b, c}, 2);
+	got = due_messages(f, t0 + 1000, 10);
+	check_ids("at t0+1000, by next attempt", &got, (int64_t[]){b, c, a}, 3);
+
+	/* Handed to the mailer: leased until t0+500. */
+	must(f->st, store_message_lease(f->st, b, t0 + 500));
+	got = due_messages(f, t0 + 100, 10);
+	check_ids("with b leased", &got, (int64_t[]){c}, 1);
+	must(f->st, store_next_retry(f->st, &retry_at));
+	check_int("next retry", retry_at, t0 + 20);
+
+	/* A sent message is never due again, and a lease does not revive it. */
+	must(f->st, store_message_result(f->st, c, MSG_SENT, NULL, TF_NONE, t0 + 40));
+	must(f->st, store_message_lease(f->st, c, t0 + 50));
+	got = due_messages(f, t0 + 100000, 10);
+	check_ids("sent c is not due", &got, (int64_t[]){b, a}, 2);
+
+	/* A restart: whatever was in flight is due now. */
+	must(f->st, store_messages_release(f->st, t0 + 60));
+	got = due_messages(f, t0 + 60, 10);
+	check_ids("after release at t0+60", &got, (int64_t[]){a, b}, 2);
+	struct store_message m;
+	store_message_get(f->st, c, &m);
+	check_int("release leaves sent messages alone", m.state, MSG_SENT);
+	store_message_free(&m);
+}
+
+static void test_thread_last(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_fx l = ledger_setup(f);
+	char msgid[128] = "garbage";
+	struct store_note first[] = {note(l.occ, "stp", "r7", l.t0)};
+	struct store_note second[] = {note(l.occ, "stp", "r1", l.t0)};
+	struct store_note other[] = {note(l.occ, "skhcn", "r1", l.t0)};
+
+	must(f->st, store_thread_last(f->st, l.occ, "stp", msgid, sizeof(msgid)));
+	check_str("no message yet", msgid, "");
+	queue(f, "first@quangngai.example", first, 1, l.t0, true);
+	must(f->st, store_thread_last(f->st, l.occ, "stp", msgid, sizeof(msgid)));
+	check_str("after one message", msgid, "first@quangngai.example");
+	queue(f, "second@quangngai.example", second, 1, l.t0 + 86400 * 6, true);
+	queue(f, "other@quangngai.example", other, 1, l.t0 + 86400 * 7, true);
+	must(f->st, store_thread_last(f->st, l.occ, "stp", msgid, sizeof(msgid)));
+	check_str("the latest for (occurrence, stp)", msgid, "second@quangngai.example");
+	must(f->st, store_thread_last(f->st, l.occ, "skhcn", msgid, sizeof(msgid)));
+	check_str("the latest for (occurrence, skhcn)", msgid, "other@quangngai.example");
+	must(f->st, store_thread_last(f->st, l.occ2, "stp", msgid, sizeof(msgid)));
+	check_str("another occurrence", msgid, "");
+	/* A skipped note has no message: it does not start a thread. */
+	struct store_note sk[] = {note(l.occ2, "stp", "r30", l.t0)};
+	must(f->st, store_notes_record(f->st, sk, 1, NOTE_SKIPPED, l.t0));
+	must(f->st, store_thread_last(f->st, l.occ2, "stp", msgid, sizeof(msgid)));
+	check_str("after a skipped note only", msgid, "");
+}
+
+static void test_failures(void **state)
+{
+	struct fx *f = *state;
+	time_t t0 = at(2025, 6, 2, 8, 0);
+	int64_t n = -1;
+
+	int64_t ok = queue(f, "ok@quangngai.example", NULL, 0, t0, true);
+	int64_t bad = queue(f, "bad@quangngai.example", NULL, 0, t0, true);
+	int64_t part = queue(f, "part@quangngai.example", NULL, 0, t0, true);
+	int64_t later = queue(f, "later@quangngai.example", NULL, 0, t0, true);
+
+	must(f->st, store_failures_count(f->st, t0, &n));
+	check_int("failures with none", n, 0);
+	must(f->st, store_message_result(f->st, ok, MSG_SENT, NULL, TF_NONE, t0 + 10));
+	must(f->st, store_message_result(f->st, bad, MSG_FAILED, "550 no", TF_NONE, t0 + 20));
+	must(f->st,
+	     store_message_result(f->st, part, MSG_PARTIAL, "550 one rcpt", TF_NONE, t0 + 30));
+	must(f->st, store_rcpt_failure(f->st, part, "sai@quangngai.example", 550,
+	                               "5.1.1 mailbox unavailable", t0 + 30));
+	must(f->st, store_message_result(f->st, later, MSG_QUEUED, "421", t0 + 600, t0 + 40));
+
+	must(f->st, store_failures_count(f->st, t0, &n));
+	check_int("failures since t0 (failed + partial)", n, 2);
+	must(f->st, store_failures_count(f->st, t0 + 25, &n));
+	check_int("failures since t0+25 (partial)", n, 1);
+	must(f->st, store_failures_count(f->st, t0 + 31, &n));
+	check_int("failures since t0+31", n, 0);
+
+	struct id_list got = {.n = 0};
+	must(f->st, store_failures_since(f->st, t0, collect_msg, &got));
+	check_ids("failures_since t0", &got, (int64_t[]){bad, part}, 2);
+	got.n = 0;
+	must(f->st, store_failures_since(f->st, t0 + 25, collect_msg, &got));
+	check_ids("failures_since t0+25", &got, (int64_t[]){part}, 1);
+	check_int("refused recipient recorded",
+	          raw_int(f->path, "SELECT COUNT(*) FROM rcpt_failures WHERE code = 550"), 1);
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+static void test_stats(void **state)
+{
+	struct fx *f = *state;
+	struct store_stats s;
+	struct task t;
+
+	memset(&s, 0xff, sizeof(s));
+	must(f->st, store_stats(f->st, &s));
+	check_int("plans of an empty store", s.plans, 0);
+	check_int("notes of an empty store", s.notes, 0);
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	add_plan(f, "119/KH-UBND", 2020, 2025);
+	int64_t open = add_task(f, "KH-2025", "open", "Mở");
+	int64_t done = add_task(f, "KH-2025", "done", "Xong");
+	make_task(&t, "KH-2025", "unparsed", "Không hiểu thời hạn");
+	t.flags = TASK_FLAG_UNPARSED;
+	upsert(f, &t, STORE_NEW);
+	task_free(&t);
+	make_task(&t, "119/KH-UBND", "unresolved", "Cơ quan lạ");
+	task_add_agency(&t, TASK_COORD, "Phòng Không Tên", "Phòng Không Tên", NULL, false);
+	upsert(f, &t, STORE_NEW);
+	int64_t unresolved = t.id;
+	task_free(&t);
+	must(f->st, store_task_set_status(f->st, done, TASK_DONE, "Đạt", at(2025, 2, 1, 8, 0)));
+	must(f->st,
+	     store_task_set_status(f->st, unresolved, TASK_CANCELLED, NULL, at(2025, 2, 1, 8, 0)));
+
+	int64_t o1 = add_occ(f, open, at(2025, 6, 30, 0, 0));
+	int64_t o2 = add_occ(f, done, at(2025, 6, 30, 0, 0));
+	add_occ(f, open, at(2025, 9, 30, 0, 0));
+	int64_t o4 = add_occ(f, open, at(2025, 12, 31, 0, 0));
+	must(f->st, store_occ_set_status(f->st, o2, TASK_DONE));
+	/* Retired (status removed): not open, like a removed task. */
+	must(f->st, store_occ_set_status(f->st, o4, TASK_REMOVED));
+
+	time_t t0 = at(2025, 6, 2, 8, 0);
+	struct store_note n1[] = {note(o1, "stp", "r30", t0), note(o1, "stp", "r14", t0)};
+	struct store_note n2[] = {note(o1, "stp", "r7", t0)};
+	struct store_note n3[] = {note(o1, "stp", "r3", t0)};
+	int64_t m1 = queue(f, "s1@quangngai.example", n1, 2, t0, true);
+	int64_t m2 = queue(f, "s2@quangngai.example", n2, 1, t0, true);
+	queue(f, "s3@quangngai.example", n3, 1, t0, true);
+	int64_t m4 = queue(f, "s4@quangngai.example", NULL, 0, t0, true);
+	queue(f, "s5@quangngai.example", NULL, 0, t0, true);
+	must(f->st, store_message_result(f->st, m1, MSG_SENT, NULL, TF_NONE, t0 + 1));
+	must(f->st, store_message_result(f->st, m2, MSG_FAILED, "550", TF_NONE, t0 + 1));
+	must(f->st, store_message_result(f->st, m4, MSG_PARTIAL, "550", TF_NONE, t0 + 1));
+	struct store_note sk[] = {note(o1, "stp", "r1", t0)};
+	must(f->st, store_notes_record(f->st, sk, 1, NOTE_SKIPPED, t0));
+
+	must(f->st, store_stats(f->st, &s));
+	check_int("plans", s.plans, 2);
+	check_int("tasks", s.tasks, 4);
+	check_int("tasks_open (open + unparsed)", s.tasks_open, 2);
+	check_int("tasks_flagged (unparsed + unresolved)", s.tasks_flagged, 2);
+	check_int("occurrences", s.occurrences, 4);
+	check_int("queued (s3, s5)", s.queued, 2);
+	check_int("sent", s.sent, 1);
+	check_int("failed", s.failed, 1);
+	check_int("partial", s.partial, 1);
+	check_int("notes (4 queued + 1 skipped)", s.notes, 5);
+	/* Last: the open ones, as store_occ_replan_all() counts them (not done,
+	 * cancelled or removed). */
+	check_int("occurrences_open (not the done nor the removed one)", s.occurrences_open, 2);
+}
+
+struct unresolved_seen {
+	char rows[8][256];
+	size_t n;
+};
+
+static int collect_unresolved(const char *name, const char *plan, const char *key, const char *file,
+                              int line, void *arg)
+{
+	struct unresolved_seen *u = arg;
+
+	if (u->n < N_ELEMS(u->rows))
+		snprintf(u->rows[u->n++], sizeof(u->rows[0]), "%s|%s|%s|%s|%d", name, plan, key,
+		         file ? file : "(null)", line);
+	return 0;
+}
+
+static void test_unresolved_names(void **state)
+{
+	struct fx *f = *state;
+	struct unresolved_seen u = {.n = 0};
+	struct task t;
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	add_task(f, "KH-2025", "resolved-only", "Mọi tên đều rõ");
+	make_task(&t, "KH-2025", "B.II.3", "Có tên lạ");
+	t.source_file = sdup("seeds/KH-2025.txt");
+	t.source_line = 88;
+	task_add_agency(&t, TASK_COORD, "Phòng Không Tên", "Phòng Không Tên", NULL, false);
+	upsert(f, &t, STORE_NEW);
+	task_free(&t);
+
+	must(f->st, store_unresolved(f->st, collect_unresolved, &u));
+	check_int("unresolved names", u.n, 1);
+	check_str("the unresolved row", u.rows[0],
+	          "Phòng Không Tên|KH-2025|B.II.3|seeds/KH-2025.txt|88");
+}
+
+/* Quotes, semicolons and SQL in every value: stored and read back verbatim. */
+static void test_hostile_values_round_trip(void **state)
+{
+	struct fx *f = *state;
+	const char *plan = "KH'); DROP TABLE plans; --";
+	const char *key = "k\"'; DELETE FROM tasks; --";
+	const char *title = HOSTILE " %s%n \\ \"trích dẫn\"";
+	struct task t, got;
+	struct store_plan p = {
+	    .id = (char *)plan, .title = (char *)HOSTILE, .origin = (char *)"ini"};
+	struct store_plan gp;
+	char ref[256], v[128];
+	int64_t id = 0;
+
+	must(f->st, store_plan_upsert(f->st, &p, at(2025, 1, 1, 8, 0)));
+	check_int("plan_get", store_plan_get(f->st, plan, &gp), 1);
+	check_str("plan id", gp.id, plan);
+	check_str("plan title", gp.title, HOSTILE);
+	store_plan_free(&gp);
+
+	make_task(&t, plan, key, title);
+	task_add_agency(&t, TASK_COORD, HOSTILE, HOSTILE, NULL, false);
+	task_add_agency(&t, TASK_LEAD, "x'); DROP TABLE assignments; --", "Sở 'X'", "g';--", true);
+	int64_t tid = upsert(f, &t, STORE_NEW);
+	task_free(&t);
+	make_task(&t, plan, key, title);
+	task_add_agency(&t, TASK_COORD, HOSTILE, HOSTILE, NULL, false);
+	task_add_agency(&t, TASK_LEAD, "x'); DROP TABLE assignments; --", "Sở 'X'", "g';--", true);
+	check_int("identical hostile content is STORE_SAME", upsert(f, &t, STORE_SAME), tid);
+	task_free(&t);
+
+	get_task(f, tid, &got);
+	check_str("title", got.title, title);
+	check_str("key", got.key, key);
+	check_str("plan_id", got.plan_id, plan);
+	check_int("assignments", got.n_agencies, 3);
+	check_str("unresolved agency", got.agencies[1].agency, HOSTILE);
+	check_str("its written name", got.agencies[1].written, HOSTILE);
+	check_str("agency id with SQL", got.agencies[2].agency, "x'); DROP TABLE assignments; --");
+	check_str("via_group", got.agencies[2].via_group, "g';--");
+	task_free(&got);
+
+	snprintf(ref, sizeof(ref), "%s:%s", plan, key);
+	check_int("find PLAN:KEY with quotes", store_task_find(f->st, ref, &id), 1);
+	check_int("  its id", id, tid);
+	check_int("find the bare hostile key", store_task_find(f->st, key, &id), 1);
+	check_int("find a key that is SQL", store_task_find(f->st, "' OR '1'='1", &id), 0);
+
+	must(f->st, store_task_set_status(f->st, tid, TASK_WAITING, HOSTILE, at(2025, 2, 1, 8, 0)));
+	get_task(f, tid, &got);
+	check_str("status note", got.status_note, HOSTILE);
+	task_free(&got);
+
+	must(f->st, store_meta_set(f->st, HOSTILE, HOSTILE));
+	must(f->st, store_meta_get(f->st, HOSTILE, v, sizeof(v)));
+	check_str("meta", v, HOSTILE);
+
+	int64_t occ = add_occ(f, tid, at(2025, 6, 30, 0, 0));
+	struct store_note n[] = {note(occ, HOSTILE, "r7'--", at(2025, 6, 1, 8, 0))};
+	struct store_message m = message("<'; DROP TABLE messages; --@x>", HOSTILE), gm;
+	bool queued = false;
+	m.subject = (char *)HOSTILE;
+	must(f->st, store_message_queue(f->st, &m, n, 1, at(2025, 6, 1, 8, 0), &queued));
+	check_int("hostile message queued", queued, true);
+	store_message_get(f->st, m.id, &gm);
+	check_str("message_id", gm.message_id, "<'; DROP TABLE messages; --@x>");
+	check_str("recipient", gm.recipient, HOSTILE);
+	check_str("subject", gm.subject, HOSTILE);
+	store_message_free(&gm);
+	check_str("ledger agency", ledger_row(f, occ, HOSTILE, "r7'--").agency, HOSTILE);
+	must(f->st, store_thread_last(f->st, occ, HOSTILE, v, sizeof(v)));
+	check_str("thread of the hostile agency", v, "<'; DROP TABLE messages; --@x>");
+	must(f->st,
+	     store_message_result(f->st, m.id, MSG_FAILED, HOSTILE, TF_NONE, at(2025, 6, 1, 8, 1)));
+	must(f->st, store_rcpt_failure(f->st, m.id, HOSTILE, 550, HOSTILE, at(2025, 6, 1, 8, 1)));
+
+	struct unresolved_seen u = {.n = 0};
+	must(f->st, store_unresolved(f->st, collect_unresolved, &u));
+	check_int("unresolved rows", u.n, 1);
+	if (strncmp(u.rows[0], HOSTILE "|", strlen(HOSTILE) + 1) != 0)
+		fail_msg("unresolved name: %s", u.rows[0]);
+
+	/* Nothing was dropped or deleted. */
+	check_int("tables",
+	          raw_int(f->path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"), 9);
+	check_int("plans", raw_int(f->path, "SELECT COUNT(*) FROM plans"), 1);
+	check_int("tasks", raw_int(f->path, "SELECT COUNT(*) FROM tasks"), 1);
+	check_int("assignments", raw_int(f->path, "SELECT COUNT(*) FROM assignments"), 3);
+	check_int("messages", raw_int(f->path, "SELECT COUNT(*) FROM messages"), 1);
+	check_int("notifications", raw_int(f->path, "SELECT COUNT(*) FROM notifications"), 1);
+	char *raw_title = raw_text(f->path, "SELECT title FROM tasks");
+	check_str("title as stored in the file", raw_title, title);
+	free(raw_title);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	    T(test_open_creates_schema_wal_version_1),
+	    T(test_foreign_keys_enforced),
+	    T(test_newer_schema_refused),
+	    T(test_meta_round_trip),
+	    T(test_plan_upsert_keeps_old_values),
+	    T(test_task_round_trip_every_field),
+	    T(test_task_assignments_round_trip),
+	    T(test_task_upsert_new_same_updated),
+	    T(test_task_find_by_reference),
+	    T(test_task_status_and_extension_history),
+	    T(test_remove_missing_only_that_origin),
+	    T(test_tasks_listing_order),
+	    T(test_transaction_rollback_and_commit),
+	    T(test_occ_ensure_idempotent),
+	    T(test_occ_due_and_next_wake),
+	    T(test_occ_replan_all_lowers_open_only),
+	    T(test_message_queue_exactly_once),
+	    T(test_message_queue_is_atomic),
+	    T(test_notes_record_blocks_queueing),
+	    T(test_message_result_moves_notes),
+	    T(test_message_body_is_binary_safe),
+	    T(test_messages_due_lease_release),
+	    T(test_thread_last),
+	    T(test_failures),
+	    T(test_stats),
+	    T(test_unresolved_names),
+	    T(test_hostile_values_round_trip),
+#undef T
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
