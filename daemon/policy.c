@@ -46,6 +46,16 @@ void policy_default(struct policy *p)
 	p->escalate[2] = (struct policy_escalation){{30, false}, POLICY_SUPERVISOR};
 	p->repeat = (struct policy_offset){14, false};
 	p->repeat_limit = 6;
+	/* Short cycles: a missed week is the lead's business, the next week comes soon. */
+	struct policy_kind *wk = &p->kind[TF_WEEKLY], *mo = &p->kind[TF_MONTHLY];
+	wk->own_steps = wk->own_repeat = true;
+	wk->n_escalations = 1;
+	wk->escalate[0] = (struct policy_escalation){{1, false}, POLICY_LEAD};
+	mo->own_steps = mo->own_repeat = true;
+	mo->n_escalations = 2;
+	mo->escalate[0] = (struct policy_escalation){{1, false}, POLICY_LEAD};
+	mo->escalate[1] = (struct policy_escalation){{7, false}, POLICY_MONITOR};
+	p->kind[TF_QUARTERLY].own_repeat = true;
 	p->backfill_days = 7;
 	p->remind_coordinating = true;
 }
@@ -105,8 +115,9 @@ static int parse_level(const char *s, size_t n, enum policy_level *level)
 	return -1;
 }
 
-/* "1:lead 7:monitor 30:supervisor" */
-static int parse_escalation(const char *value, struct policy *p, char *err, size_t errlen)
+/* "1:lead 7:monitor 30:supervisor", into out[] and *n_out. */
+static int parse_escalation(const char *value, struct policy_escalation *out, int *n_out,
+			    char *err, size_t errlen)
 {
 	struct policy_escalation steps[POLICY_MAX_STEPS];
 	int n = 0;
@@ -135,8 +146,8 @@ static int parse_escalation(const char *value, struct policy *p, char *err, size
 			steps[j] = steps[j - 1];
 			steps[j - 1] = t;
 		}
-	memcpy(p->escalate, steps, (size_t)n * sizeof(steps[0]));
-	p->n_escalations = n;
+	memcpy(out, steps, (size_t)n * sizeof(steps[0]));
+	*n_out = n;
 	return 0;
 }
 
@@ -165,24 +176,83 @@ static int parse_bool(const char *value, bool *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* "escalate.weekly" → "escalate" and the kind; TF_UNPARSED when no kind. */
+static const char *split_kind(const char *key, enum tf_kind *kind, char *base, size_t len)
+{
+	const char *dot = strchr(key, '.');
+
+	*kind = TF_UNPARSED;
+	if (!dot || (size_t)(dot - key) >= len)
+		return key;
+	memcpy(base, key, (size_t)(dot - key));
+	base[dot - key] = '\0';
+	*kind = tf_kind_from_name(dot + 1);
+	return base;
+}
+
 bool policy_is_key(const char *key)
 {
-	static const char *const keys[] = {"remind",       "escalate", "repeat",
-	                                   "repeat_limit", "backfill", "coordinating"};
+	static const char *const keys[] = {"remind", "escalate", "repeat", "repeat_limit",
+					   "backfill", "coordinating"};
+	char base[32];
+	enum tf_kind kind;
 
-	if (strncmp(key, "remind.", 7) == 0)
-		return tf_kind_from_name(key + 7) != TF_UNPARSED;
+	if (strchr(key, '.')) {
+		const char *b = split_kind(key, &kind, base, sizeof(base));
+		return kind != TF_UNPARSED && (!strcmp(b, "remind") || !strcmp(b, "escalate") ||
+					       !strcmp(b, "repeat") || !strcmp(b, "repeat_limit"));
+	}
 	for (size_t i = 0; i < UTIL_NELEM(keys); i++)
 		if (strcmp(key, keys[i]) == 0)
 			return true;
 	return false;
 }
 
-int policy_set(struct policy *p, const char *key, const char *value, enum tf_kind kind, char *err,
-               size_t errlen)
+/* escalate.KIND, repeat.KIND, repeat_limit.KIND */
+static int set_kind(struct policy *p, const char *key, const char *value, enum tf_kind kind,
+		    char *err, size_t errlen)
 {
-	if (strncmp(key, "remind.", 7) == 0) {
-		kind = tf_kind_from_name(key + 7);
+	struct policy_kind *k = &p->kind[kind];
+
+	if (!strcmp(key, "escalate")) {
+		k->own_steps = true;
+		return parse_escalation(value, k->escalate, &k->n_escalations, err, errlen);
+	}
+	if (!strcmp(key, "repeat")) {
+		k->own_repeat = true;
+		if (!strcmp(value, "none")) {
+			k->repeat = no_offset;
+			return 0;
+		}
+		if (parse_offset(value, strlen(value), &k->repeat) == 0)
+			return 0;
+		snprintf(err, errlen, "'%s' is not a number of days (e.g. 14 or 10wd)", value);
+		return -1;
+	}
+	k->own_limit = true;
+	return parse_int(value, 0, MAX_REPEAT_LIMIT, &k->repeat_limit, err, errlen);
+}
+
+int policy_set(struct policy *p, const char *key, const char *value, enum tf_kind kind, char *err,
+	       size_t errlen)
+{
+	char base[32];
+	enum tf_kind named;
+	const char *b = split_kind(key, &named, base, sizeof(base));
+
+	if (strchr(key, '.') && named == TF_UNPARSED) {
+		snprintf(err, errlen, "unknown timeframe kind in '%s'", key);
+		return -1;
+	}
+	if (named != TF_UNPARSED && strcmp(b, "remind") != 0) {
+		if (!policy_is_key(key)) {
+			snprintf(err, errlen, "unknown policy key '%s'", key);
+			return -1;
+		}
+		return set_kind(p, b, value, named, err, errlen);
+	}
+	if (named != TF_UNPARSED) {
+		kind = named;
 		key = "remind";
 	}
 	if (strcmp(key, "remind") == 0) {
@@ -194,7 +264,7 @@ int policy_set(struct policy *p, const char *key, const char *value, enum tf_kin
 		return parse_list(value, &p->remind[kind], err, errlen);
 	}
 	if (strcmp(key, "escalate") == 0)
-		return parse_escalation(value, p, err, errlen);
+		return parse_escalation(value, p->escalate, &p->n_escalations, err, errlen);
 	if (strcmp(key, "repeat") == 0) {
 		if (strcmp(value, "none") == 0) {
 			p->repeat = no_offset;
@@ -254,27 +324,55 @@ static int add_reminders(const struct policy_list *l, const struct cal *cal, tim
 	return n;
 }
 
-static int add_escalations(const struct policy *p, const struct cal *cal, time_t due,
-                           struct policy_step *out, int n, int max)
+/* The escalation that applies to one kind: its own settings where it has them. */
+struct escalation_plan {
+	const struct policy_escalation *steps;
+	int n;
+	struct policy_offset repeat;
+	int repeat_limit;
+};
+
+static struct escalation_plan escalation_for(const struct policy *p, enum tf_kind kind)
 {
+	struct escalation_plan e = {p->escalate, p->n_escalations, p->repeat, p->repeat_limit};
+	const struct policy_kind *k;
+
+	if ((unsigned)kind >= POLICY_KINDS)
+		return e;
+	k = &p->kind[kind];
+	if (k->own_steps) {
+		e.steps = k->escalate;
+		e.n = k->n_escalations;
+	}
+	if (k->own_repeat)
+		e.repeat = k->repeat;
+	if (k->own_limit)
+		e.repeat_limit = k->repeat_limit;
+	return e;
+}
+
+static int add_escalations(const struct policy *p, const struct cal *cal, enum tf_kind kind,
+                           time_t due, struct policy_step *out, int n, int max)
+{
+	struct escalation_plan e = escalation_for(p, kind);
 	int64_t last = policy_last_day(due, cal->tz_offset), day = last;
 
-	for (int i = 0; i < p->n_escalations && n < max; i++) {
-		day = shift_day(cal, last, p->escalate[i].after, 1);
+	for (int i = 0; i < e.n && n < max; i++) {
+		day = shift_day(cal, last, e.steps[i].after, 1);
 		time_t target = day_slot(cal, day);
 		struct policy_step *s = &out[n++];
 		s->at = cal_slot_at_or_after(cal, target > due ? target : due);
-		s->level = p->escalate[i].level;
+		s->level = e.steps[i].level;
 		s->distance = (int)(day - last);
-		name_step(s->id, sizeof(s->id), 'e', p->escalate[i].after);
+		name_step(s->id, sizeof(s->id), 'e', e.steps[i].after);
 	}
-	if (p->n_escalations == 0 || p->repeat.days == 0)
+	if (e.n == 0 || e.repeat.days == 0)
 		return n;
-	for (int k = 1; k <= p->repeat_limit && n < max; k++) {
-		day = shift_day(cal, day, p->repeat, 1);
+	for (int k = 1; k <= e.repeat_limit && n < max; k++) {
+		day = shift_day(cal, day, e.repeat, 1);
 		struct policy_step *s = &out[n++];
 		s->at = cal_slot_at_or_after(cal, day_slot(cal, day));
-		s->level = p->escalate[p->n_escalations - 1].level;
+		s->level = e.steps[e.n - 1].level;
 		s->distance = (int)(day - last);
 		snprintf(s->id, sizeof(s->id), "x%d", k);
 	}
@@ -300,7 +398,7 @@ int policy_steps(const struct policy *p, const struct cal *cal, enum tf_kind kin
 
 	if ((unsigned)kind < POLICY_KINDS)
 		n = add_reminders(&p->remind[kind], cal, due, all, n, (int)UTIL_NELEM(all));
-	n = add_escalations(p, cal, due, all, n, (int)UTIL_NELEM(all));
+	n = add_escalations(p, cal, kind, due, all, n, (int)UTIL_NELEM(all));
 	/* In time order; in one slot the step closest to (or furthest past) the deadline last. */
 	for (int i = 1; i < n; i++)
 		for (int j = i; j > 0 && cmp_steps(&all[j - 1], &all[j]) > 0; j--) {

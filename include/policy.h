@@ -44,13 +44,25 @@ struct policy_escalation {
 	enum policy_level level;
 };
 
+/* Escalation for one timeframe kind, where it differs from the default. */
+struct policy_kind {
+	bool own_steps, own_repeat, own_limit; /* set by escalate.KIND, repeat.KIND … */
+	int n_escalations;
+	struct policy_escalation escalate[POLICY_MAX_STEPS];
+	struct policy_offset repeat;
+	int repeat_limit;
+};
+
 struct policy {
 	struct policy_list remind[POLICY_KINDS]; /* days before, per timeframe kind */
+	/* Escalation of every kind ("escalate", "repeat", "repeat_limit") … */
 	int n_escalations;
 	struct policy_escalation escalate[POLICY_MAX_STEPS];
 	struct policy_offset repeat; /* then again every … (0: never) */
-	int repeat_limit;            /* … at most this many times */
-	int backfill_days;           /* steps missed by more than this are summarised */
+	int repeat_limit;	     /* … at most this many times */
+	/* … unless a kind has its own ("escalate.weekly = 1:lead"), whatever the order. */
+	struct policy_kind kind[POLICY_KINDS];
+	int backfill_days; /* steps missed by more than this are summarised */
 	bool remind_coordinating;
 };
 
@@ -67,9 +79,9 @@ void policy_default(struct policy *p);
 
 /*
  * Sets one key as written in the INI ("remind.once", "remind" with the kind
- * given, "escalate", "repeat", "repeat_limit", "backfill", "coordinating").
- * kind is used for the bare key "remind" (a task's own list). Returns 0, or
- * -1 with the reason in err.
+ * given, "escalate", "repeat", "repeat_limit", each of those three also as
+ * "escalate.KIND" …, "backfill", "coordinating"). kind is used for the bare
+ * key "remind" (a task's own list). Returns 0, or -1 with the reason in err.
  */
 int policy_set(struct policy *p, const char *key, const char *value, enum tf_kind kind, char *err,
                size_t errlen);

@@ -356,11 +356,11 @@ static void test_is_key(void **state)
 	    "remind",         "remind.once",      "remind.period",      "remind.yearly",
 	    "remind.monthly", "remind.quarterly", "remind.half-yearly", "remind.weekly",
 	    "escalate",       "repeat",           "repeat_limit",       "backfill",
-	    "coordinating",
+	    "coordinating",   "escalate.weekly",  "repeat.monthly",     "repeat_limit.yearly",
 	};
 	static const char *const no[] = {
 	    "remind.", "remind.bogus", "reminder",  "escalation", "title", "lead",
-	    "",        "Repeat",       "timeframe", "monitor",
+	    "",        "Repeat",       "timeframe", "monitor", "backfill.weekly", "escalate.bogus",
 	};
 
 	(void)state;
@@ -879,6 +879,75 @@ static void test_steps_recurring_kinds(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* Escalation per kind: the shipped defaults and escalate.KIND overrides. */
+static void test_steps_kind_escalation(void **state)
+{
+	/* Weekly, end of Fri 4/7/2025: r1 Thu 3/7, e1 (lead) Sat 5/7 → Mon 7/7. */
+	const struct want_step weekly[] = {
+	    {"r1", POLICY_REMIND, slot(2025, 7, 3)},
+	    {"e1", POLICY_LEAD, slot(2025, 7, 7)},
+	};
+	/* Monthly, end of Thu 31/7/2025: e1 Fri 1/8, e7 (monitor) Thu 7/8, no repeats. */
+	const struct want_step monthly[] = {
+	    {"r7", POLICY_REMIND, slot(2025, 7, 24)}, {"r1", POLICY_REMIND, slot(2025, 7, 30)},
+	    {"e1", POLICY_LEAD, slot(2025, 8, 1)},    {"e7", POLICY_MONITOR, slot(2025, 8, 7)},
+	};
+	/* Quarterly, end of Tue 30/9/2025: the default ladder, no repeats. */
+	const struct want_step quarterly[] = {
+	    {"r14", POLICY_REMIND, slot(2025, 9, 16)}, {"r7", POLICY_REMIND, slot(2025, 9, 23)},
+	    {"r1", POLICY_REMIND, slot(2025, 9, 29)},  {"e1", POLICY_LEAD, slot(2025, 10, 1)},
+	    {"e7", POLICY_MONITOR, slot(2025, 10, 7)}, {"e30", POLICY_SUPERVISOR, slot(2025, 10, 30)},
+	};
+	/* After "escalate.weekly = 2:monitor" and "repeat.weekly = 7", "repeat_limit.weekly = 1":
+	 * e2 Sun 6/7 → Mon 7/7, x1 Sun 13/7 → Mon 14/7. */
+	const struct want_step weekly_own[] = {
+	    {"r1", POLICY_REMIND, slot(2025, 7, 3)},
+	    {"e2", POLICY_MONITOR, slot(2025, 7, 7)},
+	    {"x1", POLICY_MONITOR, slot(2025, 7, 14)},
+	};
+	struct policy p;
+	struct cal c;
+	struct policy_step out[MAX_OUT];
+	char err[160] = "";
+	int bad = 0, n;
+
+	(void)state;
+	policy_default(&p);
+	office_calendar(&c);
+	n = steps_of(&p, &c, TF_WEEKLY, at(2025, 7, 4, 23, 59, 59), out);
+	bad += check_steps("weekly default", out, n, weekly, (int)N_ELEMS(weekly));
+	n = steps_of(&p, &c, TF_MONTHLY, at(2025, 7, 31, 23, 59, 59), out);
+	bad += check_steps("monthly default", out, n, monthly, (int)N_ELEMS(monthly));
+	n = steps_of(&p, &c, TF_QUARTERLY, at(2025, 9, 30, 23, 59, 59), out);
+	bad += check_steps("quarterly default", out, n, quarterly, (int)N_ELEMS(quarterly));
+
+	/* A later bare "escalate" does not undo a kind's own list. */
+	set(&p, "escalate.weekly", "2:monitor", TF_UNPARSED);
+	set(&p, "repeat.weekly", "7", TF_UNPARSED);
+	set(&p, "repeat_limit.weekly", "1", TF_UNPARSED);
+	set(&p, "escalate", "3:supervisor", TF_UNPARSED);
+	n = steps_of(&p, &c, TF_WEEKLY, at(2025, 7, 4, 23, 59, 59), out);
+	bad += check_steps("weekly own", out, n, weekly_own, (int)N_ELEMS(weekly_own));
+
+	/* Errors name the value; unknown kinds are refused. */
+	if (policy_set(&p, "escalate.weekly", "2:boss", TF_UNPARSED, err, sizeof(err)) == 0 ||
+	    !strstr(err, "2:boss")) {
+		print_error("escalate.weekly = 2:boss: '%s'\n", err);
+		bad++;
+	}
+	if (policy_set(&p, "repeat.fortnightly", "7", TF_UNPARSED, err, sizeof(err)) == 0 ||
+	    !strstr(err, "fortnightly")) {
+		print_error("repeat.fortnightly: '%s'\n", err);
+		bad++;
+	}
+	if (policy_set(&p, "repeat_limit.monthly", "99", TF_UNPARSED, err, sizeof(err)) == 0) {
+		print_error("repeat_limit.monthly = 99 accepted\n");
+		bad++;
+	}
+	cal_free(&c);
+	assert_int_equal(bad, 0);
+}
+
 /* At most max steps, the earliest ones; the list is in time order. */
 static void test_steps_max_and_order(void **state)
 {
@@ -986,6 +1055,7 @@ int main(void)
 	    cmocka_unit_test(test_steps_repeat_limits),
 	    cmocka_unit_test(test_steps_reminder_before_deadline),
 	    cmocka_unit_test(test_steps_recurring_kinds),
+	    cmocka_unit_test(test_steps_kind_escalation),
 	    cmocka_unit_test(test_steps_max_and_order),
 	    cmocka_unit_test(test_steps_due_in_tet),
 	};
