@@ -82,6 +82,7 @@ struct loader {
 	int cur_seq;
 	enum section_type type;
 	char section[256];
+	char section_name[288]; /* "agency sct", as validate() names it, for positions */
 	void *obj;
 	struct seen_key seen[64];
 	int nseen;
@@ -111,28 +112,6 @@ static void error_at(struct loader *l, int line, const char *key, const char *fm
 }
 
 /* ---- small parsers ---------------------------------------------------- */
-
-static int parse_tz(const char *s, int *offset)
-{
-	int h, m = 0, used = 0;
-
-	if (!strcmp(s, "Asia/Ho_Chi_Minh") || !strcmp(s, "Asia/Saigon") ||
-	    !strcmp(s, "Asia/Bangkok") || !strcmp(s, "Asia/Jakarta")) {
-		*offset = 7 * 3600; /* no DST in these zones since 1975 */
-		return 0;
-	}
-	if (!strcmp(s, "UTC") || !strcmp(s, "Z")) {
-		*offset = 0;
-		return 0;
-	}
-	if ((s[0] != '+' && s[0] != '-') ||
-	    (sscanf(s + 1, "%2d:%2d%n", &h, &m, &used) != 2 &&
-	     sscanf(s + 1, "%2d%n", &h, &used) != 1) ||
-	    s[1 + used] || h > 14 || m > 59)
-		return -1;
-	*offset = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
-	return 0;
-}
 
 /* "Name <addr@x>" or "addr@x". */
 static int parse_mailbox(const char *s, char **name, char **addr)
@@ -253,7 +232,7 @@ static int set_include(struct loader *l, void *obj, const char *key, const char 
 
 static int set_timezone(struct loader *l, void *obj, const char *key, const char *value)
 {
-	if (parse_tz(value, &((struct cfg *)obj)->tz_offset) == 0)
+	if (date_parse_zone(value, &((struct cfg *)obj)->tz_offset) == 0)
 		return 0;
 	error_at(l, l->lineno, key, "'%s' is not a zone: write +07:00 or Asia/Ho_Chi_Minh", value);
 	return -1;
@@ -647,6 +626,8 @@ static void begin_section(struct loader *l, const char *section)
 	}
 	if (named)
 		new_named(l, id);
+	snprintf(l->section_name, sizeof(l->section_name), named ? "%s %s" : "%s",
+	         section_names[l->type], id);
 }
 
 /* A single-valued key given twice is an error, not "the last one wins". */
@@ -724,6 +705,16 @@ static void continue_value(struct loader *l, const struct rule *r, void *obj, co
 	*target = buf_steal(&b);
 }
 
+/* Errors found by validate() point at the line that wrote the value. */
+static void record_position(struct loader *l, const char *key, const char *value)
+{
+	struct buf name = BUF_INIT;
+
+	buf_printf(&name, "%s.%s", l->section_name, key);
+	kvs_add(&l->cfg->positions, buf_str(&name), value, here(l));
+	buf_free(&name);
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct loader *l = user;
@@ -747,17 +738,14 @@ static int handler(void *user, const char *section, const char *key, const char 
 	}
 	if (r->type == R_LIST) {
 		list_add((struct cfg_list *)((char *)obj + r->off), value);
+		record_position(l, key, value);
 		return 1;
 	}
 	if (r->type != R_FN || !r->multi) {
 		if (!first_time(l, key))
 			return 1;
 	}
-	if (l->type < SEC_AGENCY) {
-		char where[96];
-		snprintf(where, sizeof(where), "%s.%s", section_names[l->type], key);
-		kvs_add(&l->cfg->positions, where, "", here(l));
-	}
+	record_position(l, key, value);
 	set_scalar(l, r, obj, key, value);
 	return 1;
 }
@@ -955,6 +943,23 @@ const struct cfg_plan *cfg_plan(const struct cfg *c, const char *id)
 	return NULL;
 }
 
+/* Where "[section] key = value" was written (any value when NULL); else fallback. */
+static struct cfg_where where_value(const struct cfg *c, const char *section, const char *key,
+                                    const char *value, struct cfg_where fallback)
+{
+	struct buf name = BUF_INIT;
+
+	buf_printf(&name, "%s.%s", section, key);
+	for (size_t i = 0; i < c->positions.n; i++)
+		if (!strcmp(c->positions.v[i].key, buf_str(&name)) &&
+		    (!value || !strcmp(c->positions.v[i].value, value))) {
+			fallback = c->positions.v[i].at;
+			break;
+		}
+	buf_free(&name);
+	return fallback;
+}
+
 /* Where a global key was written; else its section's header; else the file. */
 static struct cfg_where where_of(const struct cfg *c, const char *section, const char *key)
 {
@@ -1039,9 +1044,11 @@ static void validate_agencies(struct loader *l, struct cfg *c)
 		if (!a->name)
 			verror(l, a->at, sec, "name", "is required");
 		if (a->supervisor && !cfg_agency(c, a->supervisor))
-			verror(l, a->at, sec, "supervisor", "no agency '%s'", a->supervisor);
+			verror(l, where_value(c, sec, "supervisor", NULL, a->at), sec, "supervisor",
+			       "no agency '%s'", a->supervisor);
 		if (a->successor && !cfg_agency(c, a->successor))
-			verror(l, a->at, sec, "successor", "no agency '%s'", a->successor);
+			verror(l, where_value(c, sec, "successor", NULL, a->at), sec, "successor",
+			       "no agency '%s'", a->successor);
 		if (a->successor && !a->since)
 			verror(l, a->at, sec, "since", "is required with successor");
 		if (!a->emails.n)
@@ -1067,7 +1074,8 @@ static void validate_groups(struct loader *l, struct cfg *c)
 			verror(l, g->at, sec, "name", "is required");
 		for (size_t k = 0; k < g->members.n; k++)
 			if (!cfg_agency(c, g->members.v[k]))
-				verror(l, g->at, sec, "member", "no agency '%s'", g->members.v[k]);
+				verror(l, where_value(c, sec, "member", g->members.v[k], g->at),
+				       sec, "member", "no agency '%s'", g->members.v[k]);
 		if (!g->members.n && !g->emails.n)
 			verror(l, g->at, sec, "member", "a group needs members or an email");
 		if (cfg_agency(c, g->id))
@@ -1174,7 +1182,7 @@ static void validate_tasks(struct loader *l, struct cfg *c)
 		struct tf_ctx ctx = {c->tz_offset, p ? p->first_year : 0, p ? p->last_year : 0};
 		struct tf tf;
 		if (tf_parse(t->timeframe ? t->timeframe : "", &ctx, &tf) < 0)
-			warn(l, t->at,
+			warn(l, where_value(c, sec, "timeframe", NULL, t->at),
 			     "[%s] timeframe '%s' is not understood (byte %d: %s); it is "
 			     "kept and flagged",
 			     sec, t->timeframe ? t->timeframe : "", tf.error_pos, tf.error);
@@ -1218,8 +1226,8 @@ static void validate(struct loader *l, struct cfg *c)
 		if (c->plans[i].monitor && !cfg_agency(c, c->plans[i].monitor)) {
 			char section[160];
 			snprintf(section, sizeof(section), "plan %s", c->plans[i].id);
-			verror(l, c->plans[i].at, section, "monitor", "no agency '%s'",
-			       c->plans[i].monitor);
+			verror(l, where_value(c, section, "monitor", NULL, c->plans[i].at), section,
+			       "monitor", "no agency '%s'", c->plans[i].monitor);
 		}
 	validate_unique_ids(l, c);
 	if (c->monitor && !cfg_agency(c, c->monitor))
@@ -1269,6 +1277,22 @@ struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings)
 		return NULL;
 	}
 	return c;
+}
+
+char *cfg_control_socket(const char *path)
+{
+	struct cfg *c = cfg_new(path);
+	struct loader l = {.cfg = c};
+	char *socket = NULL;
+
+	ini_allow_inline_comments = false;
+	load_file(&l, path, 0);
+	if (c->files.n) {
+		apply_defaults(c);
+		socket = xstrdup(c->control_socket);
+	}
+	cfg_free(c);
+	return socket;
 }
 
 void cfg_free(struct cfg *c)

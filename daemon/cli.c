@@ -31,6 +31,7 @@
 
 struct cli {
 	const char *config_path, *db_path, *socket;
+	char *config_socket; /* read from the config, even a broken one */
 	struct cfg *cfg;
 	struct dir *dir;
 	struct store *st;
@@ -73,16 +74,29 @@ static int open_store(struct cli *c)
 		fprintf(stderr, "deadlinectl: database %s\n", err);
 		return -1;
 	}
+	/* The INI's tasks as the daemon would store them at its next start or
+	 * reload: a preview of a config the daemon has not read yet is not empty. */
+	struct sync_report r;
+	if (store_begin(c->st) < 0 || sync_config(c->st, c->dir, c->now, &r) < 0 ||
+	    store_commit(c->st) < 0) {
+		fprintf(stderr, "deadlinectl: warning: the tasks of %s are not stored: %s\n",
+		        c->config_path, store_error(c->st));
+		store_rollback(c->st);
+	}
 	return 0;
 }
 
+/* Only the socket is read: the daemon still answers while the file on disk is broken. */
 static const char *socket_path(struct cli *c)
 {
 	if (c->socket)
 		return c->socket;
-	if (!c->cfg && load_config(c) < 0)
-		return NULL;
-	return c->cfg->control_socket;
+	if (c->cfg)
+		return c->cfg->control_socket;
+	if (!c->config_socket && !(c->config_socket = cfg_control_socket(c->config_path)))
+		fprintf(stderr, "deadlinectl: cannot read %s: %s\n", c->config_path,
+		        strerror(errno));
+	return c->config_socket;
 }
 
 /* The store changed: the daemon looks again now, or at its next start. */
@@ -180,7 +194,7 @@ static void parse_text(const char *phrase, const struct tf *t, const struct pars
 
 	buf_printf(b, "%s\n", phrase);
 	if (t->kind == TF_UNPARSED) {
-		size_t col = text_utf8_length(phrase, (size_t)t->error_pos);
+		size_t col = text_width(phrase, (size_t)t->error_pos);
 		buf_printf(b, "  unparsed at byte %d: %s\n    %s\n    %*s^\n", t->error_pos,
 		           t->error, phrase, (int)col, "");
 		return;
@@ -230,29 +244,27 @@ static int cmd_parse(struct cli *c, int argc, char **argv)
 	const char *usage = "parse [--now ISO] [--plan-period YYYY-YYYY] [--tz ±HH:MM] [--json] "
 	                    "PHRASE... | -";
 	struct parse_opts o = {{DATE_TZ_VIETNAM, 0, 0}, c->now, false};
+	const char *now = NULL;
 	int ch, failed = 0;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'n' && parse_when(optarg, DATE_TZ_VIETNAM, false, &o.now) == 0)
+		if (ch == 'n') {
+			now = optarg; /* read once the zone is known, whatever the order */
 			continue;
+		}
 		if (ch == 'p' &&
 		    sscanf(optarg, "%d-%d", &o.ctx.plan_first_year, &o.ctx.plan_last_year) == 2 &&
 		    o.ctx.plan_first_year <= o.ctx.plan_last_year)
 			continue;
-		if (ch == 'z') {
-			int h, m = 0, sign = optarg[0] == '-' ? -1 : 1;
-			if (sscanf(optarg + 1, "%d:%d", &h, &m) >= 1 && h <= 14) {
-				o.ctx.tz_offset = sign * (h * 3600 + m * 60);
-				continue;
-			}
-		}
+		if (ch == 'z' && date_parse_zone(optarg, &o.ctx.tz_offset) == 0)
+			continue;
 		if (ch == 'j') {
 			o.json = true;
 			continue;
 		}
 		return usage_error(usage);
 	}
-	if (optind >= argc)
+	if (optind >= argc || (now && parse_when(now, o.ctx.tz_offset, false, &o.now) < 0))
 		return usage_error(usage);
 	for (int i = optind; i < argc; i++) {
 		if (strcmp(argv[i], "-") != 0) {
@@ -678,7 +690,9 @@ int cli_main(int argc, char **argv)
 		if (!strcmp(argv[optind], commands[i].name)) {
 			char **sub = argv + optind;
 			int subc = argc - optind;
-			optind = 1; /* each command parses its own options */
+			/* Each command parses its own options, after its arguments too:
+			 * glibc starts afresh (and permutes again) only from optind 0. */
+			optind = 0;
 			rc = commands[i].run(&c, subc, sub);
 			goto done;
 		}
@@ -688,5 +702,6 @@ done:
 	store_close(c.st);
 	dir_free(c.dir);
 	cfg_free(c.cfg);
+	free(c.config_socket);
 	return rc;
 }

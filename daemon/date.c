@@ -182,3 +182,38 @@ int date_parse_iso(const char *s, int default_tz_offset, time_t *out)
 	*out = date_make(y, mo, d, h, mi, sec, tz);
 	return 0;
 }
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int date_parse_zone(const char *s, int *offset)
+{
+	int h, m = 0, used = 0;
+
+	if (!strcmp(s, "Asia/Ho_Chi_Minh") || !strcmp(s, "Asia/Saigon") ||
+	    !strcmp(s, "Asia/Bangkok") || !strcmp(s, "Asia/Jakarta")) {
+		*offset = 7 * 3600; /* no DST in these zones since 1975 */
+		return 0;
+	}
+	if (!strcmp(s, "UTC") || !strcmp(s, "Z")) {
+		*offset = 0;
+		return 0;
+	}
+	/* ±HH or ±HH:MM, digits only: sscanf alone would take "+-7" or "+ 7". */
+	if ((s[0] != '+' && s[0] != '-') || !is_digit(s[1]) || !is_digit(s[2]))
+		return -1;
+	h = (s[1] - '0') * 10 + (s[2] - '0');
+	used = 3;
+	if (s[3] == ':') {
+		if (!is_digit(s[4]) || !is_digit(s[5]))
+			return -1;
+		m = (s[4] - '0') * 10 + (s[5] - '0');
+		used = 6;
+	}
+	if (s[used] || h > 14 || m > 59)
+		return -1;
+	*offset = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+	return 0;
+}

@@ -251,18 +251,23 @@ bool text_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
-size_t text_utf8_length(const char *s, size_t len)
+size_t text_width(const char *s, size_t len)
 {
 	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
-	size_t i = 0, count = 0;
+	size_t i = 0, width = 0;
 
 	while (i < len) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
-		i += n > 0 ? (size_t)n : 1;
-		count++;
+		if (n > 0) {
+			width += (size_t)utf8proc_charwidth(cp);
+			i += (size_t)n;
+		} else {
+			width++;
+			i++;
+		}
 	}
-	return count;
+	return width;
 }
 
 char *text_sanitize_line(const char *s, char *out, size_t cap)

@@ -131,6 +131,13 @@ struct cfg {
 struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings);
 void cfg_free(struct cfg *c);
 
+/*
+ * The control socket a file names, read even when the rest of it has
+ * errors: deadlinectl must reach a daemon still running the previous,
+ * valid version. NULL when the file cannot be read. Caller frees.
+ */
+char *cfg_control_socket(const char *path);
+
 const struct cfg_agency *cfg_agency(const struct cfg *c, const char *id);
 const struct cfg_group *cfg_group(const struct cfg *c, const char *id);
 const struct cfg_plan *cfg_plan(const struct cfg *c, const char *id);

@@ -34,8 +34,9 @@ char *text_nfc(const char *s);
 
 bool text_utf8_valid(const char *s, size_t len);
 
-/* Number of code points; invalid bytes count one each. */
-size_t text_utf8_length(const char *s, size_t len);
+/* Terminal columns of the first len bytes: combining accents (NFD) take
+ * none, wide characters two, invalid bytes one each. */
+size_t text_width(const char *s, size_t len);
 
 /*
  * Copies s into out replacing every control character (C0, DEL, C1,

@@ -90,6 +90,45 @@ static void test_parse_iso(void **state)
 	assert_int_equal(date_parse_iso("", 0, &t), -1);
 }
 
+static void test_parse_zone(void **state)
+{
+	static const struct {
+		const char *s;
+		int offset; /* -1: refused */
+	} cases[] = {
+	    {"+07:00", 7 * 3600},
+	    {"-05:30", -(5 * 3600 + 30 * 60)},
+	    {"+14:00", 14 * 3600},
+	    {"-12:00", -12 * 3600},
+	    {"+09", 9 * 3600},
+	    {"Z", 0},
+	    {"UTC", 0},
+	    {"Asia/Ho_Chi_Minh", 7 * 3600},
+	    {"+15:00", -1},
+	    {"10:00", -1},
+	    {"+07:99", -1},
+	    {"+7:60", -1},
+	    {"+7", -1},
+	    {"+-7:00", -1},
+	    {"+ 7:00", -1},
+	    {"+07:00x", -1},
+	    {"", -1},
+	    {"Europe/Paris", -1},
+	};
+	int offset;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		offset = 12345;
+		int rc = date_parse_zone(cases[i].s, &offset);
+		if (cases[i].offset == -1 ? rc != -1 : rc != 0 || offset != cases[i].offset) {
+			print_error("date_parse_zone(\"%s\") = %d, offset %d\n", cases[i].s, rc,
+			            offset);
+			fail();
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -98,6 +137,7 @@ int main(void)
 	    cmocka_unit_test(test_weekday),
 	    cmocka_unit_test(test_make_split_format),
 	    cmocka_unit_test(test_parse_iso),
+	    cmocka_unit_test(test_parse_zone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,7 +111,11 @@ static void test_utf8(void **state)
 	(void)state;
 	assert_true(text_utf8_valid("Quý", 4));
 	assert_false(text_utf8_valid("Qu\xc3", 3));
-	assert_int_equal(text_utf8_length("Quý", 4), 3);
+	assert_int_equal(text_width("Quý", 4), 3);
+	assert_int_equal(text_width("Qu\x79\xcc\x81 V", 6),
+	                 4); /* NFD: the accent takes no column */
+	assert_int_equal(text_width("Qu\xff", 3), 3);
+	assert_int_equal(text_width("\xe5\xb9\xb4", 3), 2); /* a wide CJK character */
 	char *n = text_nfc("Qu\x79\xcc\x81");
 	assert_string_equal(n, "Quý");
 	free(n);
