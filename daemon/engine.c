@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BATCH_OCCURRENCES 2000 /* per tick; more is picked up right after */
 #define BATCH_RETRIES     200
@@ -56,6 +57,9 @@ static struct engine {
 	struct loop_timer *wake, *watchdog;
 	struct loop_watch *watch;
 	struct ctl *ctl;
+	int lock_fd;        /* one daemon per database */
+	int64_t *in_flight; /* with the worker, result not yet back: never handed twice */
+	size_t n_in_flight;
 	time_t skew; /* --now: the daemon's clock minus the real one */
 	time_t next_wake, logged_wake;
 	char last_result[512];
@@ -442,6 +446,23 @@ static void tick_free(struct tick *tk)
 
 /* ---- handing messages to the worker ---------------------------------------------- */
 
+static bool is_in_flight(int64_t id)
+{
+	for (size_t i = 0; i < E.n_in_flight; i++)
+		if (E.in_flight[i] == id)
+			return true;
+	return false;
+}
+
+static void landed(int64_t id)
+{
+	for (size_t i = 0; i < E.n_in_flight; i++)
+		if (E.in_flight[i] == id) {
+			E.in_flight[i] = E.in_flight[--E.n_in_flight];
+			return;
+		}
+}
+
 static struct mail_job *job_of(const struct store_message *m)
 {
 	struct mail_job *job = xcalloc(1, sizeof(*job));
@@ -460,21 +481,46 @@ static struct mail_job *job_of(const struct store_message *m)
 	return job;
 }
 
+struct submission {
+	time_t now;
+	struct mail_job **jobs;
+	size_t n;
+};
+
 static int submit(const struct store_message *m, void *arg)
 {
-	time_t now = *(time_t *)arg;
+	struct submission *sub = arg;
 
-	if (store_message_lease(E.st, m->id, now + LEASE_SECONDS) < 0)
+	/* Due again while still with the worker (send-now, a long session): held on. */
+	if (store_message_lease(E.st, m->id, sub->now + LEASE_SECONDS) < 0)
 		return -1;
-	mail_submit(E.mail, job_of(m));
+	if (is_in_flight(m->id))
+		return 0;
+	sub->jobs = xrealloc(sub->jobs, (sub->n + 1) * sizeof(*sub->jobs));
+	sub->jobs[sub->n++] = job_of(m);
 	return 0;
 }
 
-/* Everything queued and due: new messages and retries alike. */
+/* Everything queued and due, new messages and retries alike, in one hand-over. */
 static void submit_due(time_t now)
 {
-	if (store_messages_due(E.st, now, BATCH_RETRIES, submit, &now) < 0)
+	struct submission sub = {.now = now};
+
+	if (store_begin(E.st) < 0 ||
+	    store_messages_due(E.st, now, BATCH_RETRIES, submit, &sub) < 0 ||
+	    store_commit(E.st) < 0) {
 		log_warnx("outbox: %s", store_error(E.st));
+		store_rollback(E.st);
+		for (size_t i = 0; i < sub.n; i++)
+			mail_job_free(sub.jobs[i]);
+		free(sub.jobs);
+		return;
+	}
+	E.in_flight = xrealloc(E.in_flight, (E.n_in_flight + sub.n + 1) * sizeof(*E.in_flight));
+	for (size_t i = 0; i < sub.n; i++)
+		E.in_flight[E.n_in_flight++] = sub.jobs[i]->id;
+	mail_submit(E.mail, sub.jobs, sub.n);
+	free(sub.jobs);
 }
 
 /* ---- notices to the admin ------------------------------------------------------ */
@@ -532,16 +578,18 @@ static void admin_failures(time_t now)
 	time_t since = (time_t)strtoll(value, NULL, 10);
 	if ((since && now - since < 86400) ||
 	    cal_office_at_or_after(&E.conf.cfg->cal, now) != now ||
-	    store_failures_count(E.st, since, &n) < 0 || n == 0)
+	    store_failures_count(E.st, &n) < 0 || n == 0)
 		return;
 	struct buf text = BUF_INIT, subject = BUF_INIT;
 	buf_printf(&text,
 	           "deadlined could not deliver %lld message(s) to all their recipients:\n\n",
 	           (long long)n);
-	store_failures_since(E.st, since, list_failure, &text);
+	store_failures_unreported(E.st, list_failure, &text);
 	buf_adds(&text, "\nSee `deadlinectl status` and the journal for details.\n");
 	buf_printf(&subject, "[deadlined] %lld message(s) not delivered", (long long)n);
 	queue_admin(buf_str(&subject), buf_str(&text), now);
+	/* Each failure is told once; the summary itself waits a day after the last. */
+	store_failures_reported(E.st);
 	snprintf(value, sizeof(value), "%lld", (long long)now);
 	store_meta_set(E.st, "admin_summary_at", value);
 	buf_free(&text);
@@ -588,7 +636,7 @@ static time_t admin_next(time_t now)
 
 	if (cfg->admin && store_meta_get(E.st, "admin_summary_at", value, sizeof(value)) == 0) {
 		time_t since = (time_t)strtoll(value, NULL, 10);
-		if (store_failures_count(E.st, since, &n) == 0 && n > 0) {
+		if (store_failures_count(E.st, &n) == 0 && n > 0) {
 			time_t at = since ? since + 86400 : now;
 			next = cal_office_at_or_after(&cfg->cal, at > now ? at : now);
 		}
@@ -707,33 +755,82 @@ static time_t backoff(int attempts, time_t now)
 static void refused_recipients(const struct mail_result *r, time_t now)
 {
 	for (size_t i = 0; i < r->n_rcpts; i++)
-		if (!r->rcpts[i].accepted)
+		if (r->rcpts[i].permanent)
 			store_rcpt_failure(E.st, r->id, r->rcpts[i].address, r->rcpts[i].code,
 			                   r->rcpts[i].text, now);
+}
+
+/*
+ * A temporary failure after some recipients were settled (accepted, or
+ * refused for good): the next attempt goes to the others only, so nobody
+ * gets the message twice. Returns true if anyone has it by now.
+ */
+static bool narrow_recipients(const struct mail_result *r, const struct store_message *m,
+                              time_t now)
+{
+	struct buf rest = BUF_INIT, done = BUF_INIT;
+	size_t settled = 0;
+
+	buf_adds(&done, m->delivered_to ? m->delivered_to : "");
+	for (size_t i = 0; i < r->n_rcpts; i++) {
+		const struct mail_rcpt_result *rr = &r->rcpts[i];
+		struct buf *to = rr->accepted ? &done : rr->permanent ? NULL : &rest;
+		settled += to != &rest;
+		if (to)
+			buf_printf(to, "%s%s", to->len ? "\n" : "", rr->address);
+	}
+	if (settled) {
+		refused_recipients(r, now);
+		store_message_progress(E.st, r->id, buf_str(&rest),
+		                       done.len ? buf_str(&done) : NULL);
+	}
+	bool reached = done.len > 0;
+	buf_free(&rest);
+	buf_free(&done);
+	return reached;
+}
+
+/* The last attempt failed for the remaining recipients: stop, and say so. */
+static void give_up(const struct mail_result *r, const struct store_message *m, bool reached,
+                    time_t now, char *why, size_t len)
+{
+	snprintf(why, len, "gave up after %d attempts: %s", m->attempts + 1,
+	         r->error ? r->error : "?");
+	for (size_t i = 0; i < r->n_rcpts; i++)
+		if (!r->rcpts[i].accepted && !r->rcpts[i].permanent)
+			store_rcpt_failure(E.st, r->id, r->rcpts[i].address, r->rcpts[i].code, why,
+			                   now);
+	store_message_result(E.st, r->id, reached ? MSG_PARTIAL : MSG_FAILED, why, TF_NONE, now);
+	E.failed++;
+	log_warnx("%s: %s", m->message_id, why);
 }
 
 static void record_result(const struct mail_result *r, time_t now)
 {
 	struct store_message m;
-	char why[512];
+	char why[512], at[40];
 
 	if (store_message_get(E.st, r->id, &m) != 1)
 		return;
 	const char *to = m.rcpt ? m.rcpt : "";
 	int to_len = (int)strcspn(to, "\n");
+	bool earlier = m.delivered_to != NULL; /* reached some recipients before */
 	switch (r->status) {
 	case MAIL_SENT:
-		store_message_result(E.st, r->id, MSG_SENT, NULL, TF_NONE, now);
+		/* Everyone left has it; one refused on an earlier attempt makes it partial. */
+		store_message_result(E.st, r->id, m.refused ? MSG_PARTIAL : MSG_SENT,
+		                     m.refused ? m.last_error : NULL, TF_NONE, now);
 		E.delivered++;
-		log_info("delivered %s to %.*s (%s)", m.message_id, to_len, to, r->where);
+		log_info("delivered %s to %.*s%s (%s)", m.message_id, to_len, to,
+		         strchr(to, '\n') ? " and the others" : "", r->where);
 		snprintf(why, sizeof(why), "delivered %s", m.message_id);
 		break;
 	case MAIL_PARTIAL:
 	case MAIL_PERMFAIL:
 		refused_recipients(r, now);
-		store_message_result(E.st, r->id,
-		                     r->status == MAIL_PARTIAL ? MSG_PARTIAL : MSG_FAILED, r->error,
-		                     TF_NONE, now);
+		store_message_result(
+		    E.st, r->id, r->status == MAIL_PARTIAL || earlier ? MSG_PARTIAL : MSG_FAILED,
+		    r->error, TF_NONE, now);
 		E.failed++;
 		log_warnx("%s %s: %s", r->status == MAIL_PARTIAL ? "partly refused" : "refused",
 		          m.message_id, r->error ? r->error : "?");
@@ -741,21 +838,17 @@ static void record_result(const struct mail_result *r, time_t now)
 		         r->error ? r->error : "?");
 		break;
 	default:
+		earlier = narrow_recipients(r, &m, now) || earlier;
 		if (now - m.created_at >= E.conf.cfg->retry_max_age) {
-			snprintf(why, sizeof(why), "gave up after %d attempts: %s", m.attempts + 1,
-			         r->error ? r->error : "?");
-			store_message_result(E.st, r->id, MSG_FAILED, why, TF_NONE, now);
-			E.failed++;
-			log_warnx("%s: %s", m.message_id, why);
-		} else {
-			time_t next = backoff(m.attempts + 1, now);
-			char at[40];
-			store_message_result(E.st, r->id, MSG_QUEUED, r->error, next, now);
-			log_warnx("%s not delivered (%s); retry at %s", m.message_id,
-			          r->error ? r->error : "?", iso(next, at, sizeof(at)));
-			snprintf(why, sizeof(why), "deferred %s: %s", m.message_id,
-			         r->error ? r->error : "?");
+			give_up(r, &m, earlier || m.refused, now, why, sizeof(why));
+			break;
 		}
+		time_t next = backoff(m.attempts + 1, now);
+		store_message_result(E.st, r->id, MSG_QUEUED, r->error, next, now);
+		log_warnx("%s not delivered (%s); retry at %s", m.message_id,
+		          r->error ? r->error : "?", iso(next, at, sizeof(at)));
+		snprintf(why, sizeof(why), "deferred %s: %s", m.message_id,
+		         r->error ? r->error : "?");
 	}
 	util_strlcpy(E.last_result, why, sizeof(E.last_result));
 	E.last_result_at = now;
@@ -781,6 +874,9 @@ static void on_mail_results(void *arg)
 			store_rollback(E.st);
 		}
 	}
+	/* Unrecorded results leave the messages queued: their lease brings them back. */
+	for (size_t i = 0; i < n; i++)
+		landed(r[i].id);
 	mail_results_free(r, n);
 	if (!E.stopping)
 		schedule(false);
@@ -923,13 +1019,45 @@ static void watchdog(void *arg)
 
 /* ---- start and finish ----------------------------------------------------------------- */
 
+/*
+ * One daemon per database and per socket, checked before anything is
+ * touched: a second instance must not sync its config into the first one's
+ * store or release the messages it has in flight.
+ */
+static int claim(void)
+{
+	const char *socket = E.conf.cfg->control_socket;
+	struct buf lock = BUF_INIT;
+
+	E.db_path = xstrdup(E.opt->database ? E.opt->database : E.conf.cfg->database);
+	if (util_make_parent(E.db_path) < 0 || util_make_parent(socket) < 0)
+		log_warn("creating the directory of %s", E.db_path);
+	buf_printf(&lock, "%s.lock", E.db_path);
+	E.lock_fd = util_lock_file(buf_str(&lock));
+	if (E.lock_fd < 0) {
+		if (errno == EWOULDBLOCK)
+			log_warnx("%s: another deadlined is running on this database", E.db_path);
+		else
+			log_warn("%s", buf_str(&lock));
+	}
+	buf_free(&lock);
+	if (E.lock_fd < 0)
+		return -1;
+	E.ctl = ctl_listen(socket, control, NULL);
+	if (!E.ctl) {
+		if (errno == EADDRINUSE)
+			log_warnx("%s: another deadlined is running", socket);
+		else
+			log_warn("control socket %s", socket);
+		return -1;
+	}
+	return 0;
+}
+
 static int open_store(void)
 {
 	char err[512];
 
-	E.db_path = xstrdup(E.opt->database ? E.opt->database : E.conf.cfg->database);
-	if (util_make_parent(E.db_path) < 0 || util_make_parent(E.conf.cfg->control_socket) < 0)
-		log_warn("creating the directory of %s", E.db_path);
 	if (store_open(E.db_path, &E.st, err, sizeof(err)) < 0) {
 		log_warnx("database %s", err);
 		return -1;
@@ -945,14 +1073,6 @@ static int start_services(void)
 	mail_settings_from_cfg(E.conf.cfg, &ms);
 	E.mail = mail_start(&ms, E.mail_wake);
 	mail_settings_free(&ms);
-	E.ctl = ctl_listen(E.conf.cfg->control_socket, control, NULL);
-	if (!E.ctl) {
-		if (errno == EADDRINUSE)
-			log_warnx("%s: another deadlined is running", E.conf.cfg->control_socket);
-		else
-			log_warn("control socket %s", E.conf.cfg->control_socket);
-		return -1;
-	}
 	loop_signal(SIGTERM, stop, NULL);
 	loop_signal(SIGINT, stop, NULL);
 	loop_signal(SIGHUP, on_hangup, NULL);
@@ -978,6 +1098,9 @@ static void finish(void)
 	store_close(E.st);
 	config_free(&E.conf);
 	free(E.db_path);
+	free(E.in_flight);
+	if (E.lock_fd >= 0)
+		close(E.lock_fd);
 }
 
 static void announce(void)
@@ -1013,7 +1136,8 @@ int engine_run(const struct engine_options *o)
 	loop_init();
 	if (o->have_now)
 		E.skew = o->now - (time_t)loop_wall();
-	if (open_store() == 0 && config_sync(engine_now()) == 0 &&
+	E.lock_fd = -1;
+	if (claim() == 0 && open_store() == 0 && config_sync(engine_now()) == 0 &&
 	    store_messages_release(E.st, engine_now()) == 0 && start_services() == 0) {
 		announce();
 		svc_ready();

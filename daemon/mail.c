@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 /* OpenSSL first: libesmtp declares its TLS functions only when it is there. */
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <auth-client.h>
 #include <libesmtp.h>
@@ -219,6 +220,11 @@ static void smtp_event(smtp_session_t session, int event, void *arg, ...)
 	long vfy = 0;
 
 	(void)session;
+	if (event == SMTP_EV_EXTNA_STARTTLS) {
+		snprintf(note->tls_error, sizeof(note->tls_error),
+		         "the server does not offer STARTTLS, which is required (tls = starttls)");
+		return;
+	}
 	va_start(ap, arg);
 	if (event == SMTP_EV_INVALID_PEER_CERTIFICATE) {
 		vfy = va_arg(ap, long);
@@ -252,6 +258,20 @@ static int smtp_interact(auth_client_request_t req, char **result, int fields, v
 	return 1;
 }
 
+/* OpenSSL refuses a bad chain inside the handshake, where libesmtp sees only
+ * "Client error": note the reason while OpenSSL still has it. */
+static int verify_cb(int ok, X509_STORE_CTX *x)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct session_note *note = ssl ? SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)) : NULL;
+
+	if (!ok && note && !note->tls_error[0])
+		snprintf(note->tls_error, sizeof(note->tls_error),
+		         "TLS: certificate verify failed: %s",
+		         X509_verify_cert_error_string(X509_STORE_CTX_get_error(x)));
+	return ok;
+}
+
 static bool is_ip_literal(const char *host)
 {
 	return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':');
@@ -262,7 +282,8 @@ static bool is_ip_literal(const char *host)
  * first session that used it: a use-after-free in 1.1.0). It checks the
  * chain against ca_file (or the system store) and the configured name.
  */
-static SSL_CTX *tls_context(const struct mail_settings *s, char *err, size_t errlen)
+static SSL_CTX *tls_context(const struct mail_settings *s, struct session_note *note, char *err,
+                            size_t errlen)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 
@@ -271,7 +292,8 @@ static SSL_CTX *tls_context(const struct mail_settings *s, char *err, size_t err
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_verify(ctx, s->verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_app_data(ctx, note);
+	SSL_CTX_set_verify(ctx, s->verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, verify_cb);
 	int ok = s->ca_file ? SSL_CTX_load_verify_locations(ctx, s->ca_file, NULL)
 	                    : SSL_CTX_set_default_verify_paths(ctx);
 	if (ok && s->verify) {
@@ -314,18 +336,41 @@ static bool permanent(int code)
 	return code >= 500 && code != 530 && code != 535 && code != 538;
 }
 
+/* Why the server refused the whole message (MAIL FROM, or the end of DATA), or 0. */
+static int message_refusal(smtp_message_t msg, struct buf *why)
+{
+	const smtp_status_t *from = smtp_reverse_path_status(msg);
+	const smtp_status_t *data = smtp_message_transfer_status(msg);
+
+	if (from && from->code && from->code / 100 != 2) {
+		buf_printf(why, "MAIL FROM: %d %s%s", from->code, from->text ? from->text : "",
+		           from->code == 530 || from->code == 535
+		               ? " (authentication: check [smtp] user and password_file)"
+		               : "");
+		return from->code;
+	}
+	if (data && data->code && data->code / 100 != 2) {
+		buf_printf(why, "message: %d %s", data->code, data->text ? data->text : "");
+		return data->code;
+	}
+	return 0;
+}
+
 /*
  * One message's outcome. The session call says little (it returns 1 even
- * when nothing went out), so every recipient's and the message's reply
- * code decide: 2xx sent, 5xx refused, anything else (4xx, 0, 354) later.
+ * when nothing went out), so the reply codes decide, recipient by
+ * recipient: accepted (2xx to RCPT and to the data), refused for good (a
+ * 5xx to RCPT or to the whole message), or tried again later (4xx, or not
+ * reached: code 0).
  */
 static void message_result(const struct mail_settings *s, smtp_message_t msg,
                            smtp_recipient_t *rcpts, const struct mail_job *job,
                            const char *session_error, struct mail_result *r)
 {
-	const smtp_status_t *st = smtp_message_transfer_status(msg);
-	struct buf why = BUF_INIT;
-	size_t accepted = 0, refused = 0;
+	const smtp_status_t *data = smtp_message_transfer_status(msg);
+	struct buf why = BUF_INIT, whole = BUF_INIT;
+	size_t accepted = 0, later = 0;
+	int refusal = message_refusal(msg, &whole);
 	char where[300];
 
 	snprintf(where, sizeof(where), "%s:%d", s->host, s->port);
@@ -339,28 +384,27 @@ static void message_result(const struct mail_settings *s, smtp_message_t msg,
 		rr->code = rs ? rs->code : 0;
 		rr->text = xstrdup(rs && rs->text ? rs->text : "");
 		rr->text[strcspn(rr->text, "\r\n")] = '\0';
-		rr->accepted = rr->code / 100 == 2 && st->code / 100 == 2;
+		rr->accepted = rr->code / 100 == 2 && data && data->code / 100 == 2;
+		rr->permanent = !rr->accepted && (permanent(rr->code) || permanent(refusal));
 		accepted += rr->accepted;
-		refused += permanent(rr->code);
-		if (!rr->accepted && rr->code / 100 != 2)
+		later += !rr->accepted && !rr->permanent;
+		if (rr->code && rr->code / 100 != 2)
 			buf_printf(&why, "%s%s: %d %s", why.len ? "; " : "", rr->address, rr->code,
 			           rr->text);
 	}
 	if (accepted == job->n_rcpt)
 		r->status = MAIL_SENT;
-	else if (accepted)
-		r->status = MAIL_PARTIAL;
-	else if (permanent(st->code) || refused == job->n_rcpt)
-		r->status = MAIL_PERMFAIL;
-	else
+	else if (later)
 		r->status = MAIL_TEMPFAIL;
-	if (st->code == 0)
-		buf_printf(&why, "%s%s", why.len ? "; " : "", session_error);
-	else if (st->code / 100 != 2)
-		buf_printf(&why, "%smessage: %d %s", why.len ? "; " : "", st->code,
-		           st->text ? st->text : "");
+	else
+		r->status = accepted ? MAIL_PARTIAL : MAIL_PERMFAIL;
+	if (whole.len)
+		buf_printf(&why, "%s%s", why.len ? "; " : "", buf_str(&whole));
+	else if (!why.len && r->status != MAIL_SENT)
+		buf_adds(&why, session_error);
 	r->error = why.len ? buf_steal(&why) : NULL;
 	buf_free(&why);
+	buf_free(&whole);
 	if (r->error)
 		r->error[strcspn(r->error, "\r\n")] = '\0';
 }
@@ -385,7 +429,7 @@ static int smtp_prepare(const struct mail_settings *s, struct session_note *note
 		smtp_starttls_enable(session, Starttls_DISABLED);
 	} else {
 		/* REQUIRED: without STARTTLS offered and working, nothing is sent. */
-		if (!(*ctx = tls_context(s, err, errlen)))
+		if (!(*ctx = tls_context(s, note, err, errlen)))
 			return -1;
 		smtp_starttls_enable(session, Starttls_REQUIRED);
 		smtp_starttls_set_ctx(session, *ctx);
@@ -431,6 +475,12 @@ static void smtp_deliver(const struct mail_settings *s, struct mail_job **jobs, 
 	/* smtp_errno() is never reset: read it only to explain a failure. */
 	char why[256];
 	smtp_strerror(smtp_errno(), why, sizeof(why));
+	unsigned long tls = ERR_peek_last_error();
+	if (!note.tls_error[0] && tls)
+		snprintf(note.tls_error, sizeof(note.tls_error), "TLS: %s",
+		         ERR_reason_error_string(tls) ? ERR_reason_error_string(tls) : "error");
+	/* The queue is per thread: an old error must not explain the next session. */
+	ERR_clear_error();
 	snprintf(err, sizeof(err), "%s:%d: %s", s->host, s->port,
 	         note.tls_error[0] ? note.tls_error : why);
 	if (!started) {
@@ -528,11 +578,14 @@ void mail_reconfigure(struct mail *m, const struct mail_settings *s)
 	pthread_mutex_unlock(&m->lock);
 }
 
-void mail_submit(struct mail *m, struct mail_job *job)
+void mail_submit(struct mail *m, struct mail_job **jobs, size_t n)
 {
+	if (!n)
+		return;
 	pthread_mutex_lock(&m->lock);
-	m->jobs = xrealloc(m->jobs, (m->n_jobs + 1) * sizeof(*m->jobs));
-	m->jobs[m->n_jobs++] = job;
+	m->jobs = xrealloc(m->jobs, (m->n_jobs + n) * sizeof(*m->jobs));
+	memcpy(m->jobs + m->n_jobs, jobs, n * sizeof(*jobs));
+	m->n_jobs += n;
 	pthread_cond_signal(&m->work);
 	pthread_mutex_unlock(&m->lock);
 }

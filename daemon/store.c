@@ -64,6 +64,12 @@ static const char *const migrations[] = {
     "CREATE TABLE history ("
     " id INTEGER PRIMARY KEY, task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
     " at INTEGER NOT NULL, what TEXT NOT NULL, detail TEXT);",
+    /* 2: a message can reach some recipients now and the rest on a retry;
+     * failures are reported to the admin once, whatever the clock says. */
+    "ALTER TABLE messages ADD COLUMN delivered_to TEXT;"
+    "ALTER TABLE messages ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE messages SET reported = 1 WHERE state IN ('failed', 'partial') AND last_attempt <"
+    " COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'admin_summary_at'), 0);",
 };
 
 enum stmt_id {
@@ -176,7 +182,8 @@ static const char *const sql[S_COUNT] = {
     [S_MSG_DUE] = "SELECT id FROM messages WHERE state = 'queued' AND next_attempt <= ?1"
                   " ORDER BY next_attempt, id LIMIT ?2",
     [S_MSG_GET] = "SELECT id, message_id, recipient, rcpt, subject, body, kind, state,"
-                  " attempts, next_attempt, created_at, sent_at, last_error"
+                  " attempts, next_attempt, created_at, sent_at, last_error, delivered_to,"
+                  " (SELECT COUNT(*) FROM rcpt_failures WHERE message = messages.id)"
                   " FROM messages WHERE id = ?1",
     [S_MSG_RETRY] = "SELECT MIN(next_attempt) FROM messages WHERE state = 'queued'",
     [S_RCPT_FAIL] = "INSERT INTO rcpt_failures (message, address, code, text, at)"
@@ -698,6 +705,13 @@ int store_task_set_status(struct store *st, int64_t id, enum task_status status,
 	sqlite3_bind_int64(s, 4, now);
 	if (run(st, s, "status") < 0)
 		return -1;
+	/* A removed task's deadlines are gone too: no wake-up, not counted as open. */
+	if (status == TASK_REMOVED &&
+	    run_update(st,
+	               "UPDATE occurrences SET status = 'removed', next_at = NULL"
+	               " WHERE task_id = ?1 AND status NOT IN ('done', 'cancelled') AND ?2 = ?2",
+	               id, 0) < 0)
+		return -1;
 	return store_history_add(st, id, task_status_name(status), note, now);
 }
 
@@ -1001,7 +1015,7 @@ static const char *const msg_states[] = {"queued", "sent", "failed", "partial"};
 void store_message_free(struct store_message *m)
 {
 	free(m->message_id), free(m->recipient), free(m->rcpt), free(m->subject), free(m->body);
-	free(m->kind), free(m->last_error);
+	free(m->kind), free(m->last_error), free(m->delivered_to);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -1122,10 +1136,14 @@ int store_message_get(struct store *st, int64_t id, struct store_message *m)
 		m->created_at = col_time(s, 10);
 		m->sent_at = col_time(s, 11);
 		m->last_error = col_text(s, 12);
+		m->delivered_to = col_text(s, 13);
+		m->refused = sqlite3_column_int(s, 14);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "message");
 }
+
+static int count(struct store *st, const char *query, int64_t *out);
 
 /* Runs a query of message ids and calls cb with each message. */
 static int each_message(struct store *st, sqlite3_stmt *s, store_msg_cb cb, void *arg)
@@ -1193,19 +1211,36 @@ int store_messages_release(struct store *st, time_t now)
 	                  now, 0);
 }
 
-int store_failures_count(struct store *st, time_t since, int64_t *n)
+int store_message_progress(struct store *st, int64_t id, const char *rcpt, const char *delivered_to)
 {
 	sqlite3_stmt *s;
 
 	if (sqlite3_prepare_v2(st->db,
-	                       "SELECT COUNT(*) FROM messages WHERE state IN ('failed', 'partial')"
-	                       " AND last_attempt >= ?1",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return fail(st, "failures");
-	sqlite3_bind_int64(s, 1, since);
-	*n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	                       "UPDATE messages SET rcpt = ?2, delivered_to = ?3 WHERE id = ?1", -1,
+	                       &s, NULL) != SQLITE_OK)
+		return fail(st, "messages");
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, rcpt);
+	bind_text(s, 3, delivered_to);
+	int r = run(st, s, "messages");
 	sqlite3_finalize(s);
-	return 0;
+	return r;
+}
+
+int store_failures_count(struct store *st, int64_t *n)
+{
+	return count(st,
+	             "SELECT COUNT(*) FROM messages WHERE state IN ('failed', 'partial')"
+	             " AND reported = 0",
+	             n);
+}
+
+int store_failures_reported(struct store *st)
+{
+	return exec(st,
+	            "UPDATE messages SET reported = 1 WHERE state IN ('failed', 'partial')"
+	            " AND reported = 0",
+	            "failures");
 }
 
 int store_next_retry(struct store *st, time_t *at)
@@ -1213,16 +1248,15 @@ int store_next_retry(struct store *st, time_t *at)
 	return min_time(st, S_MSG_RETRY, at);
 }
 
-int store_failures_since(struct store *st, time_t since, store_msg_cb cb, void *arg)
+int store_failures_unreported(struct store *st, store_msg_cb cb, void *arg)
 {
 	sqlite3_stmt *s;
 
 	if (sqlite3_prepare_v2(st->db,
 	                       "SELECT id FROM messages WHERE state IN ('failed', 'partial')"
-	                       " AND last_attempt >= ?1 ORDER BY id",
+	                       " AND reported = 0 ORDER BY id",
 	                       -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "failures");
-	sqlite3_bind_int64(s, 1, since);
 	int r = each_message(st, s, cb, arg);
 	sqlite3_finalize(s);
 	return r;

@@ -4,8 +4,11 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +93,21 @@ int util_make_parent(const char *path)
 
 	free(copy);
 	return rc < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int util_lock_file(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
 }
 
 char *util_read_file(const char *path, size_t *len)

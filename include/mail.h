@@ -49,15 +49,18 @@ struct mail_job {
 enum mail_status {
 	MAIL_SENT,     /* every recipient accepted */
 	MAIL_PARTIAL,  /* some recipients refused permanently, the rest accepted */
-	MAIL_TEMPFAIL, /* try again later: connection trouble or a 4xx */
+	MAIL_TEMPFAIL, /* some recipients (see rcpts) are to be tried again later */
 	MAIL_PERMFAIL, /* refused permanently (5xx) for every recipient */
 };
 
+/* Each recipient ends in one of three ways: accepted, refused for good, or
+ * neither (a 4xx, or not reached) and tried again later. */
 struct mail_rcpt_result {
 	char *address;
 	int code; /* SMTP reply code; 0 if none */
 	char *text;
 	bool accepted;
+	bool permanent; /* refused for good */
 };
 
 struct mail_result {
@@ -75,8 +78,9 @@ struct mail;
 struct mail *mail_start(const struct mail_settings *s, struct loop_async *wake);
 /* Later sessions use the new settings (the one in progress finishes as it was). */
 void mail_reconfigure(struct mail *m, const struct mail_settings *s);
-/* Takes ownership of job. */
-void mail_submit(struct mail *m, struct mail_job *job);
+/* Takes ownership of the n jobs (not of the array). Jobs submitted together
+ * are handed over at once, so that they share sessions. */
+void mail_submit(struct mail *m, struct mail_job **jobs, size_t n);
 /* Finished results; *out is malloc'ed (free with mail_results_free). */
 size_t mail_collect(struct mail *m, struct mail_result **out);
 void mail_results_free(struct mail_result *r, size_t n);

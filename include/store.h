@@ -133,6 +133,8 @@ struct store_message {
 	int attempts;
 	time_t next_attempt, created_at, sent_at;
 	char *last_error;
+	char *delivered_to; /* recipients that accepted on an earlier attempt, one per line */
+	int refused;        /* recipients refused for good (rcpt_failures rows) */
 };
 void store_message_free(struct store_message *m);
 
@@ -158,12 +160,17 @@ int store_message_get(struct store *st, int64_t id, struct store_message *out); 
 int store_message_lease(struct store *st, int64_t id, time_t until);
 /* After a restart nothing is in flight: every queued message is due now. */
 int store_messages_release(struct store *st, time_t now);
-/* How many messages failed (wholly or for some recipients) since `since`. */
-int store_failures_count(struct store *st, time_t since, int64_t *n);
+/* Some recipients are done (accepted or refused for good): the next
+ * attempt goes to rcpt only; delivered_to lists those that have it. */
+int store_message_progress(struct store *st, int64_t id, const char *rcpt,
+                           const char *delivered_to);
+/* Messages failed (wholly or for some recipients) and not yet reported. */
+int store_failures_count(struct store *st, int64_t *n);
 /* The next retry of a queued message, or TF_NONE. */
 int store_next_retry(struct store *st, time_t *at);
-/* Failures (messages and refused recipients) since `since`, for the admin. */
-int store_failures_since(struct store *st, time_t since, store_msg_cb cb, void *arg);
+/* Those failures, for the admin's summary; then mark them reported. */
+int store_failures_unreported(struct store *st, store_msg_cb cb, void *arg);
+int store_failures_reported(struct store *st);
 
 struct store_stats {
 	int64_t plans, tasks, tasks_open, tasks_flagged, occurrences, occurrences_open;

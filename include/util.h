@@ -24,6 +24,9 @@ char *util_trim(char *s);
 bool util_streq(const char *a, const char *b);
 /* Creates the directory holding path if it is missing (mode 0750, one level). */
 int util_make_parent(const char *path);
+/* An exclusive lock on path (created if missing), held while the returned
+ * descriptor is open; -1 with errno EWOULDBLOCK when another process holds it. */
+int util_lock_file(const char *path);
 /* Reads a whole file; NULL (errno set) on failure. *len may be NULL. */
 char *util_read_file(const char *path, size_t *len);
 

@@ -298,6 +298,7 @@ class Daemon:
         self.lines = []
         self.lock = threading.Lock()
         self.proc = None
+        self.reader = None
 
     def start(self):
         cmd = [DEADLINED, "--foreground", "--config", self.config, *self.args]
@@ -305,7 +306,8 @@ class Daemon:
             cmd += ["--now", self.now]
         self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      text=True, env=self.env)
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
         return self
 
     def _read(self):
@@ -314,6 +316,9 @@ class Daemon:
                 self.lines.append(line.rstrip("\n"))
 
     def log(self):
+        # Once the process is gone, its last lines may still be in the pipe: read them all.
+        if self.proc and self.proc.poll() is not None and self.reader:
+            self.reader.join(5)
         with self.lock:
             return "\n".join(self.lines)
 

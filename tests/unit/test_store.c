@@ -391,7 +391,7 @@ static struct id_list due_messages(struct fx *f, time_t now, int limit)
 
 /* ---- schema ------------------------------------------------------------- */
 
-static void test_open_creates_schema_wal_version_1(void **state)
+static void test_open_creates_schema_wal_latest_version(void **state)
 {
 	struct fx *f = *state;
 	struct store *again = NULL;
@@ -406,7 +406,7 @@ static void test_open_creates_schema_wal_version_1(void **state)
 	char *mode = raw_text(f->path, "PRAGMA journal_mode");
 	check_str("journal_mode seen by a second connection", mode, "wal");
 	free(mode);
-	check_int("PRAGMA user_version", raw_int(f->path, "PRAGMA user_version"), 1);
+	check_int("PRAGMA user_version", raw_int(f->path, "PRAGMA user_version"), 2);
 	static const char *const tables[] = {"meta",          "plans",         "tasks",
 	                                     "assignments",   "occurrences",   "messages",
 	                                     "notifications", "rcpt_failures", "history"};
@@ -423,7 +423,7 @@ static void test_open_creates_schema_wal_version_1(void **state)
 	if (store_open(f->path, &reader, err, sizeof(err)) != 0)
 		fail_msg("second concurrent open: %s", err);
 	store_close(reader);
-	check_int("user_version after three opens", raw_int(f->path, "PRAGMA user_version"), 1);
+	check_int("user_version after three opens", raw_int(f->path, "PRAGMA user_version"), 2);
 }
 
 /* Foreign keys are on: a task needs its plan, an occurrence its task. */
@@ -444,6 +444,48 @@ static void test_foreign_keys_enforced(void **state)
 	          0);
 	if (store_occ_ensure(f->st, 12345, at(2025, 6, 1, 0, 0), TF_NONE, &id, NULL) != -1)
 		fail_msg("an occurrence of an unknown task was stored: foreign keys are off");
+}
+
+/* A version 1 database (before partial delivery and reported failures) is upgraded in
+ * place: failures older than the last admin summary count as reported, later ones not. */
+static void test_migration_from_version_1(void **state)
+{
+	struct fx *f = *state;
+	char path[PATH_MAX + 16], err[512] = "";
+	struct store *st = NULL;
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/v1.db", f->dir);
+	if (store_open(path, &st, err, sizeof(err)) != 0)
+		fail_msg("creating %s: %s", path, err);
+	store_close(st);
+	st = NULL;
+	static const char *const downgrade =
+	    "ALTER TABLE messages DROP COLUMN delivered_to;"
+	    "ALTER TABLE messages DROP COLUMN reported;"
+	    "PRAGMA user_version = 1;"
+	    "INSERT INTO meta VALUES ('admin_summary_at', '1000');"
+	    "INSERT INTO messages (message_id, recipient, rcpt, subject, body, kind, state,"
+	    " created_at, last_attempt) VALUES"
+	    " ('old@x', 'stp', 'a@x', 's', x'00', 'reminder', 'failed', 900, 999),"
+	    " ('new@x', 'stp', 'a@x', 's', x'00', 'reminder', 'partial', 900, 1000),"
+	    " ('ok@x', 'stp', 'a@x', 's', x'00', 'reminder', 'sent', 900, 999);";
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, downgrade, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("making a version 1 database: %s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+
+	if (store_open(path, &st, err, sizeof(err)) != 0)
+		fail_msg("opening a version 1 database: %s", err);
+	check_int("user_version after the upgrade", raw_int(path, "PRAGMA user_version"), 2);
+	check_int("the failure before the summary is reported",
+	          raw_int(path, "SELECT reported FROM messages WHERE message_id = 'old@x'"), 1);
+	check_int("the one at the summary's second is not",
+	          raw_int(path, "SELECT reported FROM messages WHERE message_id = 'new@x'"), 0);
+	int64_t n = -1;
+	must(st, store_failures_count(st, &n));
+	check_int("unreported after the upgrade", n, 1);
+	store_close(st);
 }
 
 static void test_newer_schema_refused(void **state)
@@ -1332,7 +1374,7 @@ static void test_failures(void **state)
 	int64_t part = queue(f, "part@quangngai.example", NULL, 0, t0, true);
 	int64_t later = queue(f, "later@quangngai.example", NULL, 0, t0, true);
 
-	must(f->st, store_failures_count(f->st, t0, &n));
+	must(f->st, store_failures_count(f->st, &n));
 	check_int("failures with none", n, 0);
 	must(f->st, store_message_result(f->st, ok, MSG_SENT, NULL, TF_NONE, t0 + 10));
 	must(f->st, store_message_result(f->st, bad, MSG_FAILED, "550 no", TF_NONE, t0 + 20));
@@ -1342,21 +1384,45 @@ static void test_failures(void **state)
 	                               "5.1.1 mailbox unavailable", t0 + 30));
 	must(f->st, store_message_result(f->st, later, MSG_QUEUED, "421", t0 + 600, t0 + 40));
 
-	must(f->st, store_failures_count(f->st, t0, &n));
-	check_int("failures since t0 (failed + partial)", n, 2);
-	must(f->st, store_failures_count(f->st, t0 + 25, &n));
-	check_int("failures since t0+25 (partial)", n, 1);
-	must(f->st, store_failures_count(f->st, t0 + 31, &n));
-	check_int("failures since t0+31", n, 0);
-
+	must(f->st, store_failures_count(f->st, &n));
+	check_int("unreported failures (failed + partial)", n, 2);
 	struct id_list got = {.n = 0};
-	must(f->st, store_failures_since(f->st, t0, collect_msg, &got));
-	check_ids("failures_since t0", &got, (int64_t[]){bad, part}, 2);
-	got.n = 0;
-	must(f->st, store_failures_since(f->st, t0 + 25, collect_msg, &got));
-	check_ids("failures_since t0+25", &got, (int64_t[]){part}, 1);
+	must(f->st, store_failures_unreported(f->st, collect_msg, &got));
+	check_ids("unreported", &got, (int64_t[]){bad, part}, 2);
 	check_int("refused recipient recorded",
 	          raw_int(f->path, "SELECT COUNT(*) FROM rcpt_failures WHERE code = 550"), 1);
+	struct store_message m;
+	check_int("message found", store_message_get(f->st, part, &m), 1);
+	check_int("refused count on the message", m.refused, 1);
+	store_message_free(&m);
+
+	/* Reported once: even a failure in the same second as the summary. */
+	must(f->st, store_failures_reported(f->st));
+	must(f->st, store_failures_count(f->st, &n));
+	check_int("after the summary", n, 0);
+	must(f->st, store_message_result(f->st, later, MSG_FAILED, "gave up", TF_NONE, t0 + 40));
+	must(f->st, store_failures_count(f->st, &n));
+	check_int("a new failure", n, 1);
+	got.n = 0;
+	must(f->st, store_failures_unreported(f->st, collect_msg, &got));
+	check_ids("only the new one", &got, (int64_t[]){later}, 1);
+}
+
+/* Some recipients done: the next attempt goes to the rest; who has it is kept. */
+static void test_message_progress(void **state)
+{
+	struct fx *f = *state;
+	time_t t0 = at(2025, 6, 2, 8, 0);
+	struct store_message m;
+
+	int64_t id = queue(f, "prog@quangngai.example", NULL, 0, t0, true);
+	must(f->st, store_message_progress(f->st, id, "stc@quangngai.example",
+	                                   "sct@quangngai.example\nskhcn@quangngai.example"));
+	check_int("found", store_message_get(f->st, id, &m), 1);
+	check_str("rcpt narrowed", m.rcpt, "stc@quangngai.example");
+	check_str("delivered_to", m.delivered_to, "sct@quangngai.example\nskhcn@quangngai.example");
+	check_int("still queued", m.state, MSG_QUEUED);
+	store_message_free(&m);
 }
 
 /* ---- reports ------------------------------------------------------------ */
@@ -1564,8 +1630,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-	    T(test_open_creates_schema_wal_version_1),
+	    T(test_open_creates_schema_wal_latest_version),
 	    T(test_foreign_keys_enforced),
+	    T(test_migration_from_version_1),
 	    T(test_newer_schema_refused),
 	    T(test_meta_round_trip),
 	    T(test_plan_upsert_keeps_old_values),
@@ -1588,6 +1655,7 @@ int main(void)
 	    T(test_messages_due_lease_release),
 	    T(test_thread_last),
 	    T(test_failures),
+	    T(test_message_progress),
 	    T(test_stats),
 	    T(test_unresolved_names),
 	    T(test_hostile_values_round_trip),
