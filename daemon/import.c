@@ -65,21 +65,107 @@ static char *trimmed_copy(const char *s, size_t len)
 	return xstrndup(s, len);
 }
 
-/* Drops Markdown emphasis and trailing punctuation that is not part of a name. */
-static char *clean_value(const char *s)
+/* A letter or digit, counting every byte of a multibyte character (Vietnamese letters). */
+static bool word_byte(char c)
+{
+	return isalnum((unsigned char)c) || (unsigned char)c >= 0x80;
+}
+
+/*
+ * Whether the run of n '*' or '_' at s[i] is Markdown emphasis. A '*' run
+ * is, unless it stands alone between spaces or in "(*)" (a footnote mark,
+ * "5 * 3"); a '_' run is, unless it is inside a word ("ten_file") or alone.
+ * Runs longer than "***" / "__" are rules or blanks to fill in, not emphasis.
+ */
+static bool emphasis_run(const char *s, size_t i, size_t n)
+{
+	char prev = i ? s[i - 1] : '\0', next = s[i + n];
+	bool space_before = prev && strchr(" \t([", prev);
+	bool space_after = !next || strchr(" \t)]", next);
+
+	if (s[i] == '*')
+		return n <= 3 && !(space_before && space_after);
+	if (n > 2 || (word_byte(prev) && word_byte(next)))
+		return false;
+	return !((!prev || isspace((unsigned char)prev)) &&
+	         (!next || isspace((unsigned char)next)));
+}
+
+/* s without its Markdown emphasis markers; a new string. */
+static char *strip_emphasis(const char *s)
 {
 	struct buf b = BUF_INIT;
 
-	for (; *s; s++)
-		if (*s != '*')
-			buf_addc(&b, *s);
-	char *v = buf_steal(&b), *t = util_trim(v);
+	for (size_t i = 0; s[i];) {
+		size_t n = s[i] == '*' || s[i] == '_' ? strspn(s + i, s[i] == '*' ? "*" : "_") : 0;
+		if (n && emphasis_run(s, i, n)) {
+			i += n;
+		} else if (n) {
+			buf_add(&b, s + i, n);
+			i += n;
+		} else {
+			buf_addc(&b, s[i++]);
+		}
+	}
+	return buf_steal(&b);
+}
+
+/*
+ * In place: every run of white space (a CSV cell's CR LF, a tab, a
+ * no-break space) becomes one space, and none is left at either end —
+ * a title or a timeframe is one line however it was wrapped.
+ */
+static void collapse_space(char *s)
+{
+	char *out = s;
+	bool gap = false;
+
+	for (const char *p = s; *p;) {
+		size_t nbsp = (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0 ? 2 : 0;
+		if (nbsp || isspace((unsigned char)*p)) {
+			gap = out != s;
+			p += nbsp ? nbsp : 1;
+			continue;
+		}
+		if (gap)
+			*out++ = ' ';
+		gap = false;
+		*out++ = *p++;
+	}
+	*out = '\0';
+}
+
+/* A stored cell: emphasis dropped, white space collapsed. NULL stays NULL. */
+static void tidy(char **cell)
+{
+	if (!*cell)
+		return;
+	char *t = strip_emphasis(*cell);
+	collapse_space(t);
+	free(*cell);
+	*cell = t;
+}
+
+/* Drops Markdown emphasis and trailing punctuation that is not part of a name. */
+static char *clean_value(const char *s)
+{
+	char *v = strip_emphasis(s), *t = util_trim(v);
 	size_t n = strlen(t);
 	while (n && strchr(";.,:", t[n - 1]))
 		t[--n] = '\0';
 	char *out = xstrdup(util_trim(t));
 	free(v);
 	return out;
+}
+
+/* How much of s to quote in a note: at most max bytes, never half a character. */
+static int utf8_cut(const char *s, int max)
+{
+	int n = (int)strnlen(s, (size_t)max);
+
+	while (n > 0 && s[n] && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
 }
 
 static void problem(struct reader *r, int line, const char *fmt, ...)
@@ -195,6 +281,12 @@ static char *index_key(const char *index)
 }
 
 /* ---- tables ------------------------------------------------------------------------ */
+
+/* Defined with the prose reader; a table ends at a heading. */
+static const char *skip_bullet(const char *s);
+static size_t numbered_prefix(const char *s);
+static size_t lettered_prefix(const char *s);
+static size_t roman_prefix(const char *s);
 
 enum col { COL_NONE, COL_INDEX, COL_TASK, COL_LEAD, COL_COORD, COL_TIME, COL_KINDS };
 
@@ -361,7 +453,8 @@ static void continue_row(struct reader *r, struct table *t, const char **v, cons
 		return;
 	}
 	if (t->last_row < 0) {
-		problem(r, line, "a continued row without a row before it: \"%.60s\"", raw);
+		problem(r, line, "a continued row without a row before it: \"%.*s\"",
+		        utf8_cut(raw, 60), raw);
 		return;
 	}
 	struct import_row *row = &r->doc->rows[t->last_row];
@@ -384,18 +477,17 @@ static void table_row(struct reader *r, struct table *t, char **cells, int n, in
 		continue_row(r, t, v, raw, line);
 		return;
 	}
-	if (!v[COL_INDEX][0])
-		v[COL_INDEX] = "0";
-	if (v[COL_TASK][0] && !assigned && is_section_index(v[COL_INDEX])) {
+	if (v[COL_INDEX][0] && v[COL_TASK][0] && !assigned && is_section_index(v[COL_INDEX])) {
 		push_section(t, v[COL_INDEX], v[COL_TASK]);
 		t->last_section = true;
 		return;
 	}
 	struct import_row *row = add_row(r, IMPORT_TABLE, line);
-	char *key = row_key(t, v[COL_INDEX]);
+	/* An unnumbered row's key says "0" (stores already hold "A.I.0"), its index nothing. */
+	char *key = row_key(t, v[COL_INDEX][0] ? v[COL_INDEX] : "0");
 	row->key = unique_key(r, key);
 	free(key);
-	row->index = xstrdup(v[COL_INDEX]);
+	row->index = v[COL_INDEX][0] ? xstrdup(v[COL_INDEX]) : NULL;
 	row->category = category_of(t);
 	row->title = xstrdup(v[COL_TASK]);
 	row->lead = v[COL_LEAD][0] ? xstrdup(v[COL_LEAD]) : NULL;
@@ -403,7 +495,7 @@ static void table_row(struct reader *r, struct table *t, char **cells, int n, in
 	row->timeframe = xstrdup(v[COL_TIME]);
 	row->raw = xstrdup(raw);
 	if (!row->title[0])
-		problem(r, line, "row %s has no task text", row->index);
+		problem(r, line, "row %s has no task text", row->key);
 	t->last_row = (ssize_t)(row - r->doc->rows);
 	t->last_section = false;
 }
@@ -460,22 +552,104 @@ static bool markdown_rule(char **cells, int n)
 	return n > 0;
 }
 
+/* Empty, or only white space and form feeds. */
+static bool blank_line(const struct line *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		if (!isspace((unsigned char)l->s[i]))
+			return false;
+	return true;
+}
+
+/* "12", "- 12 -", "Trang 3", "3/10": a page's number, printed between two parts of a table. */
+static bool page_number(const struct line *l)
+{
+	char f[64];
+
+	if (l->len >= sizeof(f))
+		return false;
+	fold(l->s, l->len, f, sizeof(f));
+	const char *s = util_trim(f);
+	if (starts(s, "trang "))
+		s += strlen("trang ");
+	return strpbrk(s, "0123456789") && strspn(s, "0123456789-/. ") == strlen(s);
+}
+
+/*
+ * A line a PDF repeats at the top of each page ("Kế hoạch số …"), read
+ * after a form feed: not the prose that ends a table. A heading (I., 1.,
+ * a), "Nơi nhận") is never one: it starts what comes after the table.
+ */
+static bool page_header(const struct line *l)
+{
+	char f[64], *text = trimmed_copy(l->s, l->len);
+	const char *s = skip_bullet(text);
+	bool heading = roman_prefix(s) || numbered_prefix(s) || lettered_prefix(s) || s != text ||
+	               starts(folded(text, f, sizeof(f)), "noi nhan");
+
+	free(text);
+	return !heading;
+}
+
+/* A row of a table, judging by itself: a number, then at least one more cell. */
+static bool looks_like_row(char **cells, int n)
+{
+	int i = 0, filled = 0;
+
+	while (i < n && !cells[i][0])
+		i++;
+	if (i == n || !looks_like_index(cells[i]))
+		return false;
+	for (; i < n; i++)
+		filled += cells[i][0] != '\0';
+	return filled >= 2;
+}
+
+#define PAGE_HEADER_LINES 2
+
 static void read_line_tables(struct reader *r)
 {
 	struct table t = {.last_row = -1};
 	char *cells[MAX_CELLS];
+	int after_break = -1; /* prose lines read since a form feed; -1: none since the last row */
+	bool ended = false;   /* a table was ended by prose and no header came since */
 
 	for (size_t i = 0; i < r->n_lines; i++) {
-		int n = split_line(&r->lines[i], cells);
+		const struct line *l = &r->lines[i];
+		int n = split_line(l, cells);
 		if (n == 0) {
-			/* Prose between tables ends the one before; blank lines do not. */
-			if (r->lines[i].len && strspn(r->lines[i].s, " \t") < r->lines[i].len)
-				t.n_cols = 0;
+			/*
+			 * Prose between tables ends the one before. Blank lines, a
+			 * page break (form feed) with the page's number and running
+			 * header do not: the rows after it are the same table's.
+			 */
+			if (memchr(l->s, '\f', l->len))
+				after_break = 0;
+			if (blank_line(l) || page_number(l) || !t.n_cols)
+				continue;
+			if (after_break >= 0 && after_break < PAGE_HEADER_LINES && page_header(l)) {
+				after_break++;
+				continue;
+			}
+			t.n_cols = 0;
+			ended = true;
 			continue;
 		}
-		char *raw = trimmed_copy(r->lines[i].s, r->lines[i].len);
-		if (!markdown_rule(cells, n) && !read_header(cells, n, &t) && t.n_cols)
+		after_break = -1;
+		char *raw = trimmed_copy(l->s, l->len);
+		if (markdown_rule(cells, n)) {
+			/* |---|---|: part of the header */
+		} else if (read_header(cells, n, &t)) {
+			ended = false;
+		} else if (t.n_cols) {
 			table_row(r, &t, cells, n, (int)i + 1, raw);
+		} else if (ended && looks_like_row(cells, n)) {
+			/* Never dropped silently: the admin sees what was not read. */
+			problem(r, (int)i + 1,
+			        "a row after the table ended, with no header above it, not read: "
+			        "\"%.*s\"",
+			        utf8_cut(raw, 60), raw);
+		}
 		free(raw);
 		free_cells(cells, n);
 	}
@@ -733,7 +907,7 @@ static void prose_label(struct reader *r, struct prose_state *p, enum label labe
 	struct import_row *row = p->row >= 0 ? &r->doc->rows[p->row] : NULL;
 
 	if (!p->depth) {
-		problem(r, line, "'%.40s' outside any numbered item", raw);
+		problem(r, line, "'%.*s' outside any numbered item", utf8_cut(raw, 40), raw);
 		return;
 	}
 	/* A second "chủ trì" under one item starts another task. */
@@ -749,7 +923,7 @@ static void prose_label(struct reader *r, struct prose_state *p, enum label labe
 
 static void prose_line(struct reader *r, struct prose_state *p, const char *text, int line)
 {
-	const char *s = text + strspn(text, " \t"), *value;
+	const char *s = text + strspn(text, " \t\f\v\r"), *value;
 	const char *b = skip_bullet(s);
 	size_t n;
 	enum label label;
@@ -1108,7 +1282,9 @@ static void read_title(struct reader *r)
 {
 	for (size_t i = title_start(r), taken = 0; i < r->n_lines && taken < 4; i++) {
 		char *line = trimmed_copy(r->lines[i].s, r->lines[i].len);
-		bool stop = (!*line && taken) || title_stop(line);
+		/* A table row is not the title, even with no blank line before it. */
+		bool stop = (!*line && taken) || title_stop(line) ||
+		            memchr(r->lines[i].s, '\t', r->lines[i].len) || *line == '|';
 		if (!stop && *line) {
 			append(&r->doc->title, line);
 			taken++;
@@ -1169,6 +1345,13 @@ size_t import_parse(const char *text, size_t len, struct import_doc *out)
 		read_line_tables(&r);
 	read_prose(&r);
 	read_duties(&r);
+	/* Every layout's cells the same way: a duty's "(*trước ngày 15/12*)" is a
+	 * timeframe like an item's, a CSV cell's CR LF a space like a wrapped line's. */
+	for (size_t i = 0; i < out->n_rows; i++) {
+		struct import_row *row = &out->rows[i];
+		tidy(&row->category), tidy(&row->title), tidy(&row->timeframe);
+		tidy(&row->lead), tidy(&row->coord);
+	}
 	for (size_t i = 0; i < r.n_keys; i++)
 		free(r.keys[i]);
 	free(r.keys);

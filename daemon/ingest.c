@@ -20,6 +20,7 @@
 struct plan_facts {
 	char *id, *title, *issued, *monitor;
 	int first_year, last_year;
+	bool from_file_name; /* the id is the file's stem: neither given nor read */
 };
 
 static char *file_stem(const char *path)
@@ -61,6 +62,7 @@ static void decide_plan(const struct dir *d, const struct ingest_options *o,
 
 	memset(p, 0, sizeof(*p));
 	p->id = id ? xstrdup(id) : file_stem(path);
+	p->from_file_name = !id;
 	cp = cfg_plan(dir_cfg(d), p->id);
 	p->title = xstrdup(o->title          ? o->title
 	                   : cp && cp->title ? cp->title
@@ -77,6 +79,49 @@ static void decide_plan(const struct dir *d, const struct ingest_options *o,
 	p->monitor = agency_id(d, o->monitor          ? o->monitor
 	                          : cp && cp->monitor ? cp->monitor
 	                                              : doc->monitor);
+}
+
+/* The same file, however the two paths are written. */
+static bool same_file(const char *a, const char *b)
+{
+	char *ra, *rb;
+	bool same;
+
+	if (!strcmp(a, b))
+		return true;
+	ra = realpath(a, NULL);
+	rb = realpath(b, NULL);
+	same = ra && rb && !strcmp(ra, rb);
+	free(ra), free(rb);
+	return same;
+}
+
+/*
+ * A plan named after its file ("bang" for bang.md) belongs to that file:
+ * another file of the same name ("bang.csv", "../cu/bang.md") would
+ * otherwise silently replace its tasks. 1: refused (reported), -1: store.
+ */
+static int claimed_by_another_file(struct store *st, const struct plan_facts *p, const char *path,
+                                   FILE *out)
+{
+	struct store_plan have;
+	int found;
+
+	if (!p->from_file_name)
+		return 0;
+	if ((found = store_plan_get(st, p->id, &have)) <= 0)
+		return found;
+	/* Plans of the configuration have no file to compare with: the file joins it. */
+	bool other =
+	    have.source && util_streq(have.origin, "import") && !same_file(have.source, path);
+	if (other)
+		fprintf(out,
+		        "%s: plan '%s' (named after the file, the document states no number) "
+		        "already holds the tasks of %s; import this file with --plan-id NEW-ID "
+		        "as another plan, or with --plan-id %s to revise that plan\n",
+		        path, p->id, have.source, p->id);
+	store_plan_free(&have);
+	return other;
 }
 
 static void plan_facts_free(struct plan_facts *p)
@@ -315,7 +360,11 @@ int ingest_file(struct store *st, const struct dir *d, const struct ingest_optio
 		goto out;
 	}
 	decide_plan(d, o, &doc, path, &plan);
-	if (store_begin(st) < 0 || store_rows(st, d, &plan, &doc, path, now, &rep) < 0) {
+	int claimed = claimed_by_another_file(st, &plan, path, out);
+	if (claimed) {
+		if (claimed < 0)
+			fprintf(out, "%s: database: %s\n", path, store_error(st));
+	} else if (store_begin(st) < 0 || store_rows(st, d, &plan, &doc, path, now, &rep) < 0) {
 		fprintf(out, "%s: database: %s\n", path, store_error(st));
 		store_rollback(st);
 	} else if (o->dry_run) {

@@ -68,6 +68,14 @@ void task_add_agency(struct task *t, enum task_role role, const char *agency, co
 		t->flags |= TASK_FLAG_UNRESOLVED;
 }
 
+static bool leads(const struct task *t, const char *agency)
+{
+	for (size_t i = 0; i < t->n_agencies; i++)
+		if (t->agencies[i].role == TASK_LEAD && !strcmp(t->agencies[i].agency, agency))
+			return true;
+	return false;
+}
+
 int task_assign(struct task *t, const struct dir *d, enum task_role role, const char *cell)
 {
 	struct dir_match *m;
@@ -82,8 +90,9 @@ int task_assign(struct task *t, const struct dir *d, enum task_role role, const 
 			unresolved++;
 		} else if (g && g->members.n) {
 			for (size_t k = 0; k < g->members.n; k++)
-				task_add_agency(t, role, g->members.v[k], m[i].written, g->id,
-				                true);
+				if (role != TASK_COORD || !leads(t, g->members.v[k]))
+					task_add_agency(t, role, g->members.v[k], m[i].written,
+					                g->id, true);
 		} else {
 			/* An agency, or a group reached through its list address. */
 			task_add_agency(t, role, m[i].id, m[i].written, NULL, true);

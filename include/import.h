@@ -5,8 +5,10 @@
  *  - TABLE: tab-separated (as extracted from Word/PDF), Markdown pipe or
  *    CSV tables. Columns are recognised by their header text (TT/STT,
  *    Nhiệm vụ/Nội dung, Chủ trì/Đơn vị thực hiện, Phối hợp, Thời
- *    gian/Tiến độ/Thời hạn), not by position. Repeated headers at page
- *    breaks are skipped; a row with an empty index continues the one before;
+ *    gian/Tiến độ/Thời hạn), not by position. A page break (form feed,
+ *    page number, running page header) does not end a table, and headers
+ *    repeated after it are skipped; a row with an empty index continues the
+ *    one before (under a section row, one that assigns someone is a task);
  *    section rows (A, I, V.1, or a bare number with nothing assigned) become
  *    the category of the rows under them.
  *  - PROSE: numbered items with "Đơn vị chủ trì:", "Đơn vị phối hợp:",
@@ -31,11 +33,14 @@ enum import_layout { IMPORT_TABLE, IMPORT_PROSE, IMPORT_DUTY, IMPORT_LAYOUTS };
 struct import_row {
 	enum import_layout layout;
 	char *key;      /* stable within the plan: "A.I.1", "1.3.a", "duty.3.1" */
-	char *index;    /* as written: "1.", "6.1", "c)" */
+	char *index;    /* as written: "1.", "6.1", "c)"; NULL or "" when none is */
 	char *category; /* the sections above it, "A. … / I. …", or NULL */
+	/* Title, cells and timeframe as written, on one line: white space runs
+	 * (wrapped lines, a CSV cell's CR LF) are one space, and Markdown
+	 * emphasis ("*", "**", "_") is dropped. */
 	char *title;
-	char *lead, *coord; /* cells as written, or NULL */
-	char *timeframe;    /* as written; "" when none is written */
+	char *lead, *coord; /* or NULL */
+	char *timeframe;    /* "" when none is written */
 	int line;           /* first line of the row in the file */
 	char *raw;
 };

@@ -6,7 +6,8 @@
  * and are stored with sync_task, so a re-import changes nothing and a
  * revised document updates tasks in place, keeping their status and
  * history. The report says what was found per layout, what changed, and
- * every row not fully understood — stored flagged, never dropped.
+ * every row not fully understood — stored flagged, never dropped. A group
+ * named as coordinating does not make the lead coordinate with itself.
  */
 #ifndef DEADLINED_INGEST_H
 #define DEADLINED_INGEST_H
@@ -19,7 +20,9 @@
 #include <time.h>
 
 struct ingest_options {
-	const char *plan_id; /* default: the number read from the document, else the file name */
+	/* Default: the number read from the document, else the file's name —
+	 * then refused when that plan already holds another file's tasks. */
+	const char *plan_id;
 	const char *title;
 	const char *issued; /* YYYY-MM-DD */
 	int first_year, last_year;

@@ -73,7 +73,9 @@ void task_set_timeframe(struct task *t, const char *text, const struct tf_ctx *c
 
 /*
  * Resolves a cell of agency names into assignments with the given role.
- * Duplicates are ignored. Returns the number of names left unresolved.
+ * Duplicates are ignored, and so is a lead reached again through a
+ * coordinating group ("Các Sở, ban, ngành" includes it): assign the leads
+ * first. Returns the number of names left unresolved.
  */
 int task_assign(struct task *t, const struct dir *d, enum task_role role, const char *cell);
 

@@ -148,7 +148,9 @@ class Workdir:
     def sql(self, query, *args):
         db = sqlite3.connect(self.db, timeout=10)
         try:
-            return db.execute(query, args).fetchall()
+            rows = db.execute(query, args).fetchall()
+            db.commit()
+            return rows
         finally:
             db.close()
 

@@ -357,6 +357,29 @@ static void test_assign_duplicates_ignored(void **state)
 	task_free(&t);
 }
 
+/* A coordinating group that includes the lead: the lead does not coordinate with itself,
+ * but an agency named on its own as coordinating stays (the document says so). */
+static void test_assign_group_skips_the_lead(void **state)
+{
+	struct task t;
+	size_t coords = 0, self = 0;
+
+	(void)state;
+	new_task(&t);
+	task_assign(&t, dir, TASK_LEAD, "Sở Tư pháp");
+	task_assign(&t, dir, TASK_COORD, "Các sở, ban, ngành tỉnh");
+	for (size_t i = 0; i < t.n_agencies; i++) {
+		coords += t.agencies[i].role == TASK_COORD;
+		self += t.agencies[i].role == TASK_COORD && !strcmp(t.agencies[i].agency, "stp");
+	}
+	check_int("coordinating members besides the lead", (int)coords,
+	          (int)N_ELEMS(so_ban_nganh) - 1);
+	check_int("the lead among them", (int)self, 0);
+	task_assign(&t, dir, TASK_COORD, "Sở Tư pháp");
+	expect_agency(&t, TASK_COORD, "stp", "Sở Tư pháp", NULL, true);
+	task_free(&t);
+}
+
 static void test_assign_no_lead_flag(void **state)
 {
 	struct task t;
@@ -603,6 +626,7 @@ int main(void)
 	    cmocka_unit_test(test_assign_group_expands_to_members),
 	    cmocka_unit_test(test_assign_unresolved_kept_as_written),
 	    cmocka_unit_test(test_assign_duplicates_ignored),
+	    cmocka_unit_test(test_assign_group_skips_the_lead),
 	    cmocka_unit_test(test_assign_no_lead_flag),
 	    cmocka_unit_test(test_content_hash),
 	    cmocka_unit_test(test_status_english_names),
