@@ -919,12 +919,35 @@ static void warn(struct loader *l, struct cfg_where at, const char *fmt, ...)
 	buf_printf(l->warnings, "%s\n", msg);
 }
 
+static int cmp_agency_id(const void *a, const void *b)
+{
+	return strcmp((*(struct cfg_agency *const *)a)->id, (*(struct cfg_agency *const *)b)->id);
+}
+
+/* Planning and preview look agencies up millions of times: binary search. */
+static void index_agencies(struct cfg *c)
+{
+	free(c->agencies_by_id);
+	c->agencies_by_id = xcalloc(c->n_agencies + 1, sizeof(*c->agencies_by_id));
+	for (size_t i = 0; i < c->n_agencies; i++)
+		c->agencies_by_id[i] = &c->agencies[i];
+	qsort(c->agencies_by_id, c->n_agencies, sizeof(*c->agencies_by_id), cmp_agency_id);
+}
+
 const struct cfg_agency *cfg_agency(const struct cfg *c, const char *id)
 {
-	for (size_t i = 0; id && i < c->n_agencies; i++)
-		if (!strcmp(c->agencies[i].id, id))
-			return &c->agencies[i];
-	return NULL;
+	struct cfg_agency key = {.id = (char *)id}, *k = &key, **found;
+
+	if (!id)
+		return NULL;
+	if (!c->agencies_by_id) { /* still loading */
+		for (size_t i = 0; i < c->n_agencies; i++)
+			if (!strcmp(c->agencies[i].id, id))
+				return &c->agencies[i];
+		return NULL;
+	}
+	found = bsearch(&k, c->agencies_by_id, c->n_agencies, sizeof(*found), cmp_agency_id);
+	return found ? *found : NULL;
 }
 
 const struct cfg_group *cfg_group(const struct cfg *c, const char *id)
@@ -1213,6 +1236,7 @@ static void apply_defaults(struct cfg *c)
 
 static void validate(struct loader *l, struct cfg *c)
 {
+	index_agencies(c);
 	apply_defaults(c);
 	if (c->transport == CFG_MAILDIR && !c->maildir)
 		verror(l, where_of(c, "mail", "transport"), "mail", "maildir",
@@ -1320,7 +1344,7 @@ void cfg_free(struct cfg *c)
 		list_free(&t->leads), list_free(&t->coordinating);
 		kvs_free(&t->policy);
 	}
-	free(c->agencies), free(c->groups), free(c->plans), free(c->tasks);
+	free(c->agencies), free(c->agencies_by_id), free(c->groups), free(c->plans), free(c->tasks);
 	char **strings[] = {&c->path,
 	                    &c->database,
 	                    &c->control_socket,

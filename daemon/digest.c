@@ -171,21 +171,42 @@ static enum section section_of(const struct ctx *c, const struct digest_item *it
 	return policy_last_day(it->due, c->tz) - c->today <= SOON_DAYS ? SEC_SOON : SEC_UPCOMING;
 }
 
-static const struct ctx *sort_ctx; /* qsort has no argument; building is single-threaded */
+/* An item's section, computed once: a big agency's digest holds hundreds of items. */
+struct ranked {
+	enum section section;
+	size_t index;
+};
 
-static int cmp_items(const void *a, const void *b)
+static int cmp_ranked(const void *a, const void *b, void *arg)
 {
-	const struct digest_item *x = a, *y = b;
-	enum section sx = section_of(sort_ctx, x), sy = section_of(sort_ctx, y);
+	const struct ranked *rx = a, *ry = b;
+	const struct digest_item *x = (const struct digest_item *)arg + rx->index,
+	                         *y = (const struct digest_item *)arg + ry->index;
 
-	if (sx != sy)
-		return (int)sx - (int)sy;
+	if (rx->section != ry->section)
+		return (int)rx->section - (int)ry->section;
 	if (x->due != y->due)
 		return (x->due > y->due) - (x->due < y->due);
 	int c = strcmp(x->task->title, y->task->title);
 	if (c)
 		return c;
 	return (x->occurrence_id > y->occurrence_id) - (x->occurrence_id < y->occurrence_id);
+}
+
+/* Overdue first, then due soon, then later; by deadline, then title. */
+static void sort_items(const struct ctx *c, struct digest_item *items, size_t n)
+{
+	struct ranked *r = xcalloc(n + 1, sizeof(*r));
+	struct digest_item *sorted = xcalloc(n + 1, sizeof(*sorted));
+
+	for (size_t i = 0; i < n; i++)
+		r[i] = (struct ranked){section_of(c, &items[i]), i};
+	qsort_r(r, n, sizeof(*r), cmp_ranked, items);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = items[r[i].index];
+	memcpy(items, sorted, n * sizeof(*items));
+	free(sorted);
+	free(r);
 }
 
 /*
@@ -408,8 +429,7 @@ static void build(const struct digest_templates *tpl, const struct dir *d, const
 	char buf[64];
 
 	memset(out, 0, sizeof(*out));
-	sort_ctx = &c;
-	qsort(items, n, sizeof(*items), cmp_items);
+	sort_items(&c, items, n);
 	n = merge_same_occurrence(items, n);
 	out->to_name = xstrdup(dir_name(d, recipient));
 	const struct cfg_list *emails = dir_emails(d, recipient);

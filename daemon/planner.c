@@ -47,6 +47,10 @@ static void add_party(const char **v, size_t *n, const char *id)
 /* Supervisors of every lead, as their duties are held today. */
 static void gather_supervisors(const struct dir *d, struct planner_occ *p, int64_t today)
 {
+	if (p->in.supervisors && p->supervisors_day == today)
+		return;
+	p->in.n_supervisors = 0;
+	p->supervisors_day = today;
 	for (size_t i = 0; i < p->in.n_leads; i++) {
 		const char *chain[16];
 		size_t n = dir_supervisors(d, dir_holder(d, p->leads[i], today), chain, 16);
@@ -70,17 +74,6 @@ void planner_prepare(const struct dir *d, const struct task *t, const char *moni
 	out->in.policy = &out->policy;
 	out->in.cal = &c->cal;
 	out->in.kind = t->kind;
-	out->in.due = occ_due;
-	out->original_due = TF_NONE;
-	/* A gia hạn moves the main deadline and gives its steps new keys. */
-	if (t->extended_due != TF_NONE && occ_due == t->due) {
-		out->in.due = t->extended_due;
-		out->in.ext = t->ext;
-		out->original_due = occ_due;
-	}
-	/* A done, cancelled or removed task is over, whatever one occurrence says. */
-	out->in.status =
-	    task_status_final(t->status) || occ_status == TASK_OPEN ? t->status : occ_status;
 	for (size_t i = 0; i < t->n_agencies; i++) {
 		const struct task_agency *a = &t->agencies[i];
 		if (!a->resolved)
@@ -93,13 +86,34 @@ void planner_prepare(const struct dir *d, const struct task *t, const char *moni
 	out->in.leads = out->leads;
 	out->in.coords = out->coords;
 	out->in.monitor = monitor ? monitor : c->monitor;
-	gather_supervisors(d, out, date_local_days(now, c->tz_offset));
-	out->in.supervisors = out->supervisors;
 	out->done = xcalloc(n_ledger ? n_ledger : 1, sizeof(*out->done));
 	for (size_t i = 0; i < n_ledger; i++)
 		out->done[i] = (struct sched_done){ledger[i].agency, ledger[i].step};
-	out->in.done = out->done;
-	out->in.n_done = n_ledger;
+	planner_retarget(d, out, t, occ_due, occ_status, out->done, n_ledger, now);
+}
+
+void planner_retarget(const struct dir *d, struct planner_occ *p, const struct task *t,
+                      time_t occ_due, enum task_status occ_status, const struct sched_done *done,
+                      size_t n_done, time_t now)
+{
+	p->in.due = occ_due;
+	p->in.ext = 0;
+	p->original_due = TF_NONE;
+	/* A gia hạn moves the main deadline and gives its steps new keys. */
+	if (t->extended_due != TF_NONE && occ_due == t->due) {
+		p->in.due = t->extended_due;
+		p->in.ext = t->ext;
+		p->original_due = occ_due;
+	}
+	/* A done, cancelled or removed task is over, whatever one occurrence says. */
+	p->in.status =
+	    task_status_final(t->status) || occ_status == TASK_OPEN ? t->status : occ_status;
+	gather_supervisors(d, p, date_local_days(now, dir_cfg(d)->tz_offset));
+	p->in.supervisors = p->supervisors;
+	p->in.done = done;
+	p->in.n_done = n_done;
+	p->in.steps = NULL;
+	p->in.n_steps = 0;
 }
 
 void planner_occ_free(struct planner_occ *p)

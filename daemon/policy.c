@@ -116,8 +116,8 @@ static int parse_level(const char *s, size_t n, enum policy_level *level)
 }
 
 /* "1:lead 7:monitor 30:supervisor", into out[] and *n_out. */
-static int parse_escalation(const char *value, struct policy_escalation *out, int *n_out,
-			    char *err, size_t errlen)
+static int parse_escalation(const char *value, struct policy_escalation *out, int *n_out, char *err,
+                            size_t errlen)
 {
 	struct policy_escalation steps[POLICY_MAX_STEPS];
 	int n = 0;
@@ -192,15 +192,15 @@ static const char *split_kind(const char *key, enum tf_kind *kind, char *base, s
 
 bool policy_is_key(const char *key)
 {
-	static const char *const keys[] = {"remind", "escalate", "repeat", "repeat_limit",
-					   "backfill", "coordinating"};
+	static const char *const keys[] = {"remind",       "escalate", "repeat",
+	                                   "repeat_limit", "backfill", "coordinating"};
 	char base[32];
 	enum tf_kind kind;
 
 	if (strchr(key, '.')) {
 		const char *b = split_kind(key, &kind, base, sizeof(base));
 		return kind != TF_UNPARSED && (!strcmp(b, "remind") || !strcmp(b, "escalate") ||
-					       !strcmp(b, "repeat") || !strcmp(b, "repeat_limit"));
+		                               !strcmp(b, "repeat") || !strcmp(b, "repeat_limit"));
 	}
 	for (size_t i = 0; i < UTIL_NELEM(keys); i++)
 		if (strcmp(key, keys[i]) == 0)
@@ -210,7 +210,7 @@ bool policy_is_key(const char *key)
 
 /* escalate.KIND, repeat.KIND, repeat_limit.KIND */
 static int set_kind(struct policy *p, const char *key, const char *value, enum tf_kind kind,
-		    char *err, size_t errlen)
+                    char *err, size_t errlen)
 {
 	struct policy_kind *k = &p->kind[kind];
 
@@ -234,7 +234,7 @@ static int set_kind(struct policy *p, const char *key, const char *value, enum t
 }
 
 int policy_set(struct policy *p, const char *key, const char *value, enum tf_kind kind, char *err,
-	       size_t errlen)
+               size_t errlen)
 {
 	char base[32];
 	enum tf_kind named;

@@ -6,10 +6,16 @@
  * scheduler returns, exactly as the daemon's timer would fire, until the
  * window ends. What would be sent at the same moment to the same recipient
  * becomes one digest, as in the daemon's tick.
+ *
+ * At 100,000 tasks a query or a policy copy per occurrence is what would
+ * dominate, so the store is read in bulk (every occurrence in one query,
+ * every ledger row in another) and the planner's per-task work is done
+ * once per task; each wake-up only retargets it.
  */
 #include "preview.h"
 
 #include "date.h"
+#include "log.h"
 #include "planner.h"
 #include "util.h"
 
@@ -18,130 +24,194 @@
 
 #define MAX_OCCURRENCES 600
 #define MAX_WAKES       400 /* per occurrence: a safety net, never reached in practice */
+#define MAX_NAMES       UINT16_MAX
 
-struct plan_info {
-	struct store_plan plan;
+/* ---- names: agency ids and step names, each stored once -------------------------- */
+
+struct names {
+	struct preview *p; /* the strings are p->names */
+	uint32_t *slots;   /* open addressing: index + 1, 0 when empty */
+	size_t cap;        /* a power of two */
+};
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void names_grow(struct names *n)
+{
+	size_t cap = n->cap ? 2 * n->cap : 1024;
+	uint32_t *slots = xcalloc(cap, sizeof(*slots));
+
+	for (size_t i = 0; i < n->cap; i++) {
+		if (!n->slots[i])
+			continue;
+		size_t k = hash(n->p->names[n->slots[i] - 1]) & (cap - 1);
+		while (slots[k])
+			k = (k + 1) & (cap - 1);
+		slots[k] = n->slots[i];
+	}
+	free(n->slots);
+	n->slots = slots;
+	n->cap = cap;
+}
+
+static uint16_t intern(struct names *n, const char *s)
+{
+	struct preview *p = n->p;
+
+	if (2 * (p->n_names + 1) > n->cap)
+		names_grow(n);
+	size_t k = hash(s) & (n->cap - 1);
+	for (; n->slots[k]; k = (k + 1) & (n->cap - 1))
+		if (!strcmp(p->names[n->slots[k] - 1], s))
+			return (uint16_t)(n->slots[k] - 1);
+	/* A province has hundreds of agencies and a policy dozens of steps. */
+	if (p->n_names == MAX_NAMES)
+		fatal("preview: more than %d distinct agencies and steps", MAX_NAMES);
+	p->names = xrealloc(p->names, (p->n_names + 1) * sizeof(*p->names));
+	p->names[p->n_names++] = xstrdup(s);
+	n->slots[k] = (uint32_t)p->n_names;
+	return (uint16_t)(p->n_names - 1);
+}
+
+/* ---- the run ------------------------------------------------------------------------ */
+
+struct ledger_row {
+	int64_t occurrence;
+	uint16_t agency, step;
 };
 
 struct run {
 	struct store *st;
 	const struct dir *d;
 	time_t from, to;
-	struct plan_info *plans;
-	size_t n_plans;
+	int tz;
 	struct preview *out;
-	int64_t virtual_ids;  /* occurrences not stored yet: -1, -2, … */
-	struct emitted *sent; /* every note that would be sent, before grouping */
-	size_t n_sent, cap_sent;
-};
-
-struct emitted {
-	time_t at;
-	char holder[64];
-	struct preview_item item;
+	struct names names;
+	struct store_plan *plans;
+	size_t n_plans;
+	size_t *by_id;           /* task indexes in id order, the order occurrences arrive in */
+	size_t next;             /* in by_id: the tasks before it are replayed */
+	struct store_occ *group; /* the stored occurrences of one task */
+	size_t n_group, cap_group;
+	struct ledger_row *ledger; /* by occurrence */
+	size_t n_ledger, cap_ledger;
+	struct sched_done *done; /* the simulated ledger of the occurrence being replayed */
+	size_t cap_done;
+	struct planner_occ *po; /* the task being replayed */
+	size_t cap_items;
+	int64_t virtual_ids; /* occurrences not stored yet: -1, -2, … */
 };
 
 static const struct store_plan *plan_of(struct run *r, const char *id)
 {
 	for (size_t i = 0; i < r->n_plans; i++)
-		if (!strcmp(r->plans[i].plan.id, id))
-			return &r->plans[i].plan;
+		if (!strcmp(r->plans[i].id, id))
+			return &r->plans[i];
 	r->plans = xrealloc(r->plans, (r->n_plans + 1) * sizeof(*r->plans));
-	struct store_plan *p = &r->plans[r->n_plans].plan;
+	struct store_plan *p = &r->plans[r->n_plans++];
 	if (store_plan_get(r->st, id, p) != 1) {
 		memset(p, 0, sizeof(*p));
 		p->id = xstrdup(id);
 	}
-	return &r->plans[r->n_plans++].plan;
+	return p;
 }
 
-static void emit(struct run *r, size_t task, int64_t occurrence, const struct planner_occ *po,
-                 const struct sched_note *n, time_t at)
+static void emit(struct run *r, uint32_t task, int64_t occurrence, const struct sched_note *n,
+                 time_t at)
 {
-	int tz = dir_cfg(r->d)->tz_offset;
+	struct preview *p = r->out;
 
-	if (r->n_sent == r->cap_sent)
-		r->sent = xrealloc(r->sent, (r->cap_sent = r->cap_sent ? r->cap_sent * 2 : 1024) *
-		                                sizeof(*r->sent));
-	struct emitted *e = &r->sent[r->n_sent++];
-	memset(e, 0, sizeof(*e));
-	e->at = at;
-	util_strlcpy(e->holder, dir_holder(r->d, n->agency, date_local_days(at, tz)),
-	             sizeof(e->holder));
-	e->item.task = task;
-	e->item.occurrence = occurrence;
-	e->item.due = po->in.due;
-	e->item.original_due = po->original_due;
-	e->item.role = n->role;
-	e->item.kind = n->kind;
-	util_strlcpy(e->item.agency, n->agency, sizeof(e->item.agency));
-	util_strlcpy(e->item.step, n->step, sizeof(e->item.step));
+	if (p->n_items == r->cap_items)
+		p->items =
+		    xrealloc(p->items, (r->cap_items = r->cap_items ? 2 * r->cap_items : 4096) *
+		                           sizeof(*p->items));
+	p->items[p->n_items++] = (struct preview_item){
+	    .at = at,
+	    .due = r->po->in.due,
+	    .original_due = r->po->original_due,
+	    .occurrence = occurrence,
+	    .task = task,
+	    .holder = intern(&r->names, dir_holder(r->d, n->agency, date_local_days(at, r->tz))),
+	    .agency = intern(&r->names, n->agency),
+	    .step = intern(&r->names, n->step),
+	    .role = (uint8_t)n->role,
+	    .kind = (uint8_t)n->kind,
+	};
 }
 
 /* The simulated ledger grows as notes would be recorded. */
-static void remember(struct store_note **ledger, size_t *n, const struct sched_note *notes,
-                     size_t count)
+static size_t remember(struct run *r, size_t n_done, const struct sched_note *notes, size_t count)
 {
-	*ledger = xrealloc(*ledger, (*n + count + 1) * sizeof(**ledger));
-	for (size_t i = 0; i < count; i++) {
-		struct store_note *l = &(*ledger)[(*n)++];
-		memset(l, 0, sizeof(*l));
-		util_strlcpy(l->agency, notes[i].agency, sizeof(l->agency));
-		util_strlcpy(l->step, notes[i].step, sizeof(l->step));
-	}
+	if (n_done + count > r->cap_done)
+		r->done =
+		    xrealloc(r->done, (r->cap_done = 2 * (n_done + count) + 16) * sizeof(*r->done));
+	for (size_t i = 0; i < count; i++)
+		r->done[n_done++] =
+		    (struct sched_done){r->out->names[intern(&r->names, notes[i].agency)],
+		                        r->out->names[intern(&r->names, notes[i].step)]};
+	return n_done;
 }
 
-/* The daemon's cycle for one occurrence, from `from` to `to`. Frees ledger. */
-static void replay(struct run *r, size_t ti, int64_t occurrence, time_t due,
-                   enum task_status status, struct store_note *ledger, size_t n_ledger)
+/* The daemon's cycle for one occurrence, from `from` to `to`; n_done rows are in r->done. */
+static void replay(struct run *r, const struct task *t, uint32_t ti, int64_t occurrence, time_t due,
+                   enum task_status status, size_t n_done)
 {
-	const struct task *t = &r->out->tasks[ti];
-	const struct store_plan *plan = plan_of(r, t->plan_id);
 	struct policy_step steps[128];
 	int n_steps = -1;
 	time_t now = r->from;
 
 	for (int wake = 0; wake < MAX_WAKES && now != TF_NONE && now <= r->to; wake++) {
-		struct planner_occ po;
+		struct sched_in *in = &r->po->in;
 		struct sched_out out;
-		planner_prepare(r->d, t, plan->monitor, due, status, ledger, n_ledger, now, &po);
-		/* The steps do not depend on `now`: compute them once per occurrence. */
+		planner_retarget(r->d, r->po, t, due, status, r->done, n_done, now);
+		/* The steps do not depend on `now`: computed once per occurrence. */
 		if (n_steps < 0)
-			n_steps = policy_steps(po.in.policy, po.in.cal, po.in.kind, po.in.due,
-			                       steps, (int)UTIL_NELEM(steps));
-		po.in.steps = steps;
-		po.in.n_steps = n_steps;
-		sched_decide(&po.in, now, &out);
+			n_steps = policy_steps(in->policy, in->cal, in->kind, in->due, steps,
+			                       (int)UTIL_NELEM(steps));
+		in->steps = steps;
+		in->n_steps = n_steps;
+		sched_decide(in, now, &out);
 		for (size_t i = 0; i < out.n_send; i++)
-			emit(r, ti, occurrence, &po, &out.send[i], now);
-		planner_occ_free(&po);
-		remember(&ledger, &n_ledger, out.send, out.n_send);
-		remember(&ledger, &n_ledger, out.skip, out.n_skip);
+			emit(r, ti, occurrence, &out.send[i], now);
+		n_done = remember(r, n_done, out.send, out.n_send);
+		n_done = remember(r, n_done, out.skip, out.n_skip);
 		time_t next = out.next_at;
 		sched_out_free(&out);
 		now = next != TF_NONE && next <= now ? now + 1 : next;
 	}
-	free(ledger);
 }
 
-struct occ_list {
-	struct store_occ *v;
-	size_t n;
-};
-
-static int collect_occ(const struct store_occ *o, void *arg)
+/* The stored ledger of one occurrence into r->done; returns its length. */
+static size_t load_done(struct run *r, int64_t occurrence)
 {
-	struct occ_list *l = arg;
+	size_t lo = 0, hi = r->n_ledger, n = 0;
 
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n++] = *o;
-	return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->ledger[mid].occurrence < occurrence)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < r->n_ledger && r->ledger[i].occurrence == occurrence; i++) {
+		struct sched_note note = {.agency = r->out->names[r->ledger[i].agency]};
+		util_strlcpy(note.step, r->out->names[r->ledger[i].step], sizeof(note.step));
+		n = remember(r, n, &note, 1);
+	}
+	return n;
 }
 
-static bool stored_due(const struct occ_list *l, time_t due)
+static bool seen_due(const time_t *dues, size_t n, time_t due)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].due == due)
+	for (size_t i = 0; i < n; i++)
+		if (dues[i] == due)
 			return true;
 	return false;
 }
@@ -150,57 +220,236 @@ static bool stored_due(const struct occ_list *l, time_t due)
  * A task's occurrences: the stored ones with their ledger, and those the
  * daemon would create during the window (planner_occurrences at both ends).
  */
-static int replay_task(struct run *r, size_t ti)
+static void replay_task(struct run *r, size_t ti, const struct store_occ *stored, size_t n_stored)
 {
 	const struct task *t = &r->out->tasks[ti];
 	const struct store_plan *plan = plan_of(r, t->plan_id);
-	struct occ_list stored = {0};
 	struct tf_occ *virt = xcalloc(MAX_OCCURRENCES, sizeof(*virt));
-	int tz = dir_cfg(r->d)->tz_offset;
+	time_t *dues = xcalloc(n_stored + 2 * MAX_OCCURRENCES + 1, sizeof(*dues));
+	size_t n_dues = 0;
 
-	if (store_occ_of_task(r->st, t->id, collect_occ, &stored) < 0) {
-		free(virt);
-		return -1;
-	}
-	for (size_t i = 0; i < stored.n; i++) {
-		struct store_note *ledger;
-		size_t n;
-		if (store_ledger(r->st, stored.v[i].id, &ledger, &n) < 0)
-			break;
-		replay(r, ti, stored.v[i].id, stored.v[i].due, stored.v[i].status, ledger, n);
+	planner_prepare(r->d, t, plan->monitor, TF_NONE, TASK_OPEN, NULL, 0, r->from, r->po);
+	for (size_t i = 0; i < n_stored; i++) {
+		dues[n_dues++] = stored[i].due;
+		if (!task_status_final(stored[i].status))
+			replay(r, t, (uint32_t)ti, stored[i].id, stored[i].due, stored[i].status,
+			       load_done(r, stored[i].id));
 	}
 	time_t ends[2] = {r->from, r->to};
 	for (int e = 0; e < 2; e++) {
-		size_t n = planner_occurrences(t, tz, plan->first_year, plan->last_year, ends[e],
+		size_t n = planner_occurrences(t, r->tz, plan->first_year, plan->last_year, ends[e],
 		                               virt, MAX_OCCURRENCES);
 		for (size_t i = 0; i < n; i++) {
-			if (stored_due(&stored, virt[i].due))
+			if (seen_due(dues, n_dues, virt[i].due))
 				continue;
-			collect_occ(&(struct store_occ){0, t->id, virt[i].due, virt[i].window_start,
-			                                TF_NONE, TASK_OPEN},
-			            &stored);
-			replay(r, ti, --r->virtual_ids, virt[i].due, TASK_OPEN, NULL, 0);
+			dues[n_dues++] = virt[i].due;
+			replay(r, t, (uint32_t)ti, --r->virtual_ids, virt[i].due, TASK_OPEN, 0);
 		}
 	}
+	planner_occ_free(r->po);
+	free(dues);
 	free(virt);
-	free(stored.v);
+}
+
+/* Replays the tasks up to the one whose stored occurrences are grouped (all, at the end). */
+static void flush_group(struct run *r, bool last)
+{
+	struct preview *p = r->out;
+	int64_t group_task = r->n_group ? r->group[0].task_id : 0;
+
+	while (r->next < p->n_tasks) {
+		size_t ti = r->by_id[r->next];
+		if (!last && p->tasks[ti].id > group_task)
+			break;
+		r->next++;
+		if (task_status_final(p->tasks[ti].status))
+			continue;
+		bool mine = r->n_group && p->tasks[ti].id == group_task;
+		replay_task(r, ti, mine ? r->group : NULL, mine ? r->n_group : 0);
+	}
+	r->n_group = 0;
+}
+
+static int on_occurrence(const struct store_occ *o, void *arg)
+{
+	struct run *r = arg;
+
+	if (r->n_group && o->task_id != r->group[0].task_id)
+		flush_group(r, false);
+	if (r->n_group == r->cap_group)
+		r->group =
+		    xrealloc(r->group, (r->cap_group = 2 * r->cap_group + 64) * sizeof(*r->group));
+	r->group[r->n_group++] = *o;
 	return 0;
 }
 
-static int cmp_emitted(const void *a, const void *b)
+static int on_ledger_row(const struct store_note *n, void *arg)
 {
-	const struct emitted *x = a, *y = b;
+	struct run *r = arg;
 
-	if (x->at != y->at)
-		return (x->at > y->at) - (x->at < y->at);
-	int c = strcmp(x->holder, y->holder);
-	if (c)
-		return c;
-	return (x->item.occurrence > y->item.occurrence) -
-	       (x->item.occurrence < y->item.occurrence);
+	if (r->n_ledger == r->cap_ledger)
+		r->ledger = xrealloc(r->ledger, (r->cap_ledger = 2 * r->cap_ledger + 1024) *
+		                                    sizeof(*r->ledger));
+	r->ledger[r->n_ledger++] = (struct ledger_row){
+	    n->occurrence_id, intern(&r->names, n->agency), intern(&r->names, n->step)};
+	return 0;
 }
 
-static void add_list(struct cfg_list *dst, const struct cfg_list *src)
+/* ---- loading ------------------------------------------------------------------------- */
+
+static int cmp_task_id(const void *a, const void *b, void *arg)
+{
+	const struct task *tasks = arg;
+	int64_t x = tasks[*(const size_t *)a].id, y = tasks[*(const size_t *)b].id;
+
+	return (x > y) - (x < y);
+}
+
+/* Every task, and its plan (the replay itself must not query the store). */
+static int load_tasks(struct run *r)
+{
+	struct preview *p = r->out;
+	int64_t *ids;
+	size_t n;
+
+	if (store_task_ids(r->st, NULL, &ids, &n) < 0)
+		return -1;
+	p->tasks = xcalloc(n ? n : 1, sizeof(*p->tasks));
+	for (size_t i = 0; i < n; i++)
+		if (store_task_get(r->st, ids[i], &p->tasks[p->n_tasks]) == 1)
+			plan_of(r, p->tasks[p->n_tasks++].plan_id);
+	free(ids);
+	r->by_id = xcalloc(p->n_tasks + 1, sizeof(*r->by_id));
+	for (size_t i = 0; i < p->n_tasks; i++)
+		r->by_id[i] = i;
+	qsort_r(r->by_id, p->n_tasks, sizeof(*r->by_id), cmp_task_id, p->tasks);
+	return 0;
+}
+
+/* ---- grouping into emails ------------------------------------------------------------ */
+
+/*
+ * Sending order: by time, then recipient (by name, as the daemon's tick),
+ * then occurrence. Millions of items share a few thousand (time, recipient)
+ * pairs, so they are bucketed by pair (a hash of the pair, then a counting
+ * sort) and only each small bucket is sorted by occurrence: a comparison
+ * sort of the whole array is several times slower, mostly in cache misses.
+ */
+struct buckets {
+	uint64_t *keys;  /* distinct (time, rank) pairs, by bucket id */
+	uint32_t *slots; /* hash: bucket id + 1 */
+	size_t n, cap;
+};
+
+/* A rank is 16 bits (MAX_NAMES); a time_t shifted by 16 stays far from overflow. */
+static uint64_t pair_key(const struct preview_item *it, const uint32_t *rank)
+{
+	return ((uint64_t)it->at << 16) | rank[it->holder];
+}
+
+static uint32_t bucket_of(struct buckets *b, uint64_t key)
+{
+	if (2 * (b->n + 1) > b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 4096;
+		uint32_t *slots = xcalloc(cap, sizeof(*slots));
+		for (size_t i = 0; i < b->n; i++) {
+			size_t k = (size_t)(b->keys[i] * 0x9E3779B97F4A7C15ULL >> 20) & (cap - 1);
+			while (slots[k])
+				k = (k + 1) & (cap - 1);
+			slots[k] = (uint32_t)i + 1;
+		}
+		free(b->slots);
+		b->slots = slots;
+		b->cap = cap;
+		b->keys = xrealloc(b->keys, cap / 2 * sizeof(*b->keys));
+	}
+	size_t k = (size_t)(key * 0x9E3779B97F4A7C15ULL >> 20) & (b->cap - 1);
+	for (; b->slots[k]; k = (k + 1) & (b->cap - 1))
+		if (b->keys[b->slots[k] - 1] == key)
+			return b->slots[k] - 1;
+	b->keys[b->n] = key;
+	b->slots[k] = (uint32_t)++b->n;
+	return (uint32_t)(b->n - 1);
+}
+
+static int cmp_u64_at(const void *a, const void *b, void *arg)
+{
+	const uint64_t *keys = arg;
+	uint64_t x = keys[*(const uint32_t *)a], y = keys[*(const uint32_t *)b];
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_occurrence(const void *a, const void *b)
+{
+	int64_t x = ((const struct preview_item *)a)->occurrence,
+	        y = ((const struct preview_item *)b)->occurrence;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_name(const void *a, const void *b, void *arg)
+{
+	char *const *names = arg;
+
+	return strcmp(names[*(const uint32_t *)a], names[*(const uint32_t *)b]);
+}
+
+static uint32_t *name_ranks(const struct preview *p)
+{
+	uint32_t *order = xcalloc(p->n_names + 1, sizeof(*order));
+	uint32_t *rank = xcalloc(p->n_names + 1, sizeof(*rank));
+
+	for (uint32_t i = 0; i < p->n_names; i++)
+		order[i] = i;
+	qsort_r(order, p->n_names, sizeof(*order), cmp_name, p->names);
+	for (uint32_t i = 0; i < p->n_names; i++)
+		rank[order[i]] = i;
+	free(order);
+	return rank;
+}
+
+static void sort_items(struct preview *p)
+{
+	uint32_t *rank = name_ranks(p);
+	struct buckets b = {0};
+	uint32_t *bucket = xcalloc(p->n_items + 1, sizeof(*bucket));
+
+	for (size_t i = 0; i < p->n_items; i++)
+		bucket[i] = bucket_of(&b, pair_key(&p->items[i], rank));
+	/* Buckets in key order, then where each one starts in the sorted array. */
+	uint32_t *order = xcalloc(b.n + 1, sizeof(*order));
+	size_t *start = xcalloc(b.n + 1, sizeof(*start));
+	for (uint32_t i = 0; i < b.n; i++)
+		order[i] = i;
+	qsort_r(order, b.n, sizeof(*order), cmp_u64_at, b.keys);
+	for (size_t i = 0; i < p->n_items; i++)
+		start[bucket[i]]++;
+	for (size_t i = 0, at = 0; i < b.n; i++) {
+		size_t count = start[order[i]];
+		start[order[i]] = at;
+		at += count;
+	}
+	struct preview_item *sorted = xcalloc(p->n_items + 1, sizeof(*sorted));
+	for (size_t i = 0; i < p->n_items; i++)
+		sorted[start[bucket[i]]++] = p->items[i];
+	/* start[] now points past each bucket. */
+	for (size_t i = 0, from = 0; i < b.n; i++) {
+		size_t end = start[order[i]];
+		qsort(sorted + from, end - from, sizeof(*sorted), cmp_occurrence);
+		from = end;
+	}
+	free(p->items);
+	p->items = sorted;
+	free(start);
+	free(order);
+	free(bucket);
+	free(b.keys);
+	free(b.slots);
+	free(rank);
+}
+
+static void copy_list(struct cfg_list *dst, const struct cfg_list *src)
 {
 	dst->v = xcalloc(src->n ? src->n : 1, sizeof(*dst->v));
 	for (size_t i = 0; i < src->n; i++)
@@ -209,88 +458,97 @@ static void add_list(struct cfg_list *dst, const struct cfg_list *src)
 }
 
 /* One digest from the notes sent at one moment to one recipient. */
-static void make_mail(struct run *r, const struct digest_templates *tpl, struct emitted *e,
-                      size_t n)
+static void make_mail(struct run *r, const struct digest_templates *tpl,
+                      const struct preview_item *it, size_t n)
 {
 	struct preview *p = r->out;
 	struct digest_item *items = xcalloc(n, sizeof(*items));
 	struct digest_msg d;
 	const char *domain = strrchr(dir_cfg(r->d)->from_addr, '@');
+	const char *holder = p->names[it[0].holder];
 
 	for (size_t i = 0; i < n; i++) {
-		const struct task *t = &p->tasks[e[i].item.task];
+		const struct task *t = &p->tasks[it[i].task];
 		const struct store_plan *plan = plan_of(r, t->plan_id);
 		items[i] = (struct digest_item){t,
 		                                plan->title,
 		                                plan->issued,
-		                                e[i].item.occurrence,
-		                                e[i].item.due,
-		                                e[i].item.original_due,
-		                                e[i].item.role,
-		                                e[i].item.kind,
-		                                e[i].item.step,
-		                                e[i].item.agency,
+		                                it[i].occurrence,
+		                                it[i].due,
+		                                it[i].original_due,
+		                                (enum sched_role)it[i].role,
+		                                (enum sched_kind)it[i].kind,
+		                                p->names[it[i].step],
+		                                p->names[it[i].agency],
 		                                ""};
 	}
-	digest_build_headers(tpl, r->d, e[0].holder, items, n, e[0].at,
+	digest_build_headers(tpl, r->d, holder, items, n, it[0].at,
 	                     domain ? domain + 1 : "localhost", &d);
-	p->mails = xrealloc(p->mails, (p->n_mails + 1) * sizeof(*p->mails));
 	struct preview_mail *m = &p->mails[p->n_mails++];
-	memset(m, 0, sizeof(*m));
-	m->at = e[0].at;
-	util_strlcpy(m->holder, e[0].holder, sizeof(m->holder));
-	m->kind = d.kind;
-	m->subject = xstrdup(d.subject);
-	add_list(&m->to, &d.to);
-	add_list(&m->cc, &d.cc);
-	m->items = xcalloc(n, sizeof(*m->items));
-	for (size_t i = 0; i < n; i++)
-		m->items[i] = e[i].item;
-	m->n_items = n;
+	*m = (struct preview_mail){.at = it[0].at,
+	                           .holder = holder,
+	                           .kind = d.kind,
+	                           .subject = xstrdup(d.subject),
+	                           .items = it,
+	                           .n_items = n};
+	copy_list(&m->to, &d.to);
+	copy_list(&m->cc, &d.cc);
 	digest_msg_free(&d);
 	free(items);
 }
 
-static int load_tasks(struct run *r)
+static void make_mails(struct run *r, const struct digest_templates *tpl)
 {
-	int64_t *ids;
-	size_t n;
+	struct preview *p = r->out;
+	size_t n = 0;
 
-	if (store_task_ids(r->st, NULL, &ids, &n) < 0)
-		return -1;
-	r->out->tasks = xcalloc(n ? n : 1, sizeof(*r->out->tasks));
-	for (size_t i = 0; i < n; i++)
-		if (store_task_get(r->st, ids[i], &r->out->tasks[r->out->n_tasks]) == 1)
-			r->out->n_tasks++;
-	free(ids);
-	return 0;
+	for (size_t i = 0; i < p->n_items; i++)
+		n += i == 0 || p->items[i].at != p->items[i - 1].at ||
+		     p->items[i].holder != p->items[i - 1].holder;
+	p->mails = xcalloc(n ? n : 1, sizeof(*p->mails));
+	for (size_t i = 0, j; i < p->n_items; i = j) {
+		for (j = i + 1; j < p->n_items && p->items[j].at == p->items[i].at &&
+		                p->items[j].holder == p->items[i].holder;
+		     j++)
+			;
+		make_mail(r, tpl, &p->items[i], j - i);
+	}
 }
 
 int preview_run(struct store *st, const struct dir *d, const struct digest_templates *tpl,
                 time_t from, time_t to, struct preview *out)
 {
-	struct run r = {.st = st, .d = d, .from = from, .to = to, .out = out};
+	struct run r = {
+	    .st = st, .d = d, .from = from, .to = to, .tz = dir_cfg(d)->tz_offset, .out = out};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	r.names.p = out;
+	r.po = xcalloc(1, sizeof(*r.po));
+	/* One snapshot for the whole replay, and no lock taken per query. */
+	if (store_begin_read(st) < 0)
+		return -1;
 	rc = load_tasks(&r);
-	for (size_t i = 0; rc == 0 && i < out->n_tasks; i++)
-		if (!task_status_final(out->tasks[i].status))
-			rc = replay_task(&r, i);
-	if (r.n_sent) /* qsort(NULL, 0) is undefined behaviour */
-		qsort(r.sent, r.n_sent, sizeof(*r.sent), cmp_emitted);
-	for (size_t i = 0, j; rc == 0 && i < r.n_sent; i = j) {
-		for (j = i + 1; j < r.n_sent && r.sent[j].at == r.sent[i].at &&
-		                !strcmp(r.sent[j].holder, r.sent[i].holder);
-		     j++)
-			;
-		make_mail(&r, tpl, &r.sent[i], j - i);
+	if (rc == 0)
+		rc = store_ledger_live(st, on_ledger_row, &r);
+	if (rc == 0)
+		rc = store_occ_live(st, on_occurrence, &r);
+	if (rc == 0)
+		flush_group(&r, true);
+	store_commit(st);
+	if (rc == 0) {
+		sort_items(out);
+		make_mails(&r, tpl);
 	}
-	out->n_notes = r.n_sent;
 	for (size_t i = 0; i < r.n_plans; i++)
-		store_plan_free(&r.plans[i].plan);
+		store_plan_free(&r.plans[i]);
 	free(r.plans);
-	free(r.sent);
+	free(r.by_id);
+	free(r.group);
+	free(r.ledger);
+	free(r.done);
+	free(r.po);
+	free(r.names.slots);
 	return rc;
 }
 
@@ -307,9 +565,12 @@ void preview_free(struct preview *p)
 			free(m->cc.v[k]);
 		free(m->to.v);
 		free(m->cc.v);
-		free(m->items);
 	}
+	for (size_t i = 0; i < p->n_names; i++)
+		free(p->names[i]);
+	free(p->names);
 	free(p->tasks);
+	free(p->items);
 	free(p->mails);
 	memset(p, 0, sizeof(*p));
 }

@@ -303,11 +303,11 @@ static void preview_json(const struct preview *p, const struct preview_mail *m, 
 		json_key(b, "due", &f);
 		json_time(b, it->due, tz);
 		json_key(b, "step", &f);
-		json_string(b, it->step);
+		json_string(b, p->names[it->step]);
 		json_key(b, "role", &f);
-		json_string(b, sched_role_name(it->role));
+		json_string(b, sched_role_name((enum sched_role)it->role));
 		json_key(b, "agency", &f);
-		json_string(b, it->agency);
+		json_string(b, p->names[it->agency]);
 		buf_addc(b, '}');
 	}
 	buf_adds(b, "]}\n");
@@ -329,7 +329,8 @@ static void preview_text(const struct preview *p, const struct preview_mail *m, 
 	for (size_t i = 0; i < m->n_items && i < 5; i++) {
 		const struct preview_item *it = &m->items[i];
 		buf_printf(b, "    - %s:%s [%s, %s] due %s\n", p->tasks[it->task].plan_id,
-		           p->tasks[it->task].key, it->step, sched_role_name(it->role),
+		           p->tasks[it->task].key, p->names[it->step],
+		           sched_role_name((enum sched_role)it->role),
 		           date_format_vn(it->due, tz, due, sizeof(due)));
 	}
 	if (m->n_items > 5)
@@ -352,7 +353,7 @@ int report_preview(struct store *st, const struct dir *d, const struct digest_te
 	}
 	if (!json)
 		fprintf(out, "%zu email%s carrying %zu notification%s\n", p.n_mails,
-		        p.n_mails == 1 ? "" : "s", p.n_notes, p.n_notes == 1 ? "" : "s");
+		        p.n_mails == 1 ? "" : "s", p.n_items, p.n_items == 1 ? "" : "s");
 	preview_free(&p);
 	return 0;
 }

@@ -343,6 +343,11 @@ int store_begin(struct store *st)
 	return exec(st, "BEGIN IMMEDIATE", "begin");
 }
 
+int store_begin_read(struct store *st)
+{
+	return exec(st, "BEGIN DEFERRED", "begin");
+}
+
 int store_commit(struct store *st)
 {
 	return exec(st, "COMMIT", "commit");
@@ -860,6 +865,78 @@ static int each_occ(struct store *st, sqlite3_stmt *s, store_occ_cb cb, void *ar
 		r = cb(&v[i], arg);
 	free(v);
 	return r;
+}
+
+/* Streams a query's rows; r is the callback's verdict or -1. */
+static int stream(struct store *st, const char *query, int (*row)(sqlite3_stmt *, void *),
+                  void *arg)
+{
+	sqlite3_stmt *s;
+	int rc, r = 0;
+
+	if (sqlite3_prepare_v2(st->db, query, -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "stream");
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = row(s, arg);
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st, "stream");
+	sqlite3_finalize(s);
+	return r;
+}
+
+struct occ_stream {
+	store_occ_cb cb;
+	void *arg;
+};
+
+static int occ_row(sqlite3_stmt *s, void *arg)
+{
+	struct occ_stream *o = arg;
+	struct store_occ occ;
+
+	read_occ(s, &occ);
+	return o->cb(&occ, o->arg);
+}
+
+int store_occ_live(struct store *st, store_occ_cb cb, void *arg)
+{
+	struct occ_stream o = {cb, arg};
+
+	return stream(st,
+	              "SELECT o.id, o.task_id, o.due, o.window_start, o.next_at, o.status"
+	              " FROM occurrences o JOIN tasks t ON t.id = o.task_id"
+	              " WHERE t.status NOT IN ('done', 'cancelled', 'removed')"
+	              " ORDER BY o.task_id, o.due",
+	              occ_row, &o);
+}
+
+struct note_stream {
+	store_note_cb cb;
+	void *arg;
+};
+
+static int note_row(sqlite3_stmt *s, void *arg)
+{
+	struct note_stream *ns = arg;
+	struct store_note n = {.occurrence_id = sqlite3_column_int64(s, 0)};
+
+	util_strlcpy(n.agency, (const char *)sqlite3_column_text(s, 1), sizeof(n.agency));
+	util_strlcpy(n.step, (const char *)sqlite3_column_text(s, 2), sizeof(n.step));
+	return ns->cb(&n, ns->arg);
+}
+
+int store_ledger_live(struct store *st, store_note_cb cb, void *arg)
+{
+	struct note_stream ns = {cb, arg};
+
+	return stream(st,
+	              "SELECT n.occurrence_id, n.agency, n.step FROM notifications n"
+	              " JOIN occurrences o ON o.id = n.occurrence_id"
+	              " JOIN tasks t ON t.id = o.task_id"
+	              " WHERE o.status NOT IN ('done', 'cancelled', 'removed')"
+	              " AND t.status NOT IN ('done', 'cancelled', 'removed')"
+	              " ORDER BY n.occurrence_id",
+	              note_row, &ns);
 }
 
 int store_occ_of_task(struct store *st, int64_t task_id, store_occ_cb cb, void *arg)

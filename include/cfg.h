@@ -114,6 +114,7 @@ struct cfg {
 
 	struct cfg_agency *agencies;
 	size_t n_agencies;
+	struct cfg_agency **agencies_by_id; /* sorted, for cfg_agency(): a hot path */
 	struct cfg_group *groups;
 	size_t n_groups;
 	struct cfg_plan *plans;

@@ -29,6 +29,7 @@ struct planner_occ {
 	const char *leads[PLANNER_MAX_PARTIES];
 	const char *coords[PLANNER_MAX_PARTIES];
 	const char *supervisors[PLANNER_MAX_PARTIES];
+	int64_t supervisors_day; /* the local day they were gathered for */
 	struct sched_done *done;
 	time_t original_due; /* before an extension, else TF_NONE */
 };
@@ -42,6 +43,16 @@ void planner_prepare(const struct dir *d, const struct task *t, const char *moni
                      enum task_status occ_status, const struct store_note *ledger, size_t n_ledger,
                      time_t now, struct planner_occ *out);
 void planner_occ_free(struct planner_occ *p);
+
+/*
+ * The same question for another occurrence of the same task, or the same
+ * one later (preview asks millions of times): only what depends on the
+ * occurrence and on now is redone. done/n_done is what the ledger holds,
+ * used in place (keep it alive). p comes from planner_prepare() for t.
+ */
+void planner_retarget(const struct dir *d, struct planner_occ *p, const struct task *t,
+                      time_t occ_due, enum task_status occ_status, const struct sched_done *done,
+                      size_t n_done, time_t now);
 
 /* The occurrences of t that should exist at now (plan years bound them). */
 size_t planner_occurrences(const struct task *t, int tz_offset, int plan_first_year,

@@ -59,7 +59,7 @@ struct policy {
 	int n_escalations;
 	struct policy_escalation escalate[POLICY_MAX_STEPS];
 	struct policy_offset repeat; /* then again every … (0: never) */
-	int repeat_limit;	     /* … at most this many times */
+	int repeat_limit;            /* … at most this many times */
 	/* … unless a kind has its own ("escalate.weekly = 1:lead"), whatever the order. */
 	struct policy_kind kind[POLICY_KINDS];
 	int backfill_days; /* steps missed by more than this are summarised */

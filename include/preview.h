@@ -1,10 +1,13 @@
 /*
  * preview — every email the engine would send in a window, without
  * sending anything. It replays the daemon's own cycle for each occurrence
- * (planner_prepare, sched_decide at each time the daemon would wake up)
+ * (the planner, sched_decide at each time the daemon would wake up)
  * against the store's tasks and ledger, records what would be sent in a
  * simulated ledger, and groups the result into digests with the same
- * digest code. Only the store is read.
+ * digest code. Only the store is read, in one read transaction.
+ *
+ * A year of a large province is millions of notifications, so an item is
+ * small: names are indexes into preview.names.
  */
 #ifndef DEADLINED_PREVIEW_H
 #define DEADLINED_PREVIEW_H
@@ -16,34 +19,40 @@
 #include "store.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 struct preview_item {
-	size_t task; /* index into preview.tasks */
-	int64_t occurrence;
+	time_t at; /* when it would be sent */
 	time_t due, original_due;
-	enum sched_role role;
-	enum sched_kind kind;
-	char agency[64]; /* as assigned */
-	char step[32];
+	int64_t occurrence; /* negative: one the daemon has not created yet */
+	uint32_t task;      /* index into preview.tasks */
+	uint16_t holder;    /* the recipient agency (who holds the duty that day) */
+	uint16_t agency;    /* as assigned */
+	uint16_t step;
+	uint8_t role; /* enum sched_role */
+	uint8_t kind; /* enum sched_kind */
 };
 
 struct preview_mail {
 	time_t at;
-	char holder[64]; /* the recipient agency */
+	const char *holder; /* the recipient agency */
 	enum sched_kind kind;
 	char *subject;
 	struct cfg_list to, cc;
-	struct preview_item *items;
+	const struct preview_item *items; /* a slice of preview.items */
 	size_t n_items;
 };
 
 struct preview {
 	struct task *tasks;
 	size_t n_tasks;
+	char **names; /* agency ids and step names the items refer to */
+	size_t n_names;
+	struct preview_item *items; /* every notification, in sending order */
+	size_t n_items;
 	struct preview_mail *mails; /* in sending order */
 	size_t n_mails;
-	size_t n_notes;
 };
 
 /* Simulates [from, to]. Returns 0, or -1 with the store's error. */

@@ -30,9 +30,13 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen);
 void store_close(struct store *st);
 const char *store_error(const struct store *st);
 
+/* A write transaction: taken at once, so a writer never meets a busy lock midway. */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+/* A read transaction for a long read (preview): one snapshot, one lock, and
+ * in WAL mode the daemon keeps writing meanwhile. End it with store_commit. */
+int store_begin_read(struct store *st);
 
 /* Small named values: the planning digest, the last send result … */
 int store_meta_get(struct store *st, const char *key, char *value, size_t len); /* "" if unset */
@@ -105,6 +109,15 @@ struct store_note {
 	enum store_note_state state;
 	int64_t message; /* 0 when none */
 };
+
+/*
+ * For a long read (preview): every occurrence of the tasks still open, by
+ * task then due, and the ledger rows of those occurrences, by occurrence.
+ * Rows stream to the callback, which must not use the store.
+ */
+int store_occ_live(struct store *st, store_occ_cb cb, void *arg);
+typedef int (*store_note_cb)(const struct store_note *n, void *arg);
+int store_ledger_live(struct store *st, store_note_cb cb, void *arg);
 
 /* The ledger rows of one occurrence; *out malloc'ed. */
 int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **out, size_t *n);

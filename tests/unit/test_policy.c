@@ -359,8 +359,8 @@ static void test_is_key(void **state)
 	    "coordinating",   "escalate.weekly",  "repeat.monthly",     "repeat_limit.yearly",
 	};
 	static const char *const no[] = {
-	    "remind.", "remind.bogus", "reminder",  "escalation", "title", "lead",
-	    "",        "Repeat",       "timeframe", "monitor", "backfill.weekly", "escalate.bogus",
+	    "remind.", "remind.bogus", "reminder", "escalation",      "title",          "lead", "",
+	    "Repeat",  "timeframe",    "monitor",  "backfill.weekly", "escalate.bogus",
 	};
 
 	(void)state;
@@ -889,14 +889,19 @@ static void test_steps_kind_escalation(void **state)
 	};
 	/* Monthly, end of Thu 31/7/2025: e1 Fri 1/8, e7 (monitor) Thu 7/8, no repeats. */
 	const struct want_step monthly[] = {
-	    {"r7", POLICY_REMIND, slot(2025, 7, 24)}, {"r1", POLICY_REMIND, slot(2025, 7, 30)},
-	    {"e1", POLICY_LEAD, slot(2025, 8, 1)},    {"e7", POLICY_MONITOR, slot(2025, 8, 7)},
+	    {"r7", POLICY_REMIND, slot(2025, 7, 24)},
+	    {"r1", POLICY_REMIND, slot(2025, 7, 30)},
+	    {"e1", POLICY_LEAD, slot(2025, 8, 1)},
+	    {"e7", POLICY_MONITOR, slot(2025, 8, 7)},
 	};
 	/* Quarterly, end of Tue 30/9/2025: the default ladder, no repeats. */
 	const struct want_step quarterly[] = {
-	    {"r14", POLICY_REMIND, slot(2025, 9, 16)}, {"r7", POLICY_REMIND, slot(2025, 9, 23)},
-	    {"r1", POLICY_REMIND, slot(2025, 9, 29)},  {"e1", POLICY_LEAD, slot(2025, 10, 1)},
-	    {"e7", POLICY_MONITOR, slot(2025, 10, 7)}, {"e30", POLICY_SUPERVISOR, slot(2025, 10, 30)},
+	    {"r14", POLICY_REMIND, slot(2025, 9, 16)},
+	    {"r7", POLICY_REMIND, slot(2025, 9, 23)},
+	    {"r1", POLICY_REMIND, slot(2025, 9, 29)},
+	    {"e1", POLICY_LEAD, slot(2025, 10, 1)},
+	    {"e7", POLICY_MONITOR, slot(2025, 10, 7)},
+	    {"e30", POLICY_SUPERVISOR, slot(2025, 10, 30)},
 	};
 	/* After "escalate.weekly = 2:monitor" and "repeat.weekly = 7", "repeat_limit.weekly = 1":
 	 * e2 Sun 6/7 → Mon 7/7, x1 Sun 13/7 → Mon 14/7. */

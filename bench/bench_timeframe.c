@@ -1,0 +1,71 @@
+/*
+ * bench_timeframe — phrases parsed per second (target: 1,000,000 on one
+ * core). The phrases are the seeds' and the README's, in rotation. Reports
+ * the median of several runs: the machines are shared and noisy.
+ */
+#include "date.h"
+#include "timeframe.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define RUNS              9
+#define PER_RUN           1000000
+#define TARGET_PER_SECOND 1000000.0
+
+static const char *const phrases[] = {
+    "Quý II/2025",
+    "Quý IV hàng năm",
+    "trước ngày 15/12 hàng năm",
+    "Định kỳ hàng năm (*trước ngày 15/12*)",
+    "2022 - 2025",
+    "giai đoạn 2021- 2025",
+    "Thường xuyên",
+    "Năm 2025 (*sau khi có hướng dẫn của Bộ Khoa học và Công nghệ*)",
+    "Tháng 12/2022",
+    "tháng 9 hàng năm",
+    "6 tháng đầu năm 2025",
+    "Hàng tuần",
+    "báo cáo 6 tháng và báo cáo năm",
+    "Quý III - Quý IV/2024",
+    "Năm 2025",
+    "trước ngày 01/12 hàng năm",
+};
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int main(void)
+{
+	const size_t n = sizeof(phrases) / sizeof(phrases[0]);
+	struct tf_ctx ctx = {DATE_TZ_VIETNAM, 2022, 2025};
+	double rate[RUNS];
+	unsigned long parsed = 0;
+	struct tf t;
+
+	for (int r = 0; r < RUNS; r++) {
+		double start = seconds();
+		for (int i = 0; i < PER_RUN; i++)
+			parsed += tf_parse(phrases[i % n], &ctx, &t) == 0;
+		rate[r] = PER_RUN / (seconds() - start);
+	}
+	qsort(rate, RUNS, sizeof(rate[0]), cmp);
+	printf(
+	    "timeframe: %.0f phrases/s median of %d runs (min %.0f, max %.0f); target %.0f: %s\n",
+	    rate[RUNS / 2], RUNS, rate[0], rate[RUNS - 1], TARGET_PER_SECOND,
+	    rate[RUNS / 2] >= TARGET_PER_SECOND ? "met" : "NOT met");
+	return parsed ? 0 : 1;
+}
