@@ -152,10 +152,12 @@ static size_t remember(struct run *r, size_t n_done, const struct sched_note *no
 	if (n_done + count > r->cap_done)
 		r->done =
 		    xrealloc(r->done, (r->cap_done = 2 * (n_done + count) + 16) * sizeof(*r->done));
-	for (size_t i = 0; i < count; i++)
-		r->done[n_done++] =
-		    (struct sched_done){r->out->names[intern(&r->names, notes[i].agency)],
-		                        r->out->names[intern(&r->names, notes[i].step)]};
+	for (size_t i = 0; i < count; i++) {
+		/* Interned first: interning may move the names array (not the strings). */
+		uint16_t agency = intern(&r->names, notes[i].agency);
+		uint16_t step = intern(&r->names, notes[i].step);
+		r->done[n_done++] = (struct sched_done){r->out->names[agency], r->out->names[step]};
+	}
 	return n_done;
 }
 
