@@ -44,9 +44,9 @@ $(BINDIR)/deadlined: $(BUILD)/deadlined.o $(BUILD)/libdeadlined.a
 $(BINDIR)/deadlinectl: $(BUILD)/deadlinectl.o $(BUILD)/libdeadlined.a
 	$(CC) -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdeadlined.a $(wildcard include/*.h) | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdeadlined.a $(wildcard include/*.h tests/unit/*.h) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libdeadlined.a $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
-$(BUILD)/bench/%: bench/%.c $(BUILD)/libdeadlined.a | $(BUILD)
+$(BUILD)/bench/%: bench/%.c bench/bench.h $(BUILD)/libdeadlined.a | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libdeadlined.a $(LDLIBS_ALL)
 
 # Install only what is missing, so `make deps` is quick and quiet when done.

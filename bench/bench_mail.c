@@ -13,6 +13,7 @@
  * delayed ACK: about 40 ms per message on loopback (far less on a real
  * network, whose segments are full long before 2 KB).
  */
+#include "bench.h"
 #include "buf.h"
 #include "loop.h"
 #include "mail.h"
@@ -32,21 +33,6 @@
 #define ROUNDS        5
 #define MESSAGES      500 /* per round, prompt ACKs */
 #define MESSAGES_SLOW 25  /* per round, delayed ACKs: 40 ms each */
-
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* ---- the sink -------------------------------------------------------------------- */
 
@@ -217,11 +203,11 @@ static double run_round(struct sink *s, const struct mail_settings *ms, int n, s
 		jobs[i]->body = message_body(i, &jobs[i]->len);
 	}
 	int before = s->connections;
-	double start = seconds();
+	double start = bench_seconds();
 	mail_submit(r.mail, jobs, (size_t)n);
 	free(jobs);
 	loop_run();
-	double took = seconds() - start;
+	double took = bench_seconds() - start;
 	mail_stop(r.mail);
 	mail_free(r.mail);
 	loop_async_free(wake);
@@ -247,10 +233,10 @@ static double measure(struct sink *s, const struct mail_settings *ms, int n, dou
 			exit(1);
 		}
 	}
-	qsort(rates, ROUNDS, sizeof(*rates), cmp_double);
+	double m = bench_median(rates, ROUNDS);
 	*lo = rates[0];
 	*hi = rates[ROUNDS - 1];
-	return rates[ROUNDS / 2];
+	return m;
 }
 
 int main(void)

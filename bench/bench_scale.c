@@ -11,6 +11,7 @@
  * The store is built with the same functions the importer uses, then
  * planned once as the daemon would (its steady state).
  */
+#include "bench.h"
 #include "cfg.h"
 #include "date.h"
 #include "digest.h"
@@ -37,27 +38,6 @@
 #define STARTS        5
 #define REPLANS       101
 #define PREVIEWS      3
-
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 struct bench {
 	char dir[256], config[300], db[300], sock[300];
@@ -146,7 +126,7 @@ static void build_store(struct bench *b)
 	struct store_plan plan = {.id = "BENCH", .title = "Kế hoạch thử tải", .origin = "import"};
 	struct sync_report r = {0};
 	enum store_change change;
-	double start = seconds();
+	double start = bench_seconds();
 
 	store_begin(b->st);
 	store_plan_upsert(b->st, &plan, b->now);
@@ -159,7 +139,7 @@ static void build_store(struct bench *b)
 	}
 	store_commit(b->st);
 	printf("  store: %d tasks, %d occurrences, built in %.1f s\n", r.tasks, r.occurrences,
-	       seconds() - start);
+	       bench_seconds() - start);
 }
 
 /* The daemon's steady state: every occurrence decided once, next_at set. */
@@ -206,7 +186,7 @@ static struct task *load_tasks(struct bench *b)
 static void plan_everything(struct bench *b, struct task *tasks)
 {
 	struct planning p = {b, tasks, 0};
-	double start = seconds();
+	double start = bench_seconds();
 	long before;
 	char digest[17];
 
@@ -219,7 +199,8 @@ static void plan_everything(struct bench *b, struct task *tasks)
 	cfg_planning_digest(b->cfg, digest);
 	store_meta_set(b->st, "planning_digest", digest);
 	printf("  first planning: %ld decisions in %.1f s (%.1f µs each)\n", p.decided,
-	       seconds() - start, (seconds() - start) * 1e6 / (double)(p.decided ? p.decided : 1));
+	       bench_seconds() - start,
+	       (bench_seconds() - start) * 1e6 / (double)(p.decided ? p.decided : 1));
 }
 
 /* ---- the real daemon: exec to READY=1, and its memory ---------------------------- */
@@ -259,7 +240,7 @@ static double start_daemon(struct bench *b, long *rss, long *peak)
 {
 	char now[40], msg[512];
 	int fd = notify_socket(b->sock);
-	double start = seconds(), ready = -1;
+	double start = bench_seconds(), ready = -1;
 
 	date_format_iso(b->now, b->cfg->tz_offset, now, sizeof(now));
 	pid_t pid = fork();
@@ -276,7 +257,7 @@ static double start_daemon(struct bench *b, long *rss, long *peak)
 			break;
 		msg[n] = '\0';
 		if (strstr(msg, "READY=1")) {
-			ready = seconds() - start;
+			ready = bench_seconds() - start;
 			break;
 		}
 	}
@@ -304,7 +285,7 @@ static double replan_one(struct bench *b, struct task *tasks, int k, int round)
 	struct planning p = {b, tasks, 0};
 	char title[200];
 	time_t wake;
-	double start = seconds();
+	double start = bench_seconds();
 
 	snprintf(title, sizeof(title), "Nhiệm vụ thử số %d (sửa lần %d)", k, round);
 	free(t->title);
@@ -314,7 +295,7 @@ static double replan_one(struct bench *b, struct task *tasks, int k, int round)
 	store_occ_of_task(b->st, t->id, replan_cb, &p);
 	store_next_wake(b->st, &wake);
 	store_commit(b->st);
-	return change == STORE_UPDATED ? seconds() - start : -1;
+	return change == STORE_UPDATED ? bench_seconds() - start : -1;
 }
 
 int main(void)
@@ -349,17 +330,17 @@ int main(void)
 		rss[i] = (double)r / 1024;
 		peak[i] = (double)p / 1024;
 	}
-	double m = median(ready, STARTS);
+	double m = bench_median(ready, STARTS);
 	printf("  daemon exec to READY: median %.3f s of %d starts (target < 1 s: %s)\n", m, STARTS,
 	       m >= 0 && m < 1 ? "met" : "NOT met");
-	double mr = median(rss, STARTS), mp = median(peak, STARTS);
+	double mr = bench_median(rss, STARTS), mp = bench_median(peak, STARTS);
 	printf("  resident memory when ready: median %.1f MB, peak %.1f MB (target < 64 MB: %s)\n",
 	       mr, mp, mp < 64 ? "met" : "NOT met");
 
 	double replans[REPLANS];
 	for (int i = 0; i < REPLANS; i++)
 		replans[i] = replan_one(&b, tasks, (i * 7919) % b.tasks, i);
-	m = median(replans, REPLANS);
+	m = bench_median(replans, REPLANS);
 	printf("  re-planning after one task changes: median %.2f ms of %d (target < 10 ms: %s)\n",
 	       m * 1e3, REPLANS, m >= 0 && m < 0.010 ? "met" : "NOT met");
 
@@ -368,14 +349,14 @@ int main(void)
 	size_t mails = 0, notes = 0;
 	for (int i = 0; i < PREVIEWS; i++) {
 		struct preview pv;
-		double start = seconds();
+		double start = bench_seconds();
 		preview_run(b.st, b.d, tpl, b.now, b.now + 365 * 86400, &pv);
-		previews[i] = seconds() - start;
+		previews[i] = bench_seconds() - start;
 		mails = pv.n_mails;
 		notes = pv.n_items;
 		preview_free(&pv);
 	}
-	m = median(previews, PREVIEWS);
+	m = bench_median(previews, PREVIEWS);
 	printf("  preview of one year: median %.2f s of %d (%zu emails, %zu notifications; "
 	       "target < 5 s: %s)\n",
 	       m, PREVIEWS, mails, notes, m < 5 ? "met" : "NOT met");

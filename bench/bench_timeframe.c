@@ -3,6 +3,7 @@
  * core). The phrases are the seeds' and the README's, in rotation. Reports
  * the median of several runs: the machines are shared and noisy.
  */
+#include "bench.h"
 #include "date.h"
 #include "timeframe.h"
 
@@ -33,21 +34,6 @@ static const char *const phrases[] = {
     "trước ngày 01/12 hàng năm",
 };
 
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 int main(void)
 {
 	const size_t n = sizeof(phrases) / sizeof(phrases[0]);
@@ -57,15 +43,15 @@ int main(void)
 	struct tf t;
 
 	for (int r = 0; r < RUNS; r++) {
-		double start = seconds();
+		double start = bench_seconds();
 		for (int i = 0; i < PER_RUN; i++)
 			parsed += tf_parse(phrases[i % n], &ctx, &t) == 0;
-		rate[r] = PER_RUN / (seconds() - start);
+		rate[r] = PER_RUN / (bench_seconds() - start);
 	}
-	qsort(rate, RUNS, sizeof(rate[0]), cmp);
+	double m = bench_median(rate, RUNS);
 	printf(
 	    "timeframe: %.0f phrases/s median of %d runs (min %.0f, max %.0f); target %.0f: %s\n",
-	    rate[RUNS / 2], RUNS, rate[0], rate[RUNS - 1], TARGET_PER_SECOND,
-	    rate[RUNS / 2] >= TARGET_PER_SECOND ? "met" : "NOT met");
+	    m, RUNS, rate[0], rate[RUNS - 1], TARGET_PER_SECOND,
+	    m >= TARGET_PER_SECOND ? "met" : "NOT met");
 	return parsed ? 0 : 1;
 }

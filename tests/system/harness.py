@@ -277,6 +277,34 @@ def self_signed_cert(directory, name="localhost"):
     return cert, key
 
 
+# ---- the example directory, read without the product's code ---------------------------
+
+def read_directory():
+    """config/directory.ini read independently: {id: (kind, name, emails, members)}."""
+    entries, cur = {}, None
+    with open(DIRECTORY, encoding="utf-8") as f:
+        for line in f:
+            s = line.strip()
+            if not s or s[0] in ";#":
+                continue
+            m = re.match(r"\[(agency|group) ([a-z0-9-]+)\]$", s)
+            if m:
+                cur = entries[m.group(2)] = {"kind": m.group(1), "name": None, "emails": [],
+                                             "members": []}
+                continue
+            key, _, value = s.partition("=")
+            key, value = key.strip(), value.strip()
+            if cur is None:
+                continue
+            if key == "name":
+                cur["name"] = value
+            elif key == "email":
+                cur["emails"].append(value)
+            elif key == "member":
+                cur["members"].append(value)
+    return entries
+
+
 # ---- the real binaries -----------------------------------------------------------
 
 def ctl(config, *args, input=None, check_rc=None):

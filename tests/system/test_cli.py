@@ -20,7 +20,7 @@ import subprocess
 import time
 import unicodedata
 
-from harness import DEADLINECTL, DIRECTORY, TEMPLATES, Workdir, check, ctl, run_tests
+from harness import DEADLINECTL, DIRECTORY, TEMPLATES, Workdir, check, ctl, read_directory, run_tests
 
 NOW = "2025-11-24"  # a Monday
 
@@ -56,30 +56,7 @@ def parse_json(config, *args, input=None):
     return p.returncode, objs, p.stderr
 
 
-def read_directory():
-    """config/directory.ini read independently: {id: (kind, name, emails, members)}."""
-    entries, cur = {}, None
-    with open(DIRECTORY, encoding="utf-8") as f:
-        for line in f:
-            s = line.strip()
-            if not s or s[0] in ";#":
-                continue
-            m = re.match(r"\[(agency|group) ([a-z0-9-]+)\]$", s)
-            if m:
-                cur = entries[m.group(2)] = {"kind": m.group(1), "name": None, "emails": [],
-                                             "members": []}
-                continue
-            key, _, value = s.partition("=")
-            key, value = key.strip(), value.strip()
-            if cur is None:
-                continue
-            if key == "name":
-                cur["name"] = value
-            elif key == "email":
-                cur["emails"].append(value)
-            elif key == "member":
-                cur["members"].append(value)
-    return entries
+
 
 
 # ---- parse: every kind of the README's table, dues worked out by hand -----------------
@@ -637,16 +614,21 @@ def test_check_config_names_the_file_and_line_of_an_error():
         w.cleanup()
 
 
+def with_directory(w, extra):
+    """A config including a copy of the example directory with `extra` appended."""
+    w.write_config(transport="maildir")
+    directory = w.file("directory.ini", open(DIRECTORY, encoding="utf-8").read() + extra)
+    text = open(w.config, encoding="utf-8").read().replace(DIRECTORY, directory)
+    with open(w.config, "w", encoding="utf-8") as f:
+        f.write(text)
+    return directory
+
+
 def test_check_config_names_an_included_file_and_its_line():
     w = Workdir()
     try:
-        w.write_config(transport="maildir")
-        directory = w.file("directory.ini", open(DIRECTORY, encoding="utf-8").read() +
-                           "\n[agency thu-nghiem]\nname = Cơ quan thử nghiệm\n"
-                           "email = not-an-address\n")
-        text = open(w.config, encoding="utf-8").read().replace(DIRECTORY, directory)
-        with open(w.config, "w", encoding="utf-8") as f:
-            f.write(text)
+        directory = with_directory(w, "\n[agency thu-nghiem]\nname = Cơ quan thử nghiệm\n"
+                                      "email = not-an-address\n")
         check_refused(w.config, directory, line_of(directory, "not-an-address"),
                       ["thu-nghiem", "email", "not-an-address"])
     finally:
@@ -658,13 +640,9 @@ def test_check_config_points_at_the_line_of_a_bad_reference():
     first key."""
     w = Workdir()
     try:
-        w.write_config(transport="maildir")
-        directory = w.file("directory.ini", open(DIRECTORY, encoding="utf-8").read() +
-                           "\n[group nhom-thu]\nname = Nhóm thử\nalias = Nhóm thử nghiệm\n"
-                           "member = snv\nmember = khong-co-id-nay\n")
-        text = open(w.config, encoding="utf-8").read().replace(DIRECTORY, directory)
-        with open(w.config, "w", encoding="utf-8") as f:
-            f.write(text)
+        directory = with_directory(w, "\n[group nhom-thu]\nname = Nhóm thử\n"
+                                      "alias = Nhóm thử nghiệm\nmember = snv\n"
+                                      "member = khong-co-id-nay\n")
         check_refused(w.config, directory, line_of(directory, "khong-co-id-nay"),
                       ["nhom-thu", "member", "khong-co-id-nay"])
     finally:

@@ -17,7 +17,7 @@ import os
 import re
 import unicodedata
 
-from harness import DIRECTORY, SEEDS, Skip, Workdir, check, ctl, run_tests
+from harness import SEEDS, Skip, Workdir, check, ctl, read_directory, run_tests
 
 SEED_906 = "906-QD-UBND-2022_digital-economy-plan-2022-2025.txt"
 SEED_189 = "189-KH-UBND-2022_digital-transformation-plan-2023.txt"
@@ -38,29 +38,7 @@ def end_of(y, m, d):
 
 # ---- the directory, read independently ----------------------------------------------------
 
-def read_directory():
-    entries, cur = {}, None
-    with open(DIRECTORY, encoding="utf-8") as f:
-        for line in f:
-            s = line.strip()
-            if not s or s[0] in ";#":
-                continue
-            m = re.match(r"\[(agency|group) ([a-z0-9-]+)\]$", s)
-            if m:
-                cur = entries[m.group(2)] = {"kind": m.group(1), "name": None, "emails": [],
-                                             "members": []}
-                continue
-            key, _, value = s.partition("=")
-            key, value = key.strip(), value.strip()
-            if cur is None:
-                continue
-            if key == "name":
-                cur["name"] = value
-            elif key == "email":
-                cur["emails"].append(value)
-            elif key == "member":
-                cur["members"].append(value)
-    return entries
+
 
 
 DIR = read_directory()

@@ -216,12 +216,12 @@ class _SlowHandler:
         return "250 2.0.0 Message accepted"
 
 
-class SlowSMTPServer:
+class SlowSMTPServer(SMTPServer):
     """aiosmtpd on 127.0.0.1 whose first `slow_count` DATA commands are held: the
     reply waits until `release` is set, or `delay` seconds. `in_data` is set when a
     held DATA has begun (the message is recorded when its reply is sent)."""
 
-    def __init__(self, delay=2.0, slow_count=1):
+    def __init__(self, delay=2.0, slow_count=1):  # pylint: disable=super-init-not-called
         self.delay = delay
         self.slow_count = slow_count
         self.messages = []
@@ -232,21 +232,6 @@ class SlowSMTPServer:
         self.controller = _PortZeroController(_SlowHandler(self), hostname="127.0.0.1", port=0,
                                               server_hostname="test.invalid")
 
-    def start(self):
-        self.controller.start()
-        self.port = self.controller.port
-        return self
-
-    def stop(self):
-        self.controller.stop()
-
-    def count(self):
-        with self.lock:
-            return len(self.messages)
-
-    def wait_for(self, n, timeout=30.0):
-        eventually(lambda: self.count() >= n, timeout, f"{n} message(s) at the SMTP server")
-        return snapshot(self)
 
 
 def snapshot(server):
