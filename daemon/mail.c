@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <stdarg.h>
 /* OpenSSL first: libesmtp declares its TLS functions only when it is there. */
@@ -409,6 +410,27 @@ static void message_result(const struct mail_settings *s, smtp_message_t msg,
 		r->error[strcspn(r->error, "\r\n")] = '\0';
 }
 
+/*
+ * libesmtp would greet with the bare node name ("vm"), which servers that
+ * insist on a fully qualified name refuse. This host's canonical name from
+ * the resolver if it has a dot, else the domain of the envelope sender.
+ * Looked up here, in the worker, where blocking is allowed.
+ */
+static const char *default_helo(const struct mail_settings *s, char *out, size_t len)
+{
+	struct addrinfo hints = {.ai_flags = AI_CANONNAME}, *ai = NULL;
+	char host[256] = "";
+	const char *at = s->envelope_from ? strrchr(s->envelope_from, '@') : NULL;
+
+	if (gethostname(host, sizeof(host) - 1) == 0 && !strchr(host, '.') &&
+	    getaddrinfo(host, NULL, &hints, &ai) == 0 && ai && ai->ai_canonname)
+		util_strlcpy(host, ai->ai_canonname, sizeof(host));
+	if (ai)
+		freeaddrinfo(ai);
+	util_strlcpy(out, strchr(host, '.') ? host : at && at[1] ? at + 1 : "localhost", len);
+	return out;
+}
+
 /* Sets up the session: server, timeouts, TLS, authentication. */
 static int smtp_prepare(const struct mail_settings *s, struct session_note *note,
                         smtp_session_t session, SSL_CTX **ctx, auth_context_t *auth, char *err,
@@ -421,8 +443,8 @@ static int smtp_prepare(const struct mail_settings *s, struct session_note *note
 		snprintf(err, errlen, "libesmtp: bad server %s", server);
 		return -1;
 	}
-	if (s->helo)
-		smtp_set_hostname(session, s->helo);
+	char name[256];
+	smtp_set_hostname(session, s->helo ? s->helo : default_helo(s, name, sizeof(name)));
 	set_timeouts(session, s->timeout);
 	smtp_set_eventcb(session, smtp_event, note);
 	if (s->tls == CFG_TLS_NONE) {

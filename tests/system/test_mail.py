@@ -412,6 +412,20 @@ def test_envelope_from_and_helo_from_the_config():
             check(helo == ["deadlined.quangngai.example"], f"EHLO names: {helo}")
 
 
+def test_default_helo_is_a_full_name():
+    """Without [smtp] helo the EHLO name is this host's full name or, when the
+    resolver knows none, the sender's domain: never a bare node name."""
+    with workdir() as w, serving() as smtp:
+        w.write_config(ONE_LEAD, port=smtp.port)
+        with daemon(w.config, BEFORE) as d:
+            smtp.wait_for(1)
+            d.wait_idle()
+            helo = [c[2] for c in smtp.seen("EHLO")]
+            check(helo and all("." in h and not h.startswith(".") for h in helo),
+                  f"EHLO names: {helo}")
+
+
+
 # ---- 2. STARTTLS ----------------------------------------------------------------------
 
 def test_starttls_with_ca_file_delivers_over_tls():
@@ -897,6 +911,7 @@ if __name__ == "__main__":
         test_plain_smtp_one_session_exact_vietnamese_message,
         test_max_per_connection_bounds_a_session,
         test_envelope_from_and_helo_from_the_config,
+        test_default_helo_is_a_full_name,
         test_starttls_with_ca_file_delivers_over_tls,
         test_starttls_without_ca_file_refuses_the_self_signed_server,
         test_starttls_checks_the_host_name_not_only_the_chain,
