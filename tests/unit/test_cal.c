@@ -6,30 +6,13 @@
  * Table-driven tests check every row and report all the rows that fail
  * before failing, so one wrong holiday does not hide the others.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "check.h"
 
 #include "cal.h"
 #include "date.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define TZ         DATE_TZ_VIETNAM
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-static int64_t day(int y, int m, int d)
-{
-	return date_days_from_civil(y, m, d);
-}
-
-static time_t at(int y, int mo, int d, int h, int mi, int s)
-{
-	return date_make(y, mo, d, h, mi, s, TZ);
-}
 
 static const char *show_day(int64_t days, char *buf, size_t len)
 {
@@ -50,17 +33,6 @@ static const char *show_time(time_t t, char *buf, size_t len)
 	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d (%s)", c.year, c.month, c.day, c.hour,
 	         c.minute, c.second, wd[c.weekday]);
 	return buf;
-}
-
-/* The shipped calendar: Mon–Fri, 07:30–17:00, slots at 08:00, national
- * holidays, and the three Tết breaks of config/deadlined.ini. */
-static void office_calendar(struct cal *c)
-{
-	cal_init(c, TZ);
-	cal_add_holidays(c, day(2024, 2, 8), day(2024, 2, 14));
-	cal_add_holidays(c, day(2025, 1, 25), day(2025, 2, 2));
-	cal_add_holidays(c, day(2026, 2, 14), day(2026, 2, 22));
-	cal_finish(c);
 }
 
 /* ---- defaults ---------------------------------------------------------- */

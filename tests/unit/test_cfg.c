@@ -9,11 +9,7 @@
  * is the specification, not a transcript of the code. Fixtures are written
  * at run time into a fresh directory under $TMPDIR (or /tmp) and removed.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "check.h"
 
 #include "buf.h"
 #include "cal.h"
@@ -22,7 +18,6 @@
 #include "policy.h"
 #include "timeframe.h"
 
-#include <ftw.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,8 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_LINES  6
+#define MAX_LINES 6
 
 /* The real example configuration, relative to the repository root. */
 #define REAL_CONFIG "config/deadlined.ini"
@@ -65,20 +59,12 @@ static int fx_setup(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int fx_teardown(void **state)
 {
 	struct fx *f = *state;
 
 	if (f) {
-		nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		rm_rf(f->dir);
 		free(f);
 	}
 	return 0;

@@ -5,11 +5,7 @@
  * from include/digest.h, the templates and the domain notes, written by
  * hand: the Vietnamese strings are the ones an agency reads.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "check.h"
 
 #include "buf.h"
 #include "cfg.h"
@@ -19,7 +15,6 @@
 #include "scheduler.h"
 #include "task.h"
 
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,28 +22,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TZ         DATE_TZ_VIETNAM
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define CONFIG     "config/deadlined.ini"
-#define TEMPLATES  "config/templates"
-#define DOMAIN     "quangngai.example"
+#define CONFIG    "config/deadlined.ini"
+#define TEMPLATES "config/templates"
+#define DOMAIN    "quangngai.example"
 
 static struct cfg *cfg;
 static struct dir *dir;
 static struct digest_templates *vi, *en;
 
-static time_t at(int y, int mo, int d, int h, int mi)
-{
-	return date_make(y, mo, d, h, mi, 0, TZ);
-}
-
-static time_t end_of(int y, int m, int d)
-{
-	return date_make(y, m, d, 23, 59, 59, TZ);
-}
-
 /* Tuesday 10/06/2025, 09:00 in Quảng Ngãi. */
-#define NOW at(2025, 6, 10, 9, 0)
+#define NOW at(2025, 6, 10, 9, 0, 0)
 
 static int group_setup(void **state)
 {
@@ -82,23 +65,6 @@ static int group_teardown(void **state)
 }
 
 /* ---- reporting ---------------------------------------------------------- */
-
-#define check_int(what, got, want)                                                                 \
-	do {                                                                                       \
-		long long got_ = (long long)(got), want_ = (long long)(want);                      \
-		if (got_ != want_)                                                                 \
-			fail_msg("%s: got %lld, want %lld", (what), got_, want_);                  \
-	} while (0)
-
-#define check_str(what, got, want)                                                                 \
-	do {                                                                                       \
-		const char *got_ = (got), *want_ = (want);                                         \
-		if (!want_ && got_)                                                                \
-			fail_msg("%s: got \"%s\", want NULL", (what), got_);                       \
-		if (want_ && (!got_ || strcmp(got_, want_) != 0))                                  \
-			fail_msg("%s: got %s%s%s, want \"%s\"", (what), got_ ? "\"" : "",          \
-			         got_ ? got_ : "NULL", got_ ? "\"" : "", want_);                   \
-	} while (0)
 
 static void expect_in(const char *what, const char *text, const char *needle)
 {
@@ -216,7 +182,7 @@ static struct digest_item overdue_item(const struct three *t)
 
 static struct digest_item soon_item(const struct three *t)
 {
-	return item(&t->soon, 102, at(2025, 6, 15, 0, 0), ROLE_LEAD, SCHED_REMINDER, "r7");
+	return item(&t->soon, 102, at(2025, 6, 15, 0, 0, 0), ROLE_LEAD, SCHED_REMINDER, "r7");
 }
 
 static struct digest_item later_item(const struct three *t)
@@ -590,22 +556,22 @@ static void test_days_on_local_calendar(void **state)
 	expect_days(NOW, end_of(2025, 6, 10), "– hôm nay là ngày cuối\n");
 	expect_days(NOW, end_of(2025, 6, 9), "– quá hạn 1 ngày\n");
 	/* 00:00 deadlines ("trước ngày"): the last day is the day before. */
-	expect_days(NOW, at(2025, 6, 12, 0, 0), "– còn 1 ngày\n");
-	expect_days(NOW, at(2025, 6, 11, 0, 0), "– hôm nay là ngày cuối\n");
-	expect_days(NOW, at(2025, 6, 10, 0, 0), "– quá hạn 1 ngày\n");
-	expect_days(NOW, at(2025, 6, 11, 0, 0), "Thời hạn: trước ngày 11/06/2025 (x)");
+	expect_days(NOW, at(2025, 6, 12, 0, 0, 0), "– còn 1 ngày\n");
+	expect_days(NOW, at(2025, 6, 11, 0, 0, 0), "– hôm nay là ngày cuối\n");
+	expect_days(NOW, at(2025, 6, 10, 0, 0, 0), "– quá hạn 1 ngày\n");
+	expect_days(NOW, at(2025, 6, 11, 0, 0, 0), "Thời hạn: trước ngày 11/06/2025 (x)");
 	/* Local days, not UTC days: 06:00 on 11/06 in Vietnam is still 10/06 in UTC. */
-	expect_days(at(2025, 6, 11, 6, 0), end_of(2025, 6, 11), "– hôm nay là ngày cuối\n");
-	expect_days(at(2025, 6, 11, 6, 0), at(2025, 6, 12, 0, 0), "– hôm nay là ngày cuối\n");
-	expect_days(at(2025, 6, 11, 6, 0), end_of(2025, 6, 10), "– quá hạn 1 ngày\n");
-	expect_days(at(2025, 6, 10, 23, 30), end_of(2025, 6, 11), "– còn 1 ngày\n");
+	expect_days(at(2025, 6, 11, 6, 0, 0), end_of(2025, 6, 11), "– hôm nay là ngày cuối\n");
+	expect_days(at(2025, 6, 11, 6, 0, 0), at(2025, 6, 12, 0, 0, 0), "– hôm nay là ngày cuối\n");
+	expect_days(at(2025, 6, 11, 6, 0, 0), end_of(2025, 6, 10), "– quá hạn 1 ngày\n");
+	expect_days(at(2025, 6, 10, 23, 30, 0), end_of(2025, 6, 11), "– còn 1 ngày\n");
 	/* Seven days is "soon", eight is "later". */
 	expect_days(NOW, end_of(2025, 6, 17), "SẮP ĐẾN HẠN (1)");
 	expect_days(NOW, end_of(2025, 6, 17), "– còn 7 ngày\n");
 	expect_days(NOW, end_of(2025, 6, 18), "SẮP TỚI (1)");
 	expect_days(NOW, end_of(2025, 6, 18), "– còn 8 ngày\n");
-	expect_days(NOW, at(2025, 6, 18, 0, 0), "SẮP ĐẾN HẠN (1)");
-	expect_days(NOW, at(2025, 6, 19, 0, 0), "SẮP TỚI (1)");
+	expect_days(NOW, at(2025, 6, 18, 0, 0, 0), "SẮP ĐẾN HẠN (1)");
+	expect_days(NOW, at(2025, 6, 19, 0, 0, 0), "SẮP TỚI (1)");
 }
 
 static void test_extended_shows_earlier_deadline(void **state)
@@ -625,8 +591,8 @@ static void test_extended_shows_earlier_deadline(void **state)
 	digest_msg_free(&m);
 
 	struct digest_item late[] = {
-	    item(&t, 501, at(2025, 6, 9, 0, 0), ROLE_LEAD, SCHED_ESCALATION, "e1")};
-	late[0].original_due = at(2025, 5, 31, 0, 0);
+	    item(&t, 501, at(2025, 6, 9, 0, 0, 0), ROLE_LEAD, SCHED_ESCALATION, "e1")};
+	late[0].original_due = at(2025, 5, 31, 0, 0, 0);
 	build(vi, "stp", late, 1, NOW, &m);
 	expect_in("text", m.text, "– quá hạn 2 ngày\n");
 	expect_in("text", m.text, "  Đã gia hạn, thời hạn cũ: trước ngày 31/05/2025\n");
@@ -686,35 +652,6 @@ static void test_build_headers_only(void **state)
 
 /* ---- templates with mistakes -------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static char *read_all(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-
-	if (!fp)
-		fail_msg("cannot read %s (run from the repository root)", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(fp);
-	return buf_steal(&b);
-}
-
-static void write_all(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "wb");
-
-	if (!fp || fputs(text, fp) < 0 || fclose(fp) != 0)
-		fail_msg("cannot write %s", path);
-}
-
 /* Copies config/templates/vi into DIR/vi, with `prefix` put before one file. */
 static void copy_templates(const char *dir_path, const char *file, const char *prefix)
 {
@@ -750,7 +687,7 @@ static void expect_load_error(const char *file, const char *prefix, const char *
 	copy_templates(d, file, prefix);
 	struct digest_templates *tpl = digest_templates_load(d, "vi", &errors);
 	char *msg = buf_steal(&errors);
-	nftw(d, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	rm_rf(d);
 	if (!want) {
 		if (!tpl)
 			fail_msg("an unmodified copy of the templates does not load:\n%s",

@@ -10,18 +10,13 @@
  * are at hand the test also checks that every distinct cell in them is in
  * the table (and that the table quotes them exactly).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "check.h"
 
 #include "buf.h"
 #include "cfg.h"
 #include "date.h"
 #include "dir.h"
 
-#include <ftw.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,7 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define N_ELEMS(a)  (sizeof(a) / sizeof((a)[0]))
 #define REAL_CONFIG "config/deadlined.ini"
 
 /* ---- fixtures ----------------------------------------------------------- */
@@ -39,14 +33,6 @@ struct fixture {
 	struct cfg *cfg;
 	struct dir *dir;
 };
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 /* Loads a config from text written into a temporary directory (removed at
  * once: a loaded cfg does not need its files). NULL, with the errors
@@ -74,7 +60,7 @@ static struct cfg *load_text(const char *text)
 	if (!c)
 		print_error("the fixture config does not load:\n%s\n", buf_str(&errors));
 	buf_free(&errors);
-	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	rm_rf(dir);
 	return c;
 }
 

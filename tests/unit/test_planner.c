@@ -6,11 +6,7 @@
  * "trước ngày D" is 00:00 of D) and the real calendar; the configuration is
  * a small INI file written to a temporary directory.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "check.h"
 
 #include "buf.h"
 #include "cfg.h"
@@ -27,24 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define TZ         DATE_TZ_VIETNAM
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_OCC    64
-
-static time_t at(int y, int mo, int d, int h, int mi, int s)
-{
-	return date_make(y, mo, d, h, mi, s, TZ);
-}
-
-static time_t end_of(int y, int m, int d)
-{
-	return at(y, m, d, 23, 59, 59);
-}
-
-static time_t start_of(int y, int m, int d)
-{
-	return at(y, m, d, 0, 0, 0);
-}
+#define MAX_OCC 64
 
 static const char *show_time(time_t t, char *buf, size_t len)
 {

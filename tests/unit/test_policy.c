@@ -4,11 +4,7 @@
  * are worked out by hand from include/policy.h, the domain notes and the
  * real calendar (weekdays, national holidays, Tết 2026 = 17/2/2026).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "check.h"
 
 #include "cal.h"
 #include "date.h"
@@ -18,25 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TZ         DATE_TZ_VIETNAM
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_OUT    64
-
-static int64_t day(int y, int m, int d)
-{
-	return date_days_from_civil(y, m, d);
-}
-
-static time_t at(int y, int mo, int d, int h, int mi, int s)
-{
-	return date_make(y, mo, d, h, mi, s, TZ);
-}
-
-/* The slot of a day at the default send time, 08:00. */
-static time_t slot(int y, int mo, int d)
-{
-	return at(y, mo, d, 8, 0, 0);
-}
+#define MAX_OUT 64
 
 static const char *show_time(time_t t, char *buf, size_t len)
 {
@@ -54,15 +32,6 @@ static const char *level_name(enum policy_level l)
 	static const char *const names[] = {"remind", "lead", "monitor", "supervisor"};
 
 	return (unsigned)l < N_ELEMS(names) ? names[l] : "(bad level)";
-}
-
-static void office_calendar(struct cal *c)
-{
-	cal_init(c, TZ);
-	cal_add_holidays(c, day(2024, 2, 8), day(2024, 2, 14));
-	cal_add_holidays(c, day(2025, 1, 25), day(2025, 2, 2));
-	cal_add_holidays(c, day(2026, 2, 14), day(2026, 2, 22));
-	cal_finish(c);
 }
 
 /* Sets keys on a policy, failing the test on any error. */

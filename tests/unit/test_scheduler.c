@@ -12,11 +12,7 @@
  * they test the scheduler alone; test_policy_integration lets it compute
  * them.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "check.h"
 
 #include "cal.h"
 #include "date.h"
@@ -26,24 +22,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-#define TZ         DATE_TZ_VIETNAM
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-static int64_t day(int y, int m, int d)
-{
-	return date_days_from_civil(y, m, d);
-}
-
-static time_t at(int y, int mo, int d, int h, int mi, int s)
-{
-	return date_make(y, mo, d, h, mi, s, TZ);
-}
-
-static time_t slot(int y, int mo, int d)
-{
-	return at(y, mo, d, 8, 0, 0);
-}
 
 static const char *show_time(time_t t, char *buf, size_t len)
 {

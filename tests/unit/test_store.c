@@ -4,17 +4,12 @@
  * afterwards. Expectations come from include/store.h; a second, raw sqlite3
  * connection looks at what actually reached the file.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "check.h"
 
 #include "date.h"
 #include "store.h"
 #include "task.h"
 
-#include <ftw.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -22,42 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define TZ         DATE_TZ_VIETNAM
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
 /* A value no statement may take apart: quotes, semicolons, SQL, Vietnamese. */
 #define HOSTILE "Sở Tư pháp'; DROP TABLE tasks; --"
-
-static time_t at(int y, int mo, int d, int h, int mi)
-{
-	return date_make(y, mo, d, h, mi, 0, TZ);
-}
-
-/* ---- reporting ---------------------------------------------------------- */
-
-#define check_int(what, got, want)                                                                 \
-	do {                                                                                       \
-		long long got_ = (long long)(got), want_ = (long long)(want);                      \
-		if (got_ != want_)                                                                 \
-			fail_msg("%s: got %lld, want %lld", (what), got_, want_);                  \
-	} while (0)
-
-#define check_str(what, got, want)                                                                 \
-	do {                                                                                       \
-		const char *got_ = (got), *want_ = (want);                                         \
-		if (!want_ && got_)                                                                \
-			fail_msg("%s: got \"%s\", want NULL", (what), got_);                       \
-		if (want_ && (!got_ || strcmp(got_, want_) != 0))                                  \
-			fail_msg("%s: got %s%s%s, want \"%s\"", (what), got_ ? "\"" : "",          \
-			         got_ ? got_ : "NULL", got_ ? "\"" : "", want_);                   \
-	} while (0)
-
-/* A store call that must succeed; on failure the store's own reason is shown. */
-#define must(st, call)                                                                             \
-	do {                                                                                       \
-		if ((call) != 0)                                                                   \
-			fail_msg("%s failed: %s", #call, store_error(st));                         \
-	} while (0)
 
 /* ---- the temporary database --------------------------------------------- */
 
@@ -66,17 +27,6 @@ struct fx {
 	char path[PATH_MAX];
 	struct store *st;
 };
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static void rm_rf(const char *dir)
-{
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static int setup(void **state)
 {
@@ -197,7 +147,7 @@ static void add_plan(struct fx *f, const char *id, int first, int last)
 	                       .first_year = first,
 	                       .last_year = last};
 
-	must(f->st, store_plan_upsert(f->st, &p, at(2025, 1, 2, 8, 0)));
+	must(f->st, store_plan_upsert(f->st, &p, at(2025, 1, 2, 8, 0, 0)));
 }
 
 /* A one-off task due at the end of 30/06/2025, led by Sở Tư pháp. */
@@ -210,7 +160,7 @@ static void make_task(struct task *t, const char *plan, const char *key, const c
 	t->timeframe = sdup("Quý II/2025");
 	t->kind = TF_ONCE;
 	t->due = date_make(2025, 6, 30, 23, 59, 59, TZ);
-	t->window_start = at(2025, 4, 1, 0, 0);
+	t->window_start = at(2025, 4, 1, 0, 0, 0);
 	t->origin = sdup("import");
 	task_add_agency(t, TASK_LEAD, "stp", "Sở Tư pháp", NULL, true);
 }
@@ -220,7 +170,7 @@ static int64_t upsert(struct fx *f, struct task *t, enum store_change want)
 {
 	enum store_change change = (enum store_change) - 1;
 
-	must(f->st, store_task_upsert(f->st, t, at(2025, 1, 3, 8, 0), &change));
+	must(f->st, store_task_upsert(f->st, t, at(2025, 1, 3, 8, 0, 0), &change));
 	check_int("store_task_upsert change (0 SAME, 1 NEW, 2 UPDATED)", change, want);
 	if (t->id <= 0)
 		fail_msg("store_task_upsert left t->id = %lld", (long long)t->id);
@@ -435,14 +385,14 @@ static void test_foreign_keys_enforced(void **state)
 	int64_t id = 0;
 
 	make_task(&t, "NO-SUCH-PLAN", "k1", "Nhiệm vụ mồ côi");
-	if (store_task_upsert(f->st, &t, at(2025, 1, 3, 8, 0), &change) != -1)
+	if (store_task_upsert(f->st, &t, at(2025, 1, 3, 8, 0, 0), &change) != -1)
 		fail_msg("a task of an unknown plan was stored: foreign keys are off");
 	if (!strstr(store_error(f->st), "FOREIGN KEY"))
 		fail_msg("store_error after a foreign key violation: \"%s\"", store_error(f->st));
 	task_free(&t);
 	check_int("tasks after the refused insert", raw_int(f->path, "SELECT COUNT(*) FROM tasks"),
 	          0);
-	if (store_occ_ensure(f->st, 12345, at(2025, 6, 1, 0, 0), TF_NONE, &id, NULL) != -1)
+	if (store_occ_ensure(f->st, 12345, at(2025, 6, 1, 0, 0, 0), TF_NONE, &id, NULL) != -1)
 		fail_msg("an occurrence of an unknown task was stored: foreign keys are off");
 }
 
@@ -543,7 +493,7 @@ static void test_plan_upsert_keeps_old_values(void **state)
 
 	/* An import that knows only the id: nothing else is lost. */
 	struct store_plan bare = {.id = (char *)"906/QĐ-UBND"};
-	must(f->st, store_plan_upsert(f->st, &bare, at(2025, 2, 1, 8, 0)));
+	must(f->st, store_plan_upsert(f->st, &bare, at(2025, 2, 1, 8, 0, 0)));
 	check_int("plan_get", store_plan_get(f->st, "906/QĐ-UBND", &got), 1);
 	check_str("id", got.id, "906/QĐ-UBND");
 	check_str("title kept", got.title, "Kế hoạch chuyển đổi số");
@@ -560,7 +510,7 @@ static void test_plan_upsert_keeps_old_values(void **state)
 	                           .title = (char *)"Kế hoạch phát triển kinh tế số",
 	                           .monitor = (char *)"sttt",
 	                           .last_year = 2030};
-	must(f->st, store_plan_upsert(f->st, &newer, at(2025, 2, 2, 8, 0)));
+	must(f->st, store_plan_upsert(f->st, &newer, at(2025, 2, 2, 8, 0, 0)));
 	check_int("plan_get", store_plan_get(f->st, "906/QĐ-UBND", &got), 1);
 	check_str("new title", got.title, "Kế hoạch phát triển kinh tế số");
 	check_str("new monitor", got.monitor, "sttt");
@@ -601,7 +551,7 @@ static void test_task_round_trip_every_field(void **state)
 	check_str("timeframe", got.timeframe, "Quý II/2025");
 	check_int("kind", got.kind, TF_ONCE);
 	check_int("due", got.due, date_make(2025, 6, 30, 23, 59, 59, TZ));
-	check_int("window_start", got.window_start, at(2025, 4, 1, 0, 0));
+	check_int("window_start", got.window_start, at(2025, 4, 1, 0, 0, 0));
 	check_str("condition", got.condition, "sau khi có hướng dẫn của Bộ");
 	check_int("flags", got.flags, TASK_FLAG_CONDITION);
 	check_int("status", got.status, TASK_OPEN);
@@ -707,8 +657,9 @@ static void test_task_upsert_new_same_updated(void **state)
 
 	/* Progress and an extension recorded in between. */
 	must(f->st, store_task_set_status(f->st, id, TASK_IN_PROGRESS, "Đang xây dựng dự thảo",
-	                                  at(2025, 3, 1, 9, 0)));
-	must(f->st, store_task_extend(f->st, id, at(2025, 9, 30, 0, 0), at(2025, 3, 2, 9, 0)));
+	                                  at(2025, 3, 1, 9, 0, 0)));
+	must(f->st,
+	     store_task_extend(f->st, id, at(2025, 9, 30, 0, 0, 0), at(2025, 3, 2, 9, 0, 0)));
 	hist = history_rows(f, id);
 
 	/* A new title: updated in place, status, extension and history kept. */
@@ -719,7 +670,7 @@ static void test_task_upsert_new_same_updated(void **state)
 	check_str("updated title", got.title, "Xây dựng và vận hành kho dữ liệu số");
 	check_int("status kept", got.status, TASK_IN_PROGRESS);
 	check_str("status note kept", got.status_note, "Đang xây dựng dự thảo");
-	check_int("extended_due kept", got.extended_due, at(2025, 9, 30, 0, 0));
+	check_int("extended_due kept", got.extended_due, at(2025, 9, 30, 0, 0, 0));
 	check_int("ext kept", got.ext, 1);
 	task_free(&got);
 	if (history_rows(f, id) <= hist)
@@ -803,30 +754,32 @@ static void test_task_status_and_extension_history(void **state)
 	long long hist = history_rows(f, id);
 
 	must(f->st, store_task_set_status(f->st, id, TASK_WAITING, "Chờ hướng dẫn của Bộ",
-	                                  at(2025, 3, 1, 9, 0)));
+	                                  at(2025, 3, 1, 9, 0, 0)));
 	get_task(f, id, &got);
 	check_int("status", got.status, TASK_WAITING);
 	check_str("status_note", got.status_note, "Chờ hướng dẫn của Bộ");
 	task_free(&got);
 	check_int("history rows after a status change", history_rows(f, id), hist + 1);
 
-	must(f->st, store_task_extend(f->st, id, at(2025, 8, 31, 0, 0), at(2025, 3, 2, 9, 0)));
-	must(f->st, store_task_extend(f->st, id, at(2025, 10, 31, 0, 0), at(2025, 3, 3, 9, 0)));
+	must(f->st,
+	     store_task_extend(f->st, id, at(2025, 8, 31, 0, 0, 0), at(2025, 3, 2, 9, 0, 0)));
+	must(f->st,
+	     store_task_extend(f->st, id, at(2025, 10, 31, 0, 0, 0), at(2025, 3, 3, 9, 0, 0)));
 	get_task(f, id, &got);
-	check_int("extended_due after two extensions", got.extended_due, at(2025, 10, 31, 0, 0));
+	check_int("extended_due after two extensions", got.extended_due, at(2025, 10, 31, 0, 0, 0));
 	check_int("ext counts extensions", got.ext, 2);
 	check_int("the original due is kept", got.due, date_make(2025, 6, 30, 23, 59, 59, TZ));
 	task_free(&got);
 	check_int("history rows after two extensions", history_rows(f, id), hist + 3);
 
-	must(f->st, store_history_add(f->st, id, "note", "Ghi chú", at(2025, 3, 4, 9, 0)));
+	must(f->st, store_history_add(f->st, id, "note", "Ghi chú", at(2025, 3, 4, 9, 0, 0)));
 	check_int("history rows after store_history_add", history_rows(f, id), hist + 4);
 
 	/* Every status round-trips through the store. */
 	for (int s = TASK_OPEN; s <= TASK_REMOVED; s++) {
 		char what[64];
 		must(f->st, store_task_set_status(f->st, id, (enum task_status)s, NULL,
-		                                  at(2025, 4, 1, 9, 0)));
+		                                  at(2025, 4, 1, 9, 0, 0)));
 		get_task(f, id, &got);
 		snprintf(what, sizeof(what), "status %s read back", task_status_name(s));
 		check_int(what, got.status, s);
@@ -855,7 +808,7 @@ static void test_remove_missing_only_that_origin(void **state)
 	long long hist = history_rows(f, gone);
 
 	must(f->st,
-	     store_tasks_remove_missing(f->st, "ini", &keep, 1, at(2025, 5, 1, 8, 0), &removed));
+	     store_tasks_remove_missing(f->st, "ini", &keep, 1, at(2025, 5, 1, 8, 0, 0), &removed));
 	check_int("removed", removed, 1);
 	char *status = raw_text(f->path, "SELECT status FROM tasks WHERE key = 'bo'");
 	check_str("stored status of the missing ini task", status, "removed");
@@ -871,7 +824,7 @@ static void test_remove_missing_only_that_origin(void **state)
 
 	/* Again: nothing more to remove. */
 	must(f->st,
-	     store_tasks_remove_missing(f->st, "ini", &keep, 1, at(2025, 5, 2, 8, 0), &removed));
+	     store_tasks_remove_missing(f->st, "ini", &keep, 1, at(2025, 5, 2, 8, 0, 0), &removed));
 	check_int("removed on the second run", removed, 0);
 
 	/* Read back through the store, the task must say it is removed. */
@@ -952,24 +905,24 @@ static void test_occ_ensure_idempotent(void **state)
 
 	add_plan(f, "119/KH-UBND", 2020, 2025);
 	int64_t task = add_task(f, "119/KH-UBND", "bao-cao", "Báo cáo năm");
-	time_t d2024 = at(2024, 12, 1, 0, 0), d2025 = at(2025, 12, 1, 0, 0);
+	time_t d2024 = at(2024, 12, 1, 0, 0, 0), d2025 = at(2025, 12, 1, 0, 0, 0);
 
-	must(f->st, store_occ_ensure(f->st, task, d2025, at(2025, 1, 1, 0, 0), &id1, &created));
+	must(f->st, store_occ_ensure(f->st, task, d2025, at(2025, 1, 1, 0, 0, 0), &id1, &created));
 	check_int("created the first time", created, true);
 	struct store_occ o = occ_get(f, task, id1);
 	check_int("a new occurrence's next_at", o.next_at, 0);
 	check_int("due", o.due, d2025);
-	check_int("window_start", o.window_start, at(2025, 1, 1, 0, 0));
+	check_int("window_start", o.window_start, at(2025, 1, 1, 0, 0, 0));
 	check_int("status", o.status, TASK_OPEN);
 	check_int("task_id", o.task_id, task);
 
 	/* The planner sets its time; ensuring it again changes nothing. */
-	must(f->st, store_occ_set_next(f->st, id1, at(2025, 11, 1, 8, 0)));
-	must(f->st, store_occ_ensure(f->st, task, d2025, at(2025, 1, 1, 0, 0), &id2, &created));
+	must(f->st, store_occ_set_next(f->st, id1, at(2025, 11, 1, 8, 0, 0)));
+	must(f->st, store_occ_ensure(f->st, task, d2025, at(2025, 1, 1, 0, 0, 0), &id2, &created));
 	check_int("same id the second time", id2, id1);
 	check_int("not created the second time", created, false);
 	check_int("next_at untouched by a second ensure", occ_get(f, task, id1).next_at,
-	          at(2025, 11, 1, 8, 0));
+	          at(2025, 11, 1, 8, 0, 0));
 	must(f->st, store_occ_ensure(f->st, task, d2025, TF_NONE, &id2, NULL));
 	check_int("same id with created = NULL", id2, id1);
 
@@ -994,17 +947,17 @@ static void test_occ_ensure_idempotent(void **state)
 static void test_occ_due_and_next_wake(void **state)
 {
 	struct fx *f = *state;
-	time_t t0 = at(2025, 6, 2, 8, 0), wake = 0;
+	time_t t0 = at(2025, 6, 2, 8, 0, 0), wake = 0;
 
 	add_plan(f, "KH-2025", 2025, 2025);
 	int64_t task = add_task(f, "KH-2025", "k", "Nhiệm vụ");
 	must(f->st, store_next_wake(f->st, &wake));
 	check_int("next wake of an empty store", wake, TF_NONE);
 
-	int64_t a = add_occ(f, task, at(2025, 7, 1, 0, 0));
-	int64_t b = add_occ(f, task, at(2025, 8, 1, 0, 0));
-	int64_t c = add_occ(f, task, at(2025, 9, 1, 0, 0));
-	int64_t d = add_occ(f, task, at(2025, 10, 1, 0, 0));
+	int64_t a = add_occ(f, task, at(2025, 7, 1, 0, 0, 0));
+	int64_t b = add_occ(f, task, at(2025, 8, 1, 0, 0, 0));
+	int64_t c = add_occ(f, task, at(2025, 9, 1, 0, 0, 0));
+	int64_t d = add_occ(f, task, at(2025, 10, 1, 0, 0, 0));
 	must(f->st, store_occ_set_next(f->st, a, t0 + 100));
 	must(f->st, store_occ_set_next(f->st, b, t0 + 50));
 	must(f->st, store_occ_set_next(f->st, c, TF_NONE));
@@ -1042,16 +995,16 @@ static void test_occ_due_and_next_wake(void **state)
 static void test_occ_replan_all_lowers_open_only(void **state)
 {
 	struct fx *f = *state;
-	time_t t0 = at(2025, 6, 2, 8, 0), bound = t0 + 1000;
+	time_t t0 = at(2025, 6, 2, 8, 0, 0), bound = t0 + 1000;
 
 	add_plan(f, "KH-2025", 2025, 2025);
 	int64_t task = add_task(f, "KH-2025", "k", "Nhiệm vụ");
-	int64_t later = add_occ(f, task, at(2025, 7, 1, 0, 0));
-	int64_t sooner = add_occ(f, task, at(2025, 8, 1, 0, 0));
-	int64_t done = add_occ(f, task, at(2025, 9, 1, 0, 0));
-	int64_t cancelled = add_occ(f, task, at(2025, 10, 1, 0, 0));
-	int64_t waiting = add_occ(f, task, at(2025, 11, 1, 0, 0));
-	int64_t retired = add_occ(f, task, at(2025, 12, 1, 0, 0));
+	int64_t later = add_occ(f, task, at(2025, 7, 1, 0, 0, 0));
+	int64_t sooner = add_occ(f, task, at(2025, 8, 1, 0, 0, 0));
+	int64_t done = add_occ(f, task, at(2025, 9, 1, 0, 0, 0));
+	int64_t cancelled = add_occ(f, task, at(2025, 10, 1, 0, 0, 0));
+	int64_t waiting = add_occ(f, task, at(2025, 11, 1, 0, 0, 0));
+	int64_t retired = add_occ(f, task, at(2025, 12, 1, 0, 0, 0));
 	must(f->st, store_occ_set_next(f->st, later, t0 + 50000));
 	must(f->st, store_occ_set_next(f->st, sooner, t0 + 10));
 	must(f->st, store_occ_set_next(f->st, done, t0 + 50000));
@@ -1087,9 +1040,9 @@ static struct ledger_fx ledger_setup(struct fx *f)
 
 	add_plan(f, "KH-2025", 2025, 2025);
 	l.task = add_task(f, "KH-2025", "k", "Nhiệm vụ");
-	l.occ = add_occ(f, l.task, at(2025, 12, 15, 0, 0));
-	l.occ2 = add_occ(f, l.task, at(2026, 12, 15, 0, 0));
-	l.t0 = at(2025, 11, 14, 8, 0);
+	l.occ = add_occ(f, l.task, at(2025, 12, 15, 0, 0, 0));
+	l.occ2 = add_occ(f, l.task, at(2026, 12, 15, 0, 0, 0));
+	l.t0 = at(2025, 11, 14, 8, 0, 0);
 	return l;
 }
 
@@ -1279,7 +1232,7 @@ static void test_message_body_is_binary_safe(void **state)
 
 	m.body = (char *)body;
 	m.body_len = sizeof(body) - 1;
-	must(f->st, store_message_queue(f->st, &m, NULL, 0, at(2025, 1, 1, 8, 0), &queued));
+	must(f->st, store_message_queue(f->st, &m, NULL, 0, at(2025, 1, 1, 8, 0, 0), &queued));
 	check_int("store_message_get", store_message_get(f->st, m.id, &got), 1);
 	check_int("body_len", got.body_len, sizeof(body) - 1);
 	if (memcmp(got.body, body, sizeof(body) - 1) != 0)
@@ -1290,7 +1243,7 @@ static void test_message_body_is_binary_safe(void **state)
 static void test_messages_due_lease_release(void **state)
 {
 	struct fx *f = *state;
-	time_t t0 = at(2025, 6, 2, 8, 0);
+	time_t t0 = at(2025, 6, 2, 8, 0, 0);
 	time_t retry_at = 0;
 
 	must(f->st, store_next_retry(f->st, &retry_at));
@@ -1366,7 +1319,7 @@ static void test_thread_last(void **state)
 static void test_failures(void **state)
 {
 	struct fx *f = *state;
-	time_t t0 = at(2025, 6, 2, 8, 0);
+	time_t t0 = at(2025, 6, 2, 8, 0, 0);
 	int64_t n = -1;
 
 	int64_t ok = queue(f, "ok@quangngai.example", NULL, 0, t0, true);
@@ -1412,7 +1365,7 @@ static void test_failures(void **state)
 static void test_message_progress(void **state)
 {
 	struct fx *f = *state;
-	time_t t0 = at(2025, 6, 2, 8, 0);
+	time_t t0 = at(2025, 6, 2, 8, 0, 0);
 	struct store_message m;
 
 	int64_t id = queue(f, "prog@quangngai.example", NULL, 0, t0, true);
@@ -1451,19 +1404,19 @@ static void test_stats(void **state)
 	upsert(f, &t, STORE_NEW);
 	int64_t unresolved = t.id;
 	task_free(&t);
-	must(f->st, store_task_set_status(f->st, done, TASK_DONE, "Đạt", at(2025, 2, 1, 8, 0)));
-	must(f->st,
-	     store_task_set_status(f->st, unresolved, TASK_CANCELLED, NULL, at(2025, 2, 1, 8, 0)));
+	must(f->st, store_task_set_status(f->st, done, TASK_DONE, "Đạt", at(2025, 2, 1, 8, 0, 0)));
+	must(f->st, store_task_set_status(f->st, unresolved, TASK_CANCELLED, NULL,
+	                                  at(2025, 2, 1, 8, 0, 0)));
 
-	int64_t o1 = add_occ(f, open, at(2025, 6, 30, 0, 0));
-	int64_t o2 = add_occ(f, done, at(2025, 6, 30, 0, 0));
-	add_occ(f, open, at(2025, 9, 30, 0, 0));
-	int64_t o4 = add_occ(f, open, at(2025, 12, 31, 0, 0));
+	int64_t o1 = add_occ(f, open, at(2025, 6, 30, 0, 0, 0));
+	int64_t o2 = add_occ(f, done, at(2025, 6, 30, 0, 0, 0));
+	add_occ(f, open, at(2025, 9, 30, 0, 0, 0));
+	int64_t o4 = add_occ(f, open, at(2025, 12, 31, 0, 0, 0));
 	must(f->st, store_occ_set_status(f->st, o2, TASK_DONE));
 	/* Retired (status removed): not open, like a removed task. */
 	must(f->st, store_occ_set_status(f->st, o4, TASK_REMOVED));
 
-	time_t t0 = at(2025, 6, 2, 8, 0);
+	time_t t0 = at(2025, 6, 2, 8, 0, 0);
 	struct store_note n1[] = {note(o1, "stp", "r30", t0), note(o1, "stp", "r14", t0)};
 	struct store_note n2[] = {note(o1, "stp", "r7", t0)};
 	struct store_note n3[] = {note(o1, "stp", "r3", t0)};
@@ -1545,7 +1498,7 @@ static void test_hostile_values_round_trip(void **state)
 	char ref[256], v[128];
 	int64_t id = 0;
 
-	must(f->st, store_plan_upsert(f->st, &p, at(2025, 1, 1, 8, 0)));
+	must(f->st, store_plan_upsert(f->st, &p, at(2025, 1, 1, 8, 0, 0)));
 	check_int("plan_get", store_plan_get(f->st, plan, &gp), 1);
 	check_str("plan id", gp.id, plan);
 	check_str("plan title", gp.title, HOSTILE);
@@ -1579,7 +1532,8 @@ static void test_hostile_values_round_trip(void **state)
 	check_int("find the bare hostile key", store_task_find(f->st, key, &id), 1);
 	check_int("find a key that is SQL", store_task_find(f->st, "' OR '1'='1", &id), 0);
 
-	must(f->st, store_task_set_status(f->st, tid, TASK_WAITING, HOSTILE, at(2025, 2, 1, 8, 0)));
+	must(f->st,
+	     store_task_set_status(f->st, tid, TASK_WAITING, HOSTILE, at(2025, 2, 1, 8, 0, 0)));
 	get_task(f, tid, &got);
 	check_str("status note", got.status_note, HOSTILE);
 	task_free(&got);
@@ -1588,12 +1542,12 @@ static void test_hostile_values_round_trip(void **state)
 	must(f->st, store_meta_get(f->st, HOSTILE, v, sizeof(v)));
 	check_str("meta", v, HOSTILE);
 
-	int64_t occ = add_occ(f, tid, at(2025, 6, 30, 0, 0));
-	struct store_note n[] = {note(occ, HOSTILE, "r7'--", at(2025, 6, 1, 8, 0))};
+	int64_t occ = add_occ(f, tid, at(2025, 6, 30, 0, 0, 0));
+	struct store_note n[] = {note(occ, HOSTILE, "r7'--", at(2025, 6, 1, 8, 0, 0))};
 	struct store_message m = message("<'; DROP TABLE messages; --@x>", HOSTILE), gm;
 	bool queued = false;
 	m.subject = (char *)HOSTILE;
-	must(f->st, store_message_queue(f->st, &m, n, 1, at(2025, 6, 1, 8, 0), &queued));
+	must(f->st, store_message_queue(f->st, &m, n, 1, at(2025, 6, 1, 8, 0, 0), &queued));
 	check_int("hostile message queued", queued, true);
 	store_message_get(f->st, m.id, &gm);
 	check_str("message_id", gm.message_id, "<'; DROP TABLE messages; --@x>");
@@ -1603,9 +1557,10 @@ static void test_hostile_values_round_trip(void **state)
 	check_str("ledger agency", ledger_row(f, occ, HOSTILE, "r7'--").agency, HOSTILE);
 	must(f->st, store_thread_last(f->st, occ, HOSTILE, v, sizeof(v)));
 	check_str("thread of the hostile agency", v, "<'; DROP TABLE messages; --@x>");
+	must(f->st, store_message_result(f->st, m.id, MSG_FAILED, HOSTILE, TF_NONE,
+	                                 at(2025, 6, 1, 8, 1, 0)));
 	must(f->st,
-	     store_message_result(f->st, m.id, MSG_FAILED, HOSTILE, TF_NONE, at(2025, 6, 1, 8, 1)));
-	must(f->st, store_rcpt_failure(f->st, m.id, HOSTILE, 550, HOSTILE, at(2025, 6, 1, 8, 1)));
+	     store_rcpt_failure(f->st, m.id, HOSTILE, 550, HOSTILE, at(2025, 6, 1, 8, 1, 0)));
 
 	struct unresolved_seen u = {.n = 0};
 	must(f->st, store_unresolved(f->st, collect_unresolved, &u));

@@ -6,11 +6,7 @@
  * Expectations come from include/sync.h, the example config and the
  * domain notes, written by hand.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "check.h"
 
 #include "buf.h"
 #include "cfg.h"
@@ -20,7 +16,6 @@
 #include "sync.h"
 #include "task.h"
 
-#include <ftw.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -28,44 +23,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#define TZ         DATE_TZ_VIETNAM
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define CONFIG     "config/deadlined.ini"
+#define CONFIG "config/deadlined.ini"
 
 #define PLAN_119  "119/KH-UBND"
 #define TASK_119  "119/KH-UBND:bao-cao-119"
 #define TASK_KH   "KH-2025:bao-cao-nam-kh-2025"
 #define TITLE_119 "Báo cáo kết quả thực hiện Kế hoạch chuyển đổi số về Sở Thông tin và Truyền thông"
 
-static time_t at(int y, int mo, int d, int h, int mi)
-{
-	return date_make(y, mo, d, h, mi, 0, TZ);
-}
-
 /* ---- reporting ---------------------------------------------------------- */
-
-#define check_int(what, got, want)                                                                 \
-	do {                                                                                       \
-		long long got_ = (long long)(got), want_ = (long long)(want);                      \
-		if (got_ != want_)                                                                 \
-			fail_msg("%s: got %lld, want %lld", (what), got_, want_);                  \
-	} while (0)
-
-#define check_str(what, got, want)                                                                 \
-	do {                                                                                       \
-		const char *got_ = (got), *want_ = (want);                                         \
-		if (!want_ && got_)                                                                \
-			fail_msg("%s: got \"%s\", want NULL", (what), got_);                       \
-		if (want_ && (!got_ || strcmp(got_, want_) != 0))                                  \
-			fail_msg("%s: got %s%s%s, want \"%s\"", (what), got_ ? "\"" : "",          \
-			         got_ ? got_ : "NULL", got_ ? "\"" : "", want_);                   \
-	} while (0)
-
-#define must(st, call)                                                                             \
-	do {                                                                                       \
-		if ((call) != 0)                                                                   \
-			fail_msg("%s failed: %s", #call, store_error(st));                         \
-	} while (0)
 
 static void check_report(const char *what, const struct sync_report *r, int tasks, int created,
                          int updated, int unchanged, int removed)
@@ -88,17 +53,6 @@ struct fx {
 	struct cfg *cfg;
 	struct dir *d;
 };
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static void rm_rf(const char *dir)
-{
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static struct cfg *load(const char *path)
 {
@@ -163,29 +117,6 @@ struct alt {
 	struct cfg *cfg;
 	struct dir *d;
 };
-
-static char *read_all(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-
-	if (!fp)
-		fail_msg("cannot read %s (run from the repository root)", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(fp);
-	return buf_steal(&b);
-}
-
-static void write_all(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "wb");
-
-	if (!fp || fputs(text, fp) < 0 || fclose(fp) != 0)
-		fail_msg("cannot write %s", path);
-}
 
 /*
  * Writes FX/NAME/deadlined.ini (the example without the section `drop`, if
@@ -296,7 +227,7 @@ static const char *show_occs(const struct occs *l)
 static long long raw_int(const char *path, const char *query)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = NULL;
 	long long v = -999999;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
@@ -329,7 +260,7 @@ static void test_sync_config_stores_plans_and_tasks(void **state)
 	struct store_plan p;
 	struct task t;
 
-	sync_ok(f, f->d, at(2025, 6, 2, 8, 0), &r);
+	sync_ok(f, f->d, at(2025, 6, 2, 8, 0, 0), &r);
 	check_report("first sync", &r, 2, 2, 0, 0, 0);
 	check_int("flagged", r.flagged, 0);
 
@@ -399,7 +330,7 @@ static void test_sync_config_occurrences_of_plan_period(void **state)
 	struct fx *f = *state;
 	struct sync_report r;
 
-	sync_ok(f, f->d, at(2025, 6, 2, 8, 0), &r);
+	sync_ok(f, f->d, at(2025, 6, 2, 8, 0, 0), &r);
 	struct occs l = occurrences(f, find(f, TASK_119));
 	if (l.n != 6)
 		fail_msg("occurrences of bao-cao-119: %zu, want 6 (2020..2025):%s", l.n,
@@ -407,7 +338,7 @@ static void test_sync_config_occurrences_of_plan_period(void **state)
 	for (int y = 2020; y <= 2025; y++) {
 		char what[64];
 		snprintf(what, sizeof(what), "occurrence %d due 01/12/%d 00:00", y - 2019, y);
-		check_int(what, l.v[y - 2020].due, at(y, 12, 1, 0, 0));
+		check_int(what, l.v[y - 2020].due, at(y, 12, 1, 0, 0, 0));
 		snprintf(what, sizeof(what), "occurrence %d next_at (new: 0)", y - 2019);
 		check_int(what, l.v[y - 2020].next_at, 0);
 		check_int("status", l.v[y - 2020].status, TASK_OPEN);
@@ -415,8 +346,8 @@ static void test_sync_config_occurrences_of_plan_period(void **state)
 
 	/* KH-2025 names no period: the current cycle and the first beyond the horizon. */
 	struct occs k = occurrences(f, find(f, TASK_KH));
-	if (k.n != 2 || k.v[0].due != at(2025, 12, 15, 0, 0) ||
-	    k.v[1].due != at(2026, 12, 15, 0, 0))
+	if (k.n != 2 || k.v[0].due != at(2025, 12, 15, 0, 0, 0) ||
+	    k.v[1].due != at(2026, 12, 15, 0, 0, 0))
 		fail_msg("occurrences of bao-cao-nam-kh-2025 at 02/06/2025: want 15/12/2025 and "
 		         "15/12/2026 00:00, got:%s",
 		         show_occs(&k));
@@ -428,7 +359,7 @@ static void test_sync_config_idempotent(void **state)
 {
 	struct fx *f = *state;
 	struct sync_report r;
-	time_t now = at(2025, 6, 2, 8, 0);
+	time_t now = at(2025, 6, 2, 8, 0, 0);
 
 	sync_ok(f, f->d, now, &r);
 	int64_t id = find(f, TASK_119);
@@ -436,7 +367,7 @@ static void test_sync_config_idempotent(void **state)
 	long long history = raw_int(f->path, "SELECT COUNT(*) FROM history");
 	struct occs l = occurrences(f, id);
 	/* The planner has looked at one of them. */
-	must(f->st, store_occ_set_next(f->st, l.v[5].id, at(2025, 11, 1, 8, 0)));
+	must(f->st, store_occ_set_next(f->st, l.v[5].id, at(2025, 11, 1, 8, 0, 0)));
 
 	sync_ok(f, f->d, now + 3600, &r);
 	check_report("second sync", &r, 2, 0, 0, 2, 0);
@@ -446,7 +377,7 @@ static void test_sync_config_idempotent(void **state)
 	check_int("same task id", find(f, TASK_119), id);
 	check_int("plans", raw_int(f->path, "SELECT COUNT(*) FROM plans"), 2);
 	check_int("an unchanged task's occurrence keeps its next_at",
-	          occurrences(f, id).v[5].next_at, at(2025, 11, 1, 8, 0));
+	          occurrences(f, id).v[5].next_at, at(2025, 11, 1, 8, 0, 0));
 
 	/* A reload of an identical copy (another file name) changes nothing either. */
 	struct alt a = alt_config(f, "same", NULL, NULL);
@@ -460,7 +391,7 @@ static void test_sync_config_marks_removed(void **state)
 {
 	struct fx *f = *state;
 	struct sync_report r;
-	time_t now = at(2025, 6, 2, 8, 0);
+	time_t now = at(2025, 6, 2, 8, 0, 0);
 	struct store_stats s;
 
 	sync_ok(f, f->d, now, &r);
@@ -500,7 +431,7 @@ static void test_sync_config_section_restored(void **state)
 {
 	struct fx *f = *state;
 	struct sync_report r;
-	time_t now = at(2025, 6, 2, 8, 0);
+	time_t now = at(2025, 6, 2, 8, 0, 0);
 
 	sync_ok(f, f->d, now, &r);
 	struct alt a = alt_config(f, "removed", "[task bao-cao-nam-kh-2025]", NULL);
@@ -525,7 +456,7 @@ static void test_sync_config_new_flagged_task(void **state)
 {
 	struct fx *f = *state;
 	struct sync_report r;
-	time_t now = at(2025, 6, 2, 8, 0);
+	time_t now = at(2025, 6, 2, 8, 0, 0);
 	struct task t;
 
 	sync_ok(f, f->d, now, &r);
@@ -562,13 +493,13 @@ static void test_sync_config_edited_section(void **state)
 {
 	struct fx *f = *state;
 	struct sync_report r;
-	time_t now = at(2025, 6, 2, 8, 0);
+	time_t now = at(2025, 6, 2, 8, 0, 0);
 
 	sync_ok(f, f->d, now, &r);
 	int64_t id = find(f, TASK_119);
 	struct occs l = occurrences(f, id);
 	for (size_t i = 0; i < l.n; i++)
-		must(f->st, store_occ_set_next(f->st, l.v[i].id, at(2025, 11, 1, 8, 0)));
+		must(f->st, store_occ_set_next(f->st, l.v[i].id, at(2025, 11, 1, 8, 0, 0)));
 
 	struct alt a = alt_config(f, "edited", "[task bao-cao-119]",
 	                          "[task bao-cao-119]\n"
@@ -594,13 +525,13 @@ static void test_sync_touch(void **state)
 	struct fx *f = *state;
 	struct sync_report r;
 
-	sync_ok(f, f->d, at(2025, 6, 2, 8, 0), &r);
+	sync_ok(f, f->d, at(2025, 6, 2, 8, 0, 0), &r);
 	int64_t t119 = find(f, TASK_119), kh = find(f, TASK_KH);
 	struct occs l = occurrences(f, t119), k = occurrences(f, kh);
 	for (size_t i = 0; i < l.n; i++)
 		must(f->st, store_occ_set_next(f->st, l.v[i].id, TF_NONE));
 	for (size_t i = 0; i < k.n; i++)
-		must(f->st, store_occ_set_next(f->st, k.v[i].id, at(2025, 11, 14, 8, 0)));
+		must(f->st, store_occ_set_next(f->st, k.v[i].id, at(2025, 11, 14, 8, 0, 0)));
 
 	must(f->st, sync_touch(f->st, t119));
 	l = occurrences(f, t119);
@@ -611,7 +542,7 @@ static void test_sync_touch(void **state)
 	k = occurrences(f, kh);
 	for (size_t i = 0; i < k.n; i++)
 		check_int("another task's occurrence is untouched", k.v[i].next_at,
-		          at(2025, 11, 14, 8, 0));
+		          at(2025, 11, 14, 8, 0, 0));
 	time_t wake = 0;
 	must(f->st, store_next_wake(f->st, &wake));
 	check_int("the touched task wakes the daemon at once", wake, 0);
@@ -628,7 +559,7 @@ static void test_sync_task_changed_timeframe(void **state)
 	                       .origin = (char *)"import",
 	                       .first_year = 2022,
 	                       .last_year = 2025};
-	time_t now = at(2025, 3, 3, 8, 0);
+	time_t now = at(2025, 3, 3, 8, 0, 0);
 
 	must(f->st, store_plan_upsert(f->st, &p, now));
 	for (int round = 0; round < 3; round++) {
@@ -686,7 +617,7 @@ static void test_sync_ini_task(void **state)
 	check_str("timeframe", t.timeframe, "trước ngày 01/12 hàng năm");
 	check_int("kind", t.kind, TF_YEARLY);
 	check_int("due: the first occurrence in the plan period 2020-2025", t.due,
-	          at(2020, 12, 1, 0, 0));
+	          at(2020, 12, 1, 0, 0, 0));
 	check_int("flags", t.flags, 0);
 	check_int("assignments", t.n_agencies, 26 + 13);
 	check_int("not stored", t.id, 0);

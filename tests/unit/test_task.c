@@ -4,11 +4,7 @@
  * content hash and the status names. Expectations come from
  * include/task.h and the domain notes, written by hand.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "check.h"
 
 #include "buf.h"
 #include "cfg.h"
@@ -21,9 +17,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#define TZ         DATE_TZ_VIETNAM
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define CONFIG     "config/deadlined.ini"
+#define CONFIG "config/deadlined.ini"
 
 static struct cfg *cfg;
 static struct dir *dir;
@@ -70,34 +64,7 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-static time_t end_of(int y, int m, int d)
-{
-	return date_make(y, m, d, 23, 59, 59, TZ);
-}
-
-static time_t start_of(int y, int m, int d)
-{
-	return date_make(y, m, d, 0, 0, 0, TZ);
-}
-
 /* ---- reporting ---------------------------------------------------------- */
-
-#define check_int(what, got, want)                                                                 \
-	do {                                                                                       \
-		long long got_ = (long long)(got), want_ = (long long)(want);                      \
-		if (got_ != want_)                                                                 \
-			fail_msg("%s: got %lld, want %lld", (what), got_, want_);                  \
-	} while (0)
-
-#define check_str(what, got, want)                                                                 \
-	do {                                                                                       \
-		const char *got_ = (got), *want_ = (want);                                         \
-		if (!want_ && got_)                                                                \
-			fail_msg("%s: got \"%s\", want NULL", (what), got_);                       \
-		if (want_ && (!got_ || strcmp(got_, want_) != 0))                                  \
-			fail_msg("%s: got %s%s%s, want \"%s\"", (what), got_ ? "\"" : "",          \
-			         got_ ? got_ : "NULL", got_ ? "\"" : "", want_);                   \
-	} while (0)
 
 static void check_flags(const char *what, unsigned got, unsigned want)
 {

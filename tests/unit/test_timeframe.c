@@ -3,11 +3,7 @@
  * reads them. Written test-first from include/timeframe.h and the domain
  * notes, so every expectation here is the specification, not the code.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "check.h"
 
 #include "date.h"
 #include "timeframe.h"
@@ -16,9 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TZ         DATE_TZ_VIETNAM
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define ANY_POS    (-1) /* assert_unparsed: any error_pos within the input */
+#define ANY_POS (-1) /* assert_unparsed: any error_pos within the input */
 
 static const struct tf_ctx no_plan = {TZ, 0, 0};
 
@@ -27,21 +21,6 @@ static struct tf_ctx plan_ctx(int first, int last)
 	struct tf_ctx c = {TZ, first, last};
 
 	return c;
-}
-
-static time_t at(int y, int mo, int d, int h, int mi, int s)
-{
-	return date_make(y, mo, d, h, mi, s, TZ);
-}
-
-static time_t start_of(int y, int m, int d)
-{
-	return at(y, m, d, 0, 0, 0);
-}
-
-static time_t end_of(int y, int m, int d)
-{
-	return at(y, m, d, 23, 59, 59);
 }
 
 static int blen(const char *prefix)
