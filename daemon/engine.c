@@ -822,7 +822,7 @@ static void record_result(const struct mail_result *r, time_t now)
 		                     m.refused ? m.last_error : NULL, TF_NONE, now);
 		E.delivered++;
 		log_info("delivered %s to %.*s%s (%s)", m.message_id, to_len, to,
-		         strchr(to, '\n') ? " and the others" : "", r->where);
+		         to[to_len] && to[to_len + 1] ? " and the others" : "", r->where);
 		snprintf(why, sizeof(why), "delivered %s", m.message_id);
 		break;
 	case MAIL_PARTIAL:
