@@ -358,12 +358,19 @@ static char *envelope(const struct digest_msg *d)
 	return buf_steal(&b);
 }
 
+/* By recipient, then occurrence, step and assigned agency: the same order as preview. */
 static int cmp_pending(const void *a, const void *b)
 {
 	const struct pending *x = a, *y = b;
 	int c = strcmp(x->holder, y->holder);
 
-	return c ? c : (x->occurrence > y->occurrence) - (x->occurrence < y->occurrence);
+	if (c)
+		return c;
+	if (x->occurrence != y->occurrence)
+		return (x->occurrence > y->occurrence) - (x->occurrence < y->occurrence);
+	if ((c = strcmp(x->step, y->step)))
+		return c;
+	return strcmp(x->agency, y->agency);
 }
 
 static void notes_of(const struct pending *p, size_t n, struct store_note *notes)
@@ -525,7 +532,8 @@ static void submit_due(time_t now)
 
 /* ---- notices to the admin ------------------------------------------------------ */
 
-static void queue_admin(const char *subject, const char *text, time_t now)
+/* Queues a notice to [mail] admin; 0, or -1 (logged). */
+static int queue_admin(const char *subject, const char *text, time_t now)
 {
 	const struct cfg *c = E.conf.cfg;
 	struct mime_addr to = {NULL, c->admin};
@@ -541,8 +549,11 @@ static void queue_admin(const char *subject, const char *text, time_t now)
 	                     .message_id = msgid,
 	                     .text = text,
 	                     .language = "en"};
+	int rc = -1;
 
-	if (mime_build(&m, &out, err, sizeof(err)) == 0) {
+	if (mime_build(&m, &out, err, sizeof(err)) < 0) {
+		log_warnx("admin notice: %s", err);
+	} else {
 		struct store_message sm = {.message_id = msgid,
 		                           .recipient = "admin",
 		                           .rcpt = c->admin,
@@ -550,11 +561,13 @@ static void queue_admin(const char *subject, const char *text, time_t now)
 		                           .body = out.data,
 		                           .body_len = out.len,
 		                           .kind = "admin"};
-		if (store_message_queue(E.st, &sm, NULL, 0, now, &(bool){false}) < 0)
+		rc = store_message_queue(E.st, &sm, NULL, 0, now, &(bool){false});
+		if (rc < 0)
 			log_warnx("admin notice: %s", store_error(E.st));
 	}
 	buf_free(&out);
 	free(msgid);
+	return rc;
 }
 
 static int list_failure(const struct store_message *m, void *arg)
@@ -587,11 +600,12 @@ static void admin_failures(time_t now)
 	store_failures_unreported(E.st, list_failure, &text);
 	buf_adds(&text, "\nSee `deadlinectl status` and the journal for details.\n");
 	buf_printf(&subject, "[deadlined] %lld message(s) not delivered", (long long)n);
-	queue_admin(buf_str(&subject), buf_str(&text), now);
 	/* Each failure is told once; the summary itself waits a day after the last. */
-	store_failures_reported(E.st);
-	snprintf(value, sizeof(value), "%lld", (long long)now);
-	store_meta_set(E.st, "admin_summary_at", value);
+	if (queue_admin(buf_str(&subject), buf_str(&text), now) == 0) {
+		store_failures_reported(E.st);
+		snprintf(value, sizeof(value), "%lld", (long long)now);
+		store_meta_set(E.st, "admin_summary_at", value);
+	}
 	buf_free(&text);
 	buf_free(&subject);
 }
@@ -685,7 +699,7 @@ static void schedule(bool more)
 	loop_timer_at(E.wake, (double)(next - E.skew));
 	svc_status("next wake-up %s", iso(next, buf, sizeof(buf)));
 	/* While the worker holds messages, their lease is the next wake-up: not news. */
-	if (next > now && next != E.logged_wake && mail_pending(E.mail) == 0) {
+	if (next > now && next != E.logged_wake && E.n_in_flight == 0) {
 		log_info("next wake-up: %s", buf);
 		E.logged_wake = next;
 	}
@@ -800,6 +814,16 @@ static void give_up(const struct mail_result *r, const struct store_message *m, 
 		if (!r->rcpts[i].accepted && !r->rcpts[i].permanent)
 			store_rcpt_failure(E.st, r->id, r->rcpts[i].address, r->rcpts[i].code, why,
 			                   now);
+	/* No recipient reached (server down, TLS refused): every one left failed. */
+	if (r->n_rcpts == 0)
+		for (const char *line = m->rcpt; line && *line;) {
+			size_t n = strcspn(line, "\n");
+			char *address = xstrndup(line, n);
+			if (n)
+				store_rcpt_failure(E.st, r->id, address, 0, why, now);
+			free(address);
+			line += n + (line[n] == '\n');
+		}
 	store_message_result(E.st, r->id, reached ? MSG_PARTIAL : MSG_FAILED, why, TF_NONE, now);
 	E.failed++;
 	log_warnx("%s: %s", m->message_id, why);
@@ -840,7 +864,7 @@ static void record_result(const struct mail_result *r, time_t now)
 	default:
 		earlier = narrow_recipients(r, &m, now) || earlier;
 		if (now - m.created_at >= E.conf.cfg->retry_max_age) {
-			give_up(r, &m, earlier || m.refused, now, why, sizeof(why));
+			give_up(r, &m, earlier, now, why, sizeof(why));
 			break;
 		}
 		time_t next = backoff(m.attempts + 1, now);
@@ -949,7 +973,7 @@ static void status(struct buf *out)
 	buf_printf(out, "state: %s\n", E.stopping ? "stopping" : "running");
 	buf_printf(out, "now: %s%s\n", iso(now, a, sizeof(a)), E.skew ? " (set with --now)" : "");
 	buf_printf(out, "next_wakeup: %s\n", iso(E.next_wake, b, sizeof(b)));
-	buf_printf(out, "in_flight: %zu\n", mail_pending(E.mail));
+	buf_printf(out, "in_flight: %zu\n", E.n_in_flight);
 	if (store_stats(E.st, &s) == 0) {
 		buf_printf(out, "queue: %lld\n", (long long)s.queued);
 		buf_printf(out, "sent: %lld\nfailed: %lld\npartial: %lld\n", (long long)s.sent,

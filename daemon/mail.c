@@ -38,8 +38,8 @@ struct mail {
 	size_t n_jobs;
 	struct mail_result *results;
 	size_t n_results;
-	size_t in_progress;
 	struct mail_settings settings; /* guarded by lock; copied per batch */
+	char default_helo[256];        /* the worker's: looked up once */
 	struct loop_async *wake;
 	bool stopping;
 };
@@ -266,7 +266,8 @@ static int verify_cb(int ok, X509_STORE_CTX *x)
 	SSL *ssl = X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
 	struct session_note *note = ssl ? SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)) : NULL;
 
-	if (!ok && note && !note->tls_error[0])
+	/* With verify = no the chain is not the server's fault: nothing to say. */
+	if (!ok && note && note->s->verify && !note->tls_error[0])
 		snprintf(note->tls_error, sizeof(note->tls_error),
 		         "TLS: certificate verify failed: %s",
 		         X509_verify_cert_error_string(X509_STORE_CTX_get_error(x)));
@@ -343,14 +344,15 @@ static int message_refusal(smtp_message_t msg, struct buf *why)
 	const smtp_status_t *from = smtp_reverse_path_status(msg);
 	const smtp_status_t *data = smtp_message_transfer_status(msg);
 
-	if (from && from->code && from->code / 100 != 2) {
+	/* 2xx and 3xx (354 to DATA) are not refusals: a dropped connection is told elsewhere. */
+	if (from && from->code >= 400) {
 		buf_printf(why, "MAIL FROM: %d %s%s", from->code, from->text ? from->text : "",
 		           from->code == 530 || from->code == 535
 		               ? " (authentication: check [smtp] user and password_file)"
 		               : "");
 		return from->code;
 	}
-	if (data && data->code && data->code / 100 != 2) {
+	if (data && data->code >= 400) {
 		buf_printf(why, "message: %d %s", data->code, data->text ? data->text : "");
 		return data->code;
 	}
@@ -386,7 +388,10 @@ static void message_result(const struct mail_settings *s, smtp_message_t msg,
 		rr->text = xstrdup(rs && rs->text ? rs->text : "");
 		rr->text[strcspn(rr->text, "\r\n")] = '\0';
 		rr->accepted = rr->code / 100 == 2 && data && data->code / 100 == 2;
-		rr->permanent = !rr->accepted && (permanent(rr->code) || permanent(refusal));
+		/* A refusal of the whole message concerns those RCPT accepted or never reached. */
+		rr->permanent = !rr->accepted &&
+		                (permanent(rr->code) ||
+		                 ((rr->code == 0 || rr->code / 100 == 2) && permanent(refusal)));
 		accepted += rr->accepted;
 		later += !rr->accepted && !rr->permanent;
 		if (rr->code && rr->code / 100 != 2)
@@ -443,8 +448,8 @@ static int smtp_prepare(const struct mail_settings *s, struct session_note *note
 		snprintf(err, errlen, "libesmtp: bad server %s", server);
 		return -1;
 	}
-	char name[256];
-	smtp_set_hostname(session, s->helo ? s->helo : default_helo(s, name, sizeof(name)));
+	if (s->helo)
+		smtp_set_hostname(session, s->helo);
 	set_timeouts(session, s->timeout);
 	smtp_set_eventcb(session, smtp_event, note);
 	if (s->tls == CFG_TLS_NONE) {
@@ -477,6 +482,8 @@ static void smtp_deliver(const struct mail_settings *s, struct mail_job **jobs, 
 	struct session_note note = {s, ""};
 	char err[512];
 
+	/* The error queue is per thread: an old entry must not explain this session. */
+	ERR_clear_error();
 	if (!session) {
 		fail_all(results, n, MAIL_TEMPFAIL, "libesmtp: cannot create a session");
 		goto out;
@@ -556,8 +563,14 @@ static void *worker(void *arg)
 		memcpy(batch, m->jobs, n * sizeof(*batch));
 		memmove(m->jobs, m->jobs + n, (m->n_jobs - n) * sizeof(*m->jobs));
 		m->n_jobs -= n;
-		m->in_progress = n;
 		pthread_mutex_unlock(&m->lock);
+
+		/* Outside the lock: the resolver may take its time. */
+		if (!s.helo && s.transport == CFG_SMTP) {
+			if (!m->default_helo[0])
+				default_helo(&s, m->default_helo, sizeof(m->default_helo));
+			s.helo = xstrdup(m->default_helo);
+		}
 
 		struct mail_result *res = xcalloc(n, sizeof(*res));
 		deliver_batch(&s, batch, n, res);
@@ -567,7 +580,6 @@ static void *worker(void *arg)
 		m->results = xrealloc(m->results, (m->n_results + n) * sizeof(*m->results));
 		memcpy(m->results + m->n_results, res, n * sizeof(*res));
 		m->n_results += n;
-		m->in_progress = 0;
 		free(res);
 		for (size_t i = 0; i < n; i++)
 			mail_job_free(batch[i]);
@@ -619,14 +631,6 @@ size_t mail_collect(struct mail *m, struct mail_result **out)
 	*out = m->results;
 	m->results = NULL;
 	m->n_results = 0;
-	pthread_mutex_unlock(&m->lock);
-	return n;
-}
-
-size_t mail_pending(struct mail *m)
-{
-	pthread_mutex_lock(&m->lock);
-	size_t n = m->n_jobs + m->in_progress + m->n_results;
 	pthread_mutex_unlock(&m->lock);
 	return n;
 }

@@ -84,8 +84,7 @@ void mail_submit(struct mail *m, struct mail_job **jobs, size_t n);
 /* Finished results; *out is malloc'ed (free with mail_results_free). */
 size_t mail_collect(struct mail *m, struct mail_result **out);
 void mail_results_free(struct mail_result *r, size_t n);
-/* Jobs submitted and not yet collected. */
-size_t mail_pending(struct mail *m);
+
 /* Lets the session in progress finish and joins the worker; its results
  * can still be collected. Jobs not started stay queued in the store. */
 void mail_stop(struct mail *m);
