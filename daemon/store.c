@@ -68,6 +68,7 @@ static const char *const migrations[] = {
      * failures are reported to the admin once, whatever the clock says. */
     "ALTER TABLE messages ADD COLUMN delivered_to TEXT;"
     "ALTER TABLE messages ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX rcpt_failures_message ON rcpt_failures(message);"
     "UPDATE messages SET reported = 1 WHERE state IN ('failed', 'partial') AND last_attempt <"
     " COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'admin_summary_at'), 0);",
 };
@@ -346,6 +347,11 @@ int store_begin(struct store *st)
 int store_begin_read(struct store *st)
 {
 	return exec(st, "BEGIN DEFERRED", "begin");
+}
+
+bool store_in_transaction(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
 }
 
 int store_commit(struct store *st)

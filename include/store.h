@@ -37,6 +37,7 @@ void store_rollback(struct store *st);
 /* A read transaction for a long read (preview): one snapshot, one lock, and
  * in WAL mode the daemon keeps writing meanwhile. End it with store_commit. */
 int store_begin_read(struct store *st);
+bool store_in_transaction(struct store *st);
 
 /* Small named values: the planning digest, the last send result … */
 int store_meta_get(struct store *st, const char *key, char *value, size_t len); /* "" if unset */

@@ -413,6 +413,7 @@ static void test_migration_from_version_1(void **state)
 	static const char *const downgrade =
 	    "ALTER TABLE messages DROP COLUMN delivered_to;"
 	    "ALTER TABLE messages DROP COLUMN reported;"
+	    "DROP INDEX rcpt_failures_message;"
 	    "PRAGMA user_version = 1;"
 	    "INSERT INTO meta VALUES ('admin_summary_at', '1000');"
 	    "INSERT INTO messages (message_id, recipient, rcpt, subject, body, kind, state,"
@@ -428,6 +429,10 @@ static void test_migration_from_version_1(void **state)
 	if (store_open(path, &st, err, sizeof(err)) != 0)
 		fail_msg("opening a version 1 database: %s", err);
 	check_int("user_version after the upgrade", raw_int(path, "PRAGMA user_version"), 2);
+	check_int("the index of refused recipients",
+	          raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND"
+	                        " name = 'rcpt_failures_message'"),
+	          1);
 	check_int("the failure before the summary is reported",
 	          raw_int(path, "SELECT reported FROM messages WHERE message_id = 'old@x'"), 1);
 	check_int("the one at the summary's second is not",
