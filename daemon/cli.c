@@ -32,6 +32,7 @@
 struct cli {
 	const char *config_path, *db_path, *socket;
 	char *config_socket; /* read from the config, even a broken one */
+	bool viewing;        /* a transaction with the INI's tasks, never committed */
 	struct cfg *cfg;
 	struct dir *dir;
 	struct store *st;
@@ -74,15 +75,34 @@ static int open_store(struct cli *c)
 		fprintf(stderr, "deadlinectl: database %s\n", err);
 		return -1;
 	}
-	/* The INI's tasks as the daemon would store them at its next start or
-	 * reload: a preview of a config the daemon has not read yet is not empty. */
+	return 0;
+}
+
+/*
+ * For commands that only read (tasks, agencies, preview): the store as the
+ * daemon will see it once it has read this config, so that a preview of a
+ * config it has not read yet is not empty. The INI's tasks are stored in a
+ * transaction that is never committed: when they change anything, the
+ * transaction stays open while the command reads and is rolled back at
+ * exit; when they change nothing, no lock is held.
+ */
+static int open_view(struct cli *c)
+{
 	struct sync_report r;
-	if (store_begin(c->st) < 0 || sync_config(c->st, c->dir, c->now, &r) < 0 ||
-	    store_commit(c->st) < 0) {
-		fprintf(stderr, "deadlinectl: warning: the tasks of %s are not stored: %s\n",
+
+	if (open_store(c) < 0)
+		return -1;
+	if (store_begin(c->st) < 0 || sync_config(c->st, c->dir, c->now, &r) < 0) {
+		fprintf(stderr, "deadlinectl: warning: %s: %s; showing the store as it is\n",
 		        c->config_path, store_error(c->st));
 		store_rollback(c->st);
+		return 0;
 	}
+	if (r.created + r.updated + r.removed + r.occurrences == 0) {
+		store_rollback(c->st);
+		return 0;
+	}
+	c->viewing = true;
 	return 0;
 }
 
@@ -419,7 +439,7 @@ static int cmd_tasks(struct cli *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error("tasks [--plan PLAN] [--flagged] [--json]");
-	if (open_store(c) < 0)
+	if (open_view(c) < 0)
 		return 1;
 	if (report_tasks(c->st, c->dir, plan, flagged, json, stdout) < 0) {
 		fprintf(stderr, "deadlinectl: %s\n", store_error(c->st));
@@ -446,7 +466,7 @@ static int cmd_agencies(struct cli *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error("agencies [--unresolved] [--json]");
-	if (unresolved ? open_store(c) < 0 : load_config(c) < 0)
+	if (unresolved ? open_view(c) < 0 : load_config(c) < 0)
 		return 1;
 	if (report_agencies(c->st, c->dir, unresolved, json, stdout) < 0) {
 		fprintf(stderr, "deadlinectl: %s\n", store_error(c->st));
@@ -477,7 +497,7 @@ static int cmd_preview(struct cli *c, int argc, char **argv)
 		else
 			return usage_error(usage);
 	}
-	if (optind != argc || !from_s || !to_s || open_store(c) < 0)
+	if (optind != argc || !from_s || !to_s || open_view(c) < 0)
 		return optind != argc || !from_s || !to_s ? usage_error(usage) : 1;
 	if (parse_when(from_s, c->cfg->tz_offset, false, &from) < 0 ||
 	    parse_when(to_s, c->cfg->tz_offset, true, &to) < 0 || to < from)
@@ -699,6 +719,8 @@ int cli_main(int argc, char **argv)
 	fprintf(stderr, "deadlinectl: unknown command '%s'\n", argv[optind]);
 	usage(stderr);
 done:
+	if (c.viewing)
+		store_rollback(c.st);
 	store_close(c.st);
 	dir_free(c.dir);
 	cfg_free(c.cfg);

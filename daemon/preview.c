@@ -105,6 +105,9 @@ struct run {
 	struct sched_done *done; /* the simulated ledger of the occurrence being replayed */
 	size_t cap_done;
 	struct planner_occ *po; /* the task being replayed */
+	struct tf_occ *virt;    /* its occurrences at one end of the window */
+	time_t *dues;           /* the dues of its occurrences replayed so far */
+	size_t n_dues, cap_dues;
 	size_t cap_items;
 	int64_t virtual_ids; /* occurrences not stored yet: -1, -2, … */
 };
@@ -146,17 +149,24 @@ static void emit(struct run *r, uint32_t task, int64_t occurrence, const struct 
 	};
 }
 
-/* The simulated ledger grows as notes would be recorded. */
+static void reserve_done(struct run *r, size_t n)
+{
+	if (n > r->cap_done)
+		r->done = xrealloc(r->done, (r->cap_done = 2 * n + 16) * sizeof(*r->done));
+}
+
+/*
+ * The simulated ledger grows as notes would be recorded. An agency points
+ * into the task, which outlives the replay; a step is the note's own copy,
+ * so it is interned (first: interning may move the names array, never the
+ * strings).
+ */
 static size_t remember(struct run *r, size_t n_done, const struct sched_note *notes, size_t count)
 {
-	if (n_done + count > r->cap_done)
-		r->done =
-		    xrealloc(r->done, (r->cap_done = 2 * (n_done + count) + 16) * sizeof(*r->done));
+	reserve_done(r, n_done + count);
 	for (size_t i = 0; i < count; i++) {
-		/* Interned first: interning may move the names array (not the strings). */
-		uint16_t agency = intern(&r->names, notes[i].agency);
 		uint16_t step = intern(&r->names, notes[i].step);
-		r->done[n_done++] = (struct sched_done){r->out->names[agency], r->out->names[step]};
+		r->done[n_done++] = (struct sched_done){notes[i].agency, r->out->names[step]};
 	}
 	return n_done;
 }
@@ -203,54 +213,69 @@ static size_t load_done(struct run *r, int64_t occurrence)
 			hi = mid;
 	}
 	for (size_t i = lo; i < r->n_ledger && r->ledger[i].occurrence == occurrence; i++) {
-		struct sched_note note = {.agency = r->out->names[r->ledger[i].agency]};
-		util_strlcpy(note.step, r->out->names[r->ledger[i].step], sizeof(note.step));
-		n = remember(r, n, &note, 1);
+		reserve_done(r, n + 1);
+		r->done[n++] = (struct sched_done){r->out->names[r->ledger[i].agency],
+		                                   r->out->names[r->ledger[i].step]};
 	}
 	return n;
 }
 
-static bool seen_due(const time_t *dues, size_t n, time_t due)
+static int cmp_time(const void *a, const void *b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (dues[i] == due)
-			return true;
-	return false;
+	time_t x = *(const time_t *)a, y = *(const time_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_occ_due(const void *a, const void *b)
+{
+	return cmp_time(&((const struct tf_occ *)a)->due, &((const struct tf_occ *)b)->due);
+}
+
+static void add_due(struct run *r, time_t due)
+{
+	if (r->n_dues == r->cap_dues)
+		r->dues =
+		    xrealloc(r->dues, (r->cap_dues = 2 * r->cap_dues + 64) * sizeof(*r->dues));
+	r->dues[r->n_dues++] = due;
 }
 
 /*
  * A task's occurrences: the stored ones with their ledger, and those the
  * daemon would create during the window (planner_occurrences at both ends).
+ * A weekly task has hundreds, so the dues already replayed are searched
+ * sorted, not scanned.
  */
 static void replay_task(struct run *r, size_t ti, const struct store_occ *stored, size_t n_stored)
 {
 	const struct task *t = &r->out->tasks[ti];
 	const struct store_plan *plan = plan_of(r, t->plan_id);
-	struct tf_occ *virt = xcalloc(MAX_OCCURRENCES, sizeof(*virt));
-	time_t *dues = xcalloc(n_stored + 2 * MAX_OCCURRENCES + 1, sizeof(*dues));
-	size_t n_dues = 0;
+	time_t ends[2] = {r->from, r->to};
 
 	planner_prepare(r->d, t, plan->monitor, TF_NONE, TASK_OPEN, NULL, 0, r->from, r->po);
+	r->n_dues = 0;
 	for (size_t i = 0; i < n_stored; i++) {
-		dues[n_dues++] = stored[i].due;
+		add_due(r, stored[i].due);
 		if (!task_status_final(stored[i].status))
 			replay(r, t, (uint32_t)ti, stored[i].id, stored[i].due, stored[i].status,
 			       load_done(r, stored[i].id));
 	}
-	time_t ends[2] = {r->from, r->to};
 	for (int e = 0; e < 2; e++) {
 		size_t n = planner_occurrences(t, r->tz, plan->first_year, plan->last_year, ends[e],
-		                               virt, MAX_OCCURRENCES);
+		                               r->virt, MAX_OCCURRENCES);
+		size_t known = r->n_dues;
+		qsort(r->dues, known, sizeof(*r->dues), cmp_time);
+		qsort(r->virt, n, sizeof(*r->virt), cmp_occ_due);
 		for (size_t i = 0; i < n; i++) {
-			if (seen_due(dues, n_dues, virt[i].due))
+			time_t due = r->virt[i].due;
+			if ((i && due == r->virt[i - 1].due) ||
+			    bsearch(&due, r->dues, known, sizeof(*r->dues), cmp_time))
 				continue;
-			dues[n_dues++] = virt[i].due;
-			replay(r, t, (uint32_t)ti, --r->virtual_ids, virt[i].due, TASK_OPEN, 0);
+			add_due(r, due);
+			replay(r, t, (uint32_t)ti, --r->virtual_ids, due, TASK_OPEN, 0);
 		}
 	}
 	planner_occ_free(r->po);
-	free(dues);
-	free(virt);
 }
 
 /* Replays the tasks up to the one whose stored occurrences are grouped (all, at the end). */
@@ -382,12 +407,17 @@ static int cmp_u64_at(const void *a, const void *b, void *arg)
 	return (x > y) - (x < y);
 }
 
-static int cmp_occurrence(const void *a, const void *b)
+/* Within one email: by occurrence, then step and assigned agency (by name, as the daemon). */
+static int cmp_in_bucket(const void *a, const void *b, void *arg)
 {
-	int64_t x = ((const struct preview_item *)a)->occurrence,
-	        y = ((const struct preview_item *)b)->occurrence;
+	const struct preview_item *x = a, *y = b;
+	const uint32_t *rank = arg;
 
-	return (x > y) - (x < y);
+	if (x->occurrence != y->occurrence)
+		return (x->occurrence > y->occurrence) - (x->occurrence < y->occurrence);
+	if (x->step != y->step)
+		return (rank[x->step] > rank[y->step]) - (rank[x->step] < rank[y->step]);
+	return (rank[x->agency] > rank[y->agency]) - (rank[x->agency] < rank[y->agency]);
 }
 
 static int cmp_name(const void *a, const void *b, void *arg)
@@ -438,7 +468,7 @@ static void sort_items(struct preview *p)
 	/* start[] now points past each bucket. */
 	for (size_t i = 0, from = 0; i < b.n; i++) {
 		size_t end = start[order[i]];
-		qsort(sorted + from, end - from, sizeof(*sorted), cmp_occurrence);
+		qsort_r(sorted + from, end - from, sizeof(*sorted), cmp_in_bucket, rank);
 		from = end;
 	}
 	free(p->items);
@@ -525,11 +555,15 @@ int preview_run(struct store *st, const struct dir *d, const struct digest_templ
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* One snapshot for the whole replay, and no lock taken per query: the
+	 * caller's transaction if it has one (deadlinectl's view of the INI). */
+	bool own = !store_in_transaction(st);
+	if (own && store_begin_read(st) < 0)
+		return -1;
 	r.names.p = out;
 	r.po = xcalloc(1, sizeof(*r.po));
-	/* One snapshot for the whole replay, and no lock taken per query. */
-	if (store_begin_read(st) < 0)
-		return -1;
+	r.virt = xcalloc(MAX_OCCURRENCES, sizeof(*r.virt));
+	r.dues = xcalloc(r.cap_dues = 64, sizeof(*r.dues));
 	rc = load_tasks(&r);
 	if (rc == 0)
 		rc = store_ledger_live(st, on_ledger_row, &r);
@@ -537,7 +571,8 @@ int preview_run(struct store *st, const struct dir *d, const struct digest_templ
 		rc = store_occ_live(st, on_occurrence, &r);
 	if (rc == 0)
 		flush_group(&r, true);
-	store_commit(st);
+	if (own)
+		store_commit(st); /* a read: nothing to fail but the lock's release */
 	if (rc == 0) {
 		sort_items(out);
 		make_mails(&r, tpl);
@@ -550,7 +585,11 @@ int preview_run(struct store *st, const struct dir *d, const struct digest_templ
 	free(r.ledger);
 	free(r.done);
 	free(r.po);
+	free(r.virt);
+	free(r.dues);
 	free(r.names.slots);
+	if (rc < 0)
+		preview_free(out);
 	return rc;
 }
 

@@ -4,7 +4,8 @@
  * (the planner, sched_decide at each time the daemon would wake up)
  * against the store's tasks and ledger, records what would be sent in a
  * simulated ledger, and groups the result into digests with the same
- * digest code. Only the store is read, in one read transaction.
+ * digest code. Only the store is read, in one read transaction (or in the
+ * caller's, when one is open).
  *
  * A year of a large province is millions of notifications, so an item is
  * small: names are indexes into preview.names.
@@ -55,7 +56,7 @@ struct preview {
 	size_t n_mails;
 };
 
-/* Simulates [from, to]. Returns 0, or -1 with the store's error. */
+/* Simulates [from, to]. Returns 0, or -1 with the store's error (and nothing to free). */
 int preview_run(struct store *st, const struct dir *d, const struct digest_templates *tpl,
                 time_t from, time_t to, struct preview *out);
 void preview_free(struct preview *p);

@@ -20,7 +20,8 @@ import subprocess
 import time
 import unicodedata
 
-from harness import DEADLINECTL, DIRECTORY, TEMPLATES, Workdir, check, ctl, read_directory, run_tests
+from harness import (DEADLINECTL, DIRECTORY, TEMPLATES, Daemon, Workdir, check, ctl,
+                     read_directory, run_tests)
 
 NOW = "2025-11-24"  # a Monday
 
@@ -679,6 +680,42 @@ def test_check_config_reports_a_template_error_with_file_and_line():
 DAEMON_COMMANDS = ["status", "reload", "reschedule", "send-now"]
 
 
+TASK_INI = ("[task bao-cao-thu]\nplan = KH-THU\ntitle = Báo cáo thử\nlead = Sở Y tế\n"
+            "timeframe = trước ngày 15/12 hàng năm\n")
+
+
+def test_reading_commands_show_the_ini_tasks_but_never_write():
+    """tasks, preview and import --dry-run see the INI's tasks as the daemon will, and leave
+    the database as it was; another config's tasks are not marked removed."""
+    w = Workdir()
+    try:
+        w.write_config(TASK_INI, transport="maildir")
+        p = ctl(w.config, "tasks", "--json", check_rc=0)
+        check("Báo cáo thử" in p.stdout, f"tasks does not show the INI task:\n{p.stdout}")
+        p = ctl(w.config, "preview", "--from", "2025-11-01", "--to", "2025-12-31", "--json",
+                check_rc=0)
+        check("Báo cáo thử" in p.stdout, f"preview does not show the INI task:\n{p.stdout[:500]}")
+        ctl(w.config, "import", "--dry-run", w.file("empty.txt", "Không có bảng nào.\n"))
+        check(w.sql("SELECT COUNT(*) FROM tasks") == [(0,)], "a reading command stored tasks")
+        # Once the daemon has stored the task, a config without it only looks.
+        d = Daemon(w.config, now="2025-11-03T09:00:00+07:00").start()
+        try:
+            d.wait_log(r"config tasks: 1 \(1 new")
+        finally:
+            d.stop()
+        other = w.file("other.ini", open(w.config, encoding="utf-8").read().replace(TASK_INI, ""))
+        p = ctl(other, "tasks", check_rc=0)
+        check(re.search(r"Báo cáo thử.*\n.*removed", p.stdout),
+              f"tasks with the other config shows it as the daemon will, removed:\n{p.stdout}")
+        ctl(other, "agencies", "--unresolved", check_rc=0)
+        p = ctl(other, "preview", "--from", "2025-11-01", "--to", "2025-12-31", check_rc=0)
+        check("KH-THU" not in p.stdout, f"preview with the other config:\n{p.stdout}")
+        check(w.sql("SELECT status FROM tasks") == [("open",)],
+              f"after reading with another config: {w.sql('SELECT status FROM tasks')}")
+    finally:
+        w.cleanup()
+
+
 def test_daemon_commands_without_a_daemon_fail_clearly():
     w = workdir()
     try:
@@ -758,5 +795,6 @@ if __name__ == "__main__":
                test_check_config_names_an_included_file_and_its_line,
                test_check_config_points_at_the_line_of_a_bad_reference,
                test_check_config_reports_a_template_error_with_file_and_line,
+               test_reading_commands_show_the_ini_tasks_but_never_write,
                test_daemon_commands_without_a_daemon_fail_clearly,
                test_unknown_command_and_help])
