@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define DEFAULT_SOCKET    "/run/deadlined/control"
 #define MAX_INCLUDE_DEPTH 8
 #define MAX_ERRORS        50
 
@@ -1223,7 +1224,7 @@ static void apply_defaults(struct cfg *c)
 	if (!c->database)
 		c->database = xstrdup("/var/lib/deadlined/deadlined.db");
 	if (!c->control_socket)
-		c->control_socket = xstrdup("/run/deadlined/control");
+		c->control_socket = xstrdup(DEFAULT_SOCKET);
 	if (!c->templates)
 		c->templates = resolve_path(c->path, "templates");
 	if (!c->language)
@@ -1311,10 +1312,8 @@ char *cfg_control_socket(const char *path)
 
 	ini_allow_inline_comments = false;
 	load_file(&l, path, 0);
-	if (c->files.n) {
-		apply_defaults(c);
-		socket = xstrdup(c->control_socket);
-	}
+	if (c->files.n)
+		socket = xstrdup(c->control_socket ? c->control_socket : DEFAULT_SOCKET);
 	cfg_free(c);
 	return socket;
 }
@@ -1376,17 +1375,35 @@ void cfg_free(struct cfg *c)
 	free(c);
 }
 
+/*
+ * One section's overrides. Within a section a kind's own key beats the bare
+ * one whatever their order, so bare keys go first; a bare key still beats
+ * what a less specific section said for the kind alone.
+ */
+static void apply_overrides(struct policy *out, const struct cfg_kvs *kvs, enum tf_kind kind)
+{
+	char err[160];
+
+	for (int dotted = 0; dotted < 2; dotted++)
+		for (size_t i = 0; kvs && i < kvs->n; i++) {
+			const char *key = kvs->v[i].key;
+			if ((strchr(key, '.') != NULL) != dotted)
+				continue;
+			if (!dotted)
+				policy_forget_kind(out, key, kind);
+			policy_set(out, key, kvs->v[i].value, kind, err, sizeof(err));
+		}
+}
+
 void cfg_policy(const struct cfg *c, const char *plan_id, const struct cfg_kvs *task_kvs,
                 enum tf_kind kind, struct policy *out)
 {
 	const struct cfg_plan *p = cfg_plan(c, plan_id);
-	char err[160];
 
 	*out = c->policy;
-	for (size_t i = 0; p && i < p->policy.n; i++)
-		policy_set(out, p->policy.v[i].key, p->policy.v[i].value, kind, err, sizeof(err));
-	for (size_t i = 0; task_kvs && i < task_kvs->n; i++)
-		policy_set(out, task_kvs->v[i].key, task_kvs->v[i].value, kind, err, sizeof(err));
+	if (p)
+		apply_overrides(out, &p->policy, kind);
+	apply_overrides(out, task_kvs, kind);
 }
 
 /* FNV-1a: not cryptographic, only "did anything change". */

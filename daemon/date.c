@@ -201,16 +201,18 @@ int date_parse_zone(const char *s, int *offset)
 		*offset = 0;
 		return 0;
 	}
-	/* ±HH or ±HH:MM, digits only: sscanf alone would take "+-7" or "+ 7". */
-	if ((s[0] != '+' && s[0] != '-') || !is_digit(s[1]) || !is_digit(s[2]))
+	/* ±H, ±HH, ±H:MM or ±HH:MM, digits only: sscanf alone would take "+-7" or "+ 7". */
+	if ((s[0] != '+' && s[0] != '-') || !is_digit(s[1]))
 		return -1;
-	h = (s[1] - '0') * 10 + (s[2] - '0');
-	used = 3;
-	if (s[3] == ':') {
-		if (!is_digit(s[4]) || !is_digit(s[5]))
+	h = s[1] - '0';
+	used = 2;
+	if (is_digit(s[2]))
+		h = h * 10 + (s[used++] - '0');
+	if (s[used] == ':') {
+		if (!is_digit(s[used + 1]) || !is_digit(s[used + 2]))
 			return -1;
-		m = (s[4] - '0') * 10 + (s[5] - '0');
-		used = 6;
+		m = (s[used + 1] - '0') * 10 + (s[used + 2] - '0');
+		used += 3;
 	}
 	if (s[used] || h > 14 || m > 59)
 		return -1;

@@ -190,6 +190,21 @@ static const char *split_kind(const char *key, enum tf_kind *kind, char *base, s
 	return base;
 }
 
+void policy_forget_kind(struct policy *p, const char *key, enum tf_kind kind)
+{
+	struct policy_kind *k;
+
+	if ((unsigned)kind >= POLICY_KINDS)
+		return;
+	k = &p->kind[kind];
+	if (!strcmp(key, "escalate"))
+		k->own_steps = false;
+	else if (!strcmp(key, "repeat"))
+		k->own_repeat = false;
+	else if (!strcmp(key, "repeat_limit"))
+		k->own_limit = false;
+}
+
 bool policy_is_key(const char *key)
 {
 	static const char *const keys[] = {"remind",       "escalate", "repeat",

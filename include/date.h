@@ -56,8 +56,8 @@ char *date_format_vn(time_t t, int tz_offset, char *buf, size_t len);
 int date_parse_iso(const char *s, int default_tz_offset, time_t *out);
 
 /*
- * A fixed UTC offset: "+07:00", "-05:30", "+07" (a sign, two-digit hours
- * up to 14, minutes up to 59), "UTC", "Z", or a zone without daylight saving that stays at
+ * A fixed UTC offset: "+07:00", "-05:30", "+07", "+7" (a sign, hours up
+ * to 14, minutes up to 59), "UTC", "Z", or a zone without daylight saving that stays at
  * +07:00 ("Asia/Ho_Chi_Minh"). Returns 0, or -1.
  */
 int date_parse_zone(const char *s, int *offset);

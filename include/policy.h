@@ -86,6 +86,13 @@ void policy_default(struct policy *p);
 int policy_set(struct policy *p, const char *key, const char *value, enum tf_kind kind, char *err,
                size_t errlen);
 
+/*
+ * A plan's or a task's section wrote the bare key ("escalate", "repeat",
+ * "repeat_limit"): for that task's kind it replaces what [policy] set for
+ * the kind alone ("escalate.weekly"). The more specific section wins.
+ */
+void policy_forget_kind(struct policy *p, const char *key, enum tf_kind kind);
+
 /* True for keys policy_set understands. */
 bool policy_is_key(const char *key);
 

@@ -1735,6 +1735,22 @@ static void test_cfg_policy(void **state)
 	expect_int("imported escalation level", p.escalate[0].level, POLICY_MONITOR);
 	expect_int("imported escalation days", p.escalate[0].after.days, 4);
 
+	/* Per kind: [policy]'s escalate.weekly (shipped) holds without overrides; a plan's
+	 * bare escalate replaces it for weekly tasks (the more specific section wins); within
+	 * one section the kind's own key wins whatever the order. */
+	cfg_policy(c, NULL, NULL, TF_WEEKLY, &p);
+	expect_true("weekly keeps its own escalation", p.kind[TF_WEEKLY].own_steps);
+	cfg_policy(c, "P", NULL, TF_WEEKLY, &p);
+	expect_true("the plan's escalate reaches weekly tasks", !p.kind[TF_WEEKLY].own_steps);
+	expect_int("… with the plan's two steps", p.n_escalations, 2);
+	char k4[] = "escalate.weekly", v4[] = "1:monitor", k5[] = "escalate", v5[] = "3:supervisor";
+	struct cfg_kv both[] = {{k4, v4, {NULL, 0}}, {k5, v5, {NULL, 0}}};
+	struct cfg_kvs both_kvs = {both, 2};
+	cfg_policy(c, "P", &both_kvs, TF_WEEKLY, &p);
+	expect_true("escalate.weekly beats escalate in one section", p.kind[TF_WEEKLY].own_steps);
+	expect_int("… its level", p.kind[TF_WEEKLY].escalate[0].level, POLICY_MONITOR);
+	expect_int("… while other kinds get the bare one", p.escalate[0].level, POLICY_SUPERVISOR);
+
 	/* bad imported overrides are skipped */
 	char k3[] = "remind", v3[] = "soon";
 	struct cfg_kv bad[] = {{k3, v3, {NULL, 0}}};
