@@ -270,6 +270,14 @@ def wait_attempts(w, recipient, n, d):
                     f"{n} attempts for {recipient}\n--- log:\n{d.log()}")
 
 
+def check_deferral_reason(d, status, pattern, what):
+    """The log's last deferral and status's last_result both give a reason matching pattern."""
+    deferred = re.findall(r"not delivered \((.*)\); retry at", d.log())
+    check(deferred, "no deferral in the log:\n" + d.log())
+    for why in (deferred[-1], status["last_result"]):
+        check(re.search(pattern, why), f"the reason does not {what}: {why!r}")
+
+
 def ids(header):
     """The <id> tokens of a Message-ID / In-Reply-To / References header."""
     return re.findall(r"<[^<>\s]+>", str(header or ""))
@@ -466,11 +474,8 @@ def test_starttls_without_ca_file_refuses_the_self_signed_server():
                 status = d.status()
                 check(status["last_result"].startswith("deferred "),
                       f"last_result: {status['last_result']}")
-                deferred = re.findall(r"not delivered \((.*)\); retry at", d.log())
-                check(deferred, "no deferral in the log:\n" + d.log())
-                for why in (deferred[-1], status["last_result"]):
-                    check(re.search(r"(?i)certificate|verif", why),
-                          f"the reason does not say the certificate was refused: {why!r}")
+                check_deferral_reason(d, status, r"(?i)certificate|verif",
+                                      "say the certificate was refused")
 
 
 def test_starttls_checks_the_host_name_not_only_the_chain():
@@ -519,12 +524,7 @@ def test_starttls_missing_is_named_in_the_reason():
                            smtp_extra=f"ca_file = {cert}")
             with daemon(w.config, BEFORE) as d:
                 wait_attempts(w, "sct", 1, d)
-                status = d.status()
-                deferred = re.findall(r"not delivered \((.*)\); retry at", d.log())
-                check(deferred, "no deferral in the log:\n" + d.log())
-                for why in (deferred[-1], status["last_result"]):
-                    check(re.search(r"(?i)starttls", why),
-                          f"the reason does not name STARTTLS: {why!r}")
+                check_deferral_reason(d, d.status(), r"(?i)starttls", "name STARTTLS")
 
 
 def test_tls_none_to_a_remote_host_is_refused():
@@ -657,12 +657,8 @@ def test_auth_failure_is_named_in_the_reason():
             auth_config(w, smtp.port, WRONG_PASSWORD, 0o600)
             with daemon(w.config, BEFORE) as d:
                 wait_attempts(w, "sct", 1, d)
-                status = d.status()
-                deferred = re.findall(r"not delivered \((.*)\); retry at", d.log())
-                check(deferred, "no deferral in the log:\n" + d.log())
-                for why in (deferred[-1], status["last_result"]):
-                    check(re.search(r"(?i)530|auth", why),
-                          f"the reason does not say authentication failed: {why!r}")
+                check_deferral_reason(d, d.status(), r"(?i)530|auth",
+                                      "say authentication failed")
 
 
 # ---- 4. temporary failures ---------------------------------------------------------------
