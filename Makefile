@@ -1,64 +1,92 @@
 # deadlined — plain Makefile, libraries found with pkg-config (libev has no .pc).
+#
+# Flags are never read from pkg-config while make parses this file: on a fresh
+# machine `make deps run` parses it before `deps` has installed anything. The
+# recipe of $(BUILD)/pkg.flags asks pkg-config once, after `deps` when that is
+# a goal, stops with one line naming a missing package, and the compile and
+# link recipes read its result with $$(cat …) when they run.
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
-PKGS      = libesmtp-1.0 sqlite3 inih libsystemd libutf8proc openssl
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lpthread -lm
+PKGS      = libesmtp-1.0 sqlite3 inih libsystemd libutf8proc openssl libxml-2.0 libzip \
+            gmime-3.0 libcurl libical xlsxwriter poppler-glib
 CSTD     ?= -std=c17
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = $(CSTD) $(WARN) -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(SAN)
-LDLIBS_ALL = $(PKG_LIBS) $(SAN)
 BUILD    ?= build
 # Where the two binaries go: the repository's root, or the build directory
 # for the sanitizer run (so that `make sanitize` leaves ./deadlined alone).
 BINDIR   ?= .
+PKG_FLAGS  = $(BUILD)/pkg.flags
+PKG_CFLAGS = $$(cat $(BUILD)/pkg.cflags)
+PKG_LIBS   = $$(cat $(BUILD)/pkg.libs)
+ALL_CFLAGS = $(CSTD) $(WARN) -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(SAN)
+LDLIBS_ALL = $(PKG_LIBS) $(SAN)
+# `make deps X` runs deps before anything of X is built, even under -j.
+DEPS_FIRST = $(filter deps,$(MAKECMDGOALS))
 
 # Every daemon/*.c is a library module except the two main files, so tests
 # and benchmarks link exactly the code the binaries run.
 MAINS    = daemon/deadlined.c daemon/deadlinectl.c
-MODULES  = $(filter-out $(MAINS),$(wildcard daemon/*.c))
+MODULES  = $(filter-out $(MAINS),$(wildcard daemon/*.c daemon/*/*.c))
+HEADERS  = $(wildcard include/*.h include/*/*.h)
 MOD_OBJS = $(MODULES:daemon/%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC = $(wildcard bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-DEB_PKGS = build-essential pkg-config libev-dev libsqlite3-dev libesmtp-dev libclang-rt-14-dev \
-           libinih-dev libsystemd-dev libutf8proc-dev libcmocka-dev libssl-dev \
-           python3-aiosmtpd python3-minimal sqlite3 openssl clang
+# Libraries, then what the tests and benchmarks run: real servers (aiosmtpd,
+# Dovecot), document and calendar generators and readers, the man page linter.
+DEB_PKGS = build-essential pkg-config libev-dev libsqlite3-dev libesmtp-dev libinih-dev \
+           libsystemd-dev libutf8proc-dev libssl-dev libxml2-dev libzip-dev libgmime-3.0-dev \
+           libcurl4-openssl-dev libical-dev libxlsxwriter-dev libpoppler-glib-dev \
+           libcmocka-dev clang libclang-rt-14-dev sqlite3 openssl mandoc \
+           python3-minimal python3-aiosmtpd dovecot-imapd python3-docx python3-icalendar \
+           python3-reportlab fonts-dejavu-core remind msmtp strace
 
 .PHONY: all deps run test unit system sanitize fuzz bench install clean format
 all: $(BINDIR)/deadlined $(BINDIR)/deadlinectl
 
-$(BUILD)/%.o: daemon/%.c $(wildcard include/*.h) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 $(BUILD):
 	mkdir -p $(BUILD)/tests $(BUILD)/bench
+$(PKG_FLAGS): Makefile | $(BUILD) $(DEPS_FIRST)
+	@for p in $(PKGS) cmocka; do pkg-config --exists $$p 2>/dev/null || \
+	  { echo "missing library: $$p (pkg-config cannot find it); run: make deps" >&2; exit 1; }; done
+	@printf '#include <ev.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 || \
+	  { echo "missing library: libev (no ev.h); run: make deps" >&2; exit 1; }
+	@pkg-config --cflags $(PKGS) >$(BUILD)/pkg.cflags
+	@echo "$$(pkg-config --libs $(PKGS)) -lev -lpthread -lm" >$(BUILD)/pkg.libs
+	@pkg-config --libs cmocka >$(BUILD)/pkg.cmocka
+	@touch $@
+
+$(BUILD)/%.o: daemon/%.c $(HEADERS) $(PKG_FLAGS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 $(BUILD)/libdeadlined.a: $(MOD_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(BINDIR)/deadlined: $(BUILD)/deadlined.o $(BUILD)/libdeadlined.a
-	$(CC) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) -o $@ $(BUILD)/deadlined.o $(BUILD)/libdeadlined.a $(LDLIBS_ALL)
 $(BINDIR)/deadlinectl: $(BUILD)/deadlinectl.o $(BUILD)/libdeadlined.a
-	$(CC) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) -o $@ $(BUILD)/deadlinectl.o $(BUILD)/libdeadlined.a $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdeadlined.a $(wildcard include/*.h tests/unit/*.h) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libdeadlined.a $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
-$(BUILD)/bench/%: bench/%.c bench/bench.h $(BUILD)/libdeadlined.a | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdeadlined.a $(HEADERS) $(wildcard tests/unit/*.h)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libdeadlined.a $(LDLIBS_ALL) $$(cat $(BUILD)/pkg.cmocka)
+$(BUILD)/bench/%: bench/%.c bench/bench.h $(BUILD)/libdeadlined.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libdeadlined.a $(LDLIBS_ALL)
 
-# Install only what is missing, so `make deps` is quick and quiet when done.
+# Install only what is missing (one dpkg-query for all), so `make deps` is
+# quick and silent when everything is there; sudo when not root.
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	@installed=" $$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEB_PKGS) 2>/dev/null | \
+	  awk '/ install ok installed$$/ {print $$1}' | tr '\n' ' ')"; \
+	missing=; for p in $(DEB_PKGS); do case "$$installed" in *" $$p "*) ;; *) missing="$$missing $$p";; esac; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	else echo "deps: all installed"; fi
-
+	fi
 # The embedded default: example config, state under ./var, mail into ./var/mail.
 # The daemon's clock starts at DEMO_NOW (a Monday in December 2025, when the
 # example's yearly reports are due) so that reminders go out within seconds;
@@ -77,7 +105,7 @@ sanitize:
 	$(MAKE) BUILD=build-san BINDIR=build-san SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" test
 
 fuzz: $(BUILD)/fuzz_timeframe
-$(BUILD)/fuzz_timeframe: tests/fuzz/fuzz_timeframe.c $(MODULES) $(wildcard include/*.h) | $(BUILD)
+$(BUILD)/fuzz_timeframe: tests/fuzz/fuzz_timeframe.c $(MODULES) $(HEADERS) $(PKG_FLAGS)
 	clang $(CSTD) -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -o $@ tests/fuzz/fuzz_timeframe.c $(MODULES) $(PKG_LIBS)
 
@@ -109,7 +137,7 @@ install: all
 	  > $(DESTDIR)$(PREFIX)/lib/systemd/system/deadlined.service
 
 format:
-	clang-format -i daemon/*.c include/*.h tests/unit/*.c tests/fuzz/*.c bench/*.c
+	clang-format -i $(wildcard daemon/*.c daemon/*/*.c include/*.h include/*/*.h tests/unit/*.c tests/fuzz/*.c bench/*.c)
 
 clean:
 	rm -rf build build-san deadlined deadlinectl
