@@ -30,6 +30,10 @@ DEPS_FIRST = $(filter deps,$(MAKECMDGOALS))
 MAINS    = daemon/deadlined.c daemon/deadlinectl.c
 MODULES  = $(filter-out $(MAINS),$(wildcard daemon/*.c daemon/*/*.c))
 HEADERS  = $(wildcard include/*.h include/*/*.h)
+# The library archive keeps base names only: two modules named alike in
+# different folders would replace each other in it.
+SAME_NAMES := $(shell echo $(notdir $(MODULES)) | tr ' ' '\n' | sort | uniq -d)
+$(if $(SAME_NAMES),$(error module file names must be unique across daemon/: $(SAME_NAMES)))
 MOD_OBJS = $(MODULES:daemon/%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -1,0 +1,130 @@
+/*
+ * cli_common — see cli/cmd.h: what every deadlinectl command shares.
+ */
+#include "cli/cmd.h"
+
+#include "ctl.h"
+#include "ctlproto.h"
+#include "date.h"
+#include "sync.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_usage_error(const char *usage)
+{
+	fprintf(stderr, "usage: deadlinectl %s\n", usage);
+	return 2;
+}
+
+int cli_load_config(struct cli *c)
+{
+	struct buf errors = BUF_INIT, warnings = BUF_INIT;
+
+	c->cfg = cfg_load(c->config_path, &errors, &warnings);
+	if (warnings.len)
+		fprintf(stderr, "%s", buf_str(&warnings));
+	if (!c->cfg)
+		fprintf(stderr, "deadlinectl: %s has errors:\n%s", c->config_path,
+		        buf_str(&errors));
+	buf_free(&errors);
+	buf_free(&warnings);
+	if (!c->cfg)
+		return -1;
+	c->dir = dir_new(c->cfg);
+	return 0;
+}
+
+int cli_open_store(struct cli *c)
+{
+	char err[512];
+
+	if (!c->cfg && cli_load_config(c) < 0)
+		return -1;
+	if (store_open(c->db_path ? c->db_path : c->cfg->database, &c->st, err, sizeof(err)) < 0) {
+		fprintf(stderr, "deadlinectl: database %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * For commands that only read (tasks, agencies, preview): the store as the
+ * daemon will see it once it has read this config, so that a preview of a
+ * config it has not read yet is not empty. The INI's tasks are stored in a
+ * transaction that is never committed: when they change anything, the
+ * transaction stays open while the command reads and is rolled back at
+ * exit; when they change nothing, no lock is held.
+ */
+int cli_open_view(struct cli *c)
+{
+	struct sync_report r;
+
+	if (cli_open_store(c) < 0)
+		return -1;
+	if (store_begin(c->st) < 0 || sync_config(c->st, c->dir, c->now, &r) < 0) {
+		fprintf(stderr, "deadlinectl: warning: %s: %s; showing the store as it is\n",
+		        c->config_path, store_error(c->st));
+		store_rollback(c->st);
+		return 0;
+	}
+	if (r.created + r.updated + r.removed + r.occurrences == 0) {
+		store_rollback(c->st);
+		return 0;
+	}
+	c->viewing = true;
+	return 0;
+}
+
+/* Only the socket is read: the daemon still answers while the file on disk is broken. */
+const char *cli_socket_path(struct cli *c)
+{
+	if (c->socket)
+		return c->socket;
+	if (c->cfg)
+		return c->cfg->control_socket;
+	if (!c->config_socket && !(c->config_socket = cfg_control_socket(c->config_path)))
+		fprintf(stderr, "deadlinectl: cannot read %s: %s\n", c->config_path,
+		        strerror(errno));
+	return c->config_socket;
+}
+
+/* The store changed: the daemon looks again now, or at its next start. */
+void cli_poke_daemon(struct cli *c)
+{
+	struct buf reply = BUF_INIT;
+	const char *path = cli_socket_path(c);
+
+	if (path && ctl_request(path, CTL_RESCHEDULE, &reply) < 0)
+		fprintf(stderr,
+		        "deadlinectl: the daemon is not running (%s): the change takes "
+		        "effect when it starts\n",
+		        path);
+	buf_free(&reply);
+}
+
+/* "2025-12-08" (the start of the day), or a full ISO 8601 time. */
+int cli_parse_when(const char *s, int tz, bool end_of_day, time_t *out)
+{
+	if (date_parse_iso(s, tz, out) < 0)
+		return -1;
+	if (end_of_day && strlen(s) == 10)
+		*out += DATE_DAY - 1;
+	return 0;
+}
+
+int cli_find_task(struct cli *c, const char *ref, struct task *t)
+{
+	int64_t id;
+	int found = store_task_find(c->st, ref, &id);
+
+	if (found == 1 && store_task_get(c->st, id, t) == 1)
+		return 0;
+	fprintf(stderr,
+	        "deadlinectl: no task '%s' (use PLAN:KEY or the id from "
+	        "`deadlinectl tasks`)\n",
+	        ref);
+	return -1;
+}

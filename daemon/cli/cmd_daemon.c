@@ -1,0 +1,63 @@
+/*
+ * cmd_daemon — `check-config`, and the requests to the running daemon (status, reload, …).
+ */
+#include "cli/cmd.h"
+
+#include "ctl.h"
+#include "digest.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_check_config(struct cli *c, int argc, char **argv)
+{
+	struct buf errors = BUF_INIT;
+
+	(void)argv;
+	if (argc > 1)
+		return cli_usage_error("check-config");
+	if (cli_load_config(c) < 0)
+		return 1;
+	struct digest_templates *t =
+	    digest_templates_load(c->cfg->templates, c->cfg->language, &errors);
+	if (!t) {
+		fprintf(stderr, "deadlinectl: templates:\n%s", buf_str(&errors));
+		buf_free(&errors);
+		return 1;
+	}
+	digest_templates_free(t);
+	printf("%s: ok: %zu agencies, %zu groups, %zu plans, %zu tasks; templates %s/%s\n",
+	       c->config_path, c->cfg->n_agencies, c->cfg->n_groups, c->cfg->n_plans,
+	       c->cfg->n_tasks, c->cfg->templates, c->cfg->language);
+	return 0;
+}
+
+/* status, reload, reschedule, send-now: one request to the daemon. */
+int cmd_daemon(struct cli *c, int argc, char **argv)
+{
+	struct buf reply = BUF_INIT;
+	const char *path;
+
+	if (argc != 1)
+		return cli_usage_error(argv[0]);
+	if (!(path = cli_socket_path(c)))
+		return 1;
+	if (ctl_request(path, argv[0], &reply) < 0) {
+		fprintf(stderr, "deadlinectl: cannot reach the daemon at %s: %s\n", path,
+		        strerror(errno));
+		buf_free(&reply);
+		return 1;
+	}
+	/* "ok" then the details, or "error: why". */
+	const char *text = buf_str(&reply);
+	bool ok = !strncmp(text, "ok", 2) && (text[2] == '\n' || text[2] == '\0');
+	if (ok)
+		fputs(text + 2 + (text[2] == '\n'), stdout);
+	else
+		fprintf(stderr, "deadlinectl: %s", text);
+	buf_free(&reply);
+	return ok ? 0 : 1;
+}

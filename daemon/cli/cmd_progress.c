@@ -1,0 +1,125 @@
+/*
+ * cmd_progress — `progress` and `extend`: what the admin records of a task.
+ */
+#include "cli/cmd.h"
+
+#include "date.h"
+#include "sync.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct occ_match {
+	int64_t day;
+	int tz;
+	int64_t id;
+};
+
+static int match_occurrence(const struct store_occ *o, void *arg)
+{
+	struct occ_match *m = arg;
+
+	if (date_local_days(o->due, m->tz) == m->day ||
+	    date_local_days(o->due - 1, m->tz) == m->day)
+		m->id = o->id;
+	return 0;
+}
+
+static int set_progress(struct cli *c, const struct task *t, enum task_status s, const char *note,
+                        const char *occurrence)
+{
+	if (!occurrence)
+		return store_task_set_status(c->st, t->id, s, note, c->now);
+	time_t day;
+	struct occ_match m = {0, c->cfg->tz_offset, 0};
+	if (date_parse_iso(occurrence, c->cfg->tz_offset, &day) < 0) {
+		fprintf(stderr, "deadlinectl: --occurrence %s: not a date\n", occurrence);
+		return -1;
+	}
+	m.day = date_local_days(day, m.tz);
+	if (store_occ_of_task(c->st, t->id, match_occurrence, &m) < 0 || !m.id) {
+		fprintf(stderr, "deadlinectl: task %s:%s has no occurrence due on %s\n", t->plan_id,
+		        t->key, occurrence);
+		return -1;
+	}
+	if (store_occ_set_status(c->st, m.id, s) < 0)
+		return -1;
+	return store_history_add(c->st, t->id, task_status_name(s), occurrence, c->now);
+}
+
+int cmd_progress(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"note", required_argument, NULL, 'n'},
+	                                     {"occurrence", required_argument, NULL, 'o'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *usage =
+	    "progress TASK STATUS [--note TEXT] [--occurrence YYYY-MM-DD]\n"
+	    "  STATUS: open, in-progress, waiting, done, not-met, cancelled, or the "
+	    "report's words\n  (Đạt, Hoàn thành, Đang thực hiện, Chờ …, Chưa đạt)";
+	const char *note = NULL, *occurrence = NULL;
+	enum task_status s;
+	struct task t;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'n')
+			note = optarg;
+		else if (ch == 'o')
+			occurrence = optarg;
+		else
+			return cli_usage_error(usage);
+	}
+	if (argc - optind != 2 || task_status_parse(argv[optind + 1], &s) < 0 || s == TASK_REMOVED)
+		return cli_usage_error(usage);
+	if (cli_open_store(c) < 0 || cli_find_task(c, argv[optind], &t) < 0)
+		return 1;
+	int rc = store_begin(c->st) < 0 || set_progress(c, &t, s, note, occurrence) < 0 ||
+	         sync_touch(c->st, t.id) < 0 || store_commit(c->st) < 0;
+	if (rc) {
+		fprintf(stderr, "deadlinectl: %s\n", store_error(c->st));
+		store_rollback(c->st);
+	} else {
+		printf("%s:%s: %s%s%s\n", t.plan_id, t.key, task_status_name(s),
+		       occurrence ? " for the occurrence due " : "", occurrence ? occurrence : "");
+		cli_poke_daemon(c);
+	}
+	task_free(&t);
+	return rc;
+}
+
+int cmd_extend(struct cli *c, int argc, char **argv)
+{
+	const char *usage = "extend TASK DATE   (gia hạn: the new deadline, end of DATE)";
+	struct task t;
+	time_t due;
+
+	if (argc != 3)
+		return cli_usage_error(usage);
+	if (cli_open_store(c) < 0 || cli_find_task(c, argv[1], &t) < 0)
+		return 1;
+	if (cli_parse_when(argv[2], c->cfg->tz_offset, true, &due) < 0 || t.due == TF_NONE ||
+	    tf_recurring(t.kind)) {
+		fprintf(stderr, "deadlinectl: %s\n",
+		        t.due == TF_NONE || tf_recurring(t.kind)
+		            ? "only a one-off or period deadline can be extended; for one "
+		              "occurrence of a recurring duty use `progress … waiting`"
+		            : "DATE is YYYY-MM-DD or an ISO 8601 time");
+		task_free(&t);
+		return 1;
+	}
+	int rc = store_begin(c->st) < 0 || store_task_extend(c->st, t.id, due, c->now) < 0 ||
+	         sync_touch(c->st, t.id) < 0 || store_commit(c->st) < 0;
+	if (rc) {
+		fprintf(stderr, "deadlinectl: %s\n", store_error(c->st));
+		store_rollback(c->st);
+	} else {
+		char a[40];
+		printf("%s:%s: deadline extended to %s\n", t.plan_id, t.key,
+		       date_format_iso(due, c->cfg->tz_offset, a, sizeof(a)));
+		cli_poke_daemon(c);
+	}
+	task_free(&t);
+	return rc;
+}

@@ -1,0 +1,64 @@
+/*
+ * cli/cmd — the contract between deadlinectl's dispatcher (cli.c) and its
+ * commands (daemon/cli/cmd_*.c): the state every command shares and the
+ * helpers they all use. Each command parses its own options (getopt_long
+ * from optind 0, so options may follow arguments), prints to stdout,
+ * reports errors once on stderr and returns the exit status: 0, 1 when
+ * something failed, 2 for a usage error.
+ */
+#ifndef DEADLINED_CLI_CMD_H
+#define DEADLINED_CLI_CMD_H
+
+#include "cfg.h"
+#include "dir.h"
+#include "store.h"
+#include "task.h"
+
+#include <stdbool.h>
+#include <time.h>
+
+struct cli {
+	const char *config_path, *db_path, *socket;
+	char *config_socket; /* read from the config, even a broken one */
+	bool viewing;        /* a transaction with the INI's tasks, never committed */
+	struct cfg *cfg;
+	struct dir *dir;
+	struct store *st;
+	time_t now;
+};
+
+typedef int (*command_fn)(struct cli *c, int argc, char **argv);
+
+/* Prints "usage: deadlinectl USAGE" on stderr; returns 2. */
+int cli_usage_error(const char *usage);
+/* The config and the directory; errors printed. 0 or -1. */
+int cli_load_config(struct cli *c);
+/* The store (and the config first); errors printed. 0 or -1. */
+int cli_open_store(struct cli *c);
+/*
+ * For commands that only read: the store as the daemon will see it once
+ * it has read this config (the INI's tasks in a transaction that is never
+ * committed). 0 or -1.
+ */
+int cli_open_view(struct cli *c);
+/* The control socket's path; only that is read from a config that has errors. */
+const char *cli_socket_path(struct cli *c);
+/* The store changed: the daemon looks again now, or at its next start. */
+void cli_poke_daemon(struct cli *c);
+/* "2025-12-08" (the start of the day, or its end), or a full ISO 8601 time. */
+int cli_parse_when(const char *s, int tz, bool end_of_day, time_t *out);
+/* A task by PLAN:KEY or id, loaded into *t; an error printed when none. 0 or -1. */
+int cli_find_task(struct cli *c, const char *ref, struct task *t);
+
+/* The commands, one file each (daemon/cli/cmd_NAME.c). */
+int cmd_parse(struct cli *c, int argc, char **argv);
+int cmd_check_config(struct cli *c, int argc, char **argv);
+int cmd_daemon(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_tasks(struct cli *c, int argc, char **argv);
+int cmd_agencies(struct cli *c, int argc, char **argv);
+int cmd_preview(struct cli *c, int argc, char **argv);
+int cmd_progress(struct cli *c, int argc, char **argv);
+int cmd_extend(struct cli *c, int argc, char **argv);
+
+#endif
