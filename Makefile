@@ -37,6 +37,8 @@ $(if $(SAME_NAMES),$(error module file names must be unique across daemon/: $(SA
 MOD_OBJS = $(MODULES:daemon/%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 BENCH_SRC = $(wildcard bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
@@ -101,17 +103,28 @@ run: all
 	./deadlined --foreground --config config/deadlined.ini $(if $(DEMO_NOW),--now $(DEMO_NOW))
 
 unit: $(UNIT_BIN)
-test: all $(UNIT_BIN) $(BENCH_BIN) $(BUILD)/fuzz_timeframe
+test: all $(UNIT_BIN) $(BENCH_BIN) $(FUZZ_BIN)
 	BUILD=$(BUILD) BINDIR=$(BINDIR) tests/run
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:
 	$(MAKE) BUILD=build-san BINDIR=build-san SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" test
 
-fuzz: $(BUILD)/fuzz_timeframe
-$(BUILD)/fuzz_timeframe: tests/fuzz/fuzz_timeframe.c $(MODULES) $(HEADERS) $(PKG_FLAGS)
-	clang $(CSTD) -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -o $@ tests/fuzz/fuzz_timeframe.c $(MODULES) $(PKG_LIBS)
+# One libFuzzer target per tests/fuzz/fuzz_NAME.c, with its seed corpus in
+# tests/fuzz/corpus/NAME/ and every input that ever failed in
+# tests/fuzz/regressions/NAME/ (tests/system/test_fuzz.py runs them all).
+# The modules are built once with clang's fuzzing instrumentation into their
+# own archive, which every target links.
+FUZZ_FLAGS = $(CSTD) -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=address,undefined
+FUZZ_OBJS  = $(MODULES:daemon/%.c=$(BUILD)/fuzz/%.o)
+fuzz: $(FUZZ_BIN)
+$(BUILD)/fuzz/%.o: daemon/%.c $(HEADERS) $(PKG_FLAGS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(BUILD)/fuzz/libfuzzmods.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libfuzzmods.a
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/libfuzzmods.a $(PKG_LIBS)
 
 bench: $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done

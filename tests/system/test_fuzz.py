@@ -1,6 +1,8 @@
-"""The timeframe parser under libFuzzer (ASan + UBSan + its own invariants,
-see tests/fuzz/fuzz_timeframe.c): every input that ever failed must pass,
-and a short fresh run from the seed corpus must find nothing."""
+"""Every libFuzzer target (tests/fuzz/fuzz_NAME.c, built by `make fuzz`)
+under ASan + UBSan and its own invariants: every input that ever failed
+(tests/fuzz/regressions/NAME/) must pass, and a short fresh run from the
+seed corpus (tests/fuzz/corpus/NAME/) must find nothing."""
+import glob
 import os
 import shutil
 import subprocess
@@ -9,32 +11,52 @@ import tempfile
 from harness import ROOT, check, run_tests
 
 BUILD = os.environ.get("BUILD", "build")
-FUZZER = os.path.join(ROOT, BUILD, "fuzz_timeframe")
-REGRESSIONS = os.path.join(ROOT, "tests", "fuzz", "regressions")
-CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
+FUZZ_DIR = os.path.join(ROOT, "tests", "fuzz")
+SECONDS = int(os.environ.get("FUZZ_SECONDS", "10"))
 
 
-def test_every_past_finding_passes():
-    files = sorted(os.path.join(REGRESSIONS, f) for f in os.listdir(REGRESSIONS))
-    check(files, "no regression inputs")
-    p = subprocess.run([FUZZER, *files], capture_output=True, text=True, timeout=120)
-    check(p.returncode == 0, p.stderr[-3000:])
+def targets():
+    return sorted(os.path.basename(p)[len("fuzz_"):-2]
+                  for p in glob.glob(os.path.join(FUZZ_DIR, "fuzz_*.c")))
 
 
-def test_a_short_fuzzing_run_finds_nothing():
-    work = tempfile.mkdtemp(prefix="deadlined-fuzz-")
-    try:
-        corpus = os.path.join(work, "corpus")
-        shutil.copytree(CORPUS, corpus)
-        p = subprocess.run([FUZZER, "-max_total_time=10", "-seed=1", "-rss_limit_mb=1024",
-                            f"-artifact_prefix={work}/", corpus],
-                           capture_output=True, text=True, timeout=180)
-        found = [f for f in os.listdir(work) if f != "corpus"]
-        check(p.returncode == 0 and not found,
-              f"the fuzzer found {found}: add it to tests/fuzz/regressions\n{p.stderr[-3000:]}")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+def fuzzer(name):
+    return os.path.join(ROOT, BUILD, f"fuzz_{name}")
+
+
+def past_findings_pass(name):
+    def test():
+        folder = os.path.join(FUZZ_DIR, "regressions", name)
+        files = sorted(glob.glob(os.path.join(folder, "*")))
+        if not files:
+            return  # nothing has failed yet
+        p = subprocess.run([fuzzer(name), *files], capture_output=True, text=True, timeout=300)
+        check(p.returncode == 0, p.stderr[-3000:])
+    test.__name__ = f"test_every_past_finding_of_{name}_passes"
+    return test
+
+
+def short_run_finds_nothing(name):
+    def test():
+        work = tempfile.mkdtemp(prefix=f"deadlined-fuzz-{name}-")
+        try:
+            corpus = os.path.join(work, "corpus")
+            seeds = os.path.join(FUZZ_DIR, "corpus", name)
+            check(os.path.isdir(seeds) and os.listdir(seeds), f"no seed corpus in {seeds}")
+            shutil.copytree(seeds, corpus)
+            p = subprocess.run([fuzzer(name), f"-max_total_time={SECONDS}", "-seed=1",
+                                "-rss_limit_mb=1024", "-timeout=10",
+                                f"-artifact_prefix={work}/", corpus],
+                               capture_output=True, text=True, timeout=SECONDS * 6 + 120)
+            found = [f for f in os.listdir(work) if f != "corpus"]
+            check(p.returncode == 0 and not found,
+                  f"the fuzzer found {found}: add it to tests/fuzz/regressions/{name}/\n"
+                  f"{p.stderr[-3000:]}")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    test.__name__ = f"test_a_short_run_of_{name}_finds_nothing"
+    return test
 
 
 if __name__ == "__main__":
-    run_tests([test_every_past_finding_passes, test_a_short_fuzzing_run_finds_nothing])
+    run_tests([t for name in targets() for t in (past_findings_pass(name), short_run_finds_nothing(name))])
