@@ -126,8 +126,9 @@ $(BUILD)/fuzz/libfuzzmods.a: $(FUZZ_OBJS)
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libfuzzmods.a
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/libfuzzmods.a $(PKG_LIBS)
 
-bench: $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+# Every benchmark, into bench/results.md (see bench/run).
+bench: all $(BENCH_BIN)
+	BUILD=$(BUILD) bench/run $(BENCH_BIN)
 
 # Installs the binaries, the unit, the templates and the directory; the
 # example config becomes /etc/deadlined/deadlined.ini (with the system's
