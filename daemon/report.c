@@ -6,6 +6,7 @@
 #include "preview.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -356,4 +357,115 @@ int report_preview(struct store *st, const struct dir *d, const struct digest_te
 		        p.n_mails == 1 ? "" : "s", p.n_items, p.n_items == 1 ? "" : "s");
 	preview_free(&p);
 	return 0;
+}
+
+/* ---- preview --render ------------------------------------------------------------------ */
+
+struct plan_cache {
+	struct store_plan *v;
+	size_t n;
+};
+
+static const struct store_plan *cached_plan(struct store *st, struct plan_cache *c, const char *id)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].id, id))
+			return &c->v[i];
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+	struct store_plan *p = &c->v[c->n++];
+	if (store_plan_get(st, id, p) != 1) {
+		memset(p, 0, sizeof(*p));
+		p->id = xstrdup(id);
+	}
+	return p;
+}
+
+/* The digest of one previewed email, rendered in full as the daemon would at its time. */
+static void render_mail(struct store *st, const struct dir *d, const struct digest_templates *tpl,
+                        const struct preview *p, const struct preview_mail *m,
+                        struct plan_cache *plans, struct digest_msg *out)
+{
+	struct digest_item *items = xcalloc(m->n_items, sizeof(*items));
+	const char *domain = strrchr(dir_cfg(d)->from_addr, '@');
+
+	for (size_t i = 0; i < m->n_items; i++) {
+		const struct preview_item *it = &m->items[i];
+		const struct task *t = &p->tasks[it->task];
+		const struct store_plan *plan = cached_plan(st, plans, t->plan_id);
+		items[i] = (struct digest_item){.task = t,
+		                                .plan_title = plan->title,
+		                                .plan_issued = plan->issued,
+		                                .occurrence_id = it->occurrence,
+		                                .due = it->due,
+		                                .original_due = it->original_due,
+		                                .role = (enum sched_role)it->role,
+		                                .kind = (enum sched_kind)it->kind,
+		                                .step = p->names[it->step],
+		                                .assigned = p->names[it->agency],
+		                                .prev_msgid = ""};
+	}
+	digest_build(tpl, d, m->holder, items, m->n_items, m->at, domain ? domain + 1 : "localhost",
+	             out);
+	free(items);
+}
+
+static int write_html(const char *dir, size_t n, const struct preview_mail *m, int tz,
+                      const char *html, FILE *out)
+{
+	struct date_civil c;
+	char path[4096];
+	FILE *f;
+
+	date_split(m->at, tz, &c);
+	snprintf(path, sizeof(path), "%s/%03zu-%04d%02d%02d-%s.html", dir, n, c.year, c.month,
+	         c.day, m->holder);
+	if (!(f = fopen(path, "w")) || fputs(html ? html : "", f) == EOF || fclose(f) != 0) {
+		fprintf(stderr, "deadlinectl: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(out, "%s  %s: %s\n", path, m->holder, m->subject);
+	return 0;
+}
+
+int report_render(struct store *st, const struct dir *d, const struct digest_templates *tpl,
+                  time_t from, time_t to, const char *agency, const char *html_dir, FILE *out)
+{
+	struct preview p;
+	struct plan_cache plans = {0};
+	int tz = dir_cfg(d)->tz_offset, rc = 0;
+	size_t shown = 0;
+
+	if (preview_run(st, d, tpl, from, to, &p) < 0)
+		return -1;
+	for (size_t i = 0; i < p.n_mails && rc == 0; i++) {
+		const struct preview_mail *m = &p.mails[i];
+		struct digest_msg msg;
+		char at[40];
+		if (agency && strcmp(agency, m->holder))
+			continue;
+		render_mail(st, d, tpl, &p, m, &plans, &msg);
+		shown++;
+		if (html_dir) {
+			rc = write_html(html_dir, shown, m, tz, msg.html, out);
+		} else {
+			fprintf(out, "==== %zu  %s  %s to %s (%s)\n", shown,
+			        date_format_iso(m->at, tz, at, sizeof(at)),
+			        sched_kind_name(msg.kind), dir_name(d, m->holder), m->holder);
+			for (size_t k = 0; k < msg.to.n; k++)
+				fprintf(out, "%s%s", k ? ", " : "To: ", msg.to.v[k]);
+			fputs(msg.to.n ? "\n" : "To: (no address)\n", out);
+			for (size_t k = 0; k < msg.cc.n; k++)
+				fprintf(out, "%s%s%s", k ? ", " : "Cc: ", msg.cc.v[k],
+				        k + 1 == msg.cc.n ? "\n" : "");
+			fprintf(out, "Subject: %s\n\n%s\n", msg.subject, msg.text);
+		}
+		digest_msg_free(&msg);
+	}
+	if (rc == 0)
+		fprintf(out, "%zu email%s rendered\n", shown, shown == 1 ? "" : "s");
+	for (size_t i = 0; i < plans.n; i++)
+		store_plan_free(&plans.v[i]);
+	free(plans.v);
+	preview_free(&p);
+	return rc < 0 ? -2 : 0;
 }

@@ -7,6 +7,7 @@
 #include "ctlproto.h"
 #include "date.h"
 #include "sync.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -127,4 +128,32 @@ int cli_find_task(struct cli *c, const char *ref, struct task *t)
 	        "`deadlinectl tasks`)\n",
 	        ref);
 	return -1;
+}
+
+const char *cli_when(const struct cli *c, time_t t, char *buf, size_t len)
+{
+	struct date_civil d;
+
+	if (t == TF_NONE) {
+		util_strlcpy(buf, "-", len);
+		return buf;
+	}
+	date_split(t, c->cfg ? c->cfg->tz_offset : DATE_TZ_VIETNAM, &d);
+	snprintf(buf, len, "%02d/%02d/%04d %02d:%02d", d.day, d.month, d.year, d.hour, d.minute);
+	return buf;
+}
+
+const char *cli_day(const struct cli *c, time_t t, char *buf, size_t len)
+{
+	if (t == TF_NONE)
+		util_strlcpy(buf, "-", len);
+	else
+		date_format_vn(t, c->cfg ? c->cfg->tz_offset : DATE_TZ_VIETNAM, buf, len);
+	return buf;
+}
+
+void cli_print(struct buf *b)
+{
+	fwrite(b->data ? b->data : "", 1, b->len, stdout);
+	buf_reset(b);
 }

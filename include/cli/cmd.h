@@ -19,12 +19,13 @@
 
 struct cli {
 	const char *config_path, *db_path, *socket;
+	const char *usage;   /* the command's usage line, for cli_usage_error */
 	char *config_socket; /* read from the config, even a broken one */
 	bool viewing;        /* a transaction with the INI's tasks, never committed */
 	struct cfg *cfg;
 	struct dir *dir;
 	struct store *st;
-	time_t now;
+	time_t now; /* the system's clock, or --now */
 };
 
 typedef int (*command_fn)(struct cli *c, int argc, char **argv);
@@ -50,6 +51,12 @@ int cli_parse_when(const char *s, int tz, bool end_of_day, time_t *out);
 /* A task by PLAN:KEY or id, loaded into *t; an error printed when none. 0 or -1. */
 int cli_find_task(struct cli *c, const char *ref, struct task *t);
 
+/* For people: "08/12/2025 08:00" and "08/12/2025" in the config's zone; "-" for TF_NONE. */
+const char *cli_when(const struct cli *c, time_t t, char *buf, size_t len);
+const char *cli_day(const struct cli *c, time_t t, char *buf, size_t len);
+/* Writes b to stdout and empties it. */
+void cli_print(struct buf *b);
+
 /* The commands, one file each (daemon/cli/cmd_NAME.c). */
 int cmd_parse(struct cli *c, int argc, char **argv);
 int cmd_check_config(struct cli *c, int argc, char **argv);
@@ -60,5 +67,12 @@ int cmd_agencies(struct cli *c, int argc, char **argv);
 int cmd_preview(struct cli *c, int argc, char **argv);
 int cmd_progress(struct cli *c, int argc, char **argv);
 int cmd_extend(struct cli *c, int argc, char **argv);
+int cmd_agenda(struct cli *c, int argc, char **argv);
+int cmd_show(struct cli *c, int argc, char **argv);
+int cmd_messages(struct cli *c, int argc, char **argv);
+int cmd_resend(struct cli *c, int argc, char **argv);
+int cmd_test_mail(struct cli *c, int argc, char **argv);
+int cmd_report(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
 
 #endif
