@@ -428,7 +428,8 @@ static int write_html(const char *dir, size_t n, const struct preview_mail *m, i
 }
 
 int report_render(struct store *st, const struct dir *d, const struct digest_templates *tpl,
-                  time_t from, time_t to, const char *agency, const char *html_dir, FILE *out)
+                  time_t from, time_t show_from, time_t to, const char *agency,
+                  const char *html_dir, FILE *out)
 {
 	struct preview p;
 	struct plan_cache plans = {0};
@@ -441,7 +442,7 @@ int report_render(struct store *st, const struct dir *d, const struct digest_tem
 		const struct preview_mail *m = &p.mails[i];
 		struct digest_msg msg;
 		char at[40];
-		if (agency && strcmp(agency, m->holder))
+		if (m->at < show_from || (agency && strcmp(agency, m->holder)))
 			continue;
 		render_mail(st, d, tpl, &p, m, &plans, &msg);
 		shown++;

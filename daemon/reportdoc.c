@@ -4,9 +4,12 @@
 #include "reportdoc.h"
 
 #include "date.h"
+#include "table.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct reportdoc_words vi = {
@@ -64,6 +67,8 @@ const struct reportdoc_words *reportdoc_words(const char *language)
 static const enum progress_state counted[] = {PROGRESS_DONE, PROGRESS_IN_PROGRESS, PROGRESS_WAITING,
                                               PROGRESS_OVERDUE, PROGRESS_NOT_DUE};
 static const char *const colours[] = {"#2e7d32", "#1565c0", "#f9a825", "#c62828", "#b0bec5"};
+static const bool light[] = {false, false, true, false, true}; /* dark figures on these */
+#define LABEL_COLUMNS 46 /* of 11px text in the chart's 300px of labels */
 
 static void esc(struct buf *b, const char *s)
 {
@@ -137,10 +142,16 @@ static void chart(const struct progress_report *r, const char *language, struct 
 		double x = label_w;
 		buf_printf(b, "<g class=\"bar\" data-agency=\"");
 		esc(b, a->id);
-		buf_printf(b, "\"><text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label_w - 6,
+		buf_printf(b, "\"><text x=\"%d\" y=\"%d\" text-anchor=\"end\"><title>", label_w - 6,
 		           y + 14);
 		esc(b, a->name);
-		buf_adds(b, "</text>");
+		buf_adds(b, "</title>");
+		/* SVG text does not wrap: a long name is cut to the labels' width. */
+		bool cut;
+		char *label = xstrndup(a->name, table_fit(a->name, LABEL_COLUMNS, &cut));
+		esc(b, label);
+		buf_adds(b, cut ? "…</text>" : "</text>");
+		free(label);
 		for (size_t s = 0; s < n_states; s++) {
 			int n = a->counts.n[counted[s]];
 			if (!n)
@@ -156,8 +167,8 @@ static void chart(const struct progress_report *r, const char *language, struct 
 			if (w >= 14)
 				buf_printf(b,
 				           "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
-				           "fill=\"#fff\">%d</text>",
-				           x + w / 2, y + 14, n);
+				           "fill=\"%s\">%d</text>",
+				           x + w / 2, y + 14, light[s] ? "#000" : "#fff", n);
 			x += w;
 		}
 		buf_printf(b, "<text x=\"%.1f\" y=\"%d\">%d</text></g>\n", x + 4, y + 14,

@@ -25,13 +25,16 @@ int report_preview(struct store *st, const struct dir *d, const struct digest_te
                    time_t from, time_t to, bool json, FILE *out);
 
 /*
- * The emails of [from, to] (to one agency, or all) rendered in full with
- * the templates, as the daemon would render them: plain text to out, or
+ * The emails of [show_from, to] (to one agency, or all) rendered in full
+ * with the templates, as the daemon would render them; the daemon's cycle
+ * is replayed from `from` (<= show_from), so that what it sends before
+ * show_from is not shown as still due. Plain text to out, or
  * with html_dir, one DIR/NNN-YYYYMMDD-AGENCY.html per email (their paths
  * to out). -1 with the store's error, -2 when a file could not be written
  * (said on stderr).
  */
 int report_render(struct store *st, const struct dir *d, const struct digest_templates *tpl,
-                  time_t from, time_t to, const char *agency, const char *html_dir, FILE *out);
+                  time_t from, time_t show_from, time_t to, const char *agency,
+                  const char *html_dir, FILE *out);
 
 #endif

@@ -129,7 +129,9 @@ static int cmp_entry(const void *x, const void *y)
 		return c;
 	if (p->section != q->section)
 		return (int)p->section - (int)q->section;
-	return (p->due > q->due) - (p->due < q->due);
+	if (p->due != q->due)
+		return (p->due > q->due) - (p->due < q->due);
+	return (p->task > q->task) - (p->task < q->task); /* the plan's order */
 }
 
 struct group {

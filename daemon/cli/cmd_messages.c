@@ -20,6 +20,8 @@
 
 static const char *const msg_state_names[] = {"queued", "sent", "failed", "partial"};
 
+#define MAX_CARRIED 10
+
 /* How it went, in a few words: "sent", "failed: 550 …", "retry 08/12 08:15: 451 …". */
 static void outcome(const struct cli *c, const struct store_message *m, struct buf *b)
 {
@@ -233,9 +235,14 @@ static int on_carried(const struct store_note_view *v, void *arg)
 	char due[16];
 	bool first = true;
 
-	buf_printf(&s->extra, "  %-10s %s:%s due %s, step %s for %s\n", "Carries", v->plan_id,
-	           v->task_key, cli_day(s->c, v->due, due, sizeof(due)), v->note.step,
-	           v->note.agency);
+	/* A summary can carry hundreds: the first few say what it is (--json has them all). */
+	if (s->n_extra < MAX_CARRIED)
+		buf_printf(&s->extra, "  %-10s %s:%s due %s, step %s for %s\n", "Carries",
+		           v->plan_id, v->task_key, cli_day(s->c, v->due, due, sizeof(due)),
+		           v->note.step, v->note.agency);
+	else if (s->n_extra == MAX_CARRIED)
+		buf_printf(&s->extra, "  %-10s … and more (messages show --json lists them all)\n",
+		           "");
 	buf_adds(&s->extra_json, s->n_extra++ ? ",{" : "{");
 	json_key(&s->extra_json, "task", &first);
 	buf_printf(&s->extra_json, "%lld", (long long)v->task_id);

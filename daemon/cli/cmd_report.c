@@ -130,6 +130,7 @@ static void text_out(const struct cli *c, const struct progress_report *r,
 		buf_printf(b, " — plan %s%s%s", m->plan_id, m->plan_title ? ": " : "",
 		           m->plan_title ? m->plan_title : "");
 	buf_adds(b, "\n\n");
+	table_max_width(t, 0, 24);
 	table_max_width(t, 1, 40);
 	for (size_t i = 2; i < UTIL_NELEM(ah); i++)
 		table_align_right(t, i);
@@ -331,7 +332,11 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "deadlinectl: no plan '%s' (see `deadlinectl tasks`)\n", plan);
 		return 1;
 	}
+	/* The monitoring agency as it is named on the day (after a reorganisation, its successor).
+	 */
 	const char *monitor = p.monitor ? p.monitor : c->cfg->monitor;
+	if (monitor)
+		monitor = dir_holder(c->dir, monitor, date_local_days(as_of, c->cfg->tz_offset));
 	struct reportdoc_meta m = {.language = c->cfg->language,
 	                           .organisation = monitor ? dir_name(c->dir, monitor) : NULL,
 	                           .plan_id = plan,

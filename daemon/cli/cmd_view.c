@@ -80,7 +80,7 @@ int cmd_preview(struct cli *c, int argc, char **argv)
 	    {"html", required_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *from_s = NULL, *to_s = NULL, *at_s = NULL, *agency = NULL, *html = NULL;
 	bool json = false, render = false;
-	time_t from, to;
+	time_t from, to, show_from;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -136,8 +136,13 @@ int cmd_preview(struct cli *c, int argc, char **argv)
 		buf_free(&errors);
 		return 1;
 	}
-	int rc = render ? report_render(c->st, c->dir, tpl, from, to, agency, html, stdout)
-	                : report_preview(c->st, c->dir, tpl, from, to, json, stdout);
+	/* A day ahead: replayed from now, so what goes out before it is not shown again on it. */
+	show_from = from;
+	if (render && !window && c->now < from)
+		from = c->now;
+	int rc = render
+	             ? report_render(c->st, c->dir, tpl, from, show_from, to, agency, html, stdout)
+	             : report_preview(c->st, c->dir, tpl, from, to, json, stdout);
 	if (rc == -1)
 		fprintf(stderr, "deadlinectl: %s\n", store_error(c->st));
 	digest_templates_free(tpl);
