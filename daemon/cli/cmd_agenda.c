@@ -103,21 +103,30 @@ static void place(struct agenda *a, size_t ti, const struct progress_row *row)
 			when[n++] = (struct when){left <= SOON_DAYS ? SEC_SOON : SEC_UPCOMING,
 			                          row->next_due, left};
 	}
+	const char **holders = xcalloc(t->n_agencies + 1, sizeof(*holders));
 	for (int w = 0; w < n; w++) {
-		bool any = false;
+		size_t n_holders = 0;
 		for (size_t i = 0; i < t->n_agencies; i++) {
 			const struct task_agency *ag = &t->agencies[i];
 			if (ag->role != TASK_LEAD)
 				continue;
 			const char *holder =
 			    ag->resolved ? dir_holder(a->c->dir, ag->agency, today) : ag->agency;
+			/* Merged agencies lead once, under their successor. */
+			bool seen = false;
+			for (size_t k = 0; k < n_holders && !seen; k++)
+				seen = !strcmp(holders[k], holder);
+			if (seen)
+				continue;
+			holders[n_holders++] = holder;
 			add_entry(a, holder, when[w].s, ti, when[w].due, when[w].days, row->level);
-			any = true;
 		}
+		bool any = n_holders > 0;
 		if (!any)
 			add_entry(a, "(no lead)", when[w].s, ti, when[w].due, when[w].days,
 			          row->level);
 	}
+	free(holders);
 }
 
 static int cmp_entry(const void *x, const void *y)

@@ -195,23 +195,34 @@ static int export_task(struct export *e, const struct task *t, const struct stor
 		n = planner_occurrences(t, tz, p->first_year, p->last_year, e->c->now, occ,
 		                        MAX_OCCURRENCES);
 	}
+	const char **holders = xcalloc(t->n_agencies + 1, sizeof(*holders));
 	for (size_t i = 0; i < n; i++) {
 		int64_t last = policy_last_day(occ[i].due, tz);
+		size_t n_holders = 0;
 		if (last < today - PAST_DAYS || last > today + e->days)
 			continue;
-		for (size_t k = 0; k < t->n_agencies; k++) {
-			const struct task_agency *ag = &t->agencies[k];
-			if (!ag->resolved || !cfg_agency(e->c->cfg, ag->agency))
+		/* Leads first: an agency both leading and coordinating, or several merged
+		 * into one successor, gets one entry, in its most responsible role. */
+		for (size_t k = 0; k < 2 * t->n_agencies; k++) {
+			const struct task_agency *ag = &t->agencies[k % t->n_agencies];
+			enum task_role pass = k < t->n_agencies ? TASK_LEAD : TASK_COORD;
+			if (ag->role != pass || !ag->resolved || !cfg_agency(e->c->cfg, ag->agency))
 				continue;
 			/* The cfg's copy of the id: the task's is freed before the files are
 			 * written. */
 			const struct cfg_agency *holder =
 			    cfg_agency(e->c->cfg, dir_holder(e->c->dir, ag->agency, last));
-			if (holder)
-				add_item(e, t, p, &occ[i], status_of(t, &s, occ[i].due), holder->id,
-				         ag->role);
+			bool seen = !holder;
+			for (size_t h = 0; h < n_holders && !seen; h++)
+				seen = holders[h] == holder->id;
+			if (seen)
+				continue;
+			holders[n_holders++] = holder->id;
+			add_item(e, t, p, &occ[i], status_of(t, &s, occ[i].due), holder->id,
+			         ag->role);
 		}
 	}
+	free(holders);
 	free(s.v);
 	return 0;
 }

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from harness import Daemon, Workdir, check, ctl, read_directory, run_tests
+from harness import DIRECTORY, Daemon, Workdir, check, ctl, read_directory, run_tests
 
 PLAN = "KH-BC"
 TASKS = """\
@@ -83,6 +83,12 @@ plan = KH-BC
 title = Nhiệm vụ của một cơ quan không có trong danh bạ
 lead = Ban Chưa Có Tên
 timeframe = Quý II/2025
+
+[task t9]
+plan = KH-BC
+title = Nhiệm vụ của hai Sở đã hợp nhất
+lead = Sở Thông tin và Truyền thông; Sở Khoa học và Công nghệ
+timeframe = Quý IV/2025
 """
 
 AS_OF = "2025-08-15"
@@ -105,7 +111,7 @@ def fixture():
     w.write_config(TASKS, transport="maildir")
     d = Daemon(w.config, now=NOW).start()
     try:
-        d.wait_log(r"config tasks: 8 \(8 new")
+        d.wait_log(r"config tasks: 9 \(9 new")
     finally:
         d.stop()
     for key, status in STATUSES.items():
@@ -130,16 +136,43 @@ def expected_state(status, due, as_of):
     return "in-progress" if status in ("in-progress", "not-met") else "not-due"
 
 
+def successors():
+    """{agency: (successor, since)} as config/directory.ini records a reorganisation."""
+    out, cur = {}, None
+    with open(DIRECTORY, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"\[agency ([a-z0-9-]+)\]", line)
+            if m:
+                cur = m.group(1)
+            m = re.match(r"(successor|since) = (\S+)", line)
+            if m and cur:
+                out.setdefault(cur, {})[m.group(1)] = m.group(2)
+    return {a: (v["successor"], datetime.date.fromisoformat(v["since"])) for a, v in out.items()}
+
+
+def holder(agency, day, table):
+    """Who holds an agency's duties on a day: its successor once the reorganisation applies."""
+    while agency in table and table[agency][1] <= day:
+        agency = table[agency][0]
+    return agency
+
+
 def expected(w):
-    """{task key: state}, {agency id or name: {state: n}} from the store's rows."""
+    """{task key: state}, {agency id or name: {state: n}} from the store's rows: each task
+    counts once under each agency that holds its lead on the day."""
     as_of = datetime.date.fromisoformat(AS_OF)
+    table = successors()
     tasks = {key: expected_state(status, due, as_of)
              for key, status, due in w.sql("SELECT key, status, due FROM tasks")}
-    counts = {}
+    leads = {}
     for key, agency in w.sql("SELECT t.key, a.agency FROM tasks t JOIN assignments a"
                              " ON a.task_id = t.id WHERE a.role = 'lead'"):
-        c = counts.setdefault(agency, dict.fromkeys(STATES + ["cancelled"], 0))
-        c[tasks[key]] += 1
+        leads.setdefault(key, set()).add(holder(agency, as_of, table))
+    counts = {}
+    for key, holders in leads.items():
+        for agency in holders:
+            c = counts.setdefault(agency, dict.fromkeys(STATES + ["cancelled"], 0))
+            c[tasks[key]] += 1
     return tasks, counts
 
 
@@ -193,7 +226,9 @@ def test_html_report_counts_match_the_store():
         out = os.path.join(w.path, "bao-cao.html")
         p = at_now(w.config, "report", "--plan", PLAN, "--as-of", AS_OF, "--format", "html",
                    "-o", out)
-        check(p.returncode == 0 and "8 tasks" in p.stdout, f"exit {p.returncode} {p.stderr}")
+        check(p.returncode == 0 and "9 tasks" in p.stdout, f"exit {p.returncode} {p.stderr}")
+        check("sttt" not in want_counts and want_counts["skhcn"]["not-due"] == 2,
+              f"the merged agencies count once, under Sở KH&CN: {want_counts}")
         t = Tables()
         with open(out, encoding="utf-8") as f:
             t.feed(f.read())
@@ -240,7 +275,7 @@ def test_csv_json_text_and_xlsx_agree():
         check(raw.startswith(b"\xef\xbb\xbf"), "no UTF-8 BOM: Excel would read it as ANSI")
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
         head, body = rows[0], rows[1:]
-        check(len(body) == 8 and all(len(r) == len(head) for r in body), f"rows: {rows}")
+        check(len(body) == 9 and all(len(r) == len(head) for r in body), f"rows: {rows}")
         col = {name: head.index(name) for name in head}
         titles = dict(w.sql("SELECT title, key FROM tasks"))
         for r in body:
@@ -257,7 +292,7 @@ def test_csv_json_text_and_xlsx_agree():
         check({a["agency"]: {s: a["counts"][s] for s in STATES} for a in j["agencies"]} ==
               {a: {s: c[s] for s in STATES} for a, c in want_counts.items()},
               f"json: {j['agencies']}")
-        check(j["total"]["total"] == 7 and j["total"]["cancelled"] == 1, j["total"])
+        check(j["total"]["total"] == 8 and j["total"]["cancelled"] == 1, j["total"])
         # Text: a table for people.
         text = at_now(w.config, "report", "--plan", PLAN, "--as-of", AS_OF).stdout
         check("Progress as of 15/08/2025" in text and re.search(r"^TOTAL\s", text, re.M), text)
@@ -275,7 +310,7 @@ def test_csv_json_text_and_xlsx_agree():
             name = directory[agency]["name"] if agency in directory else agency
             check(by_name.get(name) == [counts[s] for s in STATES],
                   f"xlsx {name}: {by_name.get(name)} vs {counts}")
-        check(len(sheets["Nhiệm vụ"]) == 9, f"task rows: {len(sheets['Nhiệm vụ'])}")
+        check(len(sheets["Nhiệm vụ"]) == 10, f"task rows: {len(sheets['Nhiệm vụ'])}")
         with zipfile.ZipFile(out) as z:
             check(any(n.startswith("xl/charts/") for n in z.namelist()), "no chart")
     finally:
@@ -347,7 +382,15 @@ def test_ics_export_one_file_per_agency_with_alarms_and_stable_uids():
         agencies = [a for a, e in read_directory().items() if e["kind"] == "agency"]
         check(sorted(os.listdir(out)) == sorted(f"{a}.ics" for a in agencies),
               f"files: {sorted(os.listdir(out))}")
+        for name in os.listdir(out):
+            with open(os.path.join(out, name), "rb") as f:
+                uids = [str(t["UID"]) for t in icalendar.Calendar.from_ical(f.read()).walk("VTODO")]
+            check(len(uids) == len(set(uids)), f"{name}: a UID twice")
         cal, todos = read_calendar(os.path.join(out, "skhcn.ics"))
+        merged = [t for t in todos.values() if "hai Sở đã hợp nhất" in str(t["SUMMARY"])]
+        check(len(merged) == 1, f"the merged agencies' task {len(merged)} times in skhcn.ics")
+        _, stt = read_calendar(os.path.join(out, "sttt.ics"))
+        check(stt == {}, f"the merged agency still gets deadlines: {list(stt)}")
         check(str(cal["X-WR-CALNAME"]) == "Sở Khoa học và Công nghệ", cal["X-WR-CALNAME"])
         t5 = [t for t in todos.values() if "chưa đến hạn" in str(t["SUMMARY"])]
         check(len(t5) == 1, f"skhcn's todos: {[str(t['SUMMARY']) for t in todos.values()]}")
