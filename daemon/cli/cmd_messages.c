@@ -240,9 +240,6 @@ static int on_carried(const struct store_note_view *v, void *arg)
 		buf_printf(&s->extra, "  %-10s %s:%s due %s, step %s for %s\n", "Carries",
 		           v->plan_id, v->task_key, cli_day(s->c, v->due, due, sizeof(due)),
 		           v->note.step, v->note.agency);
-	else if (s->n_extra == MAX_CARRIED)
-		buf_printf(&s->extra, "  %-10s … and more (messages show --json lists them all)\n",
-		           "");
 	buf_adds(&s->extra_json, s->n_extra++ ? ",{" : "{");
 	json_key(&s->extra_json, "task", &first);
 	buf_printf(&s->extra_json, "%lld", (long long)v->task_id);
@@ -333,6 +330,9 @@ static int on_message(const struct store_message *m, void *arg)
 	if (store_message_refusals(c->st, m->id, on_refusal, s) < 0 ||
 	    store_message_notes(c->st, m->id, on_carried, s) < 0)
 		return -1;
+	if (s->n_extra > MAX_CARRIED)
+		buf_printf(&s->extra, "  %-10s … and %d more (--json lists them all)\n", "",
+		           s->n_extra - MAX_CARRIED);
 	show_decoded(s, m);
 	cli_print(&s->out);
 	return 1;

@@ -161,7 +161,8 @@ static void show_text(const struct cli *c, const struct task *t, const struct st
 	buf_reset(&line);
 	buf_printf(&line, "\"%s\" — %s", t->timeframe, tf_kind_name(t->kind));
 	if (t->due != TF_NONE)
-		buf_printf(&line, ", due %s", cli_when(c, t->due, a, sizeof(a)));
+		buf_printf(&line, ", %s %s", tf_recurring(t->kind) ? "first due" : "due",
+		           cli_when(c, t->due, a, sizeof(a)));
 	field(b, "Timeframe", buf_str(&line));
 	if (t->extended_due != TF_NONE) {
 		buf_reset(&line);
