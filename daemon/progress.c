@@ -158,7 +158,11 @@ void progress_add(struct progress_report *r, const struct task *t, const struct 
 {
 	struct buf names = BUF_INIT;
 
-	r->items = xrealloc(r->items, (r->n_items + 1) * sizeof(*r->items));
+	/* A year of a large province is 100,000 tasks: grow by doubling. */
+	if (r->n_items == r->cap_items)
+		r->items =
+		    xrealloc(r->items, (r->cap_items = r->cap_items ? 2 * r->cap_items : 256) *
+		                           sizeof(*r->items));
 	for (size_t i = 0; i < n; i++) {
 		bool seen = false;
 		for (size_t k = 0; k < i; k++)
@@ -166,7 +170,10 @@ void progress_add(struct progress_report *r, const struct task *t, const struct 
 		if (seen)
 			continue;
 		buf_printf(&names, "%s%s", names.len ? "; " : "", lead_names[i]);
-		r->leads = xrealloc(r->leads, (r->n_leads + 1) * sizeof(*r->leads));
+		if (r->n_leads == r->cap_leads)
+			r->leads = xrealloc(r->leads,
+			                    (r->cap_leads = r->cap_leads ? 2 * r->cap_leads : 256) *
+			                        sizeof(*r->leads));
 		r->leads[r->n_leads++] = (struct progress_lead){r->n_items, xstrdup(lead_ids[i]),
 		                                                xstrdup(lead_names[i])};
 	}

@@ -1475,7 +1475,7 @@ int store_messages_find(struct store *st, const struct store_msg_filter *f, stor
 	                "  OR (m.state = 'queued' AND m.last_error IS NOT NULL))"
 	                " ORDER BY m.id DESC LIMIT ?6) ORDER BY id");
 	struct store_message *v = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int rc, r = 0;
 
 	if (!s)
@@ -1487,7 +1487,8 @@ int store_messages_find(struct store *st, const struct store_msg_filter *f, stor
 	sqlite3_bind_int(s, 5, f->failed);
 	sqlite3_bind_int(s, 6, f->limit > 0 ? f->limit : -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		v = xrealloc(v, (n + 1) * sizeof(*v));
+		if (n == cap)
+			v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
 		read_message_row(s, &v[n++]);
 	}
 	sqlite3_finalize(s);

@@ -85,9 +85,9 @@ struct progress_report {
 	time_t as_of;
 	int tz;
 	struct progress_item *items; /* in the order added */
-	size_t n_items;
+	size_t n_items, cap_items;
 	struct progress_lead *leads; /* every (item, lead) pair, by agency after progress_finish */
-	size_t n_leads;
+	size_t n_leads, cap_leads;
 	struct progress_agency
 	    *agencies; /* by name, after progress_finish; names point into leads */
 	size_t n_agencies;

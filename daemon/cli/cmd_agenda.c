@@ -40,11 +40,11 @@ struct agenda {
 	struct task *tasks;
 	size_t n_tasks;
 	struct entry *entries;
-	size_t n_entries;
+	size_t n_entries, cap_entries;
 	struct store_plan *plans;
 	size_t n_plans;
 	struct progress_occ *occ; /* of the task being judged */
-	size_t n_occ;
+	size_t n_occ, cap_occ;
 };
 
 static const struct store_plan *plan_of(struct agenda *a, const char *id)
@@ -65,7 +65,9 @@ static int on_occ(const struct store_occ *o, void *arg)
 {
 	struct agenda *a = arg;
 
-	a->occ = xrealloc(a->occ, (a->n_occ + 1) * sizeof(*a->occ));
+	if (a->n_occ == a->cap_occ)
+		a->occ = xrealloc(a->occ, (a->cap_occ = a->cap_occ ? 2 * a->cap_occ : 64) *
+		                              sizeof(*a->occ));
 	a->occ[a->n_occ++] = (struct progress_occ){o->due, o->status};
 	return 0;
 }
@@ -77,7 +79,10 @@ static void add_entry(struct agenda *a, const char *agency, enum section s, size
 		return;
 	if (a->overdue_only && s != SEC_OVERDUE)
 		return;
-	a->entries = xrealloc(a->entries, (a->n_entries + 1) * sizeof(*a->entries));
+	if (a->n_entries == a->cap_entries)
+		a->entries = xrealloc(a->entries,
+		                      (a->cap_entries = a->cap_entries ? 2 * a->cap_entries : 256) *
+		                          sizeof(*a->entries));
 	a->entries[a->n_entries++] = (struct entry){xstrdup(agency), s, task, due, days, level};
 }
 

@@ -42,7 +42,7 @@ struct export
 	const char *only;
 	int days;
 	struct item *items;
-	size_t n_items;
+	size_t n_items, cap_items;
 };
 
 static enum ics_status ics_status_of(enum task_status s)
@@ -63,26 +63,24 @@ static enum ics_status ics_status_of(enum task_status s)
 	return ICS_NEEDS_ACTION;
 }
 
-/* The reminders the policy plans for this deadline, for a lead (and coordinating
- * agencies when the policy reminds them too). */
-static size_t alarms_for(const struct cfg *cfg, const struct task *t, time_t due, bool lead,
-                         time_t **out)
-{
-	struct cfg_kvs kvs;
-	struct policy pol;
-	struct policy_step steps[2 * POLICY_MAX_STEPS];
-	size_t n = 0;
+/* The reminders the policy plans for one deadline: the alarms of its entries. */
+struct reminders {
+	time_t at[2 * POLICY_MAX_STEPS];
+	size_t n;
+	bool coordinating; /* coordinating agencies are reminded too */
+};
 
-	planner_task_kvs(t->policy, &kvs);
-	cfg_policy(cfg, t->plan_id, &kvs, t->kind, &pol);
-	planner_kvs_free(&kvs);
-	int k = policy_steps(&pol, &cfg->cal, t->kind, due, steps, (int)UTIL_NELEM(steps));
-	*out = xcalloc((size_t)(k > 0 ? k : 1), sizeof(**out));
+static void reminders_for(const struct cfg *cfg, const struct policy *pol, enum tf_kind kind,
+                          time_t due, struct reminders *out)
+{
+	struct policy_step steps[2 * POLICY_MAX_STEPS];
+	int k = policy_steps(pol, &cfg->cal, kind, due, steps, (int)UTIL_NELEM(steps));
+
+	out->n = 0;
+	out->coordinating = pol->remind_coordinating;
 	for (int i = 0; i < k; i++)
-		if (steps[i].level == POLICY_REMIND && steps[i].at < due &&
-		    (lead || pol.remind_coordinating))
-			(*out)[n++] = steps[i].at;
-	return n;
+		if (steps[i].level == POLICY_REMIND && steps[i].at < due)
+			out->at[out->n++] = steps[i].at;
 }
 
 /* The entry's text: the plan, the role, the timeframe as written, who leads and helps. */
@@ -115,7 +113,7 @@ static void describe(const struct cli *c, const struct task *t, const struct sto
 
 static void add_item(struct export *e, const struct task *t, const struct store_plan *p,
                      const struct tf_occ *o, enum task_status status, const char *holder,
-                     enum task_role role)
+                     enum task_role role, const struct reminders *rem)
 {
 	const struct cli *c = e->c;
 	time_t due = t->extended_due != TF_NONE && o->due == t->due ? t->extended_due : o->due;
@@ -124,7 +122,10 @@ static void add_item(struct export *e, const struct task *t, const struct store_
 
 	if (e->only && strcmp(e->only, holder))
 		return;
-	e->items = xrealloc(e->items, (e->n_items + 1) * sizeof(*e->items));
+	if (e->n_items == e->cap_items)
+		e->items =
+		    xrealloc(e->items, (e->cap_items = e->cap_items ? 2 * e->cap_items : 256) *
+		                           sizeof(*e->items));
 	struct item *it = &e->items[e->n_items++];
 	memset(it, 0, sizeof(*it));
 	it->agency = holder;
@@ -149,7 +150,9 @@ static void add_item(struct export *e, const struct task *t, const struct store_
 	                             .due = due,
 	                             .status = ics_status_of(status),
 	                             .sequence = t->ext};
-	it->todo.n_alarms = alarms_for(c->cfg, t, due, role == TASK_LEAD, &it->alarms);
+	it->todo.n_alarms = role == TASK_LEAD || rem->coordinating ? rem->n : 0;
+	it->alarms = xcalloc(rem->n ? rem->n : 1, sizeof(*it->alarms));
+	memcpy(it->alarms, rem->at, rem->n * sizeof(*it->alarms));
 	it->todo.alarms = it->alarms;
 }
 
@@ -196,11 +199,21 @@ static int export_task(struct export *e, const struct task *t, const struct stor
 		                        MAX_OCCURRENCES);
 	}
 	const char **holders = xcalloc(t->n_agencies + 1, sizeof(*holders));
+	struct cfg_kvs kvs;
+	struct policy pol;
+	planner_task_kvs(t->policy, &kvs);
+	cfg_policy(e->c->cfg, t->plan_id, &kvs, t->kind, &pol);
+	planner_kvs_free(&kvs);
 	for (size_t i = 0; i < n; i++) {
 		int64_t last = policy_last_day(occ[i].due, tz);
 		size_t n_holders = 0;
+		struct reminders rem;
 		if (last < today - PAST_DAYS || last > today + e->days)
 			continue;
+		reminders_for(e->c->cfg, &pol, t->kind,
+		              t->extended_due != TF_NONE && occ[i].due == t->due ? t->extended_due
+		                                                                 : occ[i].due,
+		              &rem);
 		/* Leads first: an agency both leading and coordinating, or several merged
 		 * into one successor, gets one entry, in its most responsible role. */
 		for (size_t k = 0; k < 2 * t->n_agencies; k++) {
@@ -219,7 +232,7 @@ static int export_task(struct export *e, const struct task *t, const struct stor
 				continue;
 			holders[n_holders++] = holder->id;
 			add_item(e, t, p, &occ[i], status_of(t, &s, occ[i].due), holder->id,
-			         ag->role);
+			         ag->role, &rem);
 		}
 	}
 	free(holders);

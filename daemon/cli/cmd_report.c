@@ -32,7 +32,7 @@ struct gathered {
 	struct store_plan *plans;
 	size_t n_plans;
 	struct progress_occ *occ;
-	size_t n_occ;
+	size_t n_occ, cap_occ;
 };
 
 static const struct store_plan *plan_of(struct cli *c, struct gathered *g, const char *id)
@@ -53,7 +53,9 @@ static int on_occ(const struct store_occ *o, void *arg)
 {
 	struct gathered *g = arg;
 
-	g->occ = xrealloc(g->occ, (g->n_occ + 1) * sizeof(*g->occ));
+	if (g->n_occ == g->cap_occ)
+		g->occ = xrealloc(g->occ, (g->cap_occ = g->cap_occ ? 2 * g->cap_occ : 64) *
+		                              sizeof(*g->occ));
 	g->occ[g->n_occ++] = (struct progress_occ){o->due, o->status};
 	return 0;
 }
