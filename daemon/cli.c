@@ -147,6 +147,11 @@ int cli_main(int argc, char **argv)
 done:
 	if (c.viewing)
 		store_rollback(c.st);
+	for (size_t i = 0; i < c.n_plans; i++) {
+		store_plan_free(c.plans[i]);
+		free(c.plans[i]);
+	}
+	free(c.plans);
 	store_close(c.st);
 	dir_free(c.dir);
 	cfg_free(c.cfg);

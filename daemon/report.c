@@ -36,13 +36,11 @@ static void json_parties(struct buf *b, const struct task *t, enum task_role rol
 	buf_addc(b, ']');
 }
 
-static void task_json(const struct tasks_ctx *c, const struct task *t, struct buf *b)
+void report_task_fields(const struct dir *d, const struct task *t, struct buf *b, bool *first)
 {
-	int tz = dir_cfg(c->d)->tz_offset;
-	bool first = true;
+	int tz = dir_cfg(d)->tz_offset;
 
-	buf_addc(b, '{');
-	json_key(b, "id", &first);
+	json_key(b, "id", first);
 	buf_printf(b, "%lld", (long long)t->id);
 	const char *strings[][2] = {{"plan", t->plan_id},
 	                            {"key", t->key},
@@ -54,18 +52,18 @@ static void task_json(const struct tasks_ctx *c, const struct task *t, struct bu
 	                            {"condition", t->condition},
 	                            {"status", task_status_name(t->status)}};
 	for (size_t i = 0; i < UTIL_NELEM(strings); i++) {
-		json_key(b, strings[i][0], &first);
+		json_key(b, strings[i][0], first);
 		json_string(b, strings[i][1]);
 	}
-	json_key(b, "lead", &first);
+	json_key(b, "lead", first);
 	json_parties(b, t, TASK_LEAD);
-	json_key(b, "coordinating", &first);
+	json_key(b, "coordinating", first);
 	json_parties(b, t, TASK_COORD);
-	json_key(b, "due", &first);
+	json_key(b, "due", first);
 	json_time(b, t->due, tz);
-	json_key(b, "extended_due", &first);
+	json_key(b, "extended_due", first);
 	json_time(b, t->extended_due, tz);
-	json_key(b, "flags", &first);
+	json_key(b, "flags", first);
 	buf_addc(b, '[');
 	for (unsigned f = 0, more = 0; f < UTIL_NELEM(flag_names); f++)
 		if (t->flags & (1u << f)) {
@@ -73,10 +71,19 @@ static void task_json(const struct tasks_ctx *c, const struct task *t, struct bu
 			json_string(b, flag_names[f]);
 		}
 	buf_addc(b, ']');
-	json_key(b, "source", &first);
+	json_key(b, "source", first);
 	buf_adds(b, "{\"file\":");
 	json_string(b, t->source_file);
-	buf_printf(b, ",\"line\":%d}}\n", t->source_line);
+	buf_printf(b, ",\"line\":%d}", t->source_line);
+}
+
+static void task_json(const struct tasks_ctx *c, const struct task *t, struct buf *b)
+{
+	bool first = true;
+
+	buf_addc(b, '{');
+	report_task_fields(c->d, t, b, &first);
+	buf_adds(b, "}\n");
 }
 
 static void task_text(const struct tasks_ctx *c, const struct task *t, struct buf *b)

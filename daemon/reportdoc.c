@@ -362,37 +362,52 @@ static void csv_cell(struct buf *b, const char *s, bool last)
 	buf_adds(b, last ? "\r\n" : ",");
 }
 
+void reportdoc_headings(const char *language, const char *out[REPORTDOC_COLUMNS])
+{
+	const struct reportdoc_words *w = reportdoc_words(language);
+	const char *heads[REPORTDOC_COLUMNS] = {w->plan,  w->number,    w->category,    w->task,
+	                                        w->lead,  w->timeframe, w->due,         w->level,
+	                                        w->state, w->result,    w->days_overdue};
+
+	memcpy(out, heads, sizeof(heads));
+}
+
+void reportdoc_row(const struct progress_report *r, const struct progress_item *it,
+                   const char *language, struct reportdoc_row *out)
+{
+	const struct task *t = it->task;
+
+	out->due[0] = out->days[0] = '\0';
+	if (it->row.due != TF_NONE)
+		date_format_vn(it->row.due, r->tz, out->due, sizeof(out->due));
+	if (it->row.days_overdue)
+		snprintf(out->days, sizeof(out->days), "%d", it->row.days_overdue);
+	const char *cells[REPORTDOC_COLUMNS] = {t->plan_id,
+	                                        t->idx ? t->idx : t->key,
+	                                        t->category,
+	                                        t->title,
+	                                        it->leads,
+	                                        t->timeframe,
+	                                        out->due,
+	                                        progress_level_label(it->row.level, language),
+	                                        progress_state_label(it->row.state, language),
+	                                        t->status_note,
+	                                        out->days};
+	memcpy(out->cell, cells, sizeof(cells));
+}
+
 void reportdoc_csv(const struct progress_report *r, const struct reportdoc_meta *m, struct buf *out)
 {
-	const struct reportdoc_words *w = reportdoc_words(m->language);
-	const char *heads[] = {w->plan,  w->number,    w->category,    w->task,
-	                       w->lead,  w->timeframe, w->due,         w->level,
-	                       w->state, w->result,    w->days_overdue};
-	char due[16], days[16];
+	const char *heads[REPORTDOC_COLUMNS];
+	struct reportdoc_row row;
 
 	buf_adds(out, "\xEF\xBB\xBF"); /* the BOM: Excel then reads UTF-8 */
-	for (size_t i = 0; i < UTIL_NELEM(heads); i++)
-		csv_cell(out, heads[i], i + 1 == UTIL_NELEM(heads));
+	reportdoc_headings(m->language, heads);
+	for (size_t i = 0; i < REPORTDOC_COLUMNS; i++)
+		csv_cell(out, heads[i], i + 1 == REPORTDOC_COLUMNS);
 	for (size_t i = 0; i < r->n_items; i++) {
-		const struct progress_item *it = &r->items[i];
-		const struct task *t = it->task;
-		due[0] = days[0] = '\0';
-		if (it->row.due != TF_NONE)
-			date_format_vn(it->row.due, r->tz, due, sizeof(due));
-		if (it->row.days_overdue)
-			snprintf(days, sizeof(days), "%d", it->row.days_overdue);
-		const char *cells[] = {t->plan_id,
-		                       t->idx ? t->idx : t->key,
-		                       t->category,
-		                       t->title,
-		                       it->leads,
-		                       t->timeframe,
-		                       due,
-		                       progress_level_label(it->row.level, m->language),
-		                       progress_state_label(it->row.state, m->language),
-		                       t->status_note,
-		                       days};
-		for (size_t k = 0; k < UTIL_NELEM(cells); k++)
-			csv_cell(out, cells[k], k + 1 == UTIL_NELEM(cells));
+		reportdoc_row(r, &r->items[i], m->language, &row);
+		for (size_t k = 0; k < REPORTDOC_COLUMNS; k++)
+			csv_cell(out, row.cell[k], k + 1 == REPORTDOC_COLUMNS);
 	}
 }

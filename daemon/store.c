@@ -77,6 +77,12 @@ static const char *const migrations[] = {
     "CREATE INDEX messages_recipient ON messages(recipient, id);",
 };
 
+/* A message without its body (read_message_row). */
+#define MESSAGE_COLUMNS                                                                            \
+	"m.id, m.message_id, m.recipient, m.rcpt, m.subject, m.kind, m.state, m.attempts,"         \
+	" m.next_attempt, m.created_at, m.sent_at, m.last_error, m.delivered_to,"                  \
+	" (SELECT COUNT(*) FROM rcpt_failures WHERE message = m.id), m.resend_of"
+
 enum stmt_id {
 	S_META_GET,
 	S_META_SET,
@@ -186,10 +192,7 @@ static const char *const sql[S_COUNT] = {
     [S_MSG_NOTES] = "UPDATE notifications SET state = ?2 WHERE message = ?1",
     [S_MSG_DUE] = "SELECT id FROM messages WHERE state = 'queued' AND next_attempt <= ?1"
                   " ORDER BY next_attempt, id LIMIT ?2",
-    [S_MSG_GET] = "SELECT id, message_id, recipient, rcpt, subject, body, kind, state,"
-                  " attempts, next_attempt, created_at, sent_at, last_error, delivered_to,"
-                  " (SELECT COUNT(*) FROM rcpt_failures WHERE message = messages.id)"
-                  " FROM messages WHERE id = ?1",
+    [S_MSG_GET] = "SELECT " MESSAGE_COLUMNS ", m.body FROM messages m WHERE m.id = ?1",
     [S_MSG_RETRY] = "SELECT MIN(next_attempt) FROM messages WHERE state = 'queued'",
     [S_RCPT_FAIL] = "INSERT INTO rcpt_failures (message, address, code, text, at)"
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -1195,6 +1198,46 @@ int store_rcpt_failure(struct store *st, int64_t id, const char *address, int co
 	return run(st, s, "recipient failure");
 }
 
+static enum store_msg_state msg_state_of(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (s && !strcmp(s, msg_states[i]))
+			return (enum store_msg_state)i;
+	return MSG_QUEUED;
+}
+
+static void read_message_row(sqlite3_stmt *s, struct store_message *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(s, 0);
+	m->message_id = col_text(s, 1);
+	m->recipient = col_text(s, 2);
+	m->rcpt = col_text(s, 3);
+	m->subject = col_text(s, 4);
+	m->kind = col_text(s, 5);
+	m->state = msg_state_of((const char *)sqlite3_column_text(s, 6));
+	m->attempts = sqlite3_column_int(s, 7);
+	m->next_attempt = col_time(s, 8);
+	m->created_at = col_time(s, 9);
+	m->sent_at = col_time(s, 10);
+	m->last_error = col_text(s, 11);
+	m->delivered_to = col_text(s, 12);
+	m->refused = sqlite3_column_int(s, 13);
+	m->resend_of = sqlite3_column_int64(s, 14);
+}
+
+/* Column i is the body: a BLOB, CRLF text kept byte for byte. */
+static void read_body(sqlite3_stmt *s, int i, struct store_message *m)
+{
+	const void *blob = sqlite3_column_blob(s, i);
+
+	m->body_len = (size_t)sqlite3_column_bytes(s, i);
+	m->body = xmalloc(m->body_len + 1);
+	if (m->body_len)
+		memcpy(m->body, blob, m->body_len);
+	m->body[m->body_len] = '\0';
+}
+
 int store_message_get(struct store *st, int64_t id, struct store_message *m)
 {
 	sqlite3_stmt *s = stmt(st, S_MSG_GET);
@@ -1205,26 +1248,8 @@ int store_message_get(struct store *st, int64_t id, struct store_message *m)
 	sqlite3_bind_int64(s, 1, id);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		m->id = sqlite3_column_int64(s, 0);
-		m->message_id = col_text(s, 1);
-		m->recipient = col_text(s, 2);
-		m->rcpt = col_text(s, 3);
-		m->subject = col_text(s, 4);
-		m->body_len = (size_t)sqlite3_column_bytes(s, 5);
-		m->body = xmalloc(m->body_len + 1);
-		memcpy(m->body, sqlite3_column_blob(s, 5), m->body_len);
-		m->body[m->body_len] = '\0';
-		m->kind = col_text(s, 6);
-		for (int i = 0; i < 4; i++)
-			if (!strcmp((const char *)sqlite3_column_text(s, 7), msg_states[i]))
-				m->state = (enum store_msg_state)i;
-		m->attempts = sqlite3_column_int(s, 8);
-		m->next_attempt = col_time(s, 9);
-		m->created_at = col_time(s, 10);
-		m->sent_at = col_time(s, 11);
-		m->last_error = col_text(s, 12);
-		m->delivered_to = col_text(s, 13);
-		m->refused = sqlite3_column_int(s, 14);
+		read_message_row(s, m);
+		read_body(s, 15, m);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "message");
@@ -1426,46 +1451,14 @@ static sqlite3_stmt *prepare(struct store *st, const char *query)
 	return s;
 }
 
-static enum store_msg_state msg_state_of(const char *s)
-{
-	for (int i = 0; i < 4; i++)
-		if (s && !strcmp(s, msg_states[i]))
-			return (enum store_msg_state)i;
-	return MSG_QUEUED;
-}
-
-#define MESSAGE_COLUMNS                                                                            \
-	"m.id, m.message_id, m.recipient, m.rcpt, m.subject, m.kind, m.state, m.attempts,"         \
-	" m.next_attempt, m.created_at, m.sent_at, m.last_error, m.delivered_to,"                  \
-	" (SELECT COUNT(*) FROM rcpt_failures WHERE message = m.id), m.resend_of"
-
-static void read_message_row(sqlite3_stmt *s, struct store_message *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->id = sqlite3_column_int64(s, 0);
-	m->message_id = col_text(s, 1);
-	m->recipient = col_text(s, 2);
-	m->rcpt = col_text(s, 3);
-	m->subject = col_text(s, 4);
-	m->kind = col_text(s, 5);
-	m->state = msg_state_of((const char *)sqlite3_column_text(s, 6));
-	m->attempts = sqlite3_column_int(s, 7);
-	m->next_attempt = col_time(s, 8);
-	m->created_at = col_time(s, 9);
-	m->sent_at = col_time(s, 10);
-	m->last_error = col_text(s, 11);
-	m->delivered_to = col_text(s, 12);
-	m->refused = sqlite3_column_int(s, 13);
-	m->resend_of = sqlite3_column_int64(s, 14);
-}
-
 /* Rows are read first, so the callback may use the store. */
 int store_messages_find(struct store *st, const struct store_msg_filter *f, store_msg_cb cb,
                         void *arg)
 {
 	/* The latest `limit` rows, then oldest first; each filter is off when its value is. */
 	sqlite3_stmt *s =
-	    prepare(st, "SELECT * FROM (SELECT " MESSAGE_COLUMNS " FROM messages m"
+	    prepare(st, "SELECT * FROM (SELECT " MESSAGE_COLUMNS ", CASE WHEN ?7 THEN m.body END"
+	                " FROM messages m"
 	                " WHERE (?1 = 0 OR m.id = ?1) AND (?2 IS NULL OR m.recipient = ?2)"
 	                " AND (?3 = 0 OR EXISTS (SELECT 1 FROM notifications n"
 	                "  JOIN occurrences o ON o.id = n.occurrence_id"
@@ -1486,23 +1479,19 @@ int store_messages_find(struct store *st, const struct store_msg_filter *f, stor
 	sqlite3_bind_int64(s, 4, f->since == TF_NONE ? 0 : (sqlite3_int64)f->since);
 	sqlite3_bind_int(s, 5, f->failed);
 	sqlite3_bind_int(s, 6, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int(s, 7, f->bodies);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == cap)
 			v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
-		read_message_row(s, &v[n++]);
+		read_message_row(s, &v[n]);
+		if (f->bodies)
+			read_body(s, 15, &v[n]);
+		n++;
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		r = fail(st, "messages");
 	for (size_t i = 0; i < n; i++) {
-		if (r == 0 && f->bodies) {
-			struct store_message full;
-			if (store_message_get(st, v[i].id, &full) == 1) {
-				v[i].body = full.body, v[i].body_len = full.body_len;
-				full.body = NULL;
-			}
-			store_message_free(&full);
-		}
 		if (r == 0)
 			r = cb(&v[i], arg);
 		store_message_free(&v[i]);

@@ -31,42 +31,30 @@ static void headings(lxw_worksheet *ws, const char *const *heads, size_t n, lxw_
 static void tasks_sheet(lxw_workbook *wb, const struct progress_report *r,
                         const struct reportdoc_meta *m, const struct formats *f)
 {
-	const struct reportdoc_words *w = reportdoc_words(m->language);
-	const char *heads[] = {w->plan,  w->number,    w->category,    w->task,
-	                       w->lead,  w->timeframe, w->due,         w->level,
-	                       w->state, w->result,    w->days_overdue};
-	const double widths[] = {16, 7, 30, 60, 30, 18, 11, 18, 16, 40, 10};
-	lxw_worksheet *ws = workbook_add_worksheet(wb, w->sheet_tasks);
+	const char *heads[REPORTDOC_COLUMNS];
+	const double widths[REPORTDOC_COLUMNS] = {16, 7, 30, 60, 30, 18, 11, 18, 16, 40, 10};
+	lxw_worksheet *ws = workbook_add_worksheet(wb, reportdoc_words(m->language)->sheet_tasks);
+	struct reportdoc_row cells;
 
-	headings(ws, heads, UTIL_NELEM(heads), f->head);
-	for (size_t c = 0; c < UTIL_NELEM(widths); c++)
+	reportdoc_headings(m->language, heads);
+	headings(ws, heads, REPORTDOC_COLUMNS, f->head);
+	for (size_t c = 0; c < REPORTDOC_COLUMNS; c++)
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c],
 		                     c == 2 || c == 3 || c == 4 || c == 9 ? f->wrap : NULL);
 	for (size_t i = 0; i < r->n_items; i++) {
 		const struct progress_item *it = &r->items[i];
-		const struct task *t = it->task;
 		lxw_row_t row = (lxw_row_t)(i + 1);
-		char due[16] = "";
-		if (it->row.due != TF_NONE)
-			date_format_vn(it->row.due, r->tz, due, sizeof(due));
-		const char *cells[] = {t->plan_id,
-		                       t->idx ? t->idx : t->key,
-		                       t->category,
-		                       t->title,
-		                       it->leads,
-		                       t->timeframe,
-		                       due,
-		                       progress_level_label(it->row.level, m->language),
-		                       progress_state_label(it->row.state, m->language),
-		                       t->status_note};
-		for (size_t c = 0; c < UTIL_NELEM(cells); c++)
-			if (cells[c] && *cells[c])
-				worksheet_write_string(ws, row, (lxw_col_t)c, cells[c], NULL);
+		reportdoc_row(r, it, m->language, &cells);
+		/* The days overdue as a number, so that the column sorts and sums. */
+		for (size_t c = 0; c + 1 < REPORTDOC_COLUMNS; c++)
+			if (cells.cell[c] && *cells.cell[c])
+				worksheet_write_string(ws, row, (lxw_col_t)c, cells.cell[c], NULL);
 		if (it->row.days_overdue)
-			worksheet_write_number(ws, row, 10, it->row.days_overdue, f->number);
+			worksheet_write_number(ws, row, REPORTDOC_COLUMNS - 1, it->row.days_overdue,
+			                       f->number);
 	}
 	if (r->n_items)
-		worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->n_items, UTIL_NELEM(heads) - 1);
+		worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->n_items, REPORTDOC_COLUMNS - 1);
 }
 
 static void agencies_sheet(lxw_workbook *wb, const struct progress_report *r,

@@ -5,6 +5,7 @@
 #ifndef DEADLINED_REPORT_H
 #define DEADLINED_REPORT_H
 
+#include "buf.h"
 #include "digest.h"
 #include "dir.h"
 #include "store.h"
@@ -12,6 +13,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
+
+/* The members of a task's JSON object, as `tasks --json` writes it (no braces). */
+void report_task_fields(const struct dir *d, const struct task *t, struct buf *b, bool *first);
 
 /* Tasks of one plan (or all); flagged_only: those an admin must look at. */
 int report_tasks(struct store *st, const struct dir *d, const char *plan, bool flagged_only,

@@ -32,6 +32,20 @@ struct reportdoc_words {
 };
 const struct reportdoc_words *reportdoc_words(const char *language);
 
+/*
+ * A task's row as the spreadsheets (CSV, xlsx) have it: plan, number,
+ * section, task, leads, timeframe, due, completion level, state, result,
+ * days overdue ("" when not overdue). Points into the item and into out.
+ */
+#define REPORTDOC_COLUMNS 11
+struct reportdoc_row {
+	const char *cell[REPORTDOC_COLUMNS];
+	char due[16], days[16];
+};
+void reportdoc_headings(const char *language, const char *out[REPORTDOC_COLUMNS]);
+void reportdoc_row(const struct progress_report *r, const struct progress_item *it,
+                   const char *language, struct reportdoc_row *out);
+
 void reportdoc_html(const struct progress_report *r, const struct reportdoc_meta *m,
                     struct buf *out);
 /* One row per task; a cell starting with = + - @ gets a leading apostrophe,

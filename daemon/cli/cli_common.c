@@ -157,3 +157,19 @@ void cli_print(struct buf *b)
 	fwrite(b->data ? b->data : "", 1, b->len, stdout);
 	buf_reset(b);
 }
+
+/* A few plans serve thousands of tasks: a linear search is enough. */
+const struct store_plan *cli_plan(struct cli *c, const char *id)
+{
+	for (size_t i = 0; i < c->n_plans; i++)
+		if (!strcmp(c->plans[i]->id, id))
+			return c->plans[i];
+	struct store_plan *p = xcalloc(1, sizeof(*p));
+	if (store_plan_get(c->st, id, p) != 1) {
+		memset(p, 0, sizeof(*p));
+		p->id = xstrdup(id);
+	}
+	c->plans = xrealloc(c->plans, (c->n_plans + 1) * sizeof(*c->plans));
+	c->plans[c->n_plans++] = p;
+	return p;
+}

@@ -41,25 +41,9 @@ struct agenda {
 	size_t n_tasks;
 	struct entry *entries;
 	size_t n_entries, cap_entries;
-	struct store_plan *plans;
-	size_t n_plans;
 	struct progress_occ *occ; /* of the task being judged */
 	size_t n_occ, cap_occ;
 };
-
-static const struct store_plan *plan_of(struct agenda *a, const char *id)
-{
-	for (size_t i = 0; i < a->n_plans; i++)
-		if (!strcmp(a->plans[i].id, id))
-			return &a->plans[i];
-	a->plans = xrealloc(a->plans, (a->n_plans + 1) * sizeof(*a->plans));
-	struct store_plan *p = &a->plans[a->n_plans++];
-	if (store_plan_get(a->c->st, id, p) != 1) {
-		memset(p, 0, sizeof(*p));
-		p->id = xstrdup(id);
-	}
-	return p;
-}
 
 static int on_occ(const struct store_occ *o, void *arg)
 {
@@ -175,22 +159,12 @@ static int on_last(const struct store_message *m, void *arg)
 	struct last *l = arg;
 	char when[32];
 	time_t at = m->sent_at != TF_NONE ? m->sent_at : m->created_at;
-	bool first = true;
 
 	buf_printf(&l->text, "%s, %s, %s: \"%s\" (message %lld)",
 	           cli_when(l->c, at, when, sizeof(when)), m->kind, states[m->state], m->subject,
 	           (long long)m->id);
 	buf_addc(&l->json, '{');
-	json_key(&l->json, "id", &first);
-	buf_printf(&l->json, "%lld", (long long)m->id);
-	json_key(&l->json, "at", &first);
-	json_time(&l->json, at, l->c->cfg->tz_offset);
-	json_key(&l->json, "kind", &first);
-	json_string(&l->json, m->kind);
-	json_key(&l->json, "state", &first);
-	json_string(&l->json, states[m->state]);
-	json_key(&l->json, "subject", &first);
-	json_string(&l->json, m->subject);
+	cli_message_json(l->c, m, &l->json);
 	buf_addc(&l->json, '}');
 	return 0;
 }
@@ -393,7 +367,7 @@ int cmd_agenda(struct cli *c, int argc, char **argv)
 	free(ids);
 	for (size_t i = 0; i < a.n_tasks; i++) {
 		struct task *t = &a.tasks[i];
-		const struct store_plan *p = plan_of(&a, t->plan_id);
+		const struct store_plan *p = cli_plan(c, t->plan_id);
 		struct progress_row row;
 		a.n_occ = 0;
 		if (store_occ_of_task(c->st, t->id, on_occ, &a) < 0)
@@ -413,9 +387,6 @@ out:
 	for (size_t i = 0; i < a.n_tasks; i++)
 		task_free(&a.tasks[i]);
 	free(a.tasks);
-	for (size_t i = 0; i < a.n_plans; i++)
-		store_plan_free(&a.plans[i]);
-	free(a.plans);
 	free(a.occ);
 	return rc;
 }

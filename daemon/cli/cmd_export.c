@@ -356,26 +356,13 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	int64_t *ids = NULL;
 	size_t n = 0;
 	struct tf_occ *occ = xcalloc(MAX_OCCURRENCES, sizeof(*occ));
-	struct store_plan *plans = NULL;
-	size_t n_plans = 0;
 	if (store_task_ids(c->st, NULL, &ids, &n) < 0)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		struct task t;
 		if (store_task_get(c->st, ids[i], &t) != 1)
 			goto fail;
-		const struct store_plan *p = NULL;
-		for (size_t k = 0; k < n_plans && !p; k++)
-			if (!strcmp(plans[k].id, t.plan_id))
-				p = &plans[k];
-		if (!p) {
-			plans = xrealloc(plans, (n_plans + 1) * sizeof(*plans));
-			if (store_plan_get(c->st, t.plan_id, &plans[n_plans]) != 1) {
-				memset(&plans[n_plans], 0, sizeof(*plans));
-				plans[n_plans].id = xstrdup(t.plan_id);
-			}
-			p = &plans[n_plans++];
-		}
+		const struct store_plan *p = cli_plan(c, t.plan_id);
 		int r = t.status == TASK_REMOVED ? 0 : export_task(&e, &t, p, occ);
 		task_free(&t);
 		if (r < 0)
@@ -394,9 +381,6 @@ out:
 		free(e.items[i].alarms);
 	}
 	free(e.items);
-	for (size_t i = 0; i < n_plans; i++)
-		store_plan_free(&plans[i]);
-	free(plans);
 	free(occ);
 	free(ids);
 	return rc;

@@ -55,7 +55,7 @@ static void envelope(const struct store_message *m, struct buf *b)
 		}
 }
 
-static void message_json(const struct cli *c, const struct store_message *m, struct buf *b)
+void cli_message_json(const struct cli *c, const struct store_message *m, struct buf *b)
 {
 	const int tz = c->cfg->tz_offset;
 	struct buf rcpt = BUF_INIT;
@@ -113,7 +113,7 @@ static int list_one(const struct store_message *m, void *arg)
 
 	if (l->json) {
 		buf_addc(&l->out, '{');
-		message_json(l->c, m, &l->out);
+		cli_message_json(l->c, m, &l->out);
 		buf_adds(&l->out, "}\n");
 		cli_print(&l->out);
 		return 0;
@@ -273,7 +273,7 @@ static void show_decoded(struct shown *s, const struct store_message *m)
 	if (s->json) {
 		bool first = false;
 		buf_addc(&s->out, '{');
-		message_json(s->c, m, &s->out);
+		cli_message_json(s->c, m, &s->out);
 		json_key(&s->out, "headers", &first);
 		buf_addc(&s->out, '{');
 		bool f = true;

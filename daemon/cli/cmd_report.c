@@ -29,25 +29,9 @@ static const enum progress_state counted[] = {PROGRESS_DONE, PROGRESS_IN_PROGRES
 struct gathered {
 	struct task *tasks;
 	size_t n_tasks;
-	struct store_plan *plans;
-	size_t n_plans;
 	struct progress_occ *occ;
 	size_t n_occ, cap_occ;
 };
-
-static const struct store_plan *plan_of(struct cli *c, struct gathered *g, const char *id)
-{
-	for (size_t i = 0; i < g->n_plans; i++)
-		if (!strcmp(g->plans[i].id, id))
-			return &g->plans[i];
-	g->plans = xrealloc(g->plans, (g->n_plans + 1) * sizeof(*g->plans));
-	struct store_plan *p = &g->plans[g->n_plans++];
-	if (store_plan_get(c->st, id, p) != 1) {
-		memset(p, 0, sizeof(*p));
-		p->id = xstrdup(id);
-	}
-	return p;
-}
 
 static int on_occ(const struct store_occ *o, void *arg)
 {
@@ -86,7 +70,7 @@ static int gather(struct cli *c, const char *plan, time_t as_of, struct gathered
 	progress_init(r, as_of, c->cfg->tz_offset);
 	for (size_t i = 0; i < g->n_tasks; i++) {
 		const struct task *t = &g->tasks[i];
-		const struct store_plan *p = plan_of(c, g, t->plan_id);
+		const struct store_plan *p = cli_plan(c, t->plan_id);
 		const char **lead_ids = xcalloc(t->n_agencies + 1, sizeof(*lead_ids));
 		const char **names = xcalloc(t->n_agencies + 1, sizeof(*names));
 		size_t n_leads = 0;
@@ -372,9 +356,6 @@ out:
 	for (size_t i = 0; i < g.n_tasks; i++)
 		task_free(&g.tasks[i]);
 	free(g.tasks);
-	for (size_t i = 0; i < g.n_plans; i++)
-		store_plan_free(&g.plans[i]);
-	free(g.plans);
 	free(g.occ);
 	if (p.id)
 		store_plan_free(&p);

@@ -6,6 +6,7 @@
 #include "cli/cmd.h"
 
 #include "json.h"
+#include "report.h"
 #include "table.h"
 #include "util.h"
 
@@ -238,18 +239,8 @@ static void show_json(const struct cli *c, const struct task *t, const struct st
 	bool first = true;
 
 	buf_addc(b, '{');
-	json_key(b, "id", &first);
-	buf_printf(b, "%lld", (long long)t->id);
-	const char *strings[][2] = {{"plan", t->plan_id},
-	                            {"key", t->key},
-	                            {"index", t->idx},
-	                            {"category", t->category},
-	                            {"title", t->title},
-	                            {"timeframe", t->timeframe},
-	                            {"kind", tf_kind_name(t->kind)},
-	                            {"condition", t->condition},
-	                            {"status", task_status_name(t->status)},
-	                            {"status_note", t->status_note},
+	report_task_fields(c->dir, t, b, &first);
+	const char *strings[][2] = {{"status_note", t->status_note},
 	                            {"origin", t->origin},
 	                            {"policy", t->policy},
 	                            {"raw", t->raw}};
@@ -257,16 +248,8 @@ static void show_json(const struct cli *c, const struct task *t, const struct st
 		json_key(b, strings[i][0], &first);
 		json_string(b, strings[i][1]);
 	}
-	json_key(b, "due", &first);
-	json_time(b, t->due, tz);
-	json_key(b, "extended_due", &first);
-	json_time(b, t->extended_due, tz);
 	json_key(b, "extensions", &first);
 	buf_printf(b, "%d", t->ext);
-	json_key(b, "source", &first);
-	buf_adds(b, "{\"file\":");
-	json_string(b, t->source_file);
-	buf_printf(b, ",\"line\":%d}", t->source_line);
 	json_key(b, "plan_identity", &first);
 	buf_adds(b, "{\"id\":");
 	json_string(b, p->id);

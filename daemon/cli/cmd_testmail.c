@@ -25,7 +25,6 @@
 
 struct sample {
 	struct task tasks[MAX_SAMPLE];
-	struct store_plan plans[MAX_SAMPLE];
 	struct digest_item items[MAX_SAMPLE];
 	char steps[MAX_SAMPLE][16];
 	size_t n;
@@ -50,14 +49,11 @@ static void add_item(struct cli *c, struct sample *s, const char *agency, time_t
 
 	snprintf(s->steps[i], sizeof(s->steps[i]), "%c%lld", late ? 'e' : 'r',
 	         (long long)(late ? -left : left));
-	if (store_plan_get(c->st, s->tasks[i].plan_id, &s->plans[i]) != 1) {
-		memset(&s->plans[i], 0, sizeof(s->plans[i]));
-		s->plans[i].id = xstrdup(s->tasks[i].plan_id);
-	}
+	const struct store_plan *plan = cli_plan(c, s->tasks[i].plan_id);
 	s->items[i] = (struct digest_item){
 	    .task = &s->tasks[i],
-	    .plan_title = s->plans[i].title,
-	    .plan_issued = s->plans[i].issued,
+	    .plan_title = plan->title,
+	    .plan_issued = plan->issued,
 	    .occurrence_id =
 	        -(int64_t)(i + 1), /* distinct: the digest merges an occurrence's items */
 	    .due = due,
@@ -239,10 +235,8 @@ int cmd_test_mail(struct cli *c, int argc, char **argv)
 	mail_settings_free(&ms);
 	free(msgid);
 out:
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t i = 0; i < s->n; i++)
 		task_free(&s->tasks[i]);
-		store_plan_free(&s->plans[i]);
-	}
 	free(s);
 	digest_msg_free(&d);
 	if (tpl)

@@ -25,7 +25,9 @@ struct cli {
 	struct cfg *cfg;
 	struct dir *dir;
 	struct store *st;
-	time_t now; /* the system's clock, or --now */
+	time_t now;                /* the system's clock, or --now */
+	struct store_plan **plans; /* read by cli_plan; each stays where it is */
+	size_t n_plans;
 };
 
 typedef int (*command_fn)(struct cli *c, int argc, char **argv);
@@ -51,9 +53,13 @@ int cli_parse_when(const char *s, int tz, bool end_of_day, time_t *out);
 /* A task by PLAN:KEY or id, loaded into *t; an error printed when none. 0 or -1. */
 int cli_find_task(struct cli *c, const char *ref, struct task *t);
 
+/* A plan as stored, read once per command; an empty one (its id only) when not stored. */
+const struct store_plan *cli_plan(struct cli *c, const char *id);
 /* For people: "08/12/2025 08:00" and "08/12/2025" in the config's zone; "-" for TF_NONE. */
 const char *cli_when(const struct cli *c, time_t t, char *buf, size_t len);
 const char *cli_day(const struct cli *c, time_t t, char *buf, size_t len);
+/* The members of a message's JSON object, as `messages --json` writes it (no braces). */
+void cli_message_json(const struct cli *c, const struct store_message *m, struct buf *b);
 /* Writes b to stdout and empties it. */
 void cli_print(struct buf *b);
 

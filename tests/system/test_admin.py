@@ -82,6 +82,16 @@ def run_daemon_until_sent(w, smtp, n):
     return d
 
 
+def send_the_morning_mail(w):
+    """The daemon at NOW (Maildir): the escalation goes out, then it stops."""
+    d = Daemon(w.config, now=NOW).start()
+    try:
+        d.wait_log(r"queued 1 message")
+        d.wait_idle()
+    finally:
+        d.stop()
+
+
 def messages_json(config, *args):
     p = at_now(config, "messages", "--json", *args)
     check(p.returncode == 0, f"messages {args}: exit {p.returncode}\n{p.stderr}")
@@ -141,10 +151,7 @@ def test_messages_lists_the_sent_log_and_raw_is_what_the_server_received():
 def test_messages_filters_and_errors():
     w = setup()
     try:
-        d = Daemon(w.config, now=NOW).start()
-        d.wait_log(r"queued 1 message")
-        d.wait_idle()
-        d.stop()
+        send_the_morning_mail(w)
         check(len(messages_json(w.config, "--agency", "syt")) == 1, "--agency syt")
         check(messages_json(w.config, "--agency", "sct") == [], "--agency sct")
         check(len(messages_json(w.config, "--task", QUARTERLY)) == 1, "--task")
@@ -342,10 +349,7 @@ def test_check_config_smtp_without_starttls_or_server():
 def test_show_tells_a_tasks_whole_story():
     w = setup()
     try:
-        d = Daemon(w.config, now=NOW).start()
-        d.wait_log(r"queued 1 message")
-        d.wait_idle()
-        d.stop()
+        send_the_morning_mail(w)
         at_now(w.config, "progress", QUARTERLY, "in-progress", "--note", "Đã có dự thảo")
         at_now(w.config, "extend", QUARTERLY, "2025-07-31")
         j = json.loads(at_now(w.config, "show", QUARTERLY, "--json").stdout)
@@ -378,10 +382,7 @@ def test_show_tells_a_tasks_whole_story():
 def test_agenda_groups_by_agency_with_the_last_message():
     w = setup()
     try:
-        d = Daemon(w.config, now=NOW).start()
-        d.wait_log(r"queued 1 message")
-        d.wait_idle()
-        d.stop()
+        send_the_morning_mail(w)
         groups = [json.loads(line) for line in
                   at_now(w.config, "agenda", "--days", "200", "--json").stdout.splitlines()]
         by = {g["agency"]: g for g in groups}
