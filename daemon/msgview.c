@@ -141,7 +141,8 @@ static char *decode_words(const char *s)
 	return out.data ? buf_steal(&out) : xstrdup("");
 }
 
-/* Control characters become spaces; keep_lines keeps LF and TAB. CRLF becomes LF. */
+/* Control characters (C0, DEL, C1) become spaces; keep_lines keeps LF and TAB.
+ * CRLF becomes LF. */
 static char *clean(const char *s, size_t len, bool keep_lines)
 {
 	char *out = xmalloc(len + 1);
@@ -151,6 +152,13 @@ static char *clean(const char *s, size_t len, bool keep_lines)
 		unsigned char c = (unsigned char)s[i];
 		if (c == '\r' && i + 1 < len && s[i + 1] == '\n' && keep_lines)
 			continue;
+		/* C1 controls (U+0080-U+009F, such as CSI) are escapes to some terminals too. */
+		if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9F) {
+			out[o++] = ' ';
+			i++;
+			continue;
+		}
 		if (keep_lines && (c == '\n' || c == '\t'))
 			out[o++] = (char)c;
 		else

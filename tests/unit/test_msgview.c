@@ -74,6 +74,10 @@ static void test_hostile_input_stays_harmless(void **state)
 	    /* An escape sequence, plain or inside an encoded-word, becomes a space. */
 	    {"Subject: a\x1b[2Jb\r\n\r\nx\x1b[31my\r\n", "Subject", "a [2Jb", "x [31my\n"},
 	    {"Subject: =?UTF-8?Q?a=1B=5B2J?=\r\n\r\n", "Subject", "a [2J", ""},
+	    /* C1 CSI (U+009B), encoded or not, is blanked too. */
+	    {"Subject: =?UTF-8?B?YcKbMko=?=\r\n\r\nb\xc2\x9b"
+	     "2Jc\r\n",
+	     "Subject", "a 2J", "b 2Jc\n"},
 	    /* Charsets other than UTF-8 and ASCII are shown as written, not guessed. */
 	    {"Subject: =?KOI8-R?B?5Q==?=\r\n\r\n", "Subject", "=?KOI8-R?B?5Q==?=", ""},
 	    /* Adjacent encoded-words join; text between them stays. */
