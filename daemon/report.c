@@ -426,7 +426,12 @@ static int write_html(const char *dir, size_t n, const struct preview_mail *m, i
 	date_split(m->at, tz, &c);
 	snprintf(path, sizeof(path), "%s/%03zu-%04d%02d%02d-%s.html", dir, n, c.year, c.month,
 	         c.day, m->holder);
-	if (!(f = fopen(path, "w")) || fputs(html ? html : "", f) == EOF || fclose(f) != 0) {
+	int bad = !(f = fopen(path, "w"));
+	if (!bad) {
+		bad = fputs(html ? html : "", f) == EOF;
+		bad |= fclose(f) != 0;
+	}
+	if (bad) {
 		fprintf(stderr, "deadlinectl: %s: %s\n", path, strerror(errno));
 		return -1;
 	}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_usage_error(const char *usage)
 {
@@ -172,4 +173,28 @@ const struct store_plan *cli_plan(struct cli *c, const char *id)
 	c->plans = xrealloc(c->plans, (c->n_plans + 1) * sizeof(*c->plans));
 	c->plans[c->n_plans++] = p;
 	return p;
+}
+
+int cli_write_file(const char *path, const void *data, size_t len)
+{
+	char tmp[4200];
+	FILE *f;
+	int saved = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (!(f = fopen(tmp, "w"))) {
+		saved = errno;
+	} else {
+		if (fwrite(data, 1, len, f) != len)
+			saved = errno ? errno : EIO;
+		if (fclose(f) != 0 && !saved)
+			saved = errno;
+		if (!saved && rename(tmp, path) < 0)
+			saved = errno;
+		if (saved)
+			unlink(tmp);
+	}
+	if (saved)
+		fprintf(stderr, "deadlinectl: %s: %s\n", path, strerror(saved));
+	return saved ? -1 : 0;
 }

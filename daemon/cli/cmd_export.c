@@ -255,8 +255,6 @@ static int write_calendar(const struct cli *c, const char *dir, const char *agen
                           const struct item *items, size_t n, char *path, size_t len)
 {
 	struct ics_todo *todos = xcalloc(n ? n : 1, sizeof(*todos));
-	char tmp[4200];
-	FILE *f;
 
 	for (size_t i = 0; i < n; i++)
 		todos[i] = items[i].todo;
@@ -264,14 +262,7 @@ static int write_calendar(const struct cli *c, const char *dir, const char *agen
 	char *text = ics_render(&cal, todos, n);
 	free(todos);
 	snprintf(path, len, "%s/%s.ics", dir, agency);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int rc = 0;
-	if (!(f = fopen(tmp, "w")) || fputs(text, f) == EOF || fclose(f) != 0 ||
-	    rename(tmp, path) < 0) {
-		fprintf(stderr, "deadlinectl: %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		rc = -1;
-	}
+	int rc = cli_write_file(path, text, strlen(text));
 	free(text);
 	return rc;
 }

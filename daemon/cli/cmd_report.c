@@ -230,23 +230,6 @@ static void json_out(const struct progress_report *r, const struct reportdoc_met
 	buf_adds(b, "]}\n");
 }
 
-/* The whole document, or nothing: written beside the file, then renamed over it. */
-static int write_file(const char *path, const struct buf *b)
-{
-	char tmp[4096];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (!(f = fopen(tmp, "w")) || fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0 ||
-	    rename(tmp, path) < 0) {
-		int saved = errno;
-		fprintf(stderr, "deadlinectl: %s: %s\n", path, strerror(saved));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 static int write_xlsx(const char *path, const struct progress_report *r,
                       const struct reportdoc_meta *m)
 {
@@ -344,7 +327,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	if (fmt == FMT_XLSX)
 		rc = write_xlsx(output, &r, &m) < 0;
 	else if (output)
-		rc = write_file(output, &b) < 0;
+		rc = cli_write_file(output, b.data ? b.data : "", b.len) < 0;
 	else
 		rc = (cli_print(&b), 0);
 	if (rc == 0 && output)

@@ -60,6 +60,8 @@ const char *cli_when(const struct cli *c, time_t t, char *buf, size_t len);
 const char *cli_day(const struct cli *c, time_t t, char *buf, size_t len);
 /* The members of a message's JSON object, as `messages --json` writes it (no braces). */
 void cli_message_json(const struct cli *c, const struct store_message *m, struct buf *b);
+/* A whole file or nothing: written beside path, then renamed over it; errors said. 0 or -1. */
+int cli_write_file(const char *path, const void *data, size_t len);
 /* Writes b to stdout and empties it. */
 void cli_print(struct buf *b);
 
