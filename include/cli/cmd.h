@@ -4,7 +4,9 @@
  * helpers they all use. Each command parses its own options (getopt_long
  * from optind 0, so options may follow arguments), prints to stdout,
  * reports errors once on stderr and returns the exit status: 0, 1 when
- * something failed, 2 for a usage error.
+ * something failed, 2 for a usage error. The dispatcher answers
+ * `COMMAND --help` from its table (the usage is also in c->usage) and sets
+ * c->now from --now.
  */
 #ifndef DEADLINED_CLI_CMD_H
 #define DEADLINED_CLI_CMD_H
@@ -65,7 +67,7 @@ int cli_write_file(const char *path, const void *data, size_t len);
 /* Writes b to stdout and empties it. */
 void cli_print(struct buf *b);
 
-/* The commands, one file each (daemon/cli/cmd_NAME.c). */
+/* The commands, one file per group (daemon/cli/cmd_GROUP.c). */
 int cmd_parse(struct cli *c, int argc, char **argv);
 int cmd_check_config(struct cli *c, int argc, char **argv);
 int cmd_daemon(struct cli *c, int argc, char **argv);
