@@ -200,7 +200,8 @@ void progress_finish(struct progress_report *r)
 {
 	for (size_t i = 0; i < r->n_items; i++)
 		count(&r->total, r->items[i].row.state);
-	qsort(r->leads, r->n_leads, sizeof(*r->leads), cmp_lead);
+	if (r->n_leads) /* qsort wants an array, even of nothing */
+		qsort(r->leads, r->n_leads, sizeof(*r->leads), cmp_lead);
 	r->agencies = xcalloc(r->n_leads ? r->n_leads : 1, sizeof(*r->agencies));
 	for (size_t i = 0; i < r->n_leads; i++) {
 		const struct progress_lead *l = &r->leads[i];

@@ -280,7 +280,8 @@ static int render(struct agenda *a, bool json)
 	struct buf b = BUF_INIT;
 	int rc = 0;
 
-	qsort(a->entries, a->n_entries, sizeof(*a->entries), cmp_entry);
+	if (a->n_entries) /* qsort wants an array, even of nothing */
+		qsort(a->entries, a->n_entries, sizeof(*a->entries), cmp_entry);
 	for (size_t i = 0; i < a->n_entries; i++) {
 		if (!i || strcmp(a->entries[i].agency, a->entries[i - 1].agency)) {
 			g = xrealloc(g, (n_groups + 1) * sizeof(*g));
@@ -289,7 +290,8 @@ static int render(struct agenda *a, bool json)
 		g[n_groups - 1].n++;
 		g[n_groups - 1].count[a->entries[i].section]++;
 	}
-	qsort_r(g, n_groups, sizeof(*g), cmp_group, a->entries);
+	if (n_groups)
+		qsort_r(g, n_groups, sizeof(*g), cmp_group, a->entries);
 	for (size_t i = 0; i < n_groups && rc == 0; i++) {
 		if ((rc = last_message(a->c, a->entries[g[i].first].agency, &l)) < 0)
 			break;

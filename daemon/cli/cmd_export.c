@@ -277,7 +277,8 @@ static int write_all(struct export *e, const char *dir)
 	size_t at = 0;
 	int rc = 0;
 
-	qsort(e->items, e->n_items, sizeof(*e->items), cmp_item);
+	if (e->n_items) /* qsort wants an array, even of nothing */
+		qsort(e->items, e->n_items, sizeof(*e->items), cmp_item);
 	table_align_right(t, 1);
 	for (size_t a = 0; a < cfg->n_agencies && rc == 0; a++) {
 		const char *id = cfg->agencies_by_id[a]->id;
