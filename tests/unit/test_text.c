@@ -120,6 +120,14 @@ static void test_utf8(void **state)
 	assert_string_equal(n, "Quý");
 	free(n);
 	assert_null(text_nfc("\xff"));
+	assert_true(text_capitalized("Sở", 3));
+	assert_true(text_capitalized("\xc4\x90\xe1\xba\xa7u t\xc6\xb0", 8)); /* Đầu tư */
+	assert_true(text_capitalized("D\xcc\x9b", 3));                       /* NFD */
+	assert_false(text_capitalized("sở", 3));
+	assert_false(text_capitalized("\xc4\x91", 2)); /* đ */
+	assert_false(text_capitalized("2025", 4));
+	assert_false(text_capitalized("\xff", 1));
+	assert_false(text_capitalized("", 0));
 }
 
 static void test_utf8_copy(void **state)
