@@ -786,6 +786,30 @@ def test_reading_commands_show_the_ini_tasks_but_never_write():
         w.cleanup()
 
 
+def test_tasks_show_a_timeframe_read_from_a_sentence():
+    """A timeframe read loosely is flagged for an admin: [loose] in the text, "loose" in the
+    JSON flags, and listed by --flagged beside the unparsed ones; a plain one is not."""
+    w = Workdir()
+    try:
+        w.write_config(TASK_INI + "\n[task ban-hanh]\nplan = KH-THU\ntitle = Ban hành quy chế\n"
+                       "lead = Sở Y tế\ntimeframe = Ban hành trong Quý II/2026. Tổ chức triển khai"
+                       "\n", transport="maildir")
+        by_key = {t["key"]: t for t in
+                  map(json.loads, ctl(w.config, "tasks", "--json", check_rc=0).stdout.splitlines())}
+        loose, plain = by_key["ban-hanh"], by_key["bao-cao-thu"]
+        check(loose["kind"] == "once" and loose["due"] == end_of(2026, 6, 30)
+              and loose["condition"] == "Tổ chức triển khai" and "loose" in loose["flags"],
+              str(loose))
+        check("loose" not in plain["flags"], str(plain))
+        p = ctl(w.config, "tasks", check_rc=0)
+        check(re.search(r"Ban hành quy chế\n.*\| once \|.*\[loose\]", p.stdout)
+              and not re.search(r"Báo cáo thử\n.*\[loose\]", p.stdout), p.stdout)
+        p = ctl(w.config, "tasks", "--flagged", check_rc=0)
+        check("Ban hành quy chế" in p.stdout and "Báo cáo thử" not in p.stdout, p.stdout)
+    finally:
+        w.cleanup()
+
+
 def test_daemon_commands_without_a_daemon_fail_clearly():
     w = workdir()
     try:
@@ -868,5 +892,6 @@ if __name__ == "__main__":
                test_check_config_points_at_the_line_of_a_bad_reference,
                test_check_config_reports_a_template_error_with_file_and_line,
                test_reading_commands_show_the_ini_tasks_but_never_write,
+               test_tasks_show_a_timeframe_read_from_a_sentence,
                test_daemon_commands_without_a_daemon_fail_clearly,
                test_unknown_command_and_help])
