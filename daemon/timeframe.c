@@ -1608,7 +1608,11 @@ static int combine(struct parser *p, struct tf *t)
 		marks &= ~(unsigned)MARK_YEAR;
 	if (marks & (marks - 1))
 		return fail(p, 0, "the phrase names two different recurrences");
-	/* "Thường xuyên; báo cáo hằng năm": the work goes on, the other items give the dues. */
+	/*
+	 * "Thường xuyên" beside anything dated ("Thường xuyên; báo cáo hằng
+	 * năm", "Trình … năm 2026 và tổ chức thực hiện thường xuyên"): the work
+	 * goes on, and the other items give the dues.
+	 */
 	if (p->following) {
 		if (marks & ~(unsigned)MARK_YEAR)
 			return fail(p, 0,
