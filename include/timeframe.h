@@ -50,14 +50,15 @@ enum tf_kind {
 #define TF_COND_MAX    240
 #define TF_ERROR_MAX   120
 
-/* What the caller knows that a phrase may leave implicit. */
+/*
+ * What the caller knows that a phrase may leave implicit. The year the plan
+ * was issued is an argument of tf_parse_issued(): a fourth field here would
+ * break every positional {tz, first, last} under -Wextra -Werror.
+ */
 struct tf_ctx {
 	int tz_offset;       /* seconds east of UTC */
 	int plan_first_year; /* the plan's period, 0 when unknown; an empty */
 	int plan_last_year;  /* phrase means this period, and recurrences end with it */
-	                     /* The year the plan was issued is an argument of tf_parse_issued(): a
-	                      * fourth field would break every positional {tz, first, last} under
-	                      * -Wextra -Werror (missing-field-initializers). */
 };
 
 /* A byte range of the phrase given to tf_parse(); len 0 when there is none. */
