@@ -225,6 +225,10 @@ static int record(struct parser *p, bool soft, int tok_index, const char *fmt, v
 		return -1; /* the first error is the one to report */
 	p->err_tok = tok_index;
 	p->err_soft = soft;
+	if (soft && p->loose) { /* the word is text: nobody reads the message */
+		util_strlcpy(p->err, "soft", sizeof(p->err));
+		return -1;
+	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	/* The quoted words are valid UTF-8: cut between characters. */
 	text_utf8_copy(p->err, sizeof(p->err), msg, strlen(msg));
@@ -1005,9 +1009,9 @@ static bool tok_capitalized(const struct parser *p, int i)
 /* A verb that ends a name (see verbs[]): its tokens, 0 when none. */
 static int verb_at(const struct parser *p, int k)
 {
-	int i = p->pos + k;
+	int i = p->pos + k, n = i < p->ntok ? WORDS_AT(p, k, verbs) : 0;
 
-	return i < p->ntok && !tok_capitalized(p, i) ? WORDS_AT(p, k, verbs) : 0;
+	return n && !tok_capitalized(p, i) ? n : 0;
 }
 
 /* "Các sở, ngành", "Sở Tài chính", "UBND tỉnh": the tokens of the head, 0 when none. */
