@@ -15,14 +15,19 @@
 #include <string.h>
 #include <strings.h>
 
-/* Copies a field value, unfolded, control characters as spaces, trimmed. */
+/* Copies a field value unfolded: runs of white space and controls as one space, trimmed. */
 static void value_copy(char *dst, size_t cap, const char *v, size_t n)
 {
 	char tmp[512];
 	size_t k = 0;
 
-	for (size_t i = 0; i < n && k + 1 < sizeof(tmp); i++)
-		tmp[k++] = (unsigned char)v[i] < 0x20 ? ' ' : v[i];
+	for (size_t i = 0; i < n && k + 1 < sizeof(tmp); i++) {
+		bool blank = (unsigned char)v[i] <= 0x20;
+		if (!blank)
+			tmp[k++] = v[i];
+		else if (k && tmp[k - 1] != ' ')
+			tmp[k++] = ' ';
+	}
 	tmp[k] = '\0';
 	text_sanitize_line(util_trim(tmp), dst, cap);
 }

@@ -118,6 +118,15 @@ static void html_newline(struct html *h)
 	h->space = false;
 }
 
+/* Ends the line being written, if any: list items follow each other without a gap. */
+static void end_line(struct html *h)
+{
+	if (!h->line_start)
+		buf_addc(&h->out, '\n');
+	h->line_start = true;
+	h->space = false;
+}
+
 static void put_codepoint(struct html *h, unsigned long cp)
 {
 	char u[4];
@@ -140,6 +149,32 @@ static void put_codepoint(struct html *h, unsigned long cp)
 		u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
 		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
 	html_put(h, u, n);
+}
+
+/*
+ * "&agrave;", "&Ocirc;", "&dstrok;" …: a letter and its mark, as old HTML
+ * writers spell Vietnamese letters that Latin-1 has. The base letter and a
+ * combining mark are written; the text is NFC-normalised where it is read.
+ */
+static size_t accented_entity(struct html *h, const char *s, size_t n)
+{
+	static const struct {
+		const char *name;
+		unsigned long mark;
+	} marks[] = {{"grave", 0x300}, {"acute", 0x301}, {"circ", 0x302},  {"tilde", 0x303},
+	             {"uml", 0x308},   {"ring", 0x30A},  {"cedil", 0x327}, {"breve", 0x306}};
+
+	if (n == 6 && !strncmp(s + 1, "strok", 5) && (s[0] == 'd' || s[0] == 'D')) {
+		put_codepoint(h, s[0] == 'd' ? 0x111 : 0x110);
+		return n + 1;
+	}
+	for (size_t i = 0; n > 1 && isalpha((unsigned char)s[0]) && i < UTIL_NELEM(marks); i++)
+		if (strlen(marks[i].name) == n - 1 && !strncmp(s + 1, marks[i].name, n - 1)) {
+			put_codepoint(h, (unsigned char)s[0]);
+			put_codepoint(h, marks[i].mark);
+			return n + 1;
+		}
+	return 0;
 }
 
 /* An entity at s (after '&'): bytes used, or 0 when it is not one. */
@@ -171,7 +206,7 @@ static size_t html_entity(struct html *h, const char *s, size_t len)
 			put_codepoint(h, names[i].cp);
 			return n + 1;
 		}
-	return 0;
+	return accented_entity(h, s, n);
 }
 
 static bool tag_is(const char *name, const char *const *set, size_t n)
@@ -215,8 +250,9 @@ static size_t skip_element(const char *s, size_t len, size_t i, const char *name
 static size_t html_tag(struct html *h, const char *s, size_t len, size_t i)
 {
 	static const char *const blocks[] = {
-	    "p",  "div", "tr",  "table", "ul", "ol",      "h1",      "h2",     "h3",     "h4",
-	    "h5", "h6",  "pre", "dt",    "dd", "section", "article", "header", "footer", "address"};
+	    "p",  "div", "tr", "table", "h1",      "h2",      "h3",     "h4",     "h5",
+	    "h6", "pre", "dt", "dd",    "section", "article", "header", "footer", "address"};
+	static const char *const lists[] = {"ul", "ol", "li"};
 	static const char *const hidden[] = {"style", "script", "head", "title", "xml"};
 	char name[16], attrs[256];
 	size_t j = i + 1, n = 0, a = 0;
@@ -249,10 +285,12 @@ static size_t html_tag(struct html *h, const char *s, size_t len, size_t i)
 		html_put(h, "________________________________", 32);
 		html_newline(h);
 	} else if (!strcmp(name, "li") && !closing) {
-		html_newline(h);
+		end_line(h);
 		html_put(h, "-", 1);
 		h->space = true;
-	} else if (tag_is(name, blocks, UTIL_NELEM(blocks)) || !strcmp(name, "li")) {
+	} else if (tag_is(name, lists, UTIL_NELEM(lists))) {
+		end_line(h);
+	} else if (tag_is(name, blocks, UTIL_NELEM(blocks))) {
 		html_newline(h);
 	} else if (!strcmp(name, "td") || !strcmp(name, "th")) {
 		h->space = !h->line_start;
@@ -284,7 +322,9 @@ char *mimein_html_text(const char *s, size_t len)
 			i += n;
 		}
 	}
-	html_newline(&h);
+	end_line(&h);
+	while (h.out.len > 1 && h.out.data[h.out.len - 2] == '\n')
+		h.out.data[--h.out.len] = '\0';
 	char *out = buf_steal(&h.out);
 	return out ? out : xstrdup("");
 }

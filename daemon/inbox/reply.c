@@ -161,14 +161,16 @@ static bool header_block_follows(struct lines ls)
 	return false;
 }
 
-/* Appends a line of the own text, without invalid bytes. */
+/* Appends a line of the own text: invalid bytes as '?', control characters as spaces. */
 static void keep(struct buf *own, const char *s, size_t n)
 {
-	if (text_utf8_valid(s, n)) {
-		buf_add(own, s, n);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			buf_addc(own, (unsigned char)s[i] < 0x80 ? s[i] : '?');
+	bool valid = text_utf8_valid(s, n);
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		buf_addc(own, c >= 0x80               ? (valid ? (char)c : '?')
+		              : c < 0x20 || c == 0x7F ? ' '
+		                                      : (char)c);
 	}
 	buf_addc(own, '\n');
 }
@@ -362,19 +364,25 @@ static bool roman(const char *s, size_t n)
 }
 
 /*
- * One item reference at p ("1.3.a", "iii.2", "2"): its length, or 0. Without
- * a keyword it must start with a digit or be a Roman numeral with a dot.
+ * One item reference at p ("1.3.a", "A.I.1", "iii.2", "2"): its length, or
+ * 0. Without a keyword it must start with a digit, or be dotted short parts
+ * with a digit among them, or a Roman numeral with a dot.
  */
 static size_t item_at(const char *p, bool keyword)
 {
-	size_t n = 0, first = 0;
-	bool dotted = false;
+	size_t n = 0, first = 0, part = 0, longest = 0;
+	bool dotted = false, digit = false;
 
 	while (isalnum((unsigned char)p[n]) || (p[n] == '.' && isalnum((unsigned char)p[n + 1]))) {
 		if (p[n] == '.') {
 			dotted = true;
 			if (!first)
 				first = n;
+			part = 0;
+		} else {
+			digit |= isdigit((unsigned char)p[n]) != 0;
+			if (++part > longest)
+				longest = part;
 		}
 		n++;
 	}
@@ -382,13 +390,17 @@ static size_t item_at(const char *p, bool keyword)
 		return 0;
 	if (!first)
 		first = n;
-	if (keyword || isdigit((unsigned char)p[0]))
+	if (keyword || isdigit((unsigned char)p[0]) || (dotted && digit && longest <= 6))
 		return n;
 	return roman(p, first) && (dotted || p[n] == '.') ? n : 0;
 }
 
-/* Item references before a level: "1.3.a:", "Mục 2, 3 –", "1.1 và 1.2)". */
-static size_t items_at(const char *p, size_t (*at)[2], size_t max, size_t *n_items)
+/*
+ * Item references before a level: "1.3.a:", "Mục 2, 3 –", "1.1 và 1.2)"; with
+ * loose, a space may end them too ("1.3.a Hoàn thành": the caller checks
+ * that a level follows).
+ */
+static size_t items_at(const char *p, size_t (*at)[2], size_t max, size_t *n_items, bool loose)
 {
 	static const char *const keywords[] = {"muc", "nhiem vu so", "nhiem vu",
 	                                       "nv",  "item",        "task"};
@@ -421,7 +433,7 @@ static size_t items_at(const char *p, size_t (*at)[2], size_t max, size_t *n_ite
 	/* The reference ends with a separator: ':', '-', ')' or a dot before a space. */
 	if (*q == ':' || *q == '-' || *q == ')' || (*q == '.' && q[1] == ' '))
 		return (size_t)(skip_spaces(q + 1) - p);
-	return 0;
+	return loose && q > p && q[-1] == ' ' ? (size_t)(q - p) : 0;
 }
 
 static bool valid_date(int y, int m, int d)
@@ -450,6 +462,12 @@ static int number(const char **p, int max_digits)
 		k++;
 	}
 	return k ? v : -1;
+}
+
+/* A deadline someone could ask for: this century or the next. */
+static bool plausible(int year)
+{
+	return year >= 2000 && year < 2200;
 }
 
 static int year_of(int y)
@@ -489,7 +507,7 @@ static size_t date_at(const char *p, int *y, int *m, int *d)
 			return 0;
 		}
 		*y = c ? year_of(c) : 0, *m = b, *d = a;
-		return valid_date(*y, b, a) && (c == 0 || c >= 10) ? (size_t)(q - p) : 0;
+		return valid_date(*y, b, a) && (c == 0 || plausible(*y)) ? (size_t)(q - p) : 0;
 	}
 	/* A month or a quarter: its last day. */
 	bool quarter = phrase_at(p, "quy") != 0;
@@ -507,7 +525,7 @@ static size_t date_at(const char *p, int *y, int *m, int *d)
 	if (a < 1 || a > (quarter ? 4 : 12) || (*q != '/' && !phrase_at(skip_spaces(q), "nam")))
 		return 0;
 	q = *q == '/' ? q + 1 : skip_spaces(skip_spaces(q) + 3);
-	if ((c = number(&q, 4)) < 10)
+	if ((c = number(&q, 4)) < 0 || !plausible(year_of(c)))
 		return 0;
 	*y = year_of(c), *m = quarter ? a * 3 : a, *d = last_day(*y, *m);
 	return (size_t)(q - p);
@@ -544,8 +562,9 @@ static char *rest_of(const struct fline *l, size_t a)
 	return s;
 }
 
+/* A command of line l; item is {folded offset, length} of the item named, or NULL. */
 static struct reply_cmd *add_cmd(struct reader *r, const struct fline *l, int lineno,
-                                 const char *item, size_t item_len)
+                                 const size_t *item)
 {
 	struct reply *o = r->out;
 
@@ -556,7 +575,7 @@ static struct reply_cmd *add_cmd(struct reader *r, const struct fline *l, int li
 	memset(c, 0, sizeof(*c));
 	c->line = lineno;
 	c->text = trim_copy(xstrndup(l->s, l->len));
-	c->item = item ? xstrndup(item, item_len) : NULL;
+	c->item = item ? original(l, item[0], item[0] + item[1]) : NULL;
 	return c;
 }
 
@@ -570,6 +589,15 @@ static void add_miss(struct reader *r, const struct fline *l, int lineno, const 
 		                            sizeof(*o->misses));
 	o->misses[o->n_misses++] =
 	    (struct reply_miss){lineno, trim_copy(xstrndup(l->s, l->len)), why};
+}
+
+static size_t extension_word(const char *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < UTIL_NELEM(extend_words) && !n; i++)
+		n = phrase_at(p, extend_words[i]);
+	return n;
 }
 
 /* "Xin gia hạn đến DATE: reason" at folded offset at; 1 read, 0 not one, -1 a miss. */
@@ -590,11 +618,9 @@ static int extension_at(struct reader *r, const struct fline *l, size_t at, int 
 	                                      "until",
 	                                      "to"};
 	const char *p = l->f + at;
-	size_t n = 0;
+	size_t n = extension_word(p);
 	int y, m, d;
 
-	for (size_t i = 0; i < UTIL_NELEM(extend_words) && !n; i++)
-		n = phrase_at(p, extend_words[i]);
 	if (!n)
 		return 0;
 	p = skip_spaces(p + n);
@@ -609,6 +635,9 @@ static int extension_at(struct reader *r, const struct fline *l, size_t at, int 
 		return -1;
 	}
 	size_t after = (size_t)(p - l->f) + dn;
+	while (after < l->n && strchr(" :-,.;", l->f[after]))
+		after++;
+	after += phrase_at(l->f + after, "ly do");
 	char *reason = rest_of(l, after);
 	if (!reason && next) { /* "Lý do: …" on the next line */
 		const char *q = skip_spaces(next->f);
@@ -617,8 +646,7 @@ static int extension_at(struct reader *r, const struct fline *l, size_t at, int 
 			reason = rest_of(next, (size_t)(q - next->f) + k);
 	}
 	for (size_t i = 0; i < (n_items ? n_items : 1); i++) {
-		struct reply_cmd *c =
-		    add_cmd(r, l, lineno, n_items ? l->f + items[i][0] : NULL, items[i][1]);
+		struct reply_cmd *c = add_cmd(r, l, lineno, n_items ? items[i] : NULL);
 		c->kind = REPLY_EXTEND;
 		c->year = y, c->month = m, c->day = d;
 		c->note = rest_of(l, at);
@@ -651,7 +679,13 @@ static void read_line(struct reader *r, const struct fline *l, int lineno, const
 	const char *unlabelled = p;
 	p = skip_label(p);
 	bool labelled = p != unlabelled;
-	size_t k = items_at(p, items, UTIL_NELEM(items), &n_items);
+	size_t k = items_at(p, items, UTIL_NELEM(items), &n_items, false);
+	if (!k) {
+		k = items_at(p, items, UTIL_NELEM(items), &n_items, true);
+		size_t probe = 0;
+		if (k && !level_at(l, (size_t)(p + k - l->f), &probe) && !extension_word(p + k))
+			k = 0, n_items = 0;
+	}
 	for (size_t i = 0; i < n_items; i++)
 		items[i][0] += (size_t)(p - l->f);
 	p = skip_label(p + k);
@@ -666,8 +700,7 @@ static void read_line(struct reader *r, const struct fline *l, int lineno, const
 		return;
 	}
 	for (size_t i = 0; i < (n_items ? n_items : 1); i++) {
-		struct reply_cmd *c =
-		    add_cmd(r, l, lineno, n_items ? l->f + items[i][0] : NULL, items[i][1]);
+		struct reply_cmd *c = add_cmd(r, l, lineno, n_items ? items[i] : NULL);
 		c->kind = REPLY_STATUS;
 		c->status = v->status;
 		c->note = rest_of(l, at);
