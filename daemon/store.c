@@ -1728,6 +1728,20 @@ int store_inbound_list(struct store *st, const char *state, int limit, store_inb
 	              "si", state, (int64_t)limit);
 }
 
+static int count_row(sqlite3_stmt *s, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
+int store_inbound_count(struct store *st, const char *state, time_t since, int64_t *n)
+{
+	*n = 0;
+	return queryf(st, count_row, n,
+	              "SELECT COUNT(*) FROM inbound WHERE state = ?1 AND received_at >= ?2", "si",
+	              state, (int64_t)since);
+}
+
 int store_inbound_task(struct store *st, int64_t inbound, int64_t task_id, int64_t occurrence_id)
 {
 	return execf(st,

@@ -246,6 +246,8 @@ typedef int (*store_inbound_cb)(const struct store_inbound *in, void *arg);
 /* Newest first, at most limit; only those in `state` unless NULL. */
 int store_inbound_list(struct store *st, const char *state, int limit, store_inbound_cb cb,
                        void *arg);
+/* How many messages are in `state` and arrived at or after `since`. */
+int store_inbound_count(struct store *st, const char *state, time_t since, int64_t *n);
 /* A task the message is about (the tasks of the message it answers). */
 int store_inbound_task(struct store *st, int64_t inbound, int64_t task_id, int64_t occurrence_id);
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_usage_error(const char *usage)
 {
@@ -113,6 +114,17 @@ int cli_parse_when(const char *s, int tz, bool end_of_day, time_t *out)
 	if (end_of_day && strlen(s) == 10)
 		*out += DATE_DAY - 1;
 	return 0;
+}
+
+const char *cli_user(void)
+{
+	const char *u = getenv("SUDO_USER");
+
+	if (!u || !*u)
+		u = getlogin();
+	if (!u || !*u)
+		u = getenv("USER");
+	return u && *u ? u : "admin";
 }
 
 int cli_find_task(struct cli *c, const char *ref, struct task *t)
