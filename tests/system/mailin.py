@@ -7,13 +7,14 @@ import pwd
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import unicodedata
 import uuid
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from harness import check, eventually, free_port, html_body, plain_body
+from harness import check, eventually, free_port, html_body, plain_body, self_signed_cert
 
 # ---- replies as clients write them --------------------------------------------------------
 
@@ -175,10 +176,13 @@ class Dovecot:
     password, its mail in a Maildir under the test's directory. Runs as the current user; when
     that is root, the login processes run as dovenull and the mail as nobody."""
 
-    def __init__(self, directory, user="nhacviec", password="bí mật 123", cert=None):
-        self.dir = os.path.join(directory, "dovecot")
+    def __init__(self, user="nhacviec", password="bi mat \"123\"", tls=False):
+        # Its own directory: Dovecot's unprivileged processes must reach the files in it.
+        self.dir = tempfile.mkdtemp(prefix="deadlined-dovecot-")
+        os.chmod(self.dir, 0o755)
         self.user, self.password = user, password
-        self.port, self.tls_port = free_port(), free_port() if cert else 0
+        self.port, self.tls_port = free_port(), free_port() if tls else 0
+        self.cert = cert = self_signed_cert(self.dir, "localhost") if tls else None
         for sub in ("run", "state", "home"):
             os.makedirs(os.path.join(self.dir, sub), exist_ok=True)
         me = pwd.getpwuid(os.getuid()).pw_name
@@ -187,8 +191,10 @@ class Dovecot:
         if root:
             pw = pwd.getpwnam("nobody")
             os.chown(os.path.join(self.dir, "home"), pw.pw_uid, pw.pw_gid)
-        with open(os.path.join(self.dir, "passwd"), "w", encoding="utf-8") as f:
+        passwd = os.path.join(self.dir, "passwd")
+        with open(passwd, "w", encoding="utf-8") as f:
             f.write(f"{user}:{{PLAIN}}{password}\n")
+        os.chmod(passwd, 0o644)  # a test password, read by Dovecot's auth user
         ssl = (f"ssl = yes\nssl_cert = <{cert[0]}\nssl_key = <{cert[1]}\n" if cert
                else "ssl = no\n")
         self.conf = os.path.join(self.dir, "dovecot.conf")
@@ -243,7 +249,11 @@ service anvil {{
                 return False
             except imaplib.IMAP4.error:
                 return False
-        eventually(up, 20, lambda: "Dovecot to accept a login\n" + self.log())
+        try:
+            eventually(up, 20, lambda: "Dovecot to accept a login\n" + self.log())
+        except BaseException:
+            self.cleanup()
+            raise
         return self
 
     def log(self):
