@@ -285,37 +285,59 @@ static int add_cmd_row(struct intake *k, const struct reply_cmd *rc, int64_t tas
 	return store_reply_cmd_add(k->env->st, &c);
 }
 
-/* One row per (command, task it names); an item no task of the message has is kept too. */
+/* The tasks of the message an item names (all of them for no item); *hit malloc'ed. */
+static size_t named_tasks(struct intake *k, const char *item, bool **hit)
+{
+	size_t n = 0;
+
+	*hit = xcalloc(k->n_tasks ? k->n_tasks : 1, sizeof(**hit));
+	for (size_t j = 0; j < k->n_tasks; j++) {
+		struct task t;
+		if (item && store_task_get(k->env->st, k->tasks[j], &t) != 1)
+			continue;
+		(*hit)[j] = !item || item_is(item, &t);
+		n += (*hit)[j];
+		if (item)
+			task_free(&t);
+	}
+	return n;
+}
+
+/*
+ * One row per (command, task it names). An item no task of the message has,
+ * or that several have (two sections both numbered 1), is kept but not applied.
+ */
 static int record_commands(struct intake *k, const char *state)
 {
 	for (size_t i = 0; i < k->r.n_cmds; i++) {
 		const struct reply_cmd *rc = &k->r.cmds[i];
-		int hits = 0;
-		for (size_t j = 0; j < k->n_tasks; j++) {
-			struct task t;
-			if (rc->item) {
-				if (store_task_get(k->env->st, k->tasks[j], &t) != 1)
-					continue;
-				bool hit = item_is(rc->item, &t);
-				task_free(&t);
-				if (!hit)
-					continue;
-			}
-			hits++;
-			if (add_cmd_row(k, rc, k->tasks[j], k->occs[j], state, NULL) < 0)
-				return -1;
-		}
-		if (!hits && add_cmd_row(k, rc, 0, 0, "unknown-item",
-		                         "no task of the message answered has this item") < 0)
+		bool *hit;
+		size_t hits = named_tasks(k, rc->item, &hit);
+		int r = 0;
+		if (!hits || (rc->item && hits > 1))
+			r = add_cmd_row(
+			    k, rc, 0, 0, "unknown-item",
+			    hits ? "several tasks of the message answered have this item: "
+			           "write its key (e.g. A.I.1)"
+			         : "no task of the message answered has this item");
+		for (size_t j = 0; r == 0 && hits && !(rc->item && hits > 1) && j < k->n_tasks; j++)
+			if (hit[j])
+				r = add_cmd_row(k, rc, k->tasks[j], k->occs[j], state, NULL);
+		free(hit);
+		if (r < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static const char *unknown_item_words(const struct cfg *c)
+static const char *unknown_item_words(const struct cfg *c, const char *detail)
 {
-	return c->language && !strcmp(c->language, "en") ? "no such item in the message answered"
-	                                                 : "thư đã gửi không có mục này";
+	bool en = c->language && !strcmp(c->language, "en");
+
+	if (detail && strstr(detail, "several"))
+		return en ? "several tasks have this item number: write the task's key (e.g. A.I.1)"
+		          : "nhiều nhiệm vụ cùng số mục này: xin ghi rõ mã nhiệm vụ (ví dụ A.I.1)";
+	return en ? "no such item in the message answered" : "thư đã gửi không có mục này";
 }
 
 /* Applies the rows in `state` (pending, or held when accepted); fills the answer lines. */
@@ -332,7 +354,8 @@ static int apply_rows(struct intake *k, const char *state, int *applied)
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct store_reply_cmd *c = &rows[i];
 		if (!strcmp(c->state, "unknown-item")) {
-			add_line(k, false, c->line_text, NULL, unknown_item_words(k->env->cfg));
+			add_line(k, false, c->line_text, NULL,
+			         unknown_item_words(k->env->cfg, c->detail));
 			continue;
 		}
 		if (strcmp(c->state, state))

@@ -167,9 +167,11 @@ Kế hoạch thử nghiệm mục
 
 | STT | Nội dung công việc | Đơn vị thực hiện | Đơn vị phối hợp | Tiến độ |
 |---|---|---|---|---|
+| I | Hạ tầng số | | | |
 | 1 | Nâng cấp cổng thông tin | Sở Công Thương | | Quý II/2025 |
 | 2 | Số hóa hồ sơ thương mại | Sở Công Thương | | Quý II/2025 |
-| 3 | Đào tạo kỹ năng số | Sở Công Thương | | Quý II/2025 |
+| II | Kỹ năng số | | | |
+| 1 | Đào tạo kỹ năng số | Sở Công Thương | | Quý II/2025 |
 """
 
 
@@ -184,17 +186,20 @@ def test_per_item_lines_without_diacritics_and_an_unknown_item():
                    lambda: s.d.log())
         digest = [m for m in s.smtp.messages if "Nâng cấp cổng" in plain_body(m)][0]
         check("mục 1" in plain_body(digest), plain_body(digest))
-        text = "1: hoan thanh\nMuc 2 - dang thuc hien: da so hoa 30%\n7: Hoàn thành\n"
+        # "1" is two tasks (I.1 and II.1): ambiguous, so neither; the key says which.
+        text = ("1: hoan thanh\nMuc 2 - dang thuc hien: da so hoa 30%\nII.1 Hoàn thành\n"
+                "7: Hoàn thành\n")
         row = s.deliver(mailin.plain(digest, text, SCT))
         check(row["state"] == "applied", f"{row}\n{s.d.log()}")
-        got = dict(s.w.sql("SELECT idx, status FROM tasks WHERE plan_id = 'KH-MUC'"))
-        check(got == {"1": "done", "2": "in-progress", "3": "open"}, f"levels {got}")
+        got = dict(s.w.sql("SELECT key, status FROM tasks WHERE plan_id = 'KH-MUC'"))
+        check(got == {"I.1": "open", "I.2": "in-progress", "II.1": "done"}, f"levels {got}")
         cmds = s.w.sql("SELECT line, item, state FROM reply_commands ORDER BY line")
-        check(cmds == [(1, "1", "applied"), (2, "2", "applied"), (3, "7", "unknown-item")],
-              f"commands {cmds}")
+        check(cmds == [(1, "1", "unknown-item"), (2, "2", "applied"), (3, "II.1", "applied"),
+                       (4, "7", "unknown-item")], f"commands {cmds}")
         answer = s.answers(1)[-1]
         body = plain_body(answer)
         check("7: Hoàn thành" in body and "không có mục này" in body, body)
+        check("1: hoan thanh" in body and "nhiều nhiệm vụ cùng số mục" in body, body)
     finally:
         s.cleanup()
 
