@@ -138,7 +138,8 @@ int maildir_in_scan(struct maildir_in *m)
 		}
 	closedir(d);
 	/* Maildir names start with the delivery time: oldest first. */
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		struct buf path = BUF_INIT;
 		size_t len = 0;
