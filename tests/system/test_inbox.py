@@ -489,6 +489,36 @@ def test_bounce_marks_the_address_bad_and_tells_the_admin():
         s.cleanup()
 
 
+def test_reload_turns_the_inbox_on_and_a_reply_without_token_matches_its_thread():
+    """A reminder sent before [inbox] existed has no token: its thread still leads to it."""
+    w = Workdir()
+    smtp = SMTPServer().start()
+    maildir = mailin.Maildir(os.path.join(w.path, "inbox"))
+    d = None
+    try:
+        w.write_config(TASKS, port=smtp.port)
+        d = Daemon(w.config, now=NOW).start()
+        msgs = smtp.wait_for(2)
+        digest = [m for m in msgs if m.envelope_to == ["sct@quangngai.example"]][0]
+        check("+" not in str(digest["Reply-To"]), f"no token yet: {digest['Reply-To']}")
+        check(ctl(w.config, "status", check_rc=0).stdout.count("inbox: off") == 1, "off")
+        w.write_config(TASKS + f"\n[inbox]\nmaildir = {maildir.path}\n", port=smtp.port)
+        ctl(w.config, "reload", check_rc=0)
+        d.wait_log(r"inbox: watching ")
+        reply = mailin.plain(digest, "Hoàn thành", SCT)
+        del reply["To"]
+        reply["To"] = "Sở KH&CN <skhcn@quangngai.example>"
+        maildir.deliver(reply)
+        eventually(lambda: w.sql("SELECT state, matched_by FROM inbound") ==
+                   [("applied", "thread")], 20, d.log)
+        check(w.sql("SELECT status FROM tasks")[0][0] == "done", "done")
+    finally:
+        if d and d.proc.poll() is None:
+            d.stop()
+        smtp.stop()
+        w.cleanup()
+
+
 def test_config_errors_name_the_place():
     w = Workdir()
     try:
@@ -527,4 +557,5 @@ if __name__ == "__main__":
                test_crash_between_commit_and_move_does_not_apply_twice,
                test_unreadable_reply_gets_one_help_message_a_day,
                test_bounce_marks_the_address_bad_and_tells_the_admin,
+               test_reload_turns_the_inbox_on_and_a_reply_without_token_matches_its_thread,
                test_config_errors_name_the_place])
