@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "date.h"
+#include "inbox/token.h"
 #include "mime.h"
 #include "text.h"
 #include "timeframe.h"
@@ -32,7 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define DEFAULT_SOCKET    "/run/deadlined/control"
 #define MAX_INCLUDE_DEPTH 8
@@ -45,6 +48,7 @@ enum section_type {
 	SEC_SMTP,
 	SEC_CALENDAR,
 	SEC_POLICY,
+	SEC_INBOX,
 	SEC_AGENCY,
 	SEC_GROUP,
 	SEC_PLAN,
@@ -53,10 +57,10 @@ enum section_type {
 };
 
 static const char *const section_names[] = {
-    [SEC_TOP] = "",          [SEC_DAEMON] = "daemon",     [SEC_MAIL] = "mail",
-    [SEC_SMTP] = "smtp",     [SEC_CALENDAR] = "calendar", [SEC_POLICY] = "policy",
-    [SEC_AGENCY] = "agency", [SEC_GROUP] = "group",       [SEC_PLAN] = "plan",
-    [SEC_TASK] = "task",
+    [SEC_TOP] = "",        [SEC_DAEMON] = "daemon",     [SEC_MAIL] = "mail",
+    [SEC_SMTP] = "smtp",   [SEC_CALENDAR] = "calendar", [SEC_POLICY] = "policy",
+    [SEC_INBOX] = "inbox", [SEC_AGENCY] = "agency",     [SEC_GROUP] = "group",
+    [SEC_PLAN] = "plan",   [SEC_TASK] = "task",
 };
 
 struct seen_key {
@@ -358,7 +362,9 @@ static int set_duration(struct loader *l, void *obj, const char *key, const char
 		error_at(l, l->lineno, key, "'%s' is longer than 90 days", value);
 		return -1;
 	}
-	*(!strcmp(key, "retry_base") ? &c->retry_base : &c->retry_max_age) = (int)v;
+	*(!strcmp(key, "retry_base") ? &c->retry_base
+	  : !strcmp(key, "interval") ? &c->inbox.interval
+	                             : &c->retry_max_age) = (int)v;
 	return 0;
 }
 
@@ -423,8 +429,10 @@ static int set_policy(struct loader *l, void *obj, const char *key, const char *
 
 static int set_email(struct loader *l, void *obj, const char *key, const char *value)
 {
-	struct cfg_list *list = l->type == SEC_AGENCY ? &((struct cfg_agency *)obj)->emails
-	                                              : &((struct cfg_group *)obj)->emails;
+	struct cfg_list *list = l->type != SEC_AGENCY ? &((struct cfg_group *)obj)->emails
+	                        : !strcmp(key, "reply_from")
+	                            ? &((struct cfg_agency *)obj)->reply_from
+	                            : &((struct cfg_agency *)obj)->emails;
 
 	if (!mime_addr_valid(value)) {
 		error_at(l, l->lineno, key, "'%s' is not an address (user@domain)", value);
@@ -509,6 +517,13 @@ static const struct rule rules[] = {
     {SEC_SMTP, "max_per_connection", R_INT, C(max_per_connection), 1, 1000, NULL, false},
     {SEC_SMTP, "retry_max_age", R_FN, 0, 0, 0, set_duration, false},
     {SEC_SMTP, "retry_base", R_FN, 0, 0, 0, set_duration, false},
+    {SEC_INBOX, "maildir", R_PATH, C(inbox.maildir), 0, 0, NULL, false},
+    {SEC_INBOX, "url", R_STR, C(inbox.url), 0, 0, NULL, false},
+    {SEC_INBOX, "user", R_STR, C(inbox.user), 0, 0, NULL, false},
+    {SEC_INBOX, "password_file", R_PATH, C(inbox.password_file), 0, 0, NULL, false},
+    {SEC_INBOX, "ca_file", R_PATH, C(inbox.ca_file), 0, 0, NULL, false},
+    {SEC_INBOX, "interval", R_FN, 0, 0, 0, set_duration, false},
+    {SEC_INBOX, "key_file", R_PATH, C(inbox.key_file), 0, 0, NULL, false},
     {SEC_CALENDAR, "workdays", R_FN, 0, 0, 0, set_calendar, false},
     {SEC_CALENDAR, "office_hours", R_FN, 0, 0, 0, set_calendar, false},
     {SEC_CALENDAR, "send_at", R_FN, 0, 0, 0, set_calendar, false},
@@ -518,6 +533,7 @@ static const struct rule rules[] = {
     {SEC_POLICY, NULL, R_FN, 0, 0, 0, set_policy, false},
     {SEC_AGENCY, "name", R_STR, A(name), 0, 0, NULL, false},
     {SEC_AGENCY, "email", R_FN, 0, 0, 0, set_email, true},
+    {SEC_AGENCY, "reply_from", R_FN, 0, 0, 0, set_email, true},
     {SEC_AGENCY, "alias", R_LIST, A(aliases), 0, 0, NULL, false},
     {SEC_AGENCY, "supervisor", R_STR, A(supervisor), 0, 0, NULL, false},
     {SEC_AGENCY, "successor", R_STR, A(successor), 0, 0, NULL, false},
@@ -1037,30 +1053,30 @@ static bool is_loopback(const char *host)
 	return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
-/* The password file must be the service's secret: no group or other access. */
-static void read_password(struct loader *l, struct cfg *c)
+/* A password file must be the service's secret: no group or other access. */
+static char *read_secret(struct loader *l, struct cfg *c, const char *section, const char *path)
 {
 	struct stat st;
-	struct cfg_where at = where_of(c, "smtp", "password_file");
+	struct cfg_where at = where_of(c, section, "password_file");
 
-	if (stat(c->password_file, &st) < 0) {
-		verror(l, at, "smtp", "password_file", "cannot read '%s': %s", c->password_file,
+	if (stat(path, &st) < 0) {
+		verror(l, at, section, "password_file", "cannot read '%s': %s", path,
 		       strerror(errno));
-		return;
+		return NULL;
 	}
 	if (st.st_mode & 077) {
-		verror(l, at, "smtp", "password_file",
-		       "'%s' is readable by group or others: chmod 600 it", c->password_file);
-		return;
+		verror(l, at, section, "password_file",
+		       "'%s' is readable by group or others: chmod 600 it", path);
+		return NULL;
 	}
-	char *text = util_read_file(c->password_file, NULL);
+	char *text = util_read_file(path, NULL);
 	if (!text) {
-		verror(l, at, "smtp", "password_file", "cannot read '%s': %s", c->password_file,
+		verror(l, at, section, "password_file", "cannot read '%s': %s", path,
 		       strerror(errno));
-		return;
+		return NULL;
 	}
 	text[strcspn(text, "\r\n")] = '\0';
-	c->password = text;
+	return text;
 }
 
 static void validate_smtp(struct loader *l, struct cfg *c)
@@ -1079,7 +1095,71 @@ static void validate_smtp(struct loader *l, struct cfg *c)
 	if (c->user && !c->password_file)
 		verror(l, where_of(c, "smtp", "user"), "smtp", "user", "needs password_file");
 	if (c->password_file)
-		read_password(l, c);
+		c->password = read_secret(l, c, "smtp", c->password_file);
+}
+
+/* The key of the reply tokens: the configured file, or the default one once it exists. */
+static void read_inbox_key(struct loader *l, struct cfg *c)
+{
+	struct cfg_inbox *in = &c->inbox;
+	bool given = in->key_file != NULL;
+	char err[512];
+
+	if (!given) {
+		char *db = xstrdup(c->database);
+		struct buf path = BUF_INIT;
+		buf_printf(&path, "%s/inbox.key", dirname(db));
+		in->key_file = buf_steal(&path);
+		free(db);
+		if (access(in->key_file, F_OK) != 0)
+			return; /* the daemon makes it at start */
+	}
+	if (token_key_load(in->key_file, false, in->key, err, sizeof(err)) < 0)
+		verror(l, where_of(c, "inbox", "key_file"), "inbox", "key_file", "%s", err);
+	else
+		in->have_key = true;
+}
+
+/* [inbox]: one source; TLS unless the IMAP server is this host; secrets 0600. */
+static void validate_inbox(struct loader *l, struct cfg *c)
+{
+	struct cfg_inbox *in = &c->inbox;
+
+	for (size_t i = 0; i < c->positions.n && !in->enabled; i++)
+		in->enabled = !strcmp(c->positions.v[i].key, "inbox");
+	if (!in->enabled)
+		return;
+	if (!in->interval)
+		in->interval = 60;
+	if (!!in->maildir == !!in->url)
+		verror(l, where_of(c, "inbox", in->url ? "url" : "maildir"), "inbox",
+		       in->url ? "url" : "maildir",
+		       "give either maildir = PATH or url = imaps://…");
+	if (in->maildir && c->maildir && !strcmp(in->maildir, c->maildir))
+		verror(l, where_of(c, "inbox", "maildir"), "inbox", "maildir",
+		       "is the Maildir outgoing mail is written to ([mail] maildir): the daemon "
+		       "would read its own messages");
+	if (in->url) {
+		bool tls = !strncasecmp(in->url, "imaps://", 8);
+		const char *host = in->url + (tls ? 8 : 7);
+		char name[256];
+		size_t n = strcspn(host, ":/");
+		snprintf(name, sizeof(name), "%.*s", (int)(n < 255 ? n : 255), host);
+		if (!tls && strncasecmp(in->url, "imap://", 7))
+			verror(l, where_of(c, "inbox", "url"), "inbox", "url",
+			       "'%s' is not imaps://HOST/MAILBOX", in->url);
+		else if (!tls && !is_loopback(name))
+			verror(l, where_of(c, "inbox", "url"), "inbox", "url",
+			       "imap:// (no TLS) is only allowed to a loopback host, not '%s'; use "
+			       "imaps://",
+			       name);
+		if (in->user && !in->password_file)
+			verror(l, where_of(c, "inbox", "user"), "inbox", "user",
+			       "needs password_file");
+		if (in->password_file)
+			in->password = read_secret(l, c, "inbox", in->password_file);
+	}
+	read_inbox_key(l, c);
 }
 
 static void validate_agencies(struct loader *l, struct cfg *c)
@@ -1266,6 +1346,7 @@ static void validate(struct loader *l, struct cfg *c)
 		verror(l, where_of(c, "mail", "transport"), "mail", "maildir",
 		       "is required with transport = maildir");
 	validate_smtp(l, c);
+	validate_inbox(l, c);
 	validate_agencies(l, c);
 	validate_groups(l, c);
 	validate_names(l, c);
@@ -1348,7 +1429,7 @@ void cfg_free(struct cfg *c)
 	for (size_t i = 0; i < c->n_agencies; i++) {
 		struct cfg_agency *a = &c->agencies[i];
 		free(a->id), free(a->name), free(a->supervisor), free(a->successor);
-		list_free(&a->emails), list_free(&a->aliases);
+		list_free(&a->emails), list_free(&a->aliases), list_free(&a->reply_from);
 	}
 	for (size_t i = 0; i < c->n_groups; i++) {
 		struct cfg_group *g = &c->groups[i];
@@ -1386,13 +1467,22 @@ void cfg_free(struct cfg *c)
 	                    &c->user,
 	                    &c->password_file,
 	                    &c->envelope_from,
-	                    &c->helo};
+	                    &c->helo,
+	                    &c->inbox.maildir,
+	                    &c->inbox.url,
+	                    &c->inbox.user,
+	                    &c->inbox.password_file,
+	                    &c->inbox.ca_file,
+	                    &c->inbox.key_file};
 	for (size_t i = 0; i < UTIL_NELEM(strings); i++)
 		free(*strings[i]);
-	if (c->password) {
-		explicit_bzero(c->password, strlen(c->password));
-		free(c->password);
-	}
+	char *secrets[] = {c->password, c->inbox.password};
+	for (size_t i = 0; i < UTIL_NELEM(secrets); i++)
+		if (secrets[i]) {
+			explicit_bzero(secrets[i], strlen(secrets[i]));
+			free(secrets[i]);
+		}
+	explicit_bzero(c->inbox.key, sizeof(c->inbox.key));
 	list_free(&c->files);
 	kvs_free(&c->positions);
 	cal_free(&c->cal);

@@ -50,9 +50,10 @@ struct cfg_kvs {
 struct cfg_agency {
 	char *id, *name;
 	struct cfg_list emails, aliases;
-	char *supervisor; /* agency id, or NULL for the default */
-	char *successor;  /* agency id, or NULL */
-	int64_t since;    /* local day the successor takes over */
+	struct cfg_list reply_from; /* other addresses its staff reply from */
+	char *supervisor;           /* agency id, or NULL for the default */
+	char *successor;            /* agency id, or NULL */
+	int64_t since;              /* local day the successor takes over */
 	struct cfg_where at;
 };
 
@@ -76,6 +77,19 @@ struct cfg_task {
 	struct cfg_list leads, coordinating; /* cells, split by the directory */
 	struct cfg_kvs policy;
 	struct cfg_where at;
+};
+
+/* [inbox]: replies read from a Maildir or an IMAP mailbox; off without the section. */
+struct cfg_inbox {
+	bool enabled;
+	char *maildir; /* its new/ is watched */
+	char *url;     /* imaps://host[:port]/MAILBOX (imap:// to a loopback host only) */
+	char *user, *password_file, *ca_file;
+	char *password; /* read from password_file */
+	int interval;   /* seconds between IMAP polls */
+	char *key_file; /* the reply tokens' key: default beside the database, inbox.key */
+	unsigned char key[32];
+	bool have_key; /* false while the default key file does not exist yet */
 };
 
 struct cfg {
@@ -111,6 +125,8 @@ struct cfg {
 	int max_per_connection; /* messages per session */
 	int retry_max_age;      /* seconds before a message is failed */
 	int retry_base;         /* seconds, doubled per attempt */
+
+	struct cfg_inbox inbox;
 
 	struct cal cal;
 	struct policy policy;

@@ -117,6 +117,17 @@ int cli_parse_when(const char *s, int tz, bool end_of_day, time_t *out)
 	return 0;
 }
 
+const char *cli_user(void)
+{
+	const char *u = getenv("SUDO_USER");
+
+	if (!u || !*u)
+		u = getlogin();
+	if (!u || !*u)
+		u = getenv("USER");
+	return u && *u ? u : "admin";
+}
+
 int cli_find_task(struct cli *c, const char *ref, struct task *t)
 {
 	int64_t id;

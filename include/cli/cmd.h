@@ -52,6 +52,8 @@ const char *cli_socket_path(struct cli *c);
 void cli_poke_daemon(struct cli *c);
 /* "2025-12-08" (the start of the day, or its end), or a full ISO 8601 time. */
 int cli_parse_when(const char *s, int tz, bool end_of_day, time_t *out);
+/* Who runs the command, for the audit trail: the sudo user, the login, else "admin". */
+const char *cli_user(void);
 /* A task by PLAN:KEY or id, loaded into *t; an error printed when none. 0 or -1. */
 int cli_find_task(struct cli *c, const char *ref, struct task *t);
 
@@ -84,5 +86,6 @@ int cmd_resend(struct cli *c, int argc, char **argv);
 int cmd_test_mail(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_inbox(struct cli *c, int argc, char **argv);
 
 #endif
