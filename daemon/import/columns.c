@@ -4,6 +4,7 @@
 #include "import/words.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,7 +178,7 @@ bool columns_read(const struct doc_cell *cells, size_t n, struct columns *out)
 {
 	struct columns c;
 	int named = 0, written = 0;
-	bool task_or_lead = false;
+	bool task_or_lead = false, numbered_row = false;
 
 	memset(&c, 0, sizeof(c));
 	if (!n)
@@ -201,6 +202,8 @@ bool columns_read(const struct doc_cell *cells, size_t n, struct columns *out)
 			columns_free(&c);
 			return false;
 		}
+		if (!written && isdigit((unsigned char)cell->text[0]))
+			numbered_row = true; /* "7.2 | …": a data row, whatever its words */
 		written++;
 		named += c.role[at] != COL_OTHER;
 		task_or_lead |= c.role[at] == COL_TASK || c.role[at] == COL_LEAD;
@@ -208,7 +211,15 @@ bool columns_read(const struct doc_cell *cells, size_t n, struct columns *out)
 	for (int g = 0; g < c.n; g++)
 		if (!c.header[g])
 			c.header[g] = xstrdup("");
-	if (named < 2 || !task_or_lead || named * 2 < written) {
+	/* Roles named, each once: a data row may say "giải pháp" twice. */
+	unsigned distinct = 0;
+	int kinds = 0;
+	for (int g = 0; g < c.n; g++)
+		if (c.role[g] != COL_OTHER && !(distinct & (1u << c.role[g]))) {
+			distinct |= 1u << c.role[g];
+			kinds++;
+		}
+	if (named < 2 || kinds < 2 || !task_or_lead || named * 2 < written || numbered_row) {
 		columns_free(&c);
 		return false;
 	}

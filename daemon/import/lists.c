@@ -18,12 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #define MAX_DEPTH 8
 
 /* A paragraph as the lists read it. */
 struct para {
 	size_t block;
+	bool from_cell;     /* a line of a table cell: only what it makes is worth a note */
 	const char *number; /* "1.", "a)", "II.", "-", "" */
 	char *text;         /* without the number */
 	struct doc_pos pos;
@@ -60,7 +62,7 @@ static void add_para(struct paras *ps, size_t block, const char *number, const c
 {
 	if (ps->n == ps->cap)
 		ps->v = xrealloc(ps->v, (ps->cap = ps->cap ? ps->cap * 2 : 64) * sizeof(*ps->v));
-	ps->v[ps->n++] = (struct para){block, number, xstrndup(text, len), pos};
+	ps->v[ps->n++] = (struct para){block, false, number, xstrndup(text, len), pos};
 }
 
 static bool task_block(const struct import_result *r, size_t block)
@@ -108,6 +110,7 @@ static void collect(const struct doc *d, const struct import_result *r, struct p
 					size_t n = strcspn(s, "\n"), skip;
 					const char *number = cell_number(s, n, &skip);
 					add_para(ps, b, number, s + skip, n - skip, cell->pos);
+					ps->v[ps->n - 1].from_cell = true;
 					s += n + (s[n] == '\n');
 				}
 			}
@@ -269,6 +272,13 @@ struct prose {
 	char **contents;    /* per task of this section: that text, for titles */
 	size_t n_contents;
 };
+
+/* Plain text is noted for the paragraphs of the document, not for each line of a cell. */
+static void text_fate(struct prose *p, const struct para *para, const char *why)
+{
+	if (!para->from_cell)
+		result_fate(p->r, para->block, para->pos, FATE_TEXT, NULL, "%s", why);
+}
 
 static void new_item(struct prose *p, char *index, char *title, struct doc_pos pos, size_t block,
                      int depth)
@@ -457,7 +467,7 @@ static void prose_para(struct prose *p, const struct para *para)
 		buf_printf(&b, "%s %s", para->number, para->text);
 		p->section = clean_value(buf_str(&b), b.len);
 		buf_free(&b);
-		result_fate(p->r, para->block, para->pos, FATE_TEXT, NULL, "a section heading");
+		text_fate(p, para, "a section heading");
 		return;
 	}
 	if (labels_line(p, para))
@@ -470,8 +480,7 @@ static void prose_para(struct prose *p, const struct para *para)
 		         clean_value(para->text, strlen(para->text)), para->pos, para->block,
 		         depth - 1);
 		p->numbered_depth = p->depth;
-		result_fate(p->r, para->block, para->pos, FATE_ITEM, NULL,
-		            "a numbered item: a task if labels follow");
+		text_fate(p, para, "a numbered item (a task when labels follow)");
 		return;
 	}
 	if (kind == PARA_LETTERED && p->numbered_depth) {
@@ -480,8 +489,7 @@ static void prose_para(struct prose *p, const struct para *para)
 		buf_printf(&idx, "%s.%.*s", up->index, (int)strlen(para->number) - 1, para->number);
 		new_item(p, buf_steal(&idx), clean_value(para->text, strlen(para->text)), para->pos,
 		         para->block, p->numbered_depth);
-		result_fate(p->r, para->block, para->pos, FATE_ITEM, NULL,
-		            "a lettered item: a task if labels follow");
+		text_fate(p, para, "a lettered item (a task when labels follow)");
 		return;
 	}
 	/* The bullets under a label left empty are its value ("Thời gian thực hiện:" / "+ …"). */
@@ -501,7 +509,7 @@ static void prose_para(struct prose *p, const struct para *para)
 	}
 	if (p->pending == LABEL_CONTENT && kind == PARA_BULLET) {
 		buf_printf(&p->content, "%s%s", p->content.len ? " " : "", para->text);
-		result_fate(p->r, para->block, para->pos, FATE_TEXT, NULL, "content of the item");
+		text_fate(p, para, "content of the item");
 		return;
 	}
 	p->pending = LABEL_NONE;
@@ -509,7 +517,7 @@ static void prose_para(struct prose *p, const struct para *para)
 		buf_printf(&p->content, "%s%s", p->content.len ? " " : "", para->text);
 	if (p->row >= 0 && *para->text)
 		append(&p->r->rows[p->row].raw, para->text, " ");
-	result_fate(p->r, para->block, para->pos, FATE_TEXT, NULL, "text");
+	text_fate(p, para, "text");
 }
 
 static void read_prose(const struct paras *ps, struct import_result *r)
@@ -596,51 +604,47 @@ static char *duty_timeframe(const char *text)
 	return out.len ? buf_steal(&out) : NULL;
 }
 
+/* The character at s is a lower-case letter (ASCII or Vietnamese). */
+static bool lower_at(const char *s)
+{
+	utf8proc_int32_t cp;
+
+	if (utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp) <= 0)
+		return false;
+	return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
 /*
  * Whom a numbered item of the organisation section addresses: the text up
  * to its colon ("2. Các sở, ban, ngành …:"), or, when the item goes on in
  * a sentence ("1. Các cơ quan, đơn vị xây dựng kế hoạch …", "6. Giao Sở Tư
- * pháp theo dõi …"), the name before its first verb.
+ * pháp theo dõi …"), the name before its first verb. NULL when the text
+ * does not start with an agency's name ("7. Cơ chế phối hợp …").
  */
 static char *addressee(const char *text)
 {
-	static const char *const verbs[] = {"chu tri",        "phoi hop",
-	                                    "co trach nhiem", "chiu trach nhiem",
-	                                    "theo doi",       "don doc",
-	                                    "trien khai",     "thuc hien",
-	                                    "bao cao",        "can cu",
-	                                    "tham muu",       "bo tri",
-	                                    "kien toan",      "tang cuong",
-	                                    "quan tam",       "khan truong",
-	                                    "chu dong",       "tiep tuc",
-	                                    "huong dan",      "xay dung ke hoach",
-	                                    "ra soat",        "to chuc thuc hien",
-	                                    "dieu phoi"};
 	char f[WORDS_FOLD_MAX];
 	uint32_t map[WORDS_FOLD_MAX];
 	size_t colon = strcspn(text, ":");
-	const char *s = text;
+	size_t n = text_fold(text, strlen(text), f, map, sizeof(f));
+	size_t start = !strncmp(f, "giao ", 5) ? 5 : 0;
 
+	char *key = text_name_key(text + map[start]);
+	bool named = words_org_head(key) > 0;
+	free(key);
+	if (!named)
+		return NULL;
 	if (text[colon] == ':' && colon < 200)
-		return clean_value(text, colon);
-	size_t n = text_fold(s, strlen(s), f, map, sizeof(f));
-	size_t start = 0;
-	if (!strncmp(f, "giao ", 5))
-		start = 5;
+		return clean_value(text + map[start], colon - map[start]);
 	size_t cut = n;
-	for (size_t i = 0; i < UTIL_NELEM(verbs); i++)
-		for (const char *p = strstr(f + start, verbs[i]); p; p = strstr(p + 1, verbs[i])) {
-			size_t at = (size_t)(p - f);
-			/* A verb is written in lower case; "Sở Xây dựng" is a name. */
-			if (at > start && f[at - 1] == ' ' && islower((unsigned char)s[map[at]]) &&
-			    at < cut) {
-				cut = at;
-				break;
-			}
+	for (size_t at = start + 1; at < n; at++)
+		if (f[at - 1] == ' ' && words_ends_name(f + at) && lower_at(text + map[at])) {
+			cut = at;
+			break;
 		}
 	if (cut == n)
-		return clean_value(text, strlen(text));
-	return clean_value(s + map[start], map[cut] - map[start]);
+		return clean_value(text + map[start], strlen(text) - map[start]);
+	return clean_value(text + map[start], map[cut] - map[start]);
 }
 
 static void add_duty(struct import_result *r, const struct para *p, const char *section,
@@ -719,8 +723,12 @@ static void read_duties(const struct paras *ps, struct import_result *r)
 		}
 		note_monitor(r, p, agency);
 		char *tf = duty_timeframe(p->text);
-		if (tf)
-			add_duty(r, p, section, agency, item, ++nth, tf);
+		if (tf) {
+			/* "Sở Tài chính định kỳ hằng quý tổng hợp …": its own agency first. */
+			char *own = kind == PARA_NUMBERED ? NULL : addressee(p->text);
+			add_duty(r, p, section, own ? own : agency, item, ++nth, tf);
+			free(own);
+		}
 	}
 	free(section);
 	free(agency);

@@ -176,7 +176,7 @@ static bool person_words(const char *f)
 	return false;
 }
 
-static int cell_score(const char *text, enum col_role role)
+static int cell_score(const char *text, unsigned emph, enum col_role role)
 {
 	char buf[512];
 	const char *f = words_fold(text, buf, sizeof(buf));
@@ -191,6 +191,9 @@ static int cell_score(const char *text, enum col_role role)
 	case COL_TASK:
 		if (index)
 			return -5;
+		/* A bold text is a section's title, or a task's: never a deadline. */
+		if (emph & DOC_BOLD)
+			return 4;
 		if (tf && words < 8)
 			return -3;
 		return words >= 6 ? 4 : words >= 3 ? 2 : 0;
@@ -236,17 +239,17 @@ static int align(const struct context *ctx, const struct doc_cell *c, size_t k, 
 			}
 			int place = best[i + 1][j + 1] == NEG
 			                ? NEG
-			                : cell_score(c[i].text, ctx->cols.role[lo + j]) +
+			                : cell_score(c[i].text, c[i].emph, ctx->cols.role[lo + j]) +
 			                      best[i + 1][j + 1];
 			int skip = j + 1 <= n ? best[i][j + 1] : NEG;
 			best[i][j] = place > skip || (place == skip && !right_first) ? place : skip;
 		}
 	int score = best[0][0];
 	for (size_t i = 0, j = 0; i < k; j++) {
-		int place =
-		    best[i + 1][j + 1] == NEG
-		        ? NEG
-		        : cell_score(c[i].text, ctx->cols.role[lo + (int)j]) + best[i + 1][j + 1];
+		int place = best[i + 1][j + 1] == NEG
+		                ? NEG
+		                : cell_score(c[i].text, c[i].emph, ctx->cols.role[lo + (int)j]) +
+		                      best[i + 1][j + 1];
 		int skip = (int)j + 1 <= n ? best[i][j + 1] : NEG;
 		if (place > skip || (place == skip && !right_first)) {
 			at[i] = lo + (int)j;
@@ -317,7 +320,15 @@ static void map_cells(struct reader *rd, const struct doc_cell *c, size_t n, int
 	int at[COLUMNS_MAX] = {0};
 	for (size_t i = 0; i < k; i++)
 		tmp[i] = *kept[i];
-	align(ctx, tmp, k, 0, N, false, at);
+	int ti = ctx->cols.where[COL_TASK], ii = ctx->cols.where[COL_INDEX];
+	if (k == 2 && ti >= 0 && ii >= 0 && ii < ti && words_section_index(tmp[0].text) &&
+	    !words_index(tmp[1].text)) {
+		/* "I | Giai đoạn 2025-2027": a number and a title, whatever the title says. */
+		at[0] = ii;
+		at[1] = ti;
+	} else {
+		align(ctx, tmp, k, 0, N, false, at);
+	}
 	for (size_t i = 0; i < k; i++)
 		v[at[i]] = (struct value){tmp[i].text, tmp[i].emph, true, false};
 }
@@ -422,12 +433,12 @@ static void new_context(struct reader *rd, struct columns *cols, struct doc_pos 
 	c->table_read = (int)(rd->res->n_tables - 1);
 }
 
+/* The same named roles, number column aside: a header repeated at a page
+ * break, sometimes without its STT cell or in other words ("Nội dung"). */
 static bool same_roles(const struct columns *a, const struct columns *b)
 {
-	if (a->n != b->n)
-		return false;
-	for (int i = 0; i < a->n; i++)
-		if (a->role[i] != b->role[i])
+	for (int r = 0; r < COL_ROLES; r++)
+		if (r != COL_OTHER && r != COL_INDEX && (a->where[r] >= 0) != (b->where[r] >= 0))
 			return false;
 	return true;
 }
@@ -598,7 +609,7 @@ static bool tail_row(struct reader *rd, const struct doc_cell *cells, size_t n, 
 	if (!row || c->last_section || c->prev_cover >= N || (int)n > N - c->prev_cover)
 		return false;
 	if (c->cols.where[COL_TASK] >= 0 && c->cols.where[COL_TASK] < c->prev_cover &&
-	    cell_score(cells[0].text, COL_TASK) >= 4)
+	    cell_score(cells[0].text, cells[0].emph, COL_TASK) >= 4)
 		return false; /* a text of its own: a row, not the end of one */
 	if (align(c, cells, n, c->prev_cover, N, true, at) < 0)
 		return false;
@@ -661,6 +672,34 @@ static bool section_row(const struct context *c, struct value *v, const char *in
 
 static void process(struct reader *rd, const struct doc_cell *cells, size_t n, int base,
                     struct doc_pos pos);
+
+/*
+ * "5.1 | | Thương mại | | |": a number and a bold title alone on their row,
+ * wherever the empty cells put the title, head the rows under them.
+ */
+static bool titled_number(struct reader *rd, const struct doc_cell *cells, size_t n,
+                          struct doc_pos pos)
+{
+	struct context *c = &rd->ctx;
+	const struct doc_cell *written[3];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k < 3; i++)
+		if (*cells[i].text)
+			written[k++] = &cells[i];
+	if (k != 2 || !words_index(written[0]->text) || words_figure_start(written[0]->text) ||
+	    words_index(written[1]->text) || !(written[1]->emph & DOC_BOLD))
+		return false;
+	char *index = one_line(written[0]->text);
+	push_section(c, index, written[1]->text);
+	c->last_section = true;
+	c->last_row = -1;
+	clear_prev(c);
+	result_fate(rd->res, rd->block, pos, FATE_SECTION, c->stack[c->depth - 1].key,
+	            "a section: a number and a bold title, nothing else");
+	free(index);
+	return true;
+}
 
 static void header_row(struct reader *rd, struct columns *cols, struct doc_pos pos)
 {
@@ -745,7 +784,6 @@ static void headerless_row(struct reader *rd, const struct doc_cell *cells, size
 		            "numbered, but no header names a task or lead column");
 		return;
 	}
-	result_fate(rd->res, rd->block, pos, FATE_TEXT, NULL, "a table with no task header");
 }
 
 static void process(struct reader *rd, const struct doc_cell *cells, size_t n, int base,
@@ -790,6 +828,10 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 	if (!*raw) {
 		free(raw);
 		result_fate(rd->res, rd->block, pos, FATE_NOISE, NULL, "an empty row");
+		return;
+	}
+	if (titled_number(rd, cells, n, pos)) {
+		free(raw);
 		return;
 	}
 	map_cells(rd, cells, n, base, v);
@@ -895,7 +937,8 @@ static void keep_or_end(struct reader *rd, const struct doc_table *t)
 		columns_free(&cols);
 		return;
 	}
-	bool numbered = words_index(first->cells[0].text) && first->n_cells >= 3;
+	bool numbered = words_index(first->cells[0].text) &&
+	                (first->n_cells >= 3 || words_section_index(first->cells[0].text));
 	bool same = t->form == c->form && !rd->heading_since &&
 	            (cover(first->cells, first->n_cells, 0) == c->cols.n ||
 	             (t->form == DOC_FORM_FLAT && numbered));

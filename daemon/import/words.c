@@ -197,6 +197,13 @@ static const char *const org_heads[] = {"Ủy ban nhân dân",
                                         "BCĐ",
                                         "VP"};
 
+/* Heads after which the words of a name never start another one with "và". */
+static const char *const strong_heads[] = {
+    "Ủy ban nhân dân", "Ủy ban",   "UBND",      "HĐND",      "Bộ",        "Sở",   "Cục",
+    "Tổng cục",        "Chi cục",  "Vụ",        "Văn phòng", "Trung tâm", "Ban",  "Công an",
+    "Tỉnh ủy",         "Thành ủy", "Thanh tra", "Kho bạc",   "Các",       "Những"};
+static char *strong_keys[UTIL_NELEM(strong_heads)];
+
 static char *head_keys[UTIL_NELEM(org_heads)];
 static pthread_once_t heads_once = PTHREAD_ONCE_INIT;
 
@@ -204,19 +211,48 @@ static void make_head_keys(void)
 {
 	for (size_t i = 0; i < UTIL_NELEM(org_heads); i++)
 		head_keys[i] = text_name_key(org_heads[i]);
+	for (size_t i = 0; i < UTIL_NELEM(strong_heads); i++)
+		strong_keys[i] = text_name_key(strong_heads[i]);
+}
+
+static size_t head_len(const char *key, char *const *keys, size_t n_keys)
+{
+	size_t best = 0;
+
+	for (size_t i = 0; i < n_keys; i++) {
+		size_t n = strlen(keys[i]);
+		if (n > best && !strncmp(key, keys[i], n) && (key[n] == ' ' || !key[n]))
+			best = n;
+	}
+	return best;
+}
+
+size_t words_org_head_strong(const char *key)
+{
+	pthread_once(&heads_once, make_head_keys);
+	return head_len(key, strong_keys, UTIL_NELEM(strong_heads));
 }
 
 size_t words_org_head(const char *key)
 {
-	size_t best = 0;
-
 	pthread_once(&heads_once, make_head_keys);
-	for (size_t i = 0; i < UTIL_NELEM(org_heads); i++) {
-		size_t n = strlen(head_keys[i]);
-		if (n > best && !strncmp(key, head_keys[i], n) && (key[n] == ' ' || !key[n]))
-			best = n;
-	}
-	return best;
+	return head_len(key, head_keys, UTIL_NELEM(org_heads));
+}
+
+bool words_ends_name(const char *f)
+{
+	static const char *const words[] = {
+	    "voi",       "theo",       "nham",        "ve viec",        "tien hanh",
+	    "chu tri",   "phoi hop",   "thuc hien",   "ra soat",        "trien khai",
+	    "tham muu",  "huong dan",  "theo doi",    "don doc",        "tap trung",
+	    "chi dao",   "gui",        "dinh ky",     "co trach nhiem", "chiu trach nhiem",
+	    "kien toan", "tang cuong", "khan truong", "chu dong",       "xay dung ke hoach",
+	    "dieu phoi", "bo tri",     "quan tam",    "tiep tuc",       "can cu"};
+
+	for (size_t i = 0; i < UTIL_NELEM(words); i++)
+		if (words_starts(f, words[i]))
+			return true;
+	return false;
 }
 
 bool words_timeframe_like(const char *s)

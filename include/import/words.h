@@ -41,6 +41,14 @@ char *words_index_key(const char *index);
  * takes, 0 when none.
  */
 size_t words_org_head(const char *key);
+/* The heads after which "và" never starts another name ("Bộ", "Sở", "UBND",
+ * "Cục", "Trung tâm", "Các" …), where "Cục Tiền lương và Bảo hiểm xã hội"
+ * stays one name. */
+size_t words_org_head_strong(const char *key);
+
+/* A verb or a "what for" word that ends a name in a sentence ("Bộ Công an
+ * tiến hành rà soát …", "các bộ, ngành với các tiêu chuẩn …"); f is folded. */
+bool words_ends_name(const char *f);
 
 /* Whether text reads like a deadline phrase: a year, a quarter, a month,
  * a date, "thường xuyên", "hằng năm", "giai đoạn" … (short text only). */
