@@ -462,7 +462,12 @@ static size_t unknown_end(const struct dir *d, const struct word *w, size_t n, s
 		/* "Bộ Công an tiến hành rà soát …", "các bộ, ngành với …": the name ends. */
 		char f[96];
 		fold_from(w, n, next, f, sizeof(f));
-		if (agency && w[j].sep_after == SEP_NONE && !w[next].capital && words_ends_name(f))
+		char prev[16];
+		text_fold(w[j].key, strlen(w[j].key), prev, NULL, sizeof(prev));
+		/* "các đơn vị được giao thực hiện TTHC": a name, not a sentence. */
+		bool passive = !strcmp(prev, "duoc") || !strcmp(prev, "giao");
+		if (agency && !passive && w[j].sep_after == SEP_NONE && !w[next].capital &&
+		    words_ends_name(f))
 			break;
 		bool comma = w[j].sep_after == SEP_SOFT;
 		bool va = !comma && phrase_at(w, n, next, "va");

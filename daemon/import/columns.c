@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HEADER_MAX 90 /* folded bytes: header cells are short */
+#define HEADER_MAX   90 /* folded bytes: header cells are short */
+#define HEADER_WORDS 9
 
 struct rule {
 	const char *words;
@@ -198,7 +199,8 @@ bool columns_read(const struct doc_cell *cells, size_t n, struct columns *out)
 		if (!*cell->text)
 			continue;
 		char buf[256];
-		if (strlen(words_fold(cell->text, buf, sizeof(buf))) > HEADER_MAX) {
+		const char *f = words_fold(cell->text, buf, sizeof(buf));
+		if (strlen(f) > HEADER_MAX || words_count(f) > HEADER_WORDS) {
 			columns_free(&c);
 			return false;
 		}

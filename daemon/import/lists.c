@@ -496,9 +496,11 @@ static void prose_para(struct prose *p, const struct para *para)
 	if (p->pending != LABEL_NONE && p->pending != LABEL_CONTENT && p->row >= 0 &&
 	    kind == PARA_BULLET && strcmp(para->number, p->pending_bullet)) {
 		struct import_row *row = &p->r->rows[p->row];
+		/* Each part keeps its bullet: "+ Các sở … trước ngày 30/6; + Sở Tài chính …". */
 		struct buf b = BUF_INIT;
 		buf_printf(&b, "%s%s%s", para->number, *para->number ? " " : "", para->text);
-		char *v = clean_value(buf_str(&b), b.len);
+		char *v = xstrdup(buf_str(&b));
+		result_one_line(&v);
 		append(field_of(row, p->pending), v, "\n");
 		append(&row->raw, para->text, " ");
 		free(v);

@@ -9,6 +9,7 @@
 #include "import/tables.h"
 
 #include "buf.h"
+#include "import/lines.h"
 #include "import/words.h"
 #include "text.h"
 #include "util.h"
@@ -672,6 +673,23 @@ static bool section_row(const struct context *c, struct value *v, const char *in
 
 static void process(struct reader *rd, const struct doc_cell *cells, size_t n, int base,
                     struct doc_pos pos);
+static void note_heading(struct reader *rd, const char *number, const char *text);
+
+/* Headings a page glued into cells before a table's header ("**2. Các nhiệm vụ …**"). */
+static void note_heading_cells(struct reader *rd, const struct doc_cell *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (const char *s = cells[i].text; *s;) {
+			size_t len = strcspn(s, "\n"), marker_at, text_at;
+			char *line = xstrndup(s, len);
+			size_t m = lines_marker(line, &marker_at, &text_at);
+			char *number = xstrndup(line + marker_at, m);
+			note_heading(rd, number, m ? line + text_at : line);
+			free(number);
+			free(line);
+			s += len + (s[len] == '\n');
+		}
+}
 
 /*
  * "5.1 | | Thương mại | | |": a number and a bold title alone on their row,
@@ -730,7 +748,9 @@ static bool overflow(struct reader *rd, const struct doc_cell *cells, size_t n, 
 	for (size_t p = 1; p < n; p++)
 		if (columns_read(cells + p, n - p, &inner)) {
 			columns_free(&inner);
-			process(rd, cells, p, base, pos);
+			process(rd, cells, p < fit ? p : fit, base, pos);
+			if (p > fit)
+				note_heading_cells(rd, cells + fit, p - fit);
 			process(rd, cells + p, n - p, cells[p].grid_col, pos);
 			return true;
 		}
@@ -810,6 +830,7 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 			if (columns_read(cells + p, n - p, &cols)) {
 				columns_free(&cols);
 				headerless_row(rd, cells, p, pos);
+				note_heading_cells(rd, cells, p);
 				process(rd, cells + p, n - p, cells[p].grid_col, pos);
 				return;
 			}
@@ -877,15 +898,17 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 
 /* ---- headings between tables, for labels ---------------------------------------------------- */
 
-static void note_heading(struct reader *rd, const struct doc_para *p)
+static void note_heading(struct reader *rd, const char *number, const char *text)
 {
 	char buf[128];
-	const char *f = words_fold(p->text, buf, sizeof(buf));
+	const char *f = words_fold(text, buf, sizeof(buf));
 	char *label = NULL;
 
 	if (words_starts(f, "phu luc")) {
 		/* "Phụ lục II …" → "PL.II"; "Phụ lục" and a title → "PL". */
-		const char *rest = p->text + strcspn(p->text, " ");
+		const char *rest = text + strcspn(text, " ");
+		rest += strspn(rest, " ");
+		rest += strcspn(rest, " "); /* "Phụ lục" is two words */
 		rest += strspn(rest, " ");
 		size_t n = strcspn(rest, " .:");
 		struct buf b = BUF_INIT;
@@ -893,9 +916,8 @@ static void note_heading(struct reader *rd, const struct doc_para *p)
 		if (n && n <= 6 && (words_roman(rest, n) || strspn(rest, "0123456789") == n))
 			buf_printf(&b, ".%.*s", (int)n, rest);
 		label = buf_steal(&b);
-	} else if (*p->number && p->number[0] != '-' && p->number[0] != '+' &&
-	           strlen(p->text) < 300) {
-		label = words_index_key(p->number);
+	} else if (*number && number[0] != '-' && number[0] != '+' && strlen(text) < 300) {
+		label = words_index_key(number);
 	}
 	if (!label)
 		return;
@@ -907,9 +929,9 @@ static void note_heading(struct reader *rd, const struct doc_para *p)
 	free(rd->label_heading);
 	rd->label_number = label;
 	struct buf b = BUF_INIT;
-	if (*p->number && strncmp(p->number, "-", 1))
-		buf_printf(&b, "%s ", p->number);
-	buf_adds(&b, p->text);
+	if (*number && strncmp(number, "-", 1))
+		buf_printf(&b, "%s ", number);
+	buf_adds(&b, text);
 	rd->label_heading = buf_steal(&b);
 	result_one_line(&rd->label_heading);
 	rd->heading_since = true;
@@ -955,7 +977,7 @@ void tables_read(const struct doc *d, struct import_result *r)
 		const struct doc_block *blk = &d->blocks[b];
 		rd.block = b;
 		if (blk->kind == DOC_PARAGRAPH) {
-			note_heading(&rd, blk->para);
+			note_heading(&rd, blk->para->number, blk->para->text);
 			continue;
 		}
 		rd.table = blk->table;
