@@ -361,7 +361,9 @@ static bool known_name_at(const struct dir *d, const struct word *w, size_t n, s
 	return at < n && longest_match(d, w, n, at, &found) > at;
 }
 
-/* The key of words [i, i + 3], for head words of more than one word. */
+/* The key of words [i, i + 3], for head words of more than one word; a
+ * one-word head that is also a common word ("Báo cáo", "Ban hành", "sở
+ * hữu") heads a name only before a capital or "các". */
 static bool head_at(const struct word *w, size_t n, size_t i)
 {
 	struct buf key = BUF_INIT;
@@ -371,6 +373,9 @@ static bool head_at(const struct word *w, size_t n, size_t i)
 		buf_adds(&key, w[k].key);
 	}
 	bool head = words_org_head(buf_str(&key)) > 0;
+	if (head && words_org_head_weak(buf_str(&key)))
+		head = i + 1 < n && !w[i + 1].enumerator &&
+		       (w[i + 1].capital || collective_word(w[i + 1].key));
 	buf_free(&key);
 	return head;
 }
@@ -455,7 +460,8 @@ static size_t unknown_end(const struct dir *d, const struct word *w, size_t n, s
 
 	while (j + 1 < n && w[j].sep_after != SEP_HARD && !w[j + 1].enumerator) {
 		size_t next = j + 1;
-		if (w[j].depth || w[next].depth) {
+		/* Nothing is split inside parentheses; after them, as anywhere. */
+		if (w[next].depth) {
 			j++;
 			continue;
 		}

@@ -87,9 +87,11 @@ static struct value *col(struct value *v, const struct context *c, enum col_role
 	return g >= 0 ? &v[g] : &none;
 }
 
+#define FIELD_MAX 16384 /* a continued cell grows no further: no quadratic appends */
+
 static void append(char **field, const char *more, char sep)
 {
-	if (!more || !*more)
+	if (!more || !*more || (*field && strlen(*field) > FIELD_MAX))
 		return;
 	if (!*field || !**field) {
 		free(*field);
@@ -146,11 +148,7 @@ static struct import_row *last_row(struct reader *rd)
 
 static bool org_name(const char *s)
 {
-	char *key = text_name_key(s);
-	bool org = words_org_head(key) > 0;
-
-	free(key);
-	return org;
+	return words_org_name(s);
 }
 
 static bool status_words(const char *f)
@@ -746,7 +744,8 @@ static bool overflow(struct reader *rd, const struct doc_cell *cells, size_t n, 
 	while (fit < n && cells[fit].grid_col - base < c->cols.n)
 		fit++;
 	for (size_t p = 1; p < n; p++)
-		if (columns_read(cells + p, n - p, &inner)) {
+		if (columns_role(cells[p].text) != COL_OTHER &&
+		    columns_read(cells + p, n - p, &inner)) {
 			columns_free(&inner);
 			process(rd, cells, p < fit ? p : fit, base, pos);
 			if (p > fit)
@@ -827,7 +826,8 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 	if (!c->have) {
 		/* The text before a table runs into its header row when nothing closes it. */
 		for (size_t p = 1; p < n; p++)
-			if (columns_read(cells + p, n - p, &cols)) {
+			if (columns_role(cells[p].text) != COL_OTHER &&
+			    columns_read(cells + p, n - p, &cols)) {
 				columns_free(&cols);
 				headerless_row(rd, cells, p, pos);
 				note_heading_cells(rd, cells, p);
@@ -856,9 +856,19 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 		return;
 	}
 	map_cells(rd, cells, n, base, v);
+	/* "1\r\n.2" in a CSV cell is "1.2": white space never belongs to a number. */
 	char *index = one_line(col(v, c, COL_INDEX)->text);
+	if (strlen(index) <= 16) {
+		size_t o = 0;
+		for (size_t k = 0; index[k]; k++)
+			if (index[k] != ' ')
+				index[o++] = index[k];
+		index[o] = '\0';
+	}
 	bool flat = c->form == DOC_FORM_FLAT;
-	if (words_figure_start(index) || !words_index(index)) {
+	/* A number alone is an STT however big; "2026 - 2030" in it is a figure. */
+	bool bare = strspn(index, "0123456789.") == strlen(index);
+	if ((!bare && words_figure_start(index)) || !words_index(index)) {
 		/* Not a number: text in the number column. */
 		if (*index && filled(col(v, c, COL_TASK)) == false &&
 		    c->cols.where[COL_TASK] >= 0) {
