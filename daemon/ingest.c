@@ -583,6 +583,8 @@ static void print_text(FILE *out, const struct job *j, const struct reading *rd)
 		fprintf(out, ", %d-%d", p->first_year, p->last_year);
 	fprintf(out, ", monitored by %s\n", p->monitor ? p->monitor : "(the default)");
 	fprintf(out, "  title: %s\n", p->title);
+	if (doc->issuer)
+		fprintf(out, "  issued by: %s\n", doc->issuer);
 	fprintf(out,
 	        "  found %zu tasks: %zu in tables, %zu in numbered items, %zu reporting duties\n",
 	        doc->n_rows, doc->per_layout[IMPORT_TABLE], doc->per_layout[IMPORT_PROSE],
@@ -651,6 +653,8 @@ static void print_json(FILE *out, const struct job *j, const struct reading *rd)
 	json_string(&b, p->title);
 	json_key(&b, "issued", &first);
 	json_string(&b, p->issued);
+	json_key(&b, "issuer", &first);
+	json_string(&b, doc->issuer);
 	json_key(&b, "monitor", &first);
 	json_string(&b, p->monitor);
 	json_key(&b, "found", &first);

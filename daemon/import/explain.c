@@ -133,8 +133,9 @@ void explain_write(const char *path, const struct doc *d, const struct import_re
 		buf_printf(out, "%d-%d", r->first_year, r->last_year);
 	else
 		buf_adds(out, "(none)");
-	buf_printf(out, ", title %s%s%s\n", r->title ? "\"" : "", r->title ? r->title : "(none)",
+	buf_printf(out, ", title %s%s%s", r->title ? "\"" : "", r->title ? r->title : "(none)",
 	           r->title ? "\"" : "");
+	buf_printf(out, ", issued by %s\n", r->issuer ? r->issuer : "(not said)");
 
 	size_t k = 0;
 	for (size_t b = 0; b < d->n_blocks;)

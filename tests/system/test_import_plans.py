@@ -3,7 +3,7 @@ Government), imported as an admin would, measured against what the
 documents say. Skipped, counted apart, when ../shared/plans is absent.
 
 The expectations below were written by reading each document, not by
-running the importer: its number and date, its task rows per section (how
+running the importer: its number, date and issuing body, its task rows per section (how
 they are counted: one task per numbered row under a lead column, or per
 labelled group of a list item; a row the source splits over merged cells
 counts once per task it names), a sample of tasks with the lead names and
@@ -42,7 +42,7 @@ def sections(spec):
 # What each document holds, as read in it.
 DOCS = [
     dict(file="01_bnv-1383-QD-BNV-lich-pho-bien-thong-ke.txt", number="1383/QĐ-BNV",
-         issued="2025-11-26",
+         issued="2025-11-26", issuer="BỘ NỘI VỤ",
          # 29 statistics, STT 1-29; rows 2, 5, 18-21, 23-26, 28-29 (and the units of
          # 9-10, 12-16) are merged with the row above in the source.
          keys=numbered("", 1, 29),
@@ -52,14 +52,14 @@ DOCS = [
                   "13": (["Cục Việc làm"], "Tháng 3/2026"),
                   "29": (["Cục Người có công"], "Tháng 3/2026")}),
     dict(file="02_ttg-2597-QD-TTg-cds-ha-tang-xay-dung.txt", number="2597/QĐ-TTg",
-         issued="2025-11-27",
+         issued="2025-11-27", issuer="THỦ TƯỚNG CHÍNH PHỦ",
          keys=sections({"I": 5, "II": 4, "III": 6, "IV": 3, "V": 1, "VI": 3, "VII": 3}),
          samples={"I.1": (["Bộ Xây dựng"], "2026"),
                   "I.5": (["Bộ Khoa học và Công nghệ"], "2026-2027"),
                   "III.1": (["Bộ Xây dựng", "các địa phương"], "2026-2030"),
                   "VII.3": (["Bộ Tài chính"], "2026-2030")}),
     dict(file="03_bvhttdl-6225-BVHTTDL-VP-nhiem-vu-cds.txt", number="6225/BVHTTDL-VP",
-         issued="2025-11-18",
+         issued="2025-11-18", issuer="Bộ Văn hoá, Thể thao và du lịch",
          keys=numbered("", 1, 10),
          # "Các Cục: A, B" names Cục A and Cục B; the person column is no lead.
          samples={"1": (["Cục Di sản văn hóa", "Cục Bản quyền tác giả"], "Tháng 12/2025"),
@@ -72,7 +72,7 @@ DOCS = [
                   "7": (["Các đơn vị được giao xây dựng hồ sơ công bố TTHC"], "01/01/2026"),
                   "10": (["Các đơn vị được giao thực hiện TTHC"], "31/12/2025")}),
     dict(file="04_ttg-2629-QD-TTg-chinh-phu-so.txt", number="2629/QĐ-TTg",
-         issued="2025-12-01", indicators=22,
+         issued="2025-12-01", issuer="THỦ TƯỚNG CHÍNH PHỦ", indicators=22,
          # Phụ lục II: numbering restarts in I, II, IV-IX; runs 1-32 across III.1.1-III.2.
          keys=sections({"I": 14, "II": 4}) + numbered("III.1.1", 1, 4)
          + numbered("III.1.2", 5, 9) + numbered("III.1.3", 10, 26)
@@ -84,7 +84,7 @@ DOCS = [
                                  "Bắt đầu triển khai từ năm 2026"),
                   "VII.1": (["Bộ Khoa học và công nghệ"], "Năm 2025-2030")}),
     dict(file="05_dongnai-179-KH-UBND-kinh-te-so-xa-hoi-so.txt", number="179/KH-UBND",
-         issued="2025-11-18",
+         issued="2025-11-18", issuer="ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI",
          # The appendix numbers rows within sections (1.1, 2.1 …); part B writes "IV"
          # twice (IV then its 5.x sub-sections).
          keys=["A.I.1.1"] + numbered("A.II.2", 1, 9)
@@ -100,7 +100,7 @@ DOCS = [
                   "A.IV.4.1": (["Công an tỉnh"], "2025"),
                   "B.IV.5.1.1": (["Sở Công Thương"], "2026 - 2030")}),
     dict(file="06_hcm-2820-QD-UBND-he-thong-thong-tin-quy-hoach.txt", number="2820/QĐ-UBND",
-         issued="2025-11-19",
+         issued="2025-11-19", issuer="ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH",
          # 25 numbered rows, three of which hold a second task in merged cells.
          keys=sections({"I": 4, "II": 3, "III": 6, "IV": 4, "V": 3, "VI": 5})
          + ["II.1#2", "IV.2#2", "V.1#2"],
@@ -109,7 +109,7 @@ DOCS = [
                   "III.5": (["UBND xã, phường, đặc khu"], "Quý I/2030"),
                   "VI.4": (["Sở Tài chính"], "Khi có phát sinh.")}),
     dict(file="07_bacninh-141-KH-UBND-nang-luc-xay-dung-phap-luat.txt", number="141/KH-UBND",
-         issued="2025-11-20", duties=1,
+         issued="2025-11-20", issuer="UỶ BAN NHÂN DÂN TỈNH BẮC NINH", duties=1,
          # Nine items; items 4, 5 and 7 hold three, three and four labelled tasks.
          keys=["1", "2", "3", "4", "4#2", "4#3", "5", "5#2", "5#3", "6", "7", "7#2", "7#3",
                "7#4", "8", "9"],
@@ -118,7 +118,7 @@ DOCS = [
                   "6": (["Các cơ quan, đơn vị"], "Từ 01/7/2025"),
                   "9": (["Sở Tư pháp"], "Hằng năm")}),
     dict(file="08_vpcp-624-TB-VPCP-ket-luan-bcd-khcn-cds.txt", number="624/TB-VPCP",
-         issued="2025-11-16",
+         issued="2025-11-16", issuer="VĂN PHÒNG CHÍNH PHỦ",
          # Phụ lục I: three tables numbered from 1 under headings 1., 2., 3.; Phụ lục II:
          # 49 rows under bold groups by minister, numbered as written: …, 19, 22, 20,
          # 21, 22, 23, …, 37, 37, 39, …, 48 (a second 22 and 37, no 38 or 49).
@@ -130,7 +130,7 @@ DOCS = [
                   "PL.II.1": (["Bộ Khoa học và Công nghệ"], "10/10/2025"),
                   "PL.II.24": (["Bộ Y tế"], "31/12/2025")}),
     dict(file="09_ttg-2623-QD-TTg-luat-bao-ve-du-lieu-ca-nhan.txt", number="2623/QĐ-TTg",
-         issued="2025-11-29", duties=1,
+         issued="2025-11-29", issuer="THỦ TƯỚNG CHÍNH PHỦ", duties=1,
          keys=["1", "2", "3", "4", "5", "5#2", "6", "7", "8"],
          samples={"1": (["Bộ Công an", "Bộ Tư pháp", "Bộ Giáo dục và Đào tạo",
                          "Bộ Văn hóa, Thể thao và Du lịch", "Đài Tiếng nói Việt Nam",
@@ -145,7 +145,7 @@ DOCS = [
                         "tướng Chính phủ trước ngày 31 tháng 12 năm 2025."),
                   "5": (["Bộ Công an"], "trước ngày 01 tháng 01 năm 2026")}),
     dict(file="10_cp-03-NQ-CP-chuong-trinh-hanh-dong-nq57.txt", number="03/NQ-CP",
-         issued="2025-01-09", indicators=56, duties=1,
+         issued="2025-01-09", issuer="CHÍNH PHỦ", indicators=56, duties=1,
          # Phụ lục II numbers 1-140 across sections I-VII. Phụ lục I: 57 numbered
          # indicator rows, 11 heading 11.1-11.12 (56 indicators).
          keys=sections({"I": 13, "II": (14, 42), "III": (43, 76), "IV": (77, 88),
@@ -185,8 +185,9 @@ def check_document(doc):
         p = ctl(w.config, "import", "--json", path)
         check(p.returncode == 0, f"{doc['file']}: exit {p.returncode}\n{p.stderr}")
         (rep,) = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
-        check(rep["plan"] == doc["number"] and rep["issued"] == doc["issued"],
-              f"{doc['file']}: plan {rep['plan']} of {rep['issued']}")
+        check(rep["plan"] == doc["number"] and rep["issued"] == doc["issued"]
+              and rep["issuer"] == doc["issuer"],
+              f"{doc['file']}: plan {rep['plan']} of {rep['issued']} by {rep['issuer']}")
         check(rep["indicators"] == doc.get("indicators", 0),
               f"{doc['file']}: {rep['indicators']} indicators, want {doc.get('indicators', 0)}")
         p = ctl(w.config, "tasks", "--json", "--plan", doc["number"])

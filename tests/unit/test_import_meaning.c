@@ -342,6 +342,7 @@ static void test_plan_facts(void **state)
 	     "2026 - 2030\n\n*Căn cứ Luật ngày 19 tháng 6 năm 2015;*\n",
 	     "45/CTr-UBND", "2026-03-02", "CHUYỂN ĐỔI SỐ GIAI ĐOẠN 2026 - 2030", 2026, 2030},
 	    {"'Số:' on its own line, the recipients before the title never taken",
+	     "HỘI ĐỒNG NHÂN DÂN\nTỈNH KHÁNH HÒA\n|\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n|\n"
 	     "Số:\n|\n7/NQ-HĐND\n|\nNơi nhận:\n- Văn phòng Quốc hội;\n\n# NGHỊ QUYẾT\n"
 	     "## Về nhiệm vụ năm 2027\n",
 	     "7/NQ-HĐND", NULL, "Về nhiệm vụ năm 2027", 2027, 2027},
@@ -365,6 +366,9 @@ static void test_plan_facts(void **state)
 		check_str(cases[i].what, r.title, cases[i].title);
 		check_int(cases[i].what, r.first_year, cases[i].first);
 		check_int(cases[i].what, r.last_year, cases[i].last);
+		if (i == 1)
+			check_str("the issuer, before the motto", r.issuer,
+			          "HỘI ĐỒNG NHÂN DÂN TỈNH KHÁNH HÒA");
 		result_free(&r);
 		doc_free(&d);
 	}
