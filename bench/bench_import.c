@@ -155,7 +155,10 @@ int main(void)
 		return 1;
 	}
 	setup(&r, root);
-	printf("import (tab-separated plans, sections and page breaks; medians):\n");
+	/* A Markdown section, as bench/run collects them into bench/results.md. */
+	printf("## import\n\nTab-separated plans with sections and page breaks, through "
+	       "`ingest_file` into a fresh store; medians.\n\n"
+	       "| rows | first import | per row | the same file again |\n|---|---|---|---|\n");
 	for (size_t s = 0; s < UTIL_NELEM(sizes) && sizes[s] <= max; s++) {
 		int runs = sizes[s] >= 100000 ? 3 : 5;
 		double fresh[5], again[5];
@@ -176,11 +179,11 @@ int main(void)
 			}
 		}
 		first[s] = bench_median(fresh, runs);
-		printf("  %6d rows: first import %7.3f s (%5.1f µs/row), re-import %7.3f s\n",
-		       sizes[s], first[s], first[s] / sizes[s] * 1e6, bench_median(again, runs));
+		printf("| %d | %.3f s | %.1f µs | %.3f s |\n", sizes[s], first[s],
+		       first[s] / sizes[s] * 1e6, bench_median(again, runs));
 	}
 	if (first[1] > 0 && first[2] > 0)
-		printf("  ratio 100k/10k: %.1f (10 is linear)\n", first[2] / first[1]);
+		printf("\nRatio 100k/10k: %.1f (10 is linear).\n", first[2] / first[1]);
 	unlink(r.plan);
 	unlink(r.db);
 	char wal[320];
