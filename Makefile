@@ -40,6 +40,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 BENCH_SRC = $(wildcard bench/bench_*.c)
+# The manual pages (mdoc; tests/system/test_doc.py lints them with mandoc).
+MANPAGES = doc/deadlinectl.1 doc/deadlined.ini.5 doc/deadlined.8
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 # Libraries, then what the tests and benchmarks run: real servers (aiosmtpd,
@@ -126,8 +128,9 @@ $(BUILD)/fuzz/libfuzzmods.a: $(FUZZ_OBJS)
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libfuzzmods.a
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/libfuzzmods.a $(PKG_LIBS)
 
-bench: $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+# Every benchmark, into bench/results.md (see bench/run).
+bench: all $(BENCH_BIN)
+	BUILD=$(BUILD) bench/run $(BENCH_BIN)
 
 # Installs the binaries, the unit, the templates and the directory; the
 # example config becomes /etc/deadlined/deadlined.ini (with the system's

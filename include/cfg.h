@@ -94,6 +94,9 @@ struct cfg {
 	char *maildir;
 	char *from_name, *from_addr, *reply_name, *reply_addr;
 	char *admin; /* failure summaries and calendar warnings */
+	/* Where `deadlinectl export ics` files are published, "{agency}" standing
+	 * for the agency's id; the digest shows it (calendar_url). NULL: not shown. */
+	char *calendar_url;
 
 	/* [smtp] */
 	char *host;
@@ -152,6 +155,9 @@ const struct cfg_plan *cfg_plan(const struct cfg *c, const char *id);
  */
 void cfg_policy(const struct cfg *c, const char *plan_id, const struct cfg_kvs *task_kvs,
                 enum tf_kind kind, struct policy *out);
+
+/* [mail] calendar_url for an agency ("{agency}" replaced), malloc'ed; NULL when unset. */
+char *cfg_calendar_url(const struct cfg *c, const char *agency);
 
 /*
  * A digest of what decides when and to whom existing occurrences are

@@ -24,10 +24,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	    {"monitor", required_argument, NULL, 'm'},  {"dry-run", no_argument, NULL, 'n'},
 	    {"json", no_argument, NULL, 'j'},           {"explain", no_argument, NULL, 'e'},
 	    {"retire-missing", no_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
-	const char *usage =
-	    "import [--plan-id ID] [--title T] [--issued YYYY-MM-DD] "
-	    "[--period YYYY-YYYY] [--monitor AGENCY] [--dry-run] [--json] "
-	    "[--retire-missing] FILE...\n       deadlinectl import --explain FILE...";
+	const char *usage = c->usage;
 	struct ingest_options o = {0};
 	struct ingest_totals totals = {0};
 	bool explain = false;
