@@ -26,7 +26,8 @@ static const struct {
 	const char *usage, *help;
 } commands[] = {
     {"parse", cmd_parse,
-     "parse [--now ISO] [--plan-period YYYY-YYYY] [--tz ±HH:MM] [--json] PHRASE... | -",
+     "parse [--now ISO] [--plan-period YYYY-YYYY] [--issued YYYY[-MM-DD]] [--tz ±HH:MM] [--json] "
+     "PHRASE... | -",
      "read timeframe phrases (no config needed)"},
     {"check-config", cmd_check_config, "check-config [--smtp]",
      "validate the configuration and templates; --smtp: log in to the server"},
