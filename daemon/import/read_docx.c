@@ -13,6 +13,7 @@
 #include "import/read_docx.h"
 
 #include "buf.h"
+#include "text.h"
 #include "util.h"
 
 #include <libxml/parser.h>
@@ -187,8 +188,9 @@ static void xml_problem(struct doc *out, const char *name, int line, const char 
 {
 	char msg[160];
 
-	util_strlcpy(msg, message ? message : "not well-formed XML", sizeof(msg));
-	msg[strcspn(msg, "\n")] = '\0';
+	/* libxml2 quotes the input it choked on: bytes that may not be UTF-8 */
+	text_sanitize_line(message ? message : "not well-formed XML", msg, sizeof(msg));
+	doc_tidy(msg, false);
 	if (line > 0)
 		doc_problem(out, nowhere, "%s line %d: %s", name, line, msg);
 	else

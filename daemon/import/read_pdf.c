@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "import/layout.h"
+#include "text.h"
 #include "util.h"
 
 #include <poppler.h>
@@ -141,6 +142,7 @@ int read_pdf(const char *data, size_t len, struct doc *out)
 	guint handler = g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, quiet, NULL);
 	PopplerDocument *pd = poppler_document_new_from_bytes(bytes, NULL, &err);
 	struct words w = {0};
+	char reason[160];
 	int rc = -1;
 
 	if (!pd) {
@@ -150,7 +152,8 @@ int read_pdf(const char *data, size_t len, struct doc *out)
 			            "without the password");
 		else
 			doc_problem(out, nowhere, "not a readable PDF: %s",
-			            err ? err->message : "unknown error");
+			            text_sanitize_line(err ? err->message : "unknown error", reason,
+			                               sizeof(reason)));
 		goto out;
 	}
 	int n_pages = poppler_document_get_n_pages(pd);
