@@ -20,6 +20,8 @@
 #include "import/layout.h"
 
 #include "buf.h"
+#include "import/lines.h"
+#include "import/words.h"
 #include "util.h"
 
 #include <math.h>
@@ -30,7 +32,7 @@
 
 /* ---- lines -------------------------------------------------------------------------------- */
 
-struct line {
+struct pline {
 	size_t first, n; /* words[first .. first + n), by x */
 	int page;
 	double x0, x1, top, bottom, base, height;
@@ -55,7 +57,7 @@ struct region {
 struct layout {
 	struct layout_word *words;
 	size_t n_words;
-	struct line *lines;
+	struct pline *lines;
 	size_t n_lines;
 	const struct layout_page *pages;
 	int n_pages;
@@ -106,7 +108,7 @@ static double median(double *v, size_t n, double dflt)
 
 static void add_line(struct layout *l, size_t first, size_t n)
 {
-	struct line *ln = &l->lines[l->n_lines++];
+	struct pline *ln = &l->lines[l->n_lines++];
 	struct layout_word *w = &l->words[first];
 
 	qsort(w, n, sizeof(*w), by_x);
@@ -154,7 +156,7 @@ static void measure(struct layout *l)
 	size_t n_gaps = 0;
 
 	for (size_t i = 0; i < l->n_lines; i++) {
-		const struct line *ln = &l->lines[i];
+		const struct pline *ln = &l->lines[i];
 		heights[i] = ln->height;
 		for (size_t k = 1; k < ln->n; k++) {
 			double gap = l->words[ln->first + k].x0 - l->words[ln->first + k - 1].x1;
@@ -165,7 +167,7 @@ static void measure(struct layout *l)
 	l->height = median(heights, l->n_lines, 10);
 	size_t n_line_gaps = 0;
 	for (size_t i = 1; i < l->n_lines; i++) {
-		const struct line *a = &l->lines[i - 1], *b = &l->lines[i];
+		const struct pline *a = &l->lines[i - 1], *b = &l->lines[i];
 		if (a->page == b->page && b->top - a->bottom >= 0 && b->top - a->bottom < l->height)
 			heights[n_line_gaps++] = b->top - a->bottom;
 	}
@@ -184,7 +186,7 @@ static void measure(struct layout *l)
 #define EDGE_LINES    3    /* lines at either end of a page that may be furniture */
 #define FURNITURE_KEY 96
 
-static void line_text(const struct layout *l, const struct line *ln, struct buf *b)
+static void line_text(const struct layout *l, const struct pline *ln, struct buf *b)
 {
 	for (size_t k = 0; k < ln->n; k++) {
 		if (k)
@@ -228,7 +230,7 @@ static int by_key(const void *pa, const void *pb)
 	return c ? c : (a->page > b->page) - (a->page < b->page);
 }
 
-static bool in_band(const struct layout *l, const struct line *ln)
+static bool in_band(const struct layout *l, const struct pline *ln)
 {
 	double h = ln->page >= 1 && ln->page <= l->n_pages ? l->pages[ln->page - 1].height : 0;
 	return h > 0 && (ln->bottom < BAND * h || ln->top > (1 - BAND) * h);
@@ -251,7 +253,7 @@ static void find_furniture(struct layout *l)
 		size_t page_end = i;
 		while (page_end < l->n_lines && l->lines[page_end].page == l->lines[i].page)
 			page_end++;
-		struct line *ln = &l->lines[i];
+		struct pline *ln = &l->lines[i];
 		if ((i - page_start >= EDGE_LINES && page_end - i > EDGE_LINES) || !in_band(l, ln))
 			continue;
 		buf_reset(&b);
@@ -287,7 +289,7 @@ static void find_furniture(struct layout *l)
 #define MAX_GUTTERS (DOC_MAX_COLS - 1)
 
 /* The widest part of [a, b] that no word of ln covers. */
-static void uncovered(const struct layout *l, const struct line *ln, double *a, double *b)
+static void uncovered(const struct layout *l, const struct pline *ln, double *a, double *b)
 {
 	double best_a = 0, best_b = 0, from = *a;
 
@@ -309,14 +311,14 @@ static void uncovered(const struct layout *l, const struct line *ln, double *a, 
 	*b = best_b;
 }
 
-static bool words_on_both_sides(const struct layout *l, const struct line *ln,
+static bool words_on_both_sides(const struct layout *l, const struct pline *ln,
                                 const struct gutter *g)
 {
 	return l->words[ln->first].x0 < g->a && l->words[ln->first + ln->n - 1].x1 > g->b;
 }
 
 /* The gaps of a line wide enough to part columns: a region's first gutters. */
-static size_t line_gaps(const struct layout *l, const struct line *ln, struct gutter *g)
+static size_t line_gaps(const struct layout *l, const struct pline *ln, struct gutter *g)
 {
 	size_t n = 0;
 
@@ -335,7 +337,7 @@ enum fit { FIT_NO, FIT_ROW, FIT_SPANNING };
  * are narrowed to what ln leaves empty and *multi says whether ln has
  * words on both sides of one.
  */
-static enum fit fit_line(const struct layout *l, struct region *r, const struct line *ln,
+static enum fit fit_line(const struct layout *l, struct region *r, const struct pline *ln,
                          bool *multi)
 {
 	struct gutter g[MAX_GUTTERS];
@@ -404,7 +406,7 @@ static bool goes_on(const struct layout *l, const struct region *r, size_t i)
 /* Whether line i continues region r, and how (see fit_line). */
 static enum fit region_fit(const struct layout *l, struct region *r, size_t i)
 {
-	const struct line *ln = &l->lines[i], *last = &l->lines[r->last];
+	const struct pline *ln = &l->lines[i], *last = &l->lines[r->last];
 	bool multi;
 
 	if (ln->page != last->page ? !goes_on(l, r, i) : ln->top - last->bottom > 2.5 * l->height)
@@ -414,65 +416,21 @@ static enum fit region_fit(const struct layout *l, struct region *r, size_t i)
 	return fit;
 }
 
-static size_t span_of(const char *s, size_t len, const char *set)
-{
-	size_t i = 0;
-
-	while (i < len && s[i] && strchr(set, s[i]))
-		i++;
-	return i;
-}
-
-/* "1", "12.", "1.2", "1.2.", "II", "IV.", "a)", "đ)", "A.", "(3)": what an STT cell holds. */
-static bool is_index(const char *s, size_t len)
-{
-	if (len > 2 && s[0] == '(' && s[len - 1] == ')') {
-		s++;
-		len -= 2;
-	}
-	if (!len || len > 8)
-		return false;
-	size_t body = len - (s[len - 1] == '.' || s[len - 1] == ')');
-	if (!body)
-		return false;
-	if (s[0] >= '0' && s[0] <= '9')
-		return span_of(s, body, "0123456789.") == body;
-	if (span_of(s, body, "IVXLC") == body)
-		return true;
-	size_t letter = (unsigned char)s[0] >= 0x80 ? 2 : 1; /* đ, Đ */
-	bool is_letter = letter == 1 ? ((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z')
-	                             : (!strncmp(s, "đ", 2) || !strncmp(s, "Đ", 2));
-	return is_letter && body == letter;
-}
-
-static bool is_bullet(const char *s, size_t len)
-{
-	static const char *const bullets[] = {"-", "+", "•", "–", "*", "\xEF\x82\xB7", "o"};
-
-	for (size_t i = 0; i < sizeof(bullets) / sizeof(bullets[0]); i++)
-		if (len == strlen(bullets[i]) && !strncmp(s, bullets[i], len))
-			return true;
-	return false;
-}
-
 /*
- * The length of the list marker in front of a paragraph's text (a bullet,
- * or an index with its '.' or ')': a bare number is a figure, "2026 -
- * 2030", "300 hộ"), 0 when none.
+ * What an STT cell holds, a number ("1", "1.2", "II", "a)": words_index)
+ * or a list marker alone ("a)", "-", "•": lines_marker), for a word that is
+ * not NUL-terminated.
  */
-static size_t marker_len(const char *s, size_t len)
+static bool is_index(const char *s, size_t len, bool or_bullet)
 {
-	size_t n = 0;
+	char w[16];
+	size_t at, text_at;
 
-	while (n < len && s[n] != ' ')
-		n++;
-	if (n + 1 >= len)
-		return 0;
-	if (is_bullet(s, n))
-		return n;
-	if (is_index(s, n) && (s[n - 1] == '.' || s[n - 1] == ')' || memchr(s, '.', n)))
-		return n;
-	return 0;
+	if (!len || len >= sizeof(w))
+		return false;
+	memcpy(w, s, len);
+	w[len] = '\0';
+	return words_index(w) || (or_bullet && lines_marker(w, &at, &text_at) == len);
 }
 
 /*
@@ -487,9 +445,9 @@ static bool is_table(const struct layout *l, const struct region *r)
 	if (r->n_g >= 2)
 		return true;
 	for (size_t i = r->first; i <= r->last; i++) {
-		const struct line *ln = &l->lines[i];
+		const struct pline *ln = &l->lines[i];
 		const struct layout_word *w = &l->words[ln->first];
-		if (w->x1 <= r->g[0].a && !is_index(w->text, w->len) && !is_bullet(w->text, w->len))
+		if (w->x1 <= r->g[0].a && !is_index(w->text, w->len, true))
 			return true;
 	}
 	return false;
@@ -518,7 +476,7 @@ static bool continues(const struct layout *l, const struct region *prev, const s
 	if (!same_columns(prev, r))
 		return false;
 	for (size_t i = prev->last + 1; i <= r->first; i++) {
-		const struct line *a = &l->lines[i - 1], *b = &l->lines[i];
+		const struct pline *a = &l->lines[i - 1], *b = &l->lines[i];
 		if (i < r->first && !b->furniture && (b->table || ++between > 2))
 			return false;
 		if (!a->furniture && !b->furniture && a->page == b->page &&
@@ -572,7 +530,7 @@ static int column_of(const struct region *r, const struct layout_word *w)
 }
 
 /* Columns with words on a line, as a bit set (at most 64 columns). */
-static uint64_t line_columns(const struct layout *l, const struct region *r, const struct line *ln)
+static uint64_t line_columns(const struct layout *l, const struct region *r, const struct pline *ln)
 {
 	uint64_t set = 0;
 
@@ -583,11 +541,11 @@ static uint64_t line_columns(const struct layout *l, const struct region *r, con
 
 /* The first column's words of a line, when it has some: an STT cell. */
 static bool first_column_index(const struct layout *l, const struct region *r,
-                               const struct line *ln)
+                               const struct pline *ln)
 {
 	const struct layout_word *w = &l->words[ln->first];
 	return column_of(r, w) == 0 && (ln->n == 1 || column_of(r, w + 1) > 0) &&
-	       is_index(w->text, w->len);
+	       is_index(w->text, w->len, false);
 }
 
 /*
@@ -598,7 +556,7 @@ static bool first_column_index(const struct layout *l, const struct region *r,
  */
 static bool starts_row(const struct layout *l, const struct region *r, size_t i, double row_gap)
 {
-	const struct line *ln = &l->lines[i], *up = &l->lines[i - 1];
+	const struct pline *ln = &l->lines[i], *up = &l->lines[i - 1];
 	uint64_t cols = line_columns(l, r, ln), above = line_columns(l, r, up);
 
 	if (ln->spanning)
@@ -624,7 +582,7 @@ static double row_gap(const struct layout *l, const struct region *r)
 	double small = fmin(l->line_gap, 0.35 * l->height);
 
 	for (size_t i = r->first + 1; i <= r->last; i++) {
-		const struct line *a = &l->lines[i - 1], *b = &l->lines[i];
+		const struct pline *a = &l->lines[i - 1], *b = &l->lines[i];
 		if (a->page != b->page || a->furniture || b->furniture || a->spanning ||
 		    b->spanning || (line_columns(l, r, b) & ~line_columns(l, r, a)) ||
 		    first_column_index(l, r, b))
@@ -641,7 +599,7 @@ static size_t close_region(struct layout *l, struct region *r)
 	 * column that would begin a row of its own, is text below the table. */
 	double gap = row_gap(l, r);
 	while (r->last > r->first) {
-		struct line *ln = &l->lines[r->last];
+		struct pline *ln = &l->lines[r->last];
 		uint64_t cols = line_columns(l, r, ln);
 		if (!ln->spanning && ((cols & (cols - 1)) || !starts_row(l, r, r->last, gap)))
 			break;
@@ -670,7 +628,7 @@ static void find_tables(struct layout *l)
 	size_t i = 0;
 
 	while (i < l->n_lines) {
-		struct line *ln = &l->lines[i];
+		struct pline *ln = &l->lines[i];
 		if (ln->furniture) {
 			i++;
 			continue;
@@ -751,7 +709,7 @@ static void emit_row(struct layout *l, const struct region *r, struct doc_table 
 		any[c] = false;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct line *ln = &l->lines[lines[i]];
+		const struct pline *ln = &l->lines[lines[i]];
 		struct buf part[DOC_MAX_COLS];
 		for (int c = 0; c < n_cols; c++)
 			buf_init(&part[c]);
@@ -907,19 +865,20 @@ static void text_edges(const struct layout *l, size_t i, double *left, double *r
  * begins one (a first-line indent); after a paragraph's first line it is
  * the body of a hanging indent.
  */
-static bool starts_paragraph(const struct layout *l, const struct line *a, const struct line *b,
+static bool starts_paragraph(const struct layout *l, const struct pline *a, const struct pline *b,
                              bool a_first, double edge, double left)
 {
 	struct buf text = BUF_INIT;
 	bool marker;
 
 	line_text(l, b, &text);
-	marker = marker_len(text.data, text.len) > 0;
+	size_t at, text_at;
+	marker = lines_marker(buf_str(&text), &at, &text_at) > 0;
 	buf_reset(&text);
 	line_text(l, a, &text);
 	/* a token broken at its hyphen ("57-" / "NQ/TW") goes on below */
-	bool broken = text.len >= 2 && text.data[text.len - 1] == '-' &&
-	              text.data[text.len - 2] != ' ';
+	bool broken =
+	    text.len >= 2 && text.data[text.len - 1] == '-' && text.data[text.len - 2] != ' ';
 	buf_free(&text);
 	if (marker || a->emph != b->emph)
 		return true;
@@ -938,7 +897,7 @@ static void emit_paragraph(struct layout *l, size_t first, size_t last, int *par
 	unsigned emph = DOC_BOLD | DOC_ITALIC;
 
 	for (size_t i = first; i <= last; i++) {
-		const struct line *ln = &l->lines[i];
+		const struct pline *ln = &l->lines[i];
 		if (ln->furniture || ln->table)
 			continue;
 		buf_reset(&part);
@@ -947,10 +906,11 @@ static void emit_paragraph(struct layout *l, size_t first, size_t last, int *par
 		emph &= ln->emph;
 	}
 	const char *s = buf_str(&text);
-	size_t m = marker_len(s, text.len);
-	char *number = xstrndup(s, m);
+	size_t at, text_at, m = lines_marker(s, &at, &text_at);
+	char *number = xstrndup(s + at, m);
 	struct doc_pos pos = {.page = l->lines[first].page, .para = ++*para_no};
-	struct doc_para *p = doc_add_para(l->out, DOC_FORM_PDF, number, s + m, text.len - m, pos);
+	struct doc_para *p = doc_add_para(l->out, DOC_FORM_PDF, number, s + (m ? text_at : 0),
+	                                  text.len - (m ? text_at : 0), pos);
 	p->emph = emph;
 	free(number);
 	buf_free(&text);
@@ -964,7 +924,7 @@ static void emit_blocks(struct layout *l)
 	size_t start = SIZE_MAX, prev = SIZE_MAX;
 
 	for (size_t i = 0; i < l->n_lines; i++) {
-		const struct line *ln = &l->lines[i];
+		const struct pline *ln = &l->lines[i];
 		if (ln->furniture)
 			continue;
 		if (ln->table) {

@@ -13,6 +13,7 @@
 #include "import/read_docx.h"
 
 #include "buf.h"
+#include "import/lines.h"
 #include "text.h"
 #include "util.h"
 
@@ -1017,8 +1018,15 @@ static void end_para(struct walk *w)
 		cell_add(&t->cell, buf_str(&both), &p->emph);
 		buf_free(&both);
 	} else if (*text || *number) {
+		/* A number typed by hand is the paragraph's marker as well. */
+		size_t at = 0, text_at = 0, typed = *number ? 0 : lines_marker(text, &at, &text_at);
+		if (typed) {
+			free(number);
+			number = xstrndup(text + at, typed);
+		}
+		const char *rest = text + (typed ? text_at : 0);
 		struct doc_para *dp =
-		    doc_add_para(w->out, DOC_FORM_WORD, number, text, strlen(text), p->pos);
+		    doc_add_para(w->out, DOC_FORM_WORD, number, rest, strlen(rest), p->pos);
 		int outline = p->outline >= 0 ? p->outline : STYLE_GET(w->styles, ps, outline);
 		dp->level = level;
 		dp->heading = outline > 0 ? outline : 0;

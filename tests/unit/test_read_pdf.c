@@ -9,7 +9,7 @@
 #include "doc_render.h"
 
 #include "import/read_pdf.h"
-#include "import/sniff.h"
+#include "import/reader.h"
 
 /*
  * A PDF of pages with these content streams (NULL ends the list), its
@@ -102,7 +102,7 @@ static void test_text_layer(void **state)
 	char *pdf = make_pdf(PLAN, false, &len);
 
 	(void)state;
-	check_int("sniffed", sniff_format(pdf, len), SNIFF_PDF);
+	check_int("told by its content", reader_kind_of(pdf, len), READER_PDF);
 	check_reading("a plan", pdf, len, want, NULL);
 	free(pdf);
 	/* poppler rebuilds a damaged cross-reference table: the same reading */
