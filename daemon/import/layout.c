@@ -171,7 +171,10 @@ static void measure(struct layout *l)
 		if (a->page == b->page && b->top - a->bottom >= 0 && b->top - a->bottom < l->height)
 			heights[n_line_gaps++] = b->top - a->bottom;
 	}
-	l->line_gap = median(heights, n_line_gaps, l->height / 5);
+	/* the lines of a paragraph leave the smallest gap that recurs (the
+	 * median would be the gap between paragraphs in a text of short ones) */
+	qsort(heights, n_line_gaps, sizeof(*heights), cmp_double);
+	l->line_gap = n_line_gaps ? heights[n_line_gaps / 5] : l->height / 5;
 	l->space = median(gaps, n_gaps, l->height / 4);
 	/* Columns are parted by two cell paddings; words by one space, which
 	 * justified text may stretch to twice its width. */
@@ -355,8 +358,13 @@ static enum fit fit_line(const struct layout *l, struct region *r, const struct 
 	*multi = false;
 	if (!n)
 		return FIT_NO;
-	if (strong_killed)
-		return FIT_SPANNING;
+	/* A line crossing confirmed gutters spans columns when it is one run
+	 * of text (a section title); with wide gaps of its own it is a row of
+	 * another table, whose columns fall elsewhere. */
+	if (strong_killed) {
+		struct gutter own[MAX_GUTTERS];
+		return line_gaps(l, ln, own) ? FIT_NO : FIT_SPANNING;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (words_on_both_sides(l, ln, &g[i])) {
 			g[i].support++;
@@ -732,7 +740,13 @@ static void emit_row(struct layout *l, const struct region *r, struct doc_table 
 			buf_free(&part[c]);
 		}
 	}
-	for (int c = 0; c < n_cols;) {
+	/* A PDF loses row spans: a row with nothing after some column is
+	 * written short, as a flattened text writes the row a span covered,
+	 * so the meaning stage judges it as it judges those. */
+	int used = n_cols;
+	while (!header && used > 1 && !any[used - 1] && !joined[used - 2])
+		used--;
+	for (int c = 0; c < used;) {
 		int span = 1;
 		while (c + span < n_cols && joined[c + span - 1]) {
 			join_text(&text[c], buf_str(&text[c + span]), text[c + span].len);

@@ -16,7 +16,9 @@
  *    same boundaries is the same table. Rows start where a column that
  *    was empty on the line above gets text (cells are read top-aligned),
  *    where the first column holds a new number, or at a gap larger than
- *    the lines of one cell leave; a cell's lines are joined.
+ *    the lines of one cell leave; a cell's lines are joined. A PDF loses
+ *    row spans: a row with nothing after some column ends there (a short
+ *    row, as flattened text has), for the meaning stage to judge.
  *  - Paragraphs: the other lines, split at a wider gap, an indented or
  *    differently emphasised line, a list marker ("1.", "a)", "II.", "-")
  *    or after a line ending short of the text's right edge.

@@ -500,6 +500,15 @@ def _normalise(table):
     merged with the ones above, as in the Word original; the first row's
     bold cells are a header."""
     width = max(len(r.cells) for r in table.rows)
+    # A row of one cell after a short row is that row's last cell, which
+    # the copy put on a row of its own.
+    rows = []
+    for row in table.rows:
+        if rows and len(row.cells) == 1 and 1 < len(rows[-1].cells) < width:
+            rows[-1].cells.append(row.cells[0])
+        else:
+            rows.append(row)
+    table.rows = rows
     for i, row in enumerate(table.rows):
         above = table.rows[i - 1] if i else None
         # A short row of emphasised cells is a section title: nothing above

@@ -298,10 +298,9 @@ static void test_tables(void **state)
 	                                                                         "\"1\"/></"
 	                                                                         "w:"
 	                                                                         "trPr>" TD("Việc "
-	                                                                                    "bốn") "<w:tc>" P(
-	                                                                             R("Sở "
-	                                                                               "Nội "
-	                                                                               "vụ"))
+	                                                                                    "bốn") "<w:tc>" P(R("Sở "
+	                                                                                                        "Nội "
+	                                                                                                        "vụ"))
 	                                                                             P(R("Sở"
 	                                                                                 " T"
 	                                                                                 "ư") "<w:"
