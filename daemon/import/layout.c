@@ -698,23 +698,66 @@ static void join_text(struct buf *b, const char *s, size_t len)
 	buf_add(b, s, len);
 }
 
-/* One row of the table from its lines (in reading order). */
+/*
+ * A cell whose text may go on below its own row: a row span, which a PDF
+ * draws as text running on over the rows it covers, at the line spacing
+ * of one paragraph where a new cell would start after a row's gap.
+ */
+struct flow {
+	int row;     /* the cell's row in the table, -1 when none */
+	size_t cell; /* and its index in that row */
+	int page;
+	double bottom; /* where its text ends so far */
+};
+
+/* Appends text to an emitted cell, as its next line. */
+static void cell_continue(struct doc_cell *c, const char *text, size_t len)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, c->text);
+	join_text(&b, text, len);
+	free(c->text);
+	c->text = buf_steal(&b);
+}
+
+/*
+ * One row of the table from its lines (in reading order). A column's text
+ * that goes on from the cell above at a paragraph's line spacing (not
+ * after a row's gap) is that cell's: the cell here is a continued merge.
+ */
 static void emit_row(struct layout *l, const struct region *r, struct doc_table *t,
-                     const size_t *lines, size_t n, bool header)
+                     const size_t *lines, size_t n, bool header, double gap, struct flow *flows)
 {
 	int n_cols = (int)r->n_g + 1;
 	struct buf text[DOC_MAX_COLS];
 	unsigned emph[DOC_MAX_COLS];
-	bool any[DOC_MAX_COLS],
-	    joined[DOC_MAX_COLS] = {false}; /* joined[c]: c and c+1 are one cell */
+	bool any[DOC_MAX_COLS], flowed[DOC_MAX_COLS], flowing[DOC_MAX_COLS];
+	bool joined[DOC_MAX_COLS] = {false}; /* joined[c]: c and c+1 are one cell */
+	double bottom[DOC_MAX_COLS];
 	struct doc_pos pos = {.page = l->lines[lines[0]].page};
 	struct doc_row *row = doc_table_add_row(t, pos);
+	int row_no = (int)t->n_rows - 1;
 
 	row->header = header;
+	/* A word across a gutter makes one cell of the columns it crosses. */
+	for (size_t i = 0; i < n; i++) {
+		const struct pline *ln = &l->lines[lines[i]];
+		for (size_t k = 0; k < ln->n; k++) {
+			const struct layout_word *w = &l->words[ln->first + k];
+			for (int g = 0; g < (int)r->n_g; g++)
+				if (w->x0 < (r->g[g].a + r->g[g].b) / 2 &&
+				    w->x1 > (r->g[g].a + r->g[g].b) / 2)
+					joined[g] = true;
+		}
+	}
 	for (int c = 0; c < n_cols; c++) {
 		buf_init(&text[c]);
 		emph[c] = DOC_BOLD | DOC_ITALIC;
-		any[c] = false;
+		any[c] = flowed[c] = false;
+		bottom[c] = 0;
+		flowing[c] = !header && flows[c].row >= 0 && !(c > 0 && joined[c - 1]) &&
+		             !(c < n_cols - 1 && joined[c]);
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct pline *ln = &l->lines[lines[i]];
@@ -724,27 +767,36 @@ static void emit_row(struct layout *l, const struct region *r, struct doc_table 
 		for (size_t k = 0; k < ln->n; k++) {
 			const struct layout_word *w = &l->words[ln->first + k];
 			int c = column_of(r, w);
-			/* A word across a gutter makes one cell of the columns it crosses. */
-			for (int g = 0; g < (int)r->n_g; g++)
-				if (w->x0 < (r->g[g].a + r->g[g].b) / 2 &&
-				    w->x1 > (r->g[g].a + r->g[g].b) / 2)
-					joined[g] = true;
 			if (part[c].len)
 				buf_addc(&part[c], ' ');
 			buf_add(&part[c], w->text, w->len);
 			emph[c] &= w->emph;
-			any[c] = true;
 		}
 		for (int c = 0; c < n_cols; c++) {
-			join_text(&text[c], buf_str(&part[c]), part[c].len);
+			if (!part[c].len)
+				continue;
+			struct flow *f = &flows[c];
+			if (flowing[c] && i > 0 && ln->page == f->page &&
+			    ln->top - f->bottom <= gap) {
+				cell_continue(&t->rows[f->row].cells[f->cell], buf_str(&part[c]),
+				              part[c].len);
+				f->bottom = ln->bottom;
+				flowed[c] = true;
+			} else {
+				flowing[c] = false;
+				join_text(&text[c], buf_str(&part[c]), part[c].len);
+				bottom[c] = ln->bottom;
+				any[c] = true;
+			}
 			buf_free(&part[c]);
 		}
 	}
-	/* A PDF loses row spans: a row with nothing after some column is
-	 * written short, as a flattened text writes the row a span covered,
-	 * so the meaning stage judges it as it judges those. */
+	row = &t->rows[row_no];
+	/* A PDF loses row spans it does not show so: a row with nothing after
+	 * some column is written short, as a flattened text writes the row a
+	 * span covered, so the meaning stage judges it as it judges those. */
 	int used = n_cols;
-	while (!header && used > 1 && !any[used - 1] && !joined[used - 2])
+	while (!header && used > 1 && !any[used - 1] && !flowed[used - 1] && !joined[used - 2])
 		used--;
 	for (int c = 0; c < used;) {
 		int span = 1;
@@ -758,8 +810,20 @@ static void emit_row(struct layout *l, const struct region *r, struct doc_table 
 		cell->emph = any[c] ? emph[c] : 0;
 		if (span > 1)
 			doc_cell_set_span(row, row->n_cells - 1, span);
+		if (flowed[c] && !any[c]) {
+			cell->merge = DOC_MERGE_CONT;
+			t->rows[flows[c].row].cells[flows[c].cell].merge = DOC_MERGE_START;
+		} else if (span == 1 && any[c] && !header) {
+			flows[c] = (struct flow){row_no, row->n_cells - 1, pos.page, bottom[c]};
+		} else if (!flowed[c]) {
+			flows[c].row = -1;
+		}
+		for (int k = 1; k < span; k++)
+			flows[c + k].row = -1;
 		c += span;
 	}
+	for (int c = used; c < n_cols; c++)
+		flows[c].row = -1;
 	for (int c = 0; c < n_cols; c++)
 		buf_free(&text[c]);
 }
@@ -775,6 +839,25 @@ static bool same_text(const struct layout *l, size_t a, size_t b)
 	buf_free(&x);
 	buf_free(&y);
 	return same;
+}
+
+/*
+ * Whether the line under a repeated header goes on with the row the page
+ * break cut: nothing in the first column (no new number), and its text
+ * starts in lower case, in the middle of a sentence. A row of its own
+ * whose number a span took starts with a capital ("Xây dựng …").
+ */
+static bool continues_cut_row(const struct layout *l, const struct region *r,
+                              const struct pline *ln)
+{
+	const struct layout_word *w = &l->words[ln->first];
+	size_t first = 1, letters;
+
+	if (line_columns(l, r, ln) & 1)
+		return false;
+	while (first < w->len && ((unsigned char)w->text[first] & 0xC0) == 0x80)
+		first++;
+	return !(lines_all_caps(w->text, first, &letters) && letters == 1);
 }
 
 struct placed {
@@ -809,6 +892,10 @@ static void emit_table(struct layout *l, int index)
 	size_t *lines = xcalloc(cap, sizeof(*lines));
 	int *row = xcalloc(cap, sizeof(*row));
 	bool *header = xcalloc(cap, sizeof(*header)), *repeat = xcalloc(cap, sizeof(*repeat));
+	struct flow flows[DOC_MAX_COLS];
+
+	for (int c = 0; c < DOC_MAX_COLS; c++)
+		flows[c].row = -1;
 
 	for (size_t i = r->first; i <= r->last; i++)
 		if (l->lines[i].table == index)
@@ -840,7 +927,7 @@ static void emit_table(struct layout *l, int index)
 			continue;
 		header[0] = header[row[i]] = true;
 		size_t k = i + head;
-		if (k < n && !(line_columns(l, r, &l->lines[lines[k]]) & 1))
+		if (k < n && continues_cut_row(l, r, &l->lines[lines[k]]))
 			for (int cut = row[k]; k < n && row[k] == cut; k++)
 				row[k] = row[i - 1];
 	}
@@ -851,7 +938,7 @@ static void emit_table(struct layout *l, int index)
 		size_t k = i;
 		for (; k < n && p[k].row == p[i].row; k++)
 			lines[k - i] = p[k].line;
-		emit_row(l, r, t, lines, k - i, header[p[i].row]);
+		emit_row(l, r, t, lines, k - i, header[p[i].row], gap, flows);
 		i = k;
 	}
 	free(p);

@@ -55,6 +55,11 @@ class Table:
 
 
 @dataclass
+class PageBreak:
+    """The next block begins a new page."""
+
+
+@dataclass
 class Para:
     text: str
     number: str = ""
@@ -77,6 +82,9 @@ def to_text(blocks):
     """The blocks as a text file: paragraphs apart, tables as pipe tables."""
     out = []
     for b in blocks:
+        if isinstance(b, PageBreak):
+            out.append("\f")
+            continue
         if isinstance(b, Para):
             line = (b.number + " " if b.number else "") + b.text.replace("\n", " ")
             out.append(("#" * b.heading + " " if b.heading else "") + _md(line, b.bold, b.italic))
@@ -98,6 +106,32 @@ def to_text(blocks):
                 header_done = True
         out.append("")
     return "\n".join(out)
+
+
+def to_flat_text(blocks):
+    """The blocks as a web page copied out: tables one cell per line between
+    '|' lines, a row ending at two '|' lines; cells merged from above at the
+    end of a row are left out (the row comes short), an empty cell inside a
+    row is "** **", a page break a form feed."""
+    out = []
+    for b in blocks:
+        if isinstance(b, PageBreak):
+            out.append("\f")
+        elif isinstance(b, Para):
+            out.append(to_text([b]))
+        else:
+            for row in b.rows:
+                cells = [c for c in row.cells]
+                while cells and cells[-1].merge == "continue":
+                    cells.pop()
+                out.append("|")
+                for c in cells:
+                    text = c.text if c.merge != "continue" else ""
+                    out.append(_md(text, c.bold, c.italic) if text else "** **")
+                    out.append("|")
+            out.append("|")
+            out.append("")
+    return "\n".join(out) + "\n"
 
 
 def grid_width(table):
@@ -228,6 +262,9 @@ def write_docx(blocks, path, auto_numbers=True, split_runs=True, line_breaks=Fal
     document = docx.Document()
     numbering = _Numbering(document)
     for b in blocks:
+        if isinstance(b, PageBreak):
+            document.add_page_break()
+            continue
         if isinstance(b, Para):
             style = f"Heading {b.heading}" if b.heading else None
             p = document.add_paragraph(style=style)
@@ -287,14 +324,16 @@ def _fill_cell(cell, c, split, line_breaks):
 RUNNING_HEADER = "CỔNG THÔNG TIN ĐIỆN TỬ — văn bản số"
 
 
-def write_pdf(blocks, path, running_header=RUNNING_HEADER):
+def write_pdf(blocks, path, running_header=RUNNING_HEADER, password=None):
     """The blocks as a PDF: ruled tables with repeated header rows, a
-    running header and page number on every page."""
+    running header and page number on every page; encrypted when a
+    password is given."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import PageBreak as RLPageBreak
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus import TableStyle
@@ -347,6 +386,9 @@ def write_pdf(blocks, path, running_header=RUNNING_HEADER):
 
     story = []
     for b in blocks:
+        if isinstance(b, PageBreak):
+            story.append(RLPageBreak())
+            continue
         if isinstance(b, Para):
             text = (b.number + " " if b.number else "") + b.text
             size = {1: 13, 2: 11}.get(b.heading, 9)
@@ -395,8 +437,20 @@ def write_pdf(blocks, path, running_header=RUNNING_HEADER):
         canvas.restoreState()
 
     doc = SimpleDocTemplate(path, pagesize=pagesize, leftMargin=margin, rightMargin=margin,
-                            topMargin=60, bottomMargin=50)
+                            topMargin=60, bottomMargin=50, encrypt=password)
     doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
+
+
+def write_scanned_pdf(path):
+    """A PDF of drawings only, as a scanner's pages are: no text layer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+    c = canvas.Canvas(path, pagesize=A4)
+    for page in range(2):
+        for i in range(40):
+            c.rect(60, 780 - 18 * i, 300 + 5 * (i % 7), 8, fill=1)
+        c.showPage()
+    c.save()
 
 
 def _merge_spans(commands):
