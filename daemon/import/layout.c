@@ -250,12 +250,12 @@ static void find_furniture(struct layout *l)
 	size_t n = 0;
 	struct buf b = BUF_INIT;
 
-	for (size_t i = 0, page_start = 0; i < l->n_lines; i++) {
-		if (i > 0 && l->lines[i].page != l->lines[i - 1].page)
+	for (size_t i = 0, page_start = 0, page_end = 0; i < l->n_lines; i++) {
+		if (i == page_end) {
 			page_start = i;
-		size_t page_end = i;
-		while (page_end < l->n_lines && l->lines[page_end].page == l->lines[i].page)
-			page_end++;
+			while (page_end < l->n_lines && l->lines[page_end].page == l->lines[i].page)
+				page_end++;
+		}
 		struct pline *ln = &l->lines[i];
 		if ((i - page_start >= EDGE_LINES && page_end - i > EDGE_LINES) || !in_band(l, ln))
 			continue;

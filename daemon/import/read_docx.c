@@ -724,69 +724,79 @@ enum el {
 	E_VMERGE,
 };
 
-static const struct {
+/*
+ * The WordprocessingML elements read, sorted by name for bsearch. E_SKIP:
+ * deleted or moved-away text, field instructions, the properties a tracked
+ * change replaced, content-control settings, section and table settings:
+ * none of it is text a reader sees.
+ */
+struct w_element {
 	const char *name;
 	enum el el;
-} w_elements[] = {
+};
+
+static const struct w_element w_elements[] = {
+    {"b", E_B},
+    {"br", E_BR},
+    {"cr", E_CR},
+    {"del", E_SKIP},
+    {"delInstrText", E_SKIP},
+    {"delText", E_SKIP},
+    {"gridBefore", E_GRIDBEFORE},
+    {"gridSpan", E_GRIDSPAN},
+    {"i", E_I},
+    {"ilvl", E_ILVL},
+    {"instrText", E_SKIP},
+    {"lastRenderedPageBreak", E_LASTRENDERED},
+    {"moveFrom", E_SKIP},
+    {"noBreakHyphen", E_NOBREAKHYPHEN},
+    {"numId", E_NUMID},
+    {"numPr", E_NUMPR},
+    {"numberingChange", E_SKIP},
+    {"outlineLvl", E_OUTLINELVL},
     {"p", E_P},
     {"pPr", E_PPR},
+    {"pPrChange", E_SKIP},
     {"pStyle", E_PSTYLE},
-    {"numPr", E_NUMPR},
-    {"ilvl", E_ILVL},
-    {"numId", E_NUMID},
-    {"outlineLvl", E_OUTLINELVL},
     {"pageBreakBefore", E_PAGEBREAKBEFORE},
     {"r", E_R},
     {"rPr", E_RPR},
-    {"b", E_B},
-    {"i", E_I},
+    {"rPrChange", E_SKIP},
     {"rStyle", E_RSTYLE},
-    {"vanish", E_VANISH},
+    {"sdtEndPr", E_SKIP},
+    {"sdtPr", E_SKIP},
+    {"sectPr", E_SKIP},
+    {"sectPrChange", E_SKIP},
     {"t", E_T},
     {"tab", E_TAB},
-    {"br", E_BR},
-    {"cr", E_CR},
-    {"noBreakHyphen", E_NOBREAKHYPHEN},
-    {"lastRenderedPageBreak", E_LASTRENDERED},
     {"tbl", E_TBL},
-    {"tr", E_TR},
-    {"trPr", E_TRPR},
+    {"tblGrid", E_SKIP},
+    {"tblGridChange", E_SKIP},
     {"tblHeader", E_TBLHEADER},
-    {"gridBefore", E_GRIDBEFORE},
+    {"tblPr", E_SKIP},
+    {"tblPrChange", E_SKIP},
     {"tc", E_TC},
     {"tcPr", E_TCPR},
-    {"gridSpan", E_GRIDSPAN},
-    {"vMerge", E_VMERGE},
-    /* Deleted or moved-away text, field instructions, the properties a
-     * tracked change replaced, content-control settings, section and
-     * table settings: none of it is text a reader sees. */
-    {"del", E_SKIP},
-    {"moveFrom", E_SKIP},
-    {"instrText", E_SKIP},
-    {"delInstrText", E_SKIP},
-    {"delText", E_SKIP},
-    {"rPrChange", E_SKIP},
-    {"pPrChange", E_SKIP},
-    {"sectPrChange", E_SKIP},
-    {"tblPrChange", E_SKIP},
-    {"trPrChange", E_SKIP},
     {"tcPrChange", E_SKIP},
-    {"tblGridChange", E_SKIP},
-    {"numberingChange", E_SKIP},
-    {"sdtPr", E_SKIP},
-    {"sdtEndPr", E_SKIP},
-    {"sectPr", E_SKIP},
-    {"tblPr", E_SKIP},
-    {"tblGrid", E_SKIP},
+    {"tr", E_TR},
+    {"trPr", E_TRPR},
+    {"trPrChange", E_SKIP},
+    {"vMerge", E_VMERGE},
+    {"vanish", E_VANISH},
 };
+
+static int by_name(const void *key, const void *e)
+{
+	return strcmp(key, ((const struct w_element *)e)->name);
+}
 
 static enum el classify(const xmlChar *local, const xmlChar *ns)
 {
 	if (is_w(ns)) {
-		for (size_t i = 0; i < sizeof(w_elements) / sizeof(w_elements[0]); i++)
-			if (xmlStrEqual(local, BAD_CAST w_elements[i].name))
-				return w_elements[i].el;
-		return E_OTHER;
+		const struct w_element *e =
+		    bsearch(local, w_elements, sizeof(w_elements) / sizeof(w_elements[0]),
+		            sizeof(w_elements[0]), by_name);
+		return e ? e->el : E_OTHER;
 	}
 	/* Markup compatibility: a drawing's text is both in mc:Choice and
 	 * (as VML) in mc:Fallback; the fallback would repeat it. */
