@@ -299,6 +299,15 @@ static void child_str(const xmlNode *n, const char *name, char *dst, size_t cap)
 	xmlFree(v);
 }
 
+/* An array of n elements of size bytes, with room for one more. */
+static void *grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 16;
+	return xrealloc(v, *cap * size);
+}
+
 /* ---- styles ----------------------------------------------------------------------------- */
 
 enum style_type { STYLE_PARAGRAPH, STYLE_CHARACTER, STYLE_OTHER };
@@ -385,10 +394,7 @@ static int styles_load(struct styles *s, const char *x, size_t len, struct doc *
 	for (const xmlNode *n = root ? root->children : NULL; n; n = n->next) {
 		if (!node_is(n, "style"))
 			continue;
-		if (s->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			s->v = xrealloc(s->v, cap * sizeof(*s->v));
-		}
+		s->v = grow(s->v, &cap, s->n, sizeof(*s->v));
 		read_style(&s->v[s->n++], n);
 	}
 	xmlFreeDoc(d);
@@ -557,10 +563,7 @@ static int numbering_load(struct numbering *nb, const char *x, size_t len, const
 		return -1;
 	for (const xmlNode *n = root ? root->children : NULL; n; n = n->next) {
 		if (node_is(n, "abstractNum")) {
-			if (nb->n_abs == cap_abs) {
-				cap_abs = cap_abs ? cap_abs * 2 : 16;
-				nb->abs = xrealloc(nb->abs, cap_abs * sizeof(*nb->abs));
-			}
+			nb->abs = grow(nb->abs, &cap_abs, nb->n_abs, sizeof(*nb->abs));
 			struct absnum *a = &nb->abs[nb->n_abs++];
 			memset(a, 0, sizeof(*a));
 			xmlChar *v = node_attr(n, "abstractNumId");
@@ -571,10 +574,7 @@ static int numbering_load(struct numbering *nb, const char *x, size_t len, const
 			child_str(n, "numStyleLink", a->style_link, sizeof(a->style_link));
 			read_levels(a->lvl, NULL, n);
 		} else if (node_is(n, "num")) {
-			if (nb->n_nums == cap_nums) {
-				cap_nums = cap_nums ? cap_nums * 2 : 16;
-				nb->nums = xrealloc(nb->nums, cap_nums * sizeof(*nb->nums));
-			}
+			nb->nums = grow(nb->nums, &cap_nums, nb->n_nums, sizeof(*nb->nums));
 			read_num(&nb->nums[nb->n_nums++], n);
 		}
 	}

@@ -9,7 +9,8 @@
  *                               span, ^ a merge start, v a continued merge
  *
  * A line break inside a text is written "/". With positions, each block,
- * row and cell is followed by "@" and doc_pos_format's words.
+ * row and cell is followed by "@" and doc_pos_format's words. Include it
+ * after check.h (check_refusal uses cmocka).
  */
 #ifndef DEADLINED_TEST_DOC_RENDER_H
 #define DEADLINED_TEST_DOC_RENDER_H
@@ -97,6 +98,14 @@ static inline char *doc_render(const struct doc *d, bool positions)
 		buf_addc(&b, '\n');
 	}
 	return buf_steal(&b);
+}
+
+/* A reader's refusal: one problem, beginning with prefix. */
+static inline void check_refusal(const char *what, const struct doc *d, const char *prefix)
+{
+	check_int(what, d->n_problems, 1);
+	if (strncmp(d->problems[0].what, prefix, strlen(prefix)) != 0)
+		fail_msg("%s: got \"%s\", want \"%s…\"", what, d->problems[0].what, prefix);
 }
 
 #endif
