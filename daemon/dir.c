@@ -361,7 +361,9 @@ static bool known_name_at(const struct dir *d, const struct word *w, size_t n, s
 	return at < n && longest_match(d, w, n, at, &found) > at;
 }
 
-/* The key of words [i, i + 3], for head words of more than one word. */
+/* The key of words [i, i + 3], for head words of more than one word; a
+ * one-word head that is also a common word ("Báo cáo", "Ban hành", "sở
+ * hữu") heads a name only before a capital or "các". */
 static bool head_at(const struct word *w, size_t n, size_t i)
 {
 	struct buf key = BUF_INIT;
@@ -371,6 +373,9 @@ static bool head_at(const struct word *w, size_t n, size_t i)
 		buf_adds(&key, w[k].key);
 	}
 	bool head = words_org_head(buf_str(&key)) > 0;
+	if (head && words_org_head_weak(buf_str(&key)))
+		head = i + 1 < n && !w[i + 1].enumerator &&
+		       (w[i + 1].capital || collective_word(w[i + 1].key));
 	buf_free(&key);
 	return head;
 }
@@ -455,7 +460,8 @@ static size_t unknown_end(const struct dir *d, const struct word *w, size_t n, s
 
 	while (j + 1 < n && w[j].sep_after != SEP_HARD && !w[j + 1].enumerator) {
 		size_t next = j + 1;
-		if (w[j].depth || w[next].depth) {
+		/* Nothing is split inside parentheses; after them, as anywhere. */
+		if (w[next].depth) {
 			j++;
 			continue;
 		}
@@ -501,94 +507,114 @@ static void push_match(struct dir_match **out, size_t *n, enum dir_kind kind, co
 	(*out)[(*n)++] = (struct dir_match){kind, id, xstrndup(cell + start, end - start)};
 }
 
+/* The state of one split: the words, and what has been found so far. */
+struct split {
+	const struct dir *d;
+	const char *cell;
+	struct word *w;
+	size_t n;
+	struct dir_match *out;
+	size_t count;
+	bool segment_has_name; /* since the last hard separator */
+	size_t head;           /* the word heading the current list ("Các Cục:"), or SIZE_MAX */
+	bool comma_list;       /* its items are parted by ',' (it has no ';') */
+};
+
+/* At word i: a list head "Các Cục:" is noted and skipped; returns the next word. */
+static size_t enter_list(struct split *s, size_t i)
+{
+	size_t h = SIZE_MAX;
+
+	i = list_head_at(s->d, s->w, s->n, skip_joiners(s->d, s->w, s->n, i), &h);
+	if (h == SIZE_MAX)
+		return i;
+	s->head = h;
+	s->comma_list = true;
+	for (size_t k = i; k < s->n && s->comma_list; k++) {
+		s->comma_list = s->w[k].stop != ';';
+		if (s->w[k].sentence_end)
+			break;
+	}
+	return i;
+}
+
+/* A name the directory knows starts at word i and ends before next; returns where to go on. */
+static size_t known(struct split *s, size_t i, size_t next, const struct dir_name *found)
+{
+	const struct word *w = s->w;
+	size_t n = s->n;
+
+	/*
+	 * A known name that goes on in capitals ("Ngân hàng Nhà nước Việt
+	 * Nam", "Sở Y tế Đà Nẵng") names something the directory does not
+	 * know: the whole of it is one unresolved name, never a guess.
+	 */
+	if (next < n && w[next - 1].sep_after == SEP_NONE && w[next].capital &&
+	    w[next].depth == w[i].depth && !w[next].enumerator && !head_at(w, n, next) &&
+	    !known_name_at(s->d, w, n, next)) {
+		size_t j = next;
+		while (j + 1 < n && w[j].sep_after == SEP_NONE && w[j + 1].capital &&
+		       !head_at(w, n, j + 1))
+			j++;
+		push_match(&s->out, &s->count, DIR_UNRESOLVED, NULL, s->cell, w[i].start, w[j].end);
+		return j + 1;
+	}
+	/* "Bộ Công an (Trung tâm Dữ liệu quốc gia)": the unit stays with it. */
+	size_t end = next;
+	while (end < n && w[end].depth > w[i].depth)
+		end++;
+	push_match(&s->out, &s->count, found->kind, found->id, s->cell, w[i].start, w[end - 1].end);
+	return end;
+}
+
+/* A name nobody knows starts at word i; returns where to go on. */
+static size_t unknown(struct split *s, size_t i)
+{
+	const struct word *w = s->w;
+	size_t j = unknown_end(s->d, w, s->n, i, s->head != SIZE_MAX && s->comma_list);
+
+	if (s->head != SIZE_MAX && !strong_head_at(w, s->n, i)) {
+		/* An item of "Các Cục: …" is a Cục: named whole. */
+		push_match(&s->out, &s->count, DIR_UNRESOLVED, NULL, s->cell, w[i].start, w[j].end);
+		struct dir_match *m = &s->out[s->count - 1];
+		struct buf whole = BUF_INIT;
+		buf_printf(&whole, "%.*s %s", (int)(w[s->head].end - w[s->head].start),
+		           s->cell + w[s->head].start, m->written);
+		free(m->written);
+		m->written = buf_steal(&whole);
+	} else if (!s->segment_has_name || w[i].capital || collective_word(w[i].key)) {
+		/* Words after a name that open none of their own ("… với các tiêu
+		 * chuẩn", "trên địa bàn tỉnh") say something about it: no agency. */
+		push_match(&s->out, &s->count, DIR_UNRESOLVED, NULL, s->cell, w[i].start, w[j].end);
+	}
+	return j + 1;
+}
+
 size_t dir_split(const struct dir *d, const char *cell, struct dir_match **out)
 {
 	/* A word takes at least one byte ("a&b" is three words). */
 	size_t cap = strlen(cell) + 1;
-	struct word *w = xcalloc(cap, sizeof(*w));
-	size_t n = cut_words(cell, w, cap), i = 0, count = 0;
-	bool segment_has_name = false; /* since the last hard separator */
+	struct split s = {d,        cell, xcalloc(cap, sizeof(struct word)), 0, NULL, 0, false,
+	                  SIZE_MAX, false};
 
-	size_t head = SIZE_MAX; /* the word heading the current list, if any */
-	bool comma_list = false;
-
-	*out = NULL;
-	while (i < n) {
-		if (i && w[i - 1].sep_after == SEP_HARD)
-			segment_has_name = false;
-		if (i && w[i - 1].sentence_end)
-			head = SIZE_MAX;
-		size_t from = skip_joiners(d, w, n, i), h = SIZE_MAX;
-		i = list_head_at(d, w, n, from, &h);
-		if (h != SIZE_MAX) {
-			/* Its items are parted by ';' when it has one, else by ','. */
-			head = h;
-			comma_list = true;
-			for (size_t k = i; k < n && comma_list; k++) {
-				comma_list = w[k].stop != ';';
-				if (w[k].sentence_end)
-					break;
-			}
-		}
-		if (i >= n)
+	s.n = cut_words(cell, s.w, cap);
+	for (size_t i = 0; i < s.n;) {
+		if (i && s.w[i - 1].sep_after == SEP_HARD)
+			s.segment_has_name = false;
+		if (i && s.w[i - 1].sentence_end)
+			s.head = SIZE_MAX;
+		if ((i = enter_list(&s, i)) >= s.n)
 			break;
 		const struct dir_name *found;
-		size_t next = longest_match(d, w, n, i, &found);
-		/*
-		 * A known name that goes on in capitals ("Ngân hàng Nhà nước Việt
-		 * Nam", "Sở Y tế Đà Nẵng") names something the directory does not
-		 * know: the whole of it is one unresolved name, never a guess.
-		 */
-		if (found && next < n && w[next - 1].sep_after == SEP_NONE && w[next].capital &&
-		    w[next].depth == w[i].depth && !w[next].enumerator && !head_at(w, n, next) &&
-		    !known_name_at(d, w, n, next)) {
-			size_t j = next;
-			while (j + 1 < n && w[j].sep_after == SEP_NONE && w[j + 1].capital &&
-			       !head_at(w, n, j + 1))
-				j++;
-			push_match(out, &count, DIR_UNRESOLVED, NULL, cell, w[i].start, w[j].end);
-			segment_has_name = true;
-			i = j + 1;
-			continue;
-		}
-		if (found) {
-			/* "Bộ Công an (Trung tâm Dữ liệu quốc gia)": the unit stays with it. */
-			size_t end = next;
-			while (end < n && w[end].depth > w[i].depth)
-				end++;
-			push_match(out, &count, found->kind, found->id, cell, w[i].start,
-			           w[end - 1].end);
-			segment_has_name = true;
-			i = end;
-			continue;
-		}
-		size_t j = unknown_end(d, w, n, i, head != SIZE_MAX && comma_list);
-		/*
-		 * Words after a name in the same stretch that open no name of their
-		 * own ("… với các tiêu chuẩn", "trên địa bàn tỉnh") say something
-		 * about it: they are no agency.
-		 */
-		bool opens = w[i].capital || collective_word(w[i].key);
-		if (head != SIZE_MAX && !strong_head_at(w, n, i)) {
-			/* An item of "Các Cục: …" is a Cục: named whole. */
-			push_match(out, &count, DIR_UNRESOLVED, NULL, cell, w[i].start, w[j].end);
-			struct dir_match *m = &(*out)[count - 1];
-			struct buf whole = BUF_INIT;
-			char *first = xstrndup(cell + w[head].start, w[head].end - w[head].start);
-			buf_printf(&whole, "%s %s", first, m->written);
-			free(first);
-			free(m->written);
-			m->written = buf_steal(&whole);
-		} else if (!segment_has_name || opens) {
-			push_match(out, &count, DIR_UNRESOLVED, NULL, cell, w[i].start, w[j].end);
-		}
-		segment_has_name = true;
-		i = j + 1;
+		size_t next = longest_match(d, s.w, s.n, i, &found);
+		i = found ? known(&s, i, next, found) : unknown(&s, i);
+		s.segment_has_name = true;
 	}
-	for (size_t k = 0; k < n; k++)
-		free(w[k].key);
-	free(w);
-	return count;
+	for (size_t k = 0; k < s.n; k++)
+		free(s.w[k].key);
+	free(s.w);
+	*out = s.out;
+	return s.count;
 }
 
 void dir_matches_free(struct dir_match *m, size_t n)

@@ -583,6 +583,8 @@ static void print_text(FILE *out, const struct job *j, const struct reading *rd)
 		fprintf(out, ", %d-%d", p->first_year, p->last_year);
 	fprintf(out, ", monitored by %s\n", p->monitor ? p->monitor : "(the default)");
 	fprintf(out, "  title: %s\n", p->title);
+	if (doc->issuer)
+		fprintf(out, "  issued by: %s\n", doc->issuer);
 	fprintf(out,
 	        "  found %zu tasks: %zu in tables, %zu in numbered items, %zu reporting duties\n",
 	        doc->n_rows, doc->per_layout[IMPORT_TABLE], doc->per_layout[IMPORT_PROSE],
@@ -651,6 +653,8 @@ static void print_json(FILE *out, const struct job *j, const struct reading *rd)
 	json_string(&b, p->title);
 	json_key(&b, "issued", &first);
 	json_string(&b, p->issued);
+	json_key(&b, "issuer", &first);
+	json_string(&b, doc->issuer);
 	json_key(&b, "monitor", &first);
 	json_string(&b, p->monitor);
 	json_key(&b, "found", &first);
@@ -686,14 +690,47 @@ static void job_free(struct job *j)
 	buf_free(&j->rep.missing);
 }
 
+/* Checks the plan may be written, compares, writes (unless a dry run). 0, or -1 reported. */
+static int run_job(struct job *j, FILE *out, FILE *err)
+{
+	const struct ingest_options *o = j->o;
+	char *holder;
+	int claimed = claimed_by_another_file(j->st, j->plan, j->path, &holder);
+
+	if (claimed > 0) {
+		report_failure(
+		    o, out, err, j->path, NULL,
+		    "plan '%s' (named after the file, the document states no number) "
+		    "already holds the tasks of %s; import this file with --plan-id NEW-ID "
+		    "as another plan, or with --plan-id %s to revise that plan",
+		    j->plan->id, holder, j->plan->id);
+		free(holder);
+		return -1;
+	}
+	if (claimed < 0 || prepare(j) < 0) {
+		report_failure(o, out, err, j->path, NULL, "database: %s", store_error(j->st));
+		return -1;
+	}
+	for (size_t i = 0; i < j->stored.n; i++)
+		if (missing(&j->stored.v[i])) {
+			j->rep.missing_count++;
+			note_missing(&j->rep, &j->stored.v[i], o->retire_missing && !o->dry_run);
+		}
+	if (!o->dry_run && write_all(j) < 0) {
+		report_failure(o, out, err, j->path, NULL, "database: %s", store_error(j->st));
+		return -1;
+	}
+	j->rep.retired = o->retire_missing && !o->dry_run ? j->rep.missing_count : 0;
+	return 0;
+}
+
 int ingest_file(struct store *st, const struct dir *d, const struct ingest_options *o,
                 const char *path, time_t now, FILE *out, FILE *err, struct ingest_totals *totals)
 {
 	struct reading rd;
 	struct plan_facts plan;
 	struct job j;
-	char *holder;
-	int rc = -1;
+	int rc;
 
 	if (read_plan(o, path, &rd, out, err) < 0) {
 		reading_free(&rd);
@@ -715,31 +752,7 @@ int ingest_file(struct store *st, const struct dir *d, const struct ingest_optio
 	j.st = st, j.d = d, j.o = o, j.plan = &plan, j.doc = &rd.result, j.path = path;
 	j.now = now;
 	j.rep.json = o->json;
-	int claimed = claimed_by_another_file(st, &plan, path, &holder);
-	if (claimed > 0) {
-		report_failure(
-		    o, out, err, path, NULL,
-		    "plan '%s' (named after the file, the document states no number) "
-		    "already holds the tasks of %s; import this file with --plan-id NEW-ID "
-		    "as another plan, or with --plan-id %s to revise that plan",
-		    plan.id, holder, plan.id);
-		free(holder);
-	} else if (claimed < 0 || prepare(&j) < 0) {
-		report_failure(o, out, err, path, NULL, "database: %s", store_error(st));
-	} else {
-		for (size_t i = 0; i < j.stored.n; i++)
-			if (missing(&j.stored.v[i])) {
-				j.rep.missing_count++;
-				note_missing(&j.rep, &j.stored.v[i],
-				             o->retire_missing && !o->dry_run);
-			}
-		if (o->dry_run || write_all(&j) == 0) {
-			rc = 0;
-			j.rep.retired = o->retire_missing && !o->dry_run ? j.rep.missing_count : 0;
-		} else {
-			report_failure(o, out, err, path, NULL, "database: %s", store_error(st));
-		}
-	}
+	rc = run_job(&j, out, err);
 	if (rc == 0) {
 		(o->json ? print_json : print_text)(out, &j, &rd);
 		totals->files++;

@@ -50,6 +50,7 @@ static const struct rule rules[] = {
     {"trach nhiem", COL_LEAD},
     {"phu trach", COL_LEAD},
     {"phan cong", COL_LEAD},
+    {"theo doi", COL_LEAD}, /* "Cơ quan theo dõi, đánh giá": who follows an indicator */
     {"ket qua", COL_RESULT},
     {"san pham", COL_RESULT},
     {"dau ra", COL_RESULT},

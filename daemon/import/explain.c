@@ -65,6 +65,53 @@ static bool quiet(enum import_fate f)
 	return f == FATE_TEXT || f == FATE_NOISE;
 }
 
+/* A table: how it was read, then each of its rows' fate; returns the next block. */
+static size_t table_block(const struct doc *d, const struct import_result *r, const struct order *o,
+                          size_t b, size_t *k, struct buf *out)
+{
+	table_header(d->blocks[b].table, r, b, out);
+	for (; *k < r->n_fates && o[*k].block == b; (*k)++)
+		fate_line(&r->fates[o[*k].n], out);
+	return b + 1;
+}
+
+/*
+ * A run of paragraphs whose fates are all plain text is one line; a
+ * paragraph that made an item, a label or a task is shown with its fates.
+ * Returns the next block.
+ */
+static size_t paragraph_blocks(const struct doc *d, const struct import_result *r,
+                               const struct order *o, size_t b, size_t *k, struct buf *out)
+{
+	char at[96];
+	size_t last = b, n = 0;
+
+	while (last < d->n_blocks && d->blocks[last].kind == DOC_PARAGRAPH) {
+		bool plain = true;
+		for (size_t j = *k; j < r->n_fates && o[j].block == last; j++)
+			plain &= quiet(r->fates[o[j].n].fate);
+		if (!plain)
+			break;
+		while (*k < r->n_fates && o[*k].block == last)
+			(*k)++;
+		last++;
+		n++;
+	}
+	if (n) {
+		struct doc_pos span = d->blocks[b].para->pos;
+		span.end_line = d->blocks[last - 1].para->pos.end_line;
+		buf_printf(out, "paragraphs, %s: %zu of text, no task\n",
+		           where(&span, at, sizeof(at)), n);
+		return last;
+	}
+	const struct doc_para *p = d->blocks[b].para;
+	buf_printf(out, "paragraph, %s: %s%s%.*s\n", where(&p->pos, at, sizeof(at)), p->number,
+	           *p->number ? " " : "", result_cut(p->text, 70), p->text);
+	for (; *k < r->n_fates && o[*k].block == b; (*k)++)
+		fate_line(&r->fates[o[*k].n], out);
+	return b + 1;
+}
+
 void explain_write(const char *path, const struct doc *d, const struct import_result *r,
                    struct buf *out)
 {
@@ -86,47 +133,14 @@ void explain_write(const char *path, const struct doc *d, const struct import_re
 		buf_printf(out, "%d-%d", r->first_year, r->last_year);
 	else
 		buf_adds(out, "(none)");
-	buf_printf(out, ", title %s%s%s\n", r->title ? "\"" : "", r->title ? r->title : "(none)",
+	buf_printf(out, ", title %s%s%s", r->title ? "\"" : "", r->title ? r->title : "(none)",
 	           r->title ? "\"" : "");
+	buf_printf(out, ", issued by %s\n", r->issuer ? r->issuer : "(not said)");
 
 	size_t k = 0;
-	for (size_t b = 0; b < d->n_blocks;) {
-		const struct doc_block *blk = &d->blocks[b];
-		if (blk->kind == DOC_TABLE) {
-			table_header(blk->table, r, b, out);
-			for (; k < r->n_fates && o[k].block == b; k++)
-				fate_line(&r->fates[o[k].n], out);
-			b++;
-			continue;
-		}
-		/* A run of paragraphs whose every fate is plain text: one line. */
-		size_t first = b, last = b, n = 0;
-		while (last < d->n_blocks && d->blocks[last].kind == DOC_PARAGRAPH) {
-			bool plain = true;
-			for (size_t j = k; j < r->n_fates && o[j].block == last; j++)
-				plain &= quiet(r->fates[o[j].n].fate);
-			if (!plain)
-				break;
-			while (k < r->n_fates && o[k].block == last)
-				k++;
-			last++;
-			n++;
-		}
-		if (n) {
-			struct doc_pos span = d->blocks[first].para->pos;
-			span.end_line = d->blocks[last - 1].para->pos.end_line;
-			buf_printf(out, "paragraphs, %s: %zu of text, no task\n",
-			           where(&span, at, sizeof(at)), n);
-			b = last;
-			continue;
-		}
-		const struct doc_para *p = blk->para;
-		buf_printf(out, "paragraph, %s: %s%s%.*s\n", where(&p->pos, at, sizeof(at)),
-		           p->number, *p->number ? " " : "", result_cut(p->text, 70), p->text);
-		for (; k < r->n_fates && o[k].block == b; k++)
-			fate_line(&r->fates[o[k].n], out);
-		b++;
-	}
+	for (size_t b = 0; b < d->n_blocks;)
+		b = d->blocks[b].kind == DOC_TABLE ? table_block(d, r, o, b, &k, out)
+		                                   : paragraph_blocks(d, r, o, b, &k, out);
 	buf_printf(out,
 	           "found %zu tasks: %zu in tables, %zu in numbered items, %zu reporting duties; "
 	           "%zu indicators (not tasks)\n",

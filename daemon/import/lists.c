@@ -132,7 +132,7 @@ static char *clean_value(const char *s, size_t len)
 	char *v = xstrndup(s, len);
 	result_one_line(&v);
 	size_t n = strlen(v);
-	while (n && (strchr(";.,:", v[n - 1]) || v[n - 1] == ' '))
+	while (n && strchr(";.,: -+", v[n - 1]))
 		v[--n] = '\0';
 	while (n && (v[0] == '-' || v[0] == '+' || v[0] == ' ')) {
 		memmove(v, v + 1, n);
@@ -141,9 +141,11 @@ static char *clean_value(const char *s, size_t len)
 	return v;
 }
 
+#define FIELD_MAX 16384 /* a value grows no further: no quadratic appends */
+
 static void append(char **field, const char *more, const char *sep)
 {
-	if (!more || !*more)
+	if (!more || !*more || (*field && strlen(*field) > FIELD_MAX))
 		return;
 	if (!*field || !**field) {
 		free(*field);
@@ -631,10 +633,7 @@ static char *addressee(const char *text)
 	size_t n = text_fold(text, strlen(text), f, map, sizeof(f));
 	size_t start = !strncmp(f, "giao ", 5) ? 5 : 0;
 
-	char *key = text_name_key(text + map[start]);
-	bool named = words_org_head(key) > 0;
-	free(key);
-	if (!named)
+	if (!words_org_name(text + map[start]))
 		return NULL;
 	if (text[colon] == ':' && colon < 200)
 		return clean_value(text + map[start], colon - map[start]);

@@ -294,6 +294,62 @@ static void read_issued(const struct units *u, size_t head, struct import_result
 	}
 }
 
+/* ---- the issuing body -------------------------------------------------------------------------
+ */
+
+/* A heading's words, without the rules and marks around them ("BỘ NỘI VỤ -------"). */
+static char *heading_words(const char *s, size_t len)
+{
+	char *t = xstrndup(s, len);
+	size_t n = strlen(t);
+
+	while (n && strchr(" -_*=|", t[n - 1]))
+		t[--n] = '\0';
+	size_t lead = strspn(t, " -_*=|");
+	memmove(t, t + lead, n - lead + 1);
+	return t;
+}
+
+/*
+ * The body that issued the document: what stands in capitals before the
+ * national motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") at the head, on its
+ * line or the one before ("UBND TỈNH …" / "SỞ KHOA HỌC VÀ CÔNG NGHỆ").
+ */
+static void read_issuer(const struct units *u, size_t head, struct import_result *r)
+{
+	for (size_t i = 0; i < head && i < u->n; i++) {
+		char f[512];
+		uint32_t map[512];
+		const char *text = u->v[i].text;
+		text_fold(text, strlen(text), f, map, sizeof(f));
+		const char *motto = strstr(f, "cong hoa xa hoi");
+		if (!motto)
+			continue;
+		char *before = heading_words(text, map[motto - f]);
+		size_t letters;
+		if (!*before && i > 0) {
+			free(before);
+			before = heading_words(u->v[i - 1].text, strlen(u->v[i - 1].text));
+		}
+		if (lines_all_caps(before, strlen(before), &letters) && letters >= 4 &&
+		    words_count(words_fold(before, f, sizeof(f))) <= 15)
+			r->issuer = before;
+		else
+			free(before);
+		break;
+	}
+	/* A web page says it in its metadata: "Nơi ban hành:" and the next cell. */
+	for (size_t i = 0; !r->issuer && i + 1 < head && i + 1 < u->n; i++) {
+		char f[64];
+		if (strncmp(fold(u->v[i].text, f, sizeof(f)), "noi ban hanh", 12))
+			continue;
+		const char *v = u->v[i].text + strcspn(u->v[i].text, ":");
+		v = *v ? v + 1 + strspn(v + 1, " *") : "";
+		r->issuer =
+		    heading_words(*v ? v : u->v[i + 1].text, strlen(*v ? v : u->v[i + 1].text));
+	}
+}
+
 /* ---- the period --------------------------------------------------------------------------- */
 
 static bool matched(const char *pattern, const char *f, size_t *a, size_t *b)
@@ -346,6 +402,7 @@ void plan_facts_read(const struct doc *d, struct import_result *r)
 	size_t head = keyword < u.n ? keyword + 3 : u.n;
 	read_number(&u, head, r);
 	read_issued(&u, keyword, r);
+	read_issuer(&u, keyword, r);
 	read_period(r);
 	units_free(&u);
 }

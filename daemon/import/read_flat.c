@@ -1,6 +1,7 @@
 /* read_flat — see import/read_flat.h. */
 #include "import/read_flat.h"
 
+#include "import/read_grid.h"
 #include "import/read_para.h"
 #include "util.h"
 
@@ -110,12 +111,19 @@ size_t read_flat(const struct lines *l, size_t from, struct doc *out)
 			seg = i;
 			continue;
 		}
+		/* A Markdown table after it is a table of its own. */
+		if (read_grid_line(line) && !memchr(line->s, '\t', line->len)) {
+			segment(&f, seg, i);
+			return i;
+		}
 		if (lines_blank(line)) {
 			size_t j = i;
 			while (j < l->n && lines_blank(&l->v[j]))
 				j++;
 			/* Blank lines between two "|" lines stay inside the region. */
 			if (seg == i && j < l->n && read_flat_line(&l->v[j])) {
+				/* A page break between two rows: the row has ended. */
+				f.row = NULL;
 				i = j;
 				seg = j;
 				continue;

@@ -82,14 +82,15 @@ struct builder {
 	bool ends_emph; /* the last line closed an emphasis run */
 };
 
-static void flush(struct builder *b)
+/* Ends the open paragraph; returns it, or NULL when there was none. */
+static struct doc_para *flush(struct builder *b)
 {
 	unsigned emph;
 	size_t marker_at, text_at, n;
 
 	if (!b->raw.len) {
 		b->first = 0;
-		return;
+		return NULL;
 	}
 	char *text = markup_strip(b->raw.data, b->raw.len, &emph);
 	char *t = util_trim(text);
@@ -105,6 +106,7 @@ static void flush(struct builder *b)
 	free(text);
 	buf_reset(&b->raw);
 	b->first = 0;
+	return p;
 }
 
 static void add_line(struct builder *b, const struct line *l, const char *plain_text)
@@ -160,8 +162,9 @@ void read_paras(const struct lines *l, size_t from, size_t to, enum doc_form for
 			char *p = plain(&rest);
 			add_line(&b, &rest, p);
 			free(p);
-			flush(&b);
-			out->blocks[out->n_blocks - 1].para->heading = level;
+			struct doc_para *heading = flush(&b);
+			if (heading)
+				heading->heading = level;
 			after_blank = false;
 			continue;
 		}

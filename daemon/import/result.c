@@ -110,7 +110,7 @@ void result_free(struct import_result *r)
 	for (size_t i = 0; i < r->n_problems; i++)
 		free(r->problems[i].what);
 	free(r->rows), free(r->indicators), free(r->tables), free(r->fates), free(r->problems);
-	free(r->number), free(r->issued), free(r->title), free(r->monitor);
+	free(r->number), free(r->issued), free(r->title), free(r->monitor), free(r->issuer);
 	set_free(r->keys);
 	memset(r, 0, sizeof(*r));
 }

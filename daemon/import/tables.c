@@ -87,9 +87,11 @@ static struct value *col(struct value *v, const struct context *c, enum col_role
 	return g >= 0 ? &v[g] : &none;
 }
 
+#define FIELD_MAX 16384 /* a continued cell grows no further: no quadratic appends */
+
 static void append(char **field, const char *more, char sep)
 {
-	if (!more || !*more)
+	if (!more || !*more || (*field && strlen(*field) > FIELD_MAX))
 		return;
 	if (!*field || !**field) {
 		free(*field);
@@ -146,11 +148,7 @@ static struct import_row *last_row(struct reader *rd)
 
 static bool org_name(const char *s)
 {
-	char *key = text_name_key(s);
-	bool org = words_org_head(key) > 0;
-
-	free(key);
-	return org;
+	return words_org_name(s);
 }
 
 static bool status_words(const char *f)
@@ -753,7 +751,8 @@ static bool overflow(struct reader *rd, const struct doc_cell *cells, size_t n, 
 	while (fit < n && cells[fit].grid_col - base < c->cols.n)
 		fit++;
 	for (size_t p = 1; p < n; p++)
-		if (columns_read(cells + p, n - p, &inner)) {
+		if (columns_role(cells[p].text) != COL_OTHER &&
+		    columns_read(cells + p, n - p, &inner)) {
 			columns_free(&inner);
 			process(rd, cells, p < fit ? p : fit, base, pos);
 			if (p > fit)
@@ -813,12 +812,73 @@ static void headerless_row(struct reader *rd, const struct doc_cell *cells, size
 	}
 }
 
+/* The number cell as a key would have it ("1\r\n.2" is "1.2"), or "" when it holds none. */
+static char *row_number(struct context *c, struct value *v)
+{
+	char *index = one_line(col(v, c, COL_INDEX)->text);
+
+	if (strlen(index) <= 16) {
+		size_t o = 0;
+		for (size_t k = 0; index[k]; k++)
+			if (index[k] != ' ')
+				index[o++] = index[k];
+		index[o] = '\0';
+	}
+	/* A number alone is an STT however big; "2026 - 2030" in it is a figure. */
+	bool bare = strspn(index, "0123456789.") == strlen(index);
+	if ((!bare && words_figure_start(index)) || !words_index(index)) {
+		/* Not a number: text in the number column, the task's when it has none. */
+		if (*index && !filled(col(v, c, COL_TASK)) && c->cols.where[COL_TASK] >= 0)
+			v[c->cols.where[COL_TASK]] = *col(v, c, COL_INDEX);
+		free(index);
+		index = xstrdup("");
+	}
+	return index;
+}
+
+/* A row that is neither a header nor furniture: a task, a section, or the rest of one. */
+static void data_row(struct reader *rd, const struct doc_cell *cells, size_t n, int base,
+                     const char *raw, struct doc_pos pos)
+{
+	struct context *c = &rd->ctx;
+	struct value v[COLUMNS_MAX];
+	bool flat = c->form == DOC_FORM_FLAT;
+
+	map_cells(rd, cells, n, base, v);
+	char *index = row_number(c, v);
+	if (flat && !*index && tail_row(rd, cells, n, raw, pos)) {
+		/* done */
+	} else if (section_row(c, v, index, cover(cells, n, base))) {
+		push_section(c, index, col(v, c, COL_TASK)->text);
+		c->last_section = true;
+		c->last_row = -1;
+		clear_prev(c);
+		result_fate(rd->res, rd->block, pos, FATE_SECTION,
+		            *index ? c->stack[c->depth - 1].key : NULL,
+		            "a section: %s, nothing assigned",
+		            *index ? "a section number" : "a group title in bold or italics");
+	} else if (!*index && !flat &&
+	           !(c->last_section && assigned(c, v) && filled(col(v, c, COL_TASK)))) {
+		continue_row(rd, v, raw, pos);
+	} else if (!*index && flat && !filled(col(v, c, COL_TASK))) {
+		continue_row(rd, v, raw, pos);
+	} else {
+		char *own = *index ? words_index_key(index) : NULL;
+		char *base_key = own                    ? row_key(c, own)
+		                 : flat && c->prev_base ? xstrdup(c->prev_base)
+		                                        : row_key(c, "0");
+		task_row(rd, v, index, base_key, raw, pos);
+		free(own);
+		free(base_key);
+	}
+	free(index);
+}
+
 static void process(struct reader *rd, const struct doc_cell *cells, size_t n, int base,
                     struct doc_pos pos)
 {
 	struct context *c = &rd->ctx;
 	struct columns cols;
-	struct value v[COLUMNS_MAX];
 
 	if (!n)
 		return;
@@ -834,7 +894,8 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 	if (!c->have) {
 		/* The text before a table runs into its header row when nothing closes it. */
 		for (size_t p = 1; p < n; p++)
-			if (columns_read(cells + p, n - p, &cols)) {
+			if (columns_role(cells[p].text) != COL_OTHER &&
+			    columns_read(cells + p, n - p, &cols)) {
 				columns_free(&cols);
 				headerless_row(rd, cells, p, pos);
 				note_heading_cells(rd, cells, p);
@@ -862,44 +923,7 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 		free(raw);
 		return;
 	}
-	map_cells(rd, cells, n, base, v);
-	char *index = one_line(col(v, c, COL_INDEX)->text);
-	bool flat = c->form == DOC_FORM_FLAT;
-	if (words_figure_start(index) || !words_index(index)) {
-		/* Not a number: text in the number column. */
-		if (*index && filled(col(v, c, COL_TASK)) == false &&
-		    c->cols.where[COL_TASK] >= 0) {
-			v[c->cols.where[COL_TASK]] = *col(v, c, COL_INDEX);
-		}
-		free(index);
-		index = xstrdup("");
-	}
-	if (flat && !*index && tail_row(rd, cells, n, raw, pos)) {
-		/* done */
-	} else if (section_row(c, v, index, width)) {
-		push_section(c, index, col(v, c, COL_TASK)->text);
-		c->last_section = true;
-		c->last_row = -1;
-		clear_prev(c);
-		result_fate(rd->res, rd->block, pos, FATE_SECTION,
-		            *index ? c->stack[c->depth - 1].key : NULL,
-		            "a section: %s, nothing assigned",
-		            *index ? "a section number" : "a group title in bold or italics");
-	} else if (!*index && !flat &&
-	           !(c->last_section && assigned(c, v) && filled(col(v, c, COL_TASK)))) {
-		continue_row(rd, v, raw, pos);
-	} else if (!*index && flat && !filled(col(v, c, COL_TASK))) {
-		continue_row(rd, v, raw, pos);
-	} else {
-		char *own = *index ? words_index_key(index) : NULL;
-		char *base_key = own                    ? row_key(c, own)
-		                 : flat && c->prev_base ? xstrdup(c->prev_base)
-		                                        : row_key(c, "0");
-		task_row(rd, v, index, base_key, raw, pos);
-		free(own);
-		free(base_key);
-	}
-	free(index);
+	data_row(rd, cells, n, base, raw, pos);
 	free(raw);
 }
 

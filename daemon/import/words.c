@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 const char *words_fold(const char *s, char *buf, size_t cap)
 {
@@ -70,7 +71,7 @@ bool words_index(const char *s)
 		if (!isalnum((unsigned char)s[i]) && !strchr(".)", s[i]))
 			return false;
 	if (isdigit((unsigned char)s[0]))
-		return strspn(s, "0123456789") <= 3;
+		return strspn(s, "0123456789") <= 5;
 	if (words_roman(s, strcspn(s, ".)")))
 		return true;
 	return isalpha((unsigned char)s[0]) && (n == 1 || strchr(".)", s[1]));
@@ -237,6 +238,49 @@ size_t words_org_head(const char *key)
 {
 	pthread_once(&heads_once, make_head_keys);
 	return head_len(key, head_keys, UTIL_NELEM(org_heads));
+}
+
+/* One-word heads that are also common words: "sở hữu", "Báo cáo", "Ban hành",
+ * "Trường hợp", "Hội nghị", "vụ việc", "tổ chức", "phòng, chống". */
+static const char *const weak_words[] = {"so",   "bo",     "ban", "cuc",  "vu",  "dai", "bao",
+                                         "vien", "truong", "hoi", "doan", "quy", "to",  "phong"};
+
+bool words_org_head_weak(const char *key)
+{
+	size_t n = words_org_head(key);
+	char f[16];
+
+	if (!n || n >= sizeof(f) || memchr(key, ' ', n))
+		return false;
+	text_fold(key, n, f, NULL, sizeof(f));
+	for (size_t i = 0; i < UTIL_NELEM(weak_words); i++)
+		if (!strcmp(f, weak_words[i]))
+			return true;
+	return false;
+}
+
+bool words_org_name(const char *text)
+{
+	char *key = text_name_key(text);
+	size_t n = words_org_head(key);
+	bool weak = words_org_head_weak(key);
+
+	free(key);
+	if (!n || !weak)
+		return n > 0;
+	/* The word after a weak head: a capital, or "các" ("Sở Y tế", "Ban Quản lý"). */
+	const char *s = text;
+	while (*s && *s != ' ')
+		s++;
+	while (*s == ' ')
+		s++;
+	char f[8];
+	text_fold(s, strnlen(s, 6), f, NULL, sizeof(f));
+	if (!strncmp(f, "cac ", 4))
+		return true;
+	utf8proc_int32_t cp;
+	return *s && utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp) > 0 &&
+	       utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
 }
 
 bool words_ends_name(const char *f)

@@ -85,6 +85,7 @@ struct import_result {
 	char *number; /* "906/QĐ-UBND", or NULL */
 	char *issued; /* "2022-07-11", or NULL */
 	char *title;
+	char *issuer;              /* the issuing body ("BỘ NỘI VỤ"), as written, or NULL */
 	int first_year, last_year; /* the plan's period, 0 when not stated */
 	char *monitor;             /* the monitoring agency as written, or NULL */
 	struct import_row *rows;   /* tasks, in document order */

@@ -45,6 +45,13 @@ size_t words_org_head(const char *key);
  * "Cục", "Trung tâm", "Các" …), where "Cục Tiền lương và Bảo hiểm xã hội"
  * stays one name. */
 size_t words_org_head_strong(const char *key);
+/* The head that starts key is one word that is also a common word ("Sở",
+ * "Ban", "Báo", "Trường" …): a name only before a capital. */
+bool words_org_head_weak(const char *key);
+/* Whether text, as written, starts with an agency's name: a head word, and
+ * after a weak one a capital ("Sở Y tế", "Ban Quản lý" — not "Báo cáo kết
+ * quả", "Ban hành", "sở hữu"). */
+bool words_org_name(const char *text);
 
 /* A verb or a "what for" word that ends a name in a sentence ("Bộ Công an
  * tiến hành rà soát …", "các bộ, ngành với các tiêu chuẩn …"); f is folded. */
