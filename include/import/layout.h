@@ -16,9 +16,15 @@
  *    same boundaries is the same table. Rows start where a column that
  *    was empty on the line above gets text (cells are read top-aligned),
  *    where the first column holds a new number, or at a gap larger than
- *    the lines of one cell leave; a cell's lines are joined. A PDF loses
- *    row spans: a row with nothing after some column ends there (a short
- *    row, as flattened text has), for the meaning stage to judge.
+ *    the lines of one cell leave; a cell's lines are joined. A row span
+ *    shows only as text running on over the rows below at a paragraph's
+ *    line spacing: that text stays its cell's, and the cells it covers
+ *    are DOC_MERGE_CONT. Other spans leave no trace: a row with nothing
+ *    after some column ends there (a short row, as flattened text has),
+ *    for the meaning stage to judge. Lines at a page's top repeating the
+ *    first row are a repeated header (both marked header rows); the lines
+ *    under it that start in lower case with no number go back to the row
+ *    the page break cut.
  *  - Paragraphs: the other lines, split at a wider gap, an indented or
  *    differently emphasised line, a list marker ("1.", "a)", "II.", "-")
  *    or after a line ending short of the text's right edge.
