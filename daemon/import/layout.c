@@ -432,7 +432,7 @@ static enum fit region_fit(const struct layout *l, struct region *r, size_t i)
 static bool is_index(const char *s, size_t len, bool or_bullet)
 {
 	char w[16];
-	size_t at, text_at;
+	size_t at = 0, text_at = 0;
 
 	if (!len || len >= sizeof(w))
 		return false;
@@ -973,7 +973,7 @@ static bool starts_paragraph(const struct layout *l, const struct pline *a, cons
 	bool marker;
 
 	line_text(l, b, &text);
-	size_t at, text_at;
+	size_t at = 0, text_at = 0;
 	marker = lines_marker(buf_str(&text), &at, &text_at) > 0;
 	buf_reset(&text);
 	line_text(l, a, &text);
@@ -1007,8 +1007,8 @@ static void emit_paragraph(struct layout *l, size_t first, size_t last, int *par
 		emph &= ln->emph;
 	}
 	const char *s = buf_str(&text);
-	size_t at, text_at, m = lines_marker(s, &at, &text_at);
-	char *number = xstrndup(s + at, m);
+	size_t at = 0, text_at = 0, m = lines_marker(s, &at, &text_at);
+	char *number = xstrndup(m ? s + at : "", m);
 	struct doc_pos pos = {.page = l->lines[first].page, .para = ++*para_no};
 	struct doc_para *p = doc_add_para(l->out, DOC_FORM_PDF, number, s + (m ? text_at : 0),
 	                                  text.len - (m ? text_at : 0), pos);
