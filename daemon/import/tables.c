@@ -275,6 +275,13 @@ static bool has_spans(const struct doc_cell *c, size_t n)
 	return false;
 }
 
+/* Sources whose row spans are gone: a flattened text, a PDF's text layer.
+ * A row the span covered comes short, and takes the row above's value. */
+static bool loses_spans(enum doc_form f)
+{
+	return f == DOC_FORM_FLAT || f == DOC_FORM_PDF;
+}
+
 static void map_cells(struct reader *rd, const struct doc_cell *c, size_t n, int base,
                       struct value *v)
 {
@@ -526,8 +533,8 @@ static void task_row(struct reader *rd, struct value *v, const char *index, cons
 	    indicator ? result_add_indicator(r, pos) : result_add_row(r, IMPORT_TABLE, pos);
 	struct buf inherited = BUF_INIT;
 
-	/* Merged cells of a flattened table: the row above's value. */
-	if (c->form == DOC_FORM_FLAT && c->prev_base)
+	/* Merged cells of a flattened table or a PDF: the row above's value. */
+	if (loses_spans(c->form) && c->prev_base)
 		for (int g = 0; g < c->cols.n; g++)
 			if (!v[g].present && inheritable(c->cols.role[g]) && c->prev[g] &&
 			    *c->prev[g]) {
@@ -665,7 +672,7 @@ static bool section_row(const struct context *c, struct value *v, const char *in
 	if (!isdigit((unsigned char)index[0]))
 		return true;
 	/* "3 | Nhóm việc": a numbered section, unless merged cells were lost. */
-	return c->form != DOC_FORM_FLAT || width >= c->cols.n || (task->emph & DOC_BOLD) ||
+	return !loses_spans(c->form) || width >= c->cols.n || (task->emph & DOC_BOLD) ||
 	       (num->emph & DOC_BOLD);
 }
 
