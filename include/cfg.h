@@ -73,6 +73,7 @@ struct cfg_plan {
 
 struct cfg_task {
 	char *id, *plan, *title, *timeframe;
+	char *same_as; /* "PLAN:KEY": the imported task it is (planned once, as that one) */
 	struct cfg_list leads, coordinating; /* cells, split by the directory */
 	struct cfg_kvs policy;
 	struct cfg_where at;
@@ -93,7 +94,9 @@ struct cfg {
 	enum cfg_transport transport;
 	char *maildir;
 	char *from_name, *from_addr, *reply_name, *reply_addr;
-	char *admin; /* failure summaries and calendar warnings */
+	char *admin;                        /* failure summaries and calendar warnings */
+	char *contact_name, *contact_phone; /* the person agencies may call (mail footer) */
+	int keep_bodies;                    /* days a sent message's text is kept; 0: forever */
 
 	/* [smtp] */
 	char *host;
