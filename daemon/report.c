@@ -261,14 +261,78 @@ int report_agencies(struct store *st, const struct dir *d, bool unresolved, bool
 
 /* ---- preview --------------------------------------------------------------------------- */
 
-static void preview_json(const struct preview *p, const struct preview_mail *m, int tz,
-                         struct buf *b)
+/*
+ * Emails are written as the preview finds them, each through one buffer
+ * reused: a province's year is hundreds of megabytes of JSON, never held.
+ */
+struct preview_out {
+	FILE *out;
+	struct buf b;
+	int tz;
+	bool json;
+	time_t last_due; /* the last formatted deadline, and its text: items repeat it */
+	char last_iso[40];
+	/* Each task's and name's JSON, made once: millions of items repeat them. */
+	char **task_json;
+	size_t n_task_json;
+	char **name_json;
+	size_t n_name_json;
+};
+
+static const char *task_fragment(struct preview_out *o, const struct preview *p, uint32_t ti)
 {
+	if (!o->task_json) {
+		o->n_task_json = p->n_tasks;
+		o->task_json = xcalloc(p->n_tasks + 1, sizeof(*o->task_json));
+	}
+	if (!o->task_json[ti]) {
+		const struct task *t = &p->tasks[ti];
+		struct buf b = BUF_INIT, ref = BUF_INIT;
+		buf_printf(&b, "{\"id\":%lld,\"task\":", (long long)t->id);
+		json_string(&b, t->title);
+		buf_printf(&ref, "%s:%s", t->plan_id, t->key);
+		buf_adds(&b, ",\"ref\":");
+		json_string(&b, buf_str(&ref));
+		buf_free(&ref);
+		o->task_json[ti] = buf_steal(&b);
+	}
+	return o->task_json[ti];
+}
+
+static const char *name_fragment(struct preview_out *o, const struct preview *p, uint16_t ni)
+{
+	if (ni >= o->n_name_json) {
+		size_t n = p->n_names + 1;
+		o->name_json = xrealloc(o->name_json, n * sizeof(*o->name_json));
+		memset(o->name_json + o->n_name_json, 0, (n - o->n_name_json) * sizeof(char *));
+		o->n_name_json = n;
+	}
+	if (!o->name_json[ni]) {
+		struct buf b = BUF_INIT;
+		json_string(&b, p->names[ni]);
+		o->name_json[ni] = buf_steal(&b);
+	}
+	return o->name_json[ni];
+}
+
+static void iso_cached(struct preview_out *o, time_t t, struct buf *b)
+{
+	if (t != o->last_due) {
+		o->last_due = t;
+		date_format_iso(t, o->tz, o->last_iso, sizeof(o->last_iso));
+	}
+	json_string(b, o->last_iso);
+}
+
+static void preview_json(struct preview_out *o, const struct preview *p,
+                         const struct preview_mail *m)
+{
+	struct buf *b = &o->b;
 	bool first = true;
 
 	buf_addc(b, '{');
 	json_key(b, "send_at", &first);
-	json_time(b, m->at, tz);
+	json_time(b, m->at, o->tz);
 	json_key(b, "kind", &first);
 	json_string(b, sched_kind_name(m->kind));
 	json_key(b, "recipient", &first);
@@ -290,35 +354,29 @@ static void preview_json(const struct preview *p, const struct preview_mail *m, 
 	buf_addc(b, '[');
 	for (size_t i = 0; i < m->n_items; i++) {
 		const struct preview_item *it = &m->items[i];
-		const struct task *t = &p->tasks[it->task];
-		bool f = true;
-		buf_adds(b, i ? ",{" : "{");
-		json_key(b, "task", &f);
-		json_string(b, t->title);
-		struct buf ref = BUF_INIT;
-		buf_printf(&ref, "%s:%s", t->plan_id, t->key);
-		json_key(b, "ref", &f);
-		json_string(b, buf_str(&ref));
-		buf_free(&ref);
-		json_key(b, "due", &f);
-		json_time(b, it->due, tz);
-		json_key(b, "step", &f);
-		json_string(b, p->names[it->step]);
-		json_key(b, "role", &f);
-		json_string(b, sched_role_name((enum sched_role)it->role));
-		json_key(b, "agency", &f);
-		json_string(b, p->names[it->agency]);
+		if (i)
+			buf_addc(b, ',');
+		buf_adds(b, task_fragment(o, p, it->task));
+		buf_adds(b, ",\"due\":");
+		iso_cached(o, it->due, b);
+		buf_adds(b, ",\"step\":");
+		buf_adds(b, name_fragment(o, p, it->step));
+		buf_adds(b, ",\"role\":\"");
+		buf_adds(b, sched_role_name((enum sched_role)it->role));
+		buf_adds(b, "\",\"agency\":");
+		buf_adds(b, name_fragment(o, p, it->agency));
 		buf_addc(b, '}');
 	}
 	buf_adds(b, "]}\n");
 }
 
-static void preview_text(const struct preview *p, const struct preview_mail *m, int tz,
-                         struct buf *b)
+static void preview_text(struct preview_out *o, const struct preview *p,
+                         const struct preview_mail *m)
 {
+	struct buf *b = &o->b;
 	char at[40], due[16];
 
-	buf_printf(b, "%s  %-10s to %s", date_format_iso(m->at, tz, at, sizeof(at)),
+	buf_printf(b, "%s  %-10s to %s", date_format_iso(m->at, o->tz, at, sizeof(at)),
 	           sched_kind_name(m->kind), m->holder);
 	for (size_t i = 0; i < m->to.n; i++)
 		buf_printf(b, "%s%s", i ? ", " : " <", m->to.v[i]);
@@ -331,29 +389,49 @@ static void preview_text(const struct preview *p, const struct preview_mail *m, 
 		buf_printf(b, "    - %s:%s [%s, %s] due %s\n", p->tasks[it->task].plan_id,
 		           p->tasks[it->task].key, p->names[it->step],
 		           sched_role_name((enum sched_role)it->role),
-		           date_format_vn(it->due, tz, due, sizeof(due)));
+		           date_format_vn(it->due, o->tz, due, sizeof(due)));
 	}
 	if (m->n_items > 5)
 		buf_printf(b, "    … and %zu more\n", m->n_items - 5);
+}
+
+static int write_mail(const struct preview *p, const struct preview_mail *m, void *arg)
+{
+	struct preview_out *o = arg;
+
+	(o->json ? preview_json : preview_text)(o, p, m);
+	/* Written in large pieces: one write per mail would be a syscall per line. */
+	if (o->b.len >= 1 << 16) {
+		if (fwrite(o->b.data, 1, o->b.len, o->out) != o->b.len)
+			return 1;
+		buf_reset(&o->b);
+	}
+	return 0;
 }
 
 int report_preview(struct store *st, const struct dir *d, const struct digest_templates *tpl,
                    time_t from, time_t to, bool json, FILE *out)
 {
 	struct preview p;
-	int tz = dir_cfg(d)->tz_offset;
+	struct preview_out o = {
+	    .out = out, .tz = dir_cfg(d)->tz_offset, .json = json, .last_due = TF_NONE};
 
-	if (preview_run(st, d, tpl, from, to, &p) < 0)
+	int rc = preview_run(st, d, tpl, from, to, write_mail, &o, &p);
+	if (rc == 0 && o.b.len && fwrite(o.b.data, 1, o.b.len, out) != o.b.len)
+		rc = 1;
+	buf_free(&o.b);
+	for (size_t i = 0; i < o.n_task_json; i++)
+		free(o.task_json[i]);
+	for (size_t i = 0; i < o.n_name_json; i++)
+		free(o.name_json[i]);
+	free(o.task_json);
+	free(o.name_json);
+	if (rc < 0)
 		return -1;
-	for (size_t i = 0; i < p.n_mails; i++) {
-		struct buf b = BUF_INIT;
-		(json ? preview_json : preview_text)(&p, &p.mails[i], tz, &b);
-		fputs(buf_str(&b), out);
-		buf_free(&b);
-	}
-	if (!json)
+	if (rc == 0 && !json)
 		fprintf(out, "%zu email%s carrying %zu notification%s\n", p.n_mails,
 		        p.n_mails == 1 ? "" : "s", p.n_items, p.n_items == 1 ? "" : "s");
-	preview_free(&p);
-	return 0;
+	if (rc == 0)
+		preview_free(&p);
+	return rc == 0 ? 0 : -1;
 }
