@@ -70,7 +70,8 @@ int cli_open_view(struct cli *c)
 		store_rollback(c->st);
 		return 0;
 	}
-	if (r.created + r.updated + r.removed + r.occurrences == 0) {
+	/* An INI [plan] section may date a plan: the view keeps it. */
+	if (r.created + r.updated + r.removed + r.occurrences + r.plans == 0) {
 		store_rollback(c->st);
 		return 0;
 	}
