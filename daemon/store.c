@@ -1536,7 +1536,8 @@ int store_message_get(struct store *st, int64_t id, struct store_message *m)
 		m->subject = col_text(s, 4);
 		m->body_len = (size_t)sqlite3_column_bytes(s, 5);
 		m->body = xmalloc(m->body_len + 1);
-		memcpy(m->body, sqlite3_column_blob(s, 5), m->body_len);
+		if (m->body_len) /* a pruned text is empty, and SQLite gives no pointer */
+			memcpy(m->body, sqlite3_column_blob(s, 5), m->body_len);
 		m->body[m->body_len] = '\0';
 		m->kind = col_text(s, 6);
 		for (int i = 0; i < 4; i++)
