@@ -1,67 +1,81 @@
 /*
- * bench_scale — the engine at a province's worst: BENCH_TASKS tasks
- * (default 100,000) whose occurrences number over a million.
+ * bench_scale — the whole province's portfolio, measured the way it runs:
+ * the real deadlined and deadlinectl binaries on a store of N tasks, for N
+ * in the series (BENCH_SERIES, default "1000 10000 100000 1000000").
  *
- * Measured (medians; the machines are shared and noisy):
- *  - the real daemon, from exec to READY=1 on $NOTIFY_SOCKET  (target < 1 s)
- *  - its resident memory once ready                            (target < 64 MB)
- *  - re-planning after one task changes: store it, decide its
- *    occurrences, find the next wake-up                        (target < 10 ms)
- *  - `preview` of one year for all the tasks                   (target < 5 s)
- * The store is built with the same functions the importer uses, then
- * planned once as the daemon would (its steady state).
+ * For each N (medians of repeated runs; the machines are shared and noisy):
+ *  - cold start: a freshly imported store (no occurrence planned yet); the
+ *    daemon from exec to READY=1, which it sends once everything due is
+ *    decided and composed and its next wake-up is known   (100k: < 3 s)
+ *  - how many messages that first slot queued, and the most to one agency
+ *    (one digest per agency per slot, whatever the batches)
+ *  - restart on the planned store: exec to READY, and the peak resident
+ *    memory then                                  (1M occurrences: < 1 s, < 64 MB)
+ *  - `deadlinectl preview --json` of one year, end to end into a pipe, and
+ *    its peak memory                                             (100k: < 5 s)
+ * The store is built with the functions the importer uses (the import's own
+ * speed is bench_import's business).
  */
 #include "bench.h"
 #include "cfg.h"
 #include "date.h"
-#include "digest.h"
 #include "dir.h"
-#include "planner.h"
-#include "preview.h"
-#include "scheduler.h"
 #include "store.h"
 #include "sync.h"
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_TASKS 100000
-#define STARTS        5
-#define REPLANS       101
-#define PREVIEWS      3
+#define DEFAULT_SERIES "1000 10000 100000 1000000"
+#define MAX_SERIES     8
 
 struct bench {
-	char dir[256], config[300], db[300], sock[300];
+	char root[256], dir[256], config[300], db[300], cold[300], sock[300], mail[300];
 	struct cfg *cfg;
 	struct dir *d;
-	struct store *st;
 	time_t now;
 	int tasks;
+	long occurrences;
 };
 
-static void write_config(struct bench *b, const char *root)
+struct result {
+	int tasks;
+	long occurrences;
+	double cold, ready, rss, preview, preview_rss;
+	long first_slot, max_per_agency, emails;
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench_scale: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void write_config(struct bench *b)
 {
 	FILE *f = fopen(b->config, "w");
 
-	if (!f) {
-		perror(b->config);
-		exit(1);
-	}
+	if (!f)
+		die(b->config);
+	/* The plan dates its duties: recurring ones start with it. */
 	fprintf(f,
 	        "include = %s/config/directory.ini\n[daemon]\ndatabase = %s\n"
 	        "control_socket = %s/control\ntemplates = %s/config/templates\n"
-	        "monitor = skhcn\n[mail]\ntransport = maildir\nmaildir = %s/mail\n"
-	        "from = Bench <bench@quangngai.example>\n",
-	        root, b->db, b->dir, root, b->dir);
+	        "monitor = skhcn\ndefault_supervisor = ubnd\n[mail]\ntransport = maildir\n"
+	        "maildir = %s\nfrom = Bench <bench@quangngai.example>\n"
+	        "[plan BENCH]\ntitle = Kế hoạch thử tải\nissued = 2025-06-02\n",
+	        b->root, b->db, b->dir, b->root, b->mail);
 	fclose(f);
 }
 
@@ -94,116 +108,72 @@ static const char *timeframe_of(int i)
 	return mix[i % (int)UTIL_NELEM(mix)];
 }
 
-static void add_task(struct bench *b, int i, enum store_change *change, struct sync_report *r)
-{
-	const struct cfg *c = b->cfg;
-	const struct cfg_agency *lead = &c->agencies[i % c->n_agencies];
-	const struct cfg_agency *coord = &c->agencies[(i * 7 + 3) % c->n_agencies];
-	struct tf_ctx ctx = {c->tz_offset, 0, 0};
-	struct task t;
-	char key[32], title[160];
-
-	task_init(&t);
-	snprintf(key, sizeof(key), "t%d", i);
-	snprintf(title, sizeof(title), "Nhiệm vụ thử số %d: triển khai nền tảng số", i);
-	t.plan_id = xstrdup("BENCH");
-	t.key = xstrdup(key);
-	t.title = xstrdup(title);
-	t.origin = xstrdup("import");
-	task_set_timeframe(&t, timeframe_of(i), &ctx);
-	task_add_agency(&t, TASK_LEAD, lead->id, lead->name, NULL, true);
-	if (coord != lead)
-		task_add_agency(&t, TASK_COORD, coord->id, coord->name, NULL, true);
-	if (sync_task(b->st, &t, c->tz_offset, b->now, change, r) < 0) {
-		fprintf(stderr, "bench: %s\n", store_error(b->st));
-		exit(1);
-	}
-	task_free(&t);
-}
-
 static void build_store(struct bench *b)
 {
-	struct store_plan plan = {.id = "BENCH", .title = "Kế hoạch thử tải", .origin = "import"};
+	struct store *st;
+	char err[256];
 	struct sync_report r = {0};
 	enum store_change change;
-	double start = bench_seconds();
+	const struct cfg *c = b->cfg;
 
-	store_begin(b->st);
-	store_plan_upsert(b->st, &plan, b->now);
+	unlink(b->db);
+	if (store_open(b->db, &st, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench_scale: %s\n", err);
+		exit(1);
+	}
+	/* As the daemon's first start would: the INI's plan section in the store. */
+	store_begin(st);
+	if (sync_config(st, b->d, b->now, &r) < 0)
+		fprintf(stderr, "bench_scale: %s\n", store_error(st));
+	memset(&r, 0, sizeof(r));
 	for (int i = 0; i < b->tasks; i++) {
-		add_task(b, i, &change, &r);
-		if (i % 10000 == 9999) {
-			store_commit(b->st);
-			store_begin(b->st);
+		const struct cfg_agency *lead = &c->agencies[i % c->n_agencies];
+		const struct cfg_agency *coord = &c->agencies[(i * 7 + 3) % c->n_agencies];
+		struct tf_ctx ctx = {c->tz_offset, 0, 0};
+		struct task t;
+		char key[32], title[160];
+		task_init(&t);
+		snprintf(key, sizeof(key), "t%d", i);
+		snprintf(title, sizeof(title), "Nhiệm vụ thử số %d: triển khai nền tảng số", i);
+		t.plan_id = xstrdup("BENCH");
+		t.key = xstrdup(key);
+		t.title = xstrdup(title);
+		t.origin = xstrdup("import");
+		task_set_timeframe(&t, timeframe_of(i), &ctx);
+		task_add_agency(&t, TASK_LEAD, lead->id, lead->name, NULL, true);
+		if (coord != lead)
+			task_add_agency(&t, TASK_COORD, coord->id, coord->name, NULL, true);
+		if (sync_task(st, &t, c->tz_offset, b->now, &change, &r) < 0) {
+			fprintf(stderr, "bench_scale: %s\n", store_error(st));
+			exit(1);
+		}
+		task_free(&t);
+		if (i % 20000 == 19999) {
+			store_commit(st);
+			store_begin(st);
 		}
 	}
-	store_commit(b->st);
-	printf("  store: %d tasks, %d occurrences, built in %.1f s\n", r.tasks, r.occurrences,
-	       bench_seconds() - start);
+	store_commit(st);
+	store_close(st);
+	b->occurrences = r.occurrences;
 }
 
-/* The daemon's steady state: every occurrence decided once, next_at set. */
-struct planning {
-	struct bench *b;
-	struct task *tasks;
-	long decided;
-};
-
-static void decide_one(struct planning *p, const struct store_occ *o)
+static void copy_file(const char *from, const char *to)
 {
-	const struct task *t = &p->tasks[o->task_id - 1];
-	struct store_note *ledger;
-	size_t n;
-	struct planner_occ po;
-	struct sched_out out;
+	char buf[1 << 16];
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ssize_t n;
 
-	store_ledger(p->b->st, o->id, &ledger, &n);
-	planner_prepare(p->b->d, t, "skhcn", o->due, o->status, ledger, n, p->b->now, &po);
-	sched_decide(&po.in, p->b->now, &out);
-	/* Mail due right now counts as sent: the bench wants a quiet start. */
-	store_occ_set_next(p->b->st, o->id, out.next_at);
-	sched_out_free(&out);
-	planner_occ_free(&po);
-	free(ledger);
-	p->decided++;
+	if (in < 0 || out < 0)
+		die(from);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			die(to);
+	close(in);
+	close(out);
 }
 
-static int plan_cb(const struct store_occ *o, void *arg)
-{
-	decide_one(arg, o);
-	return 0;
-}
-
-static struct task *load_tasks(struct bench *b)
-{
-	struct task *tasks = xcalloc((size_t)b->tasks, sizeof(*tasks));
-
-	for (int i = 0; i < b->tasks; i++)
-		store_task_get(b->st, i + 1, &tasks[i]);
-	return tasks;
-}
-
-static void plan_everything(struct bench *b, struct task *tasks)
-{
-	struct planning p = {b, tasks, 0};
-	double start = bench_seconds();
-	long before;
-	char digest[17];
-
-	do {
-		before = p.decided;
-		store_begin(b->st);
-		store_occ_due(b->st, b->now, 20000, plan_cb, &p);
-		store_commit(b->st);
-	} while (p.decided > before);
-	cfg_planning_digest(b->cfg, digest);
-	store_meta_set(b->st, "planning_digest", digest);
-	printf("  first planning: %ld decisions in %.1f s (%.1f µs each)\n", p.decided,
-	       bench_seconds() - start,
-	       (bench_seconds() - start) * 1e6 / (double)(p.decided ? p.decided : 1));
-}
-
-/* ---- the real daemon: exec to READY=1, and its memory ---------------------------- */
+/* ---- the real daemon: exec to READY=1 ------------------------------------------ */
 
 static int notify_socket(const char *path)
 {
@@ -212,16 +182,14 @@ static int notify_socket(const char *path)
 
 	util_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
 	unlink(path);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		perror("notify socket");
-		exit(1);
-	}
-	struct timeval tv = {30, 0};
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("notify socket");
+	struct timeval tv = {300, 0};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return fd;
 }
 
-static long rss_kib(pid_t pid, const char *field)
+static long status_kib(pid_t pid, const char *field)
 {
 	char path[64], line[256];
 	long kib = -1;
@@ -236,7 +204,8 @@ static long rss_kib(pid_t pid, const char *field)
 	return kib;
 }
 
-static double start_daemon(struct bench *b, long *rss, long *peak)
+/* Seconds from exec to READY=1; *peak_mb the peak resident memory by then. */
+static double start_daemon(struct bench *b, double *peak_mb)
 {
 	char now[40], msg[512];
 	int fd = notify_socket(b->sock);
@@ -246,7 +215,8 @@ static double start_daemon(struct bench *b, long *rss, long *peak)
 	pid_t pid = fork();
 	if (pid == 0) {
 		setenv("NOTIFY_SOCKET", b->sock, 1);
-		freopen("/dev/null", "w", stderr);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(127);
 		execl("./deadlined", "deadlined", "--foreground", "--config", b->config, "--now",
 		      now, (char *)NULL);
 		_exit(127);
@@ -261,114 +231,204 @@ static double start_daemon(struct bench *b, long *rss, long *peak)
 			break;
 		}
 	}
-	*rss = rss_kib(pid, "VmRSS:");
-	*peak = rss_kib(pid, "VmHWM:");
+	*peak_mb = (double)status_kib(pid, "VmHWM:") / 1024;
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	close(fd);
 	return ready;
 }
 
-/* ---- re-planning one changed task ------------------------------------------------------ */
-
-static int replan_cb(const struct store_occ *o, void *arg)
+/* A number from the sqlite3 command-line tool (the bench does not link SQLite). */
+static long query(const char *db, const char *sql)
 {
-	decide_one(arg, o);
-	return 0;
+	char cmd[1024];
+	long v = -1;
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"%s\"", db, sql);
+	FILE *p = popen(cmd, "r");
+	if (!p || fscanf(p, "%ld", &v) != 1)
+		v = -1;
+	if (p)
+		pclose(p);
+	return v;
 }
 
-static double replan_one(struct bench *b, struct task *tasks, int k, int round)
+/* Messages the first slot queued, and the most any one agency got. */
+static void first_slot(struct bench *b, long *messages, long *max_per_agency)
 {
-	struct task *t = &tasks[k];
-	struct sync_report r = {0};
-	enum store_change change;
-	struct planning p = {b, tasks, 0};
-	char title[200];
-	time_t wake;
-	double start = bench_seconds();
+	*messages = query(b->db, "SELECT COUNT(*) FROM messages WHERE recipient <> 'admin'");
+	*max_per_agency =
+	    query(b->db, "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n "
+	                 "FROM messages WHERE recipient <> 'admin' GROUP BY recipient)");
+}
 
-	snprintf(title, sizeof(title), "Nhiệm vụ thử số %d (sửa lần %d)", k, round);
-	free(t->title);
-	t->title = xstrdup(title);
-	store_begin(b->st);
-	sync_task(b->st, t, b->cfg->tz_offset, b->now, &change, &r);
-	store_occ_of_task(b->st, t->id, replan_cb, &p);
-	store_next_wake(b->st, &wake);
-	store_commit(b->st);
-	return change == STORE_UPDATED ? bench_seconds() - start : -1;
+/* ---- deadlinectl preview --json ------------------------------------------------- */
+
+static double preview(struct bench *b, double *peak_mb, long *emails)
+{
+	char from[32], to[32];
+	struct date_civil c;
+	int pipefd[2];
+	struct rusage ru;
+	int status;
+
+	date_split(b->now, b->cfg->tz_offset, &c);
+	snprintf(from, sizeof(from), "%04d-%02d-%02d", c.year, c.month, c.day);
+	snprintf(to, sizeof(to), "%04d-%02d-%02d", c.year + 1, c.month, c.day);
+	if (pipe(pipefd) < 0)
+		die("pipe");
+	double start = bench_seconds();
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execl("./deadlinectl", "deadlinectl", "--config", b->config, "preview", "--from",
+		      from, "--to", to, "--json", (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	char buf[1 << 16];
+	ssize_t n;
+	*emails = 0;
+	while ((n = read(pipefd[0], buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			*emails += buf[i] == '\n';
+	close(pipefd[0]);
+	wait4(pid, &status, 0, &ru);
+	double t = bench_seconds() - start;
+	*peak_mb = (double)ru.ru_maxrss / 1024;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t : -1;
+}
+
+/* ---- one size ---------------------------------------------------------------------- */
+
+static void run_size(struct bench *b, struct result *res)
+{
+	int runs = b->tasks >= 1000000 ? 1 : b->tasks >= 100000 ? 3 : 5;
+	double cold[5], ready[5], rss[5], pv[5], pv_rss[5];
+	char cmd[1200];
+
+	build_store(b);
+	copy_file(b->db, b->cold);
+	for (int i = 0; i < runs; i++) {
+		double peak;
+		copy_file(b->cold, b->db);
+		unlink(b->db); /* WAL files of the previous run go with it */
+		snprintf(cmd, sizeof(cmd), "rm -rf %s %s-wal %s-shm", b->mail, b->db, b->db);
+		if (system(cmd) != 0)
+			die("rm");
+		copy_file(b->cold, b->db);
+		cold[i] = start_daemon(b, &peak);
+	}
+	first_slot(b, &res->first_slot, &res->max_per_agency);
+	for (int i = 0; i < runs; i++)
+		ready[i] = start_daemon(b, &rss[i]);
+	for (int i = 0; i < runs; i++)
+		pv[i] = preview(b, &pv_rss[i], &res->emails);
+	res->tasks = b->tasks;
+	res->occurrences = b->occurrences;
+	res->cold = bench_median(cold, runs);
+	res->ready = bench_median(ready, runs);
+	res->rss = bench_median(rss, runs);
+	res->preview = bench_median(pv, runs);
+	res->preview_rss = bench_median(pv_rss, runs);
+	fprintf(stderr,
+	        "bench_scale: %d tasks, %ld occurrences: cold %.2f s, ready %.2f s, %.1f MB, "
+	        "preview %.2f s %.0f MB\n",
+	        b->tasks, b->occurrences, res->cold, res->ready, res->rss, res->preview,
+	        res->preview_rss);
+}
+
+static const char *verdict(bool met)
+{
+	return met ? "met" : "**not met**";
+}
+
+static void report(const struct result *r, int n)
+{
+	const struct result *k100 = NULL, *big = NULL;
+
+	printf("## Scale: the real binaries on N tasks\n\n");
+	printf("Store built as an import leaves it (no occurrence planned), clock at "
+	       "2026-03-02 08:00 (a Monday slot). *Cold start*: exec to READY=1 on that store; "
+	       "READY is sent once everything due is decided and composed and the next wake-up "
+	       "is known. *Restart*: exec to READY on the planned store. *Preview*: "
+	       "`deadlinectl preview --json` of one year into a pipe. Medians.\n\n");
+	printf("| tasks | occurrences | cold start to planned | messages in the first slot (most "
+	       "to one agency) | restart to READY | peak RSS at READY | preview one year | "
+	       "preview peak RSS | emails in the year |\n");
+	printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int i = 0; i < n; i++) {
+		printf(
+		    "| %d | %ld | %.2f s | %ld (%ld) | %.3f s | %.1f MB | %.2f s | %.0f MB | %ld "
+		    "|\n",
+		    r[i].tasks, r[i].occurrences, r[i].cold, r[i].first_slot, r[i].max_per_agency,
+		    r[i].ready, r[i].rss, r[i].preview, r[i].preview_rss, r[i].emails);
+		if (r[i].tasks == 100000)
+			k100 = &r[i];
+		/* The size nearest a million occurrences answers "1M occurrences". */
+		if (!big || labs(r[i].occurrences - 1000000) < labs(big->occurrences - 1000000))
+			big = &r[i];
+	}
+	printf("\n| target | measured | |\n|---|---:|---|\n");
+	if (k100) {
+		printf("| 100,000 tasks: cold start to planned < 3 s | %.2f s | %s |\n", k100->cold,
+		       verdict(k100->cold < 3));
+		printf("| 100,000 tasks: `preview --json` of one year < 5 s | %.2f s | %s |\n",
+		       k100->preview, verdict(k100->preview < 5));
+	}
+	if (big) {
+		printf("| %ld occurrences: READY < 1 s | %.3f s | %s |\n", big->occurrences,
+		       big->ready, verdict(big->ready < 1));
+		printf("| %ld occurrences: RSS < 64 MB | %.1f MB | %s |\n", big->occurrences,
+		       big->rss, verdict(big->rss < 64));
+	}
+	bool one = true;
+	for (int i = 0; i < n; i++)
+		one &= r[i].max_per_agency <= 1;
+	printf("| one message per agency per slot, every size | %s | %s |\n",
+	       one ? "1 at most" : "more", verdict(one));
 }
 
 int main(void)
 {
 	struct bench b = {.now = date_make(2026, 3, 2, 8, 0, 0, DATE_TZ_VIETNAM)};
-	const char *env = getenv("BENCH_TASKS");
-	char root[200], err[256];
+	const char *series = getenv("BENCH_SERIES");
+	struct result res[MAX_SERIES];
 	struct buf errors = BUF_INIT;
+	int n = 0;
 
-	b.tasks = env ? atoi(env) : DEFAULT_TASKS;
-	if (!getcwd(root, sizeof(root)) || !mkdtemp(strcpy(b.dir, "/tmp/deadlined-bench-XXXXXX")))
-		return 1;
+	if (!getcwd(b.root, sizeof(b.root)) ||
+	    !mkdtemp(strcpy(b.dir, "/tmp/deadlined-bench-XXXXXX")))
+		die("setup");
 	snprintf(b.config, sizeof(b.config), "%s/deadlined.ini", b.dir);
 	snprintf(b.db, sizeof(b.db), "%s/bench.db", b.dir);
+	snprintf(b.cold, sizeof(b.cold), "%s/cold.db", b.dir);
 	snprintf(b.sock, sizeof(b.sock), "%s/notify", b.dir);
-	write_config(&b, root);
-	if (!(b.cfg = cfg_load(b.config, &errors, NULL)) ||
-	    store_open(b.db, &b.st, err, sizeof(err)) < 0) {
-		fprintf(stderr, "bench: %s%s\n", buf_str(&errors), err);
+	snprintf(b.mail, sizeof(b.mail), "%s/mail", b.dir);
+	write_config(&b);
+	if (!(b.cfg = cfg_load(b.config, &errors, NULL))) {
+		fprintf(stderr, "bench_scale: %s\n", buf_str(&errors));
 		return 1;
 	}
 	b.d = dir_new(b.cfg);
-	printf("scale (BENCH_TASKS=%d):\n", b.tasks);
-	build_store(&b);
-	struct task *tasks = load_tasks(&b);
-	plan_everything(&b, tasks);
-
-	double ready[STARTS], rss[STARTS], peak[STARTS];
-	for (int i = 0; i < STARTS; i++) {
-		long r, p;
-		ready[i] = start_daemon(&b, &r, &p);
-		rss[i] = (double)r / 1024;
-		peak[i] = (double)p / 1024;
+	char *list = xstrdup(series ? series : DEFAULT_SERIES), *save = NULL;
+	for (char *tok = strtok_r(list, " ,", &save); tok && n < MAX_SERIES;
+	     tok = strtok_r(NULL, " ,", &save)) {
+		b.tasks = atoi(tok);
+		if (b.tasks > 0)
+			run_size(&b, &res[n++]);
 	}
-	double m = bench_median(ready, STARTS);
-	printf("  daemon exec to READY: median %.3f s of %d starts (target < 1 s: %s)\n", m, STARTS,
-	       m >= 0 && m < 1 ? "met" : "NOT met");
-	double mr = bench_median(rss, STARTS), mp = bench_median(peak, STARTS);
-	printf("  resident memory when ready: median %.1f MB, peak %.1f MB (target < 64 MB: %s)\n",
-	       mr, mp, mp < 64 ? "met" : "NOT met");
-
-	double replans[REPLANS];
-	for (int i = 0; i < REPLANS; i++)
-		replans[i] = replan_one(&b, tasks, (i * 7919) % b.tasks, i);
-	m = bench_median(replans, REPLANS);
-	printf("  re-planning after one task changes: median %.2f ms of %d (target < 10 ms: %s)\n",
-	       m * 1e3, REPLANS, m >= 0 && m < 0.010 ? "met" : "NOT met");
-
-	struct digest_templates *tpl = digest_templates_load(b.cfg->templates, "vi", &errors);
-	double previews[PREVIEWS];
-	size_t mails = 0, notes = 0;
-	for (int i = 0; i < PREVIEWS; i++) {
-		struct preview pv;
-		double start = bench_seconds();
-		preview_run(b.st, b.d, tpl, b.now, b.now + 365 * 86400, &pv);
-		previews[i] = bench_seconds() - start;
-		mails = pv.n_mails;
-		notes = pv.n_items;
-		preview_free(&pv);
-	}
-	m = bench_median(previews, PREVIEWS);
-	printf("  preview of one year: median %.2f s of %d (%zu emails, %zu notifications; "
-	       "target < 5 s: %s)\n",
-	       m, PREVIEWS, mails, notes, m < 5 ? "met" : "NOT met");
-
-	digest_templates_free(tpl);
-	for (int i = 0; i < b.tasks; i++)
-		task_free(&tasks[i]);
-	free(tasks);
-	store_close(b.st);
+	free(list);
+	report(res, n);
 	dir_free(b.d);
 	cfg_free(b.cfg);
 	char cmd[300];
+	if (getenv("BENCH_KEEP")) { /* for profiling: the stores stay */
+		fprintf(stderr, "bench_scale: kept %s\n", b.dir);
+		return 0;
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", b.dir);
 	return system(cmd) == 0 ? 0 : 1;
 }

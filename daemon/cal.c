@@ -208,19 +208,36 @@ time_t cal_slot_at_or_after(const struct cal *c, time_t t)
 	return slot_of(c, day);
 }
 
-time_t cal_office_at_or_after(const struct cal *c, time_t t)
+/* t itself when it lies in [open_min, close_min) of a working day, else the next opening. */
+static time_t window_at_or_after(const struct cal *c, int open_min, time_t t)
 {
 	int64_t day = date_local_days(t, c->tz_offset);
 	time_t start = date_day_start(day, c->tz_offset);
 
-	if (cal_is_workday(c, day) && t >= start + c->open_min * 60 &&
-	    t < start + c->close_min * 60)
+	if (cal_is_workday(c, day) && t >= start + open_min * 60 && t < start + c->close_min * 60)
 		return t;
-	if (t >= start + c->open_min * 60)
+	if (t >= start + open_min * 60)
 		day++;
 	for (int i = 0; i < MAX_SEARCH && !cal_is_workday(c, day); i++)
 		day++;
-	return date_day_start(day, c->tz_offset) + (time_t)c->open_min * 60;
+	return date_day_start(day, c->tz_offset) + (time_t)open_min * 60;
+}
+
+time_t cal_office_at_or_after(const struct cal *c, time_t t)
+{
+	return window_at_or_after(c, c->open_min, t);
+}
+
+time_t cal_send_at_or_after(const struct cal *c, time_t t)
+{
+	return window_at_or_after(c, c->send_min > c->open_min ? c->send_min : c->open_min, t);
+}
+
+time_t cal_send_next_day(const struct cal *c, time_t t)
+{
+	int64_t day = date_local_days(t, c->tz_offset);
+
+	return cal_send_at_or_after(c, date_day_start(day + 1, c->tz_offset));
 }
 
 int64_t cal_add_workdays(const struct cal *c, int64_t day, int n)

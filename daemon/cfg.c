@@ -368,6 +368,27 @@ static int set_duration(struct loader *l, void *obj, const char *key, const char
 	return 0;
 }
 
+/* [mail] keep_bodies: whole days ("365d" or "365"), or "forever" (0). */
+static int set_keep_bodies(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cfg *c = obj;
+	long v;
+	int used = 0;
+
+	if (!strcmp(value, "forever")) {
+		c->keep_bodies = 0;
+		return 0;
+	}
+	if (sscanf(value, "%ld%n", &v, &used) != 1 || v < 1 || v > 36500 ||
+	    (value[used] && strcmp(value + used, "d"))) {
+		error_at(l, l->lineno, key, "'%s' is not a number of days (e.g. 365d) or forever",
+		         value);
+		return -1;
+	}
+	c->keep_bodies = (int)v;
+	return 0;
+}
+
 static int set_calendar(struct loader *l, void *obj, const char *key, const char *value)
 {
 	struct cal *cal = &((struct cfg *)obj)->cal;
@@ -504,6 +525,9 @@ static const struct rule rules[] = {
     {SEC_MAIL, "reply_to", R_FN, 0, 0, 0, set_mailbox, false},
     {SEC_MAIL, "admin", R_FN, 0, 0, 0, set_address, false},
     {SEC_MAIL, "calendar_url", R_FN, 0, 0, 0, set_url, false},
+    {SEC_MAIL, "contact_name", R_STR, C(contact_name), 0, 0, NULL, false},
+    {SEC_MAIL, "contact_phone", R_STR, C(contact_phone), 0, 0, NULL, false},
+    {SEC_MAIL, "keep_bodies", R_FN, 0, 0, 0, set_keep_bodies, false},
     {SEC_SMTP, "host", R_STR, C(host), 0, 0, NULL, false},
     {SEC_SMTP, "port", R_INT, C(port), 1, 65535, NULL, false},
     {SEC_SMTP, "tls", R_FN, 0, 0, 0, set_tls, false},
@@ -552,6 +576,7 @@ static const struct rule rules[] = {
     {SEC_TASK, "timeframe", R_STR, T(timeframe), 0, 0, NULL, false},
     {SEC_TASK, "lead", R_LIST, T(leads), 0, 0, NULL, false},
     {SEC_TASK, "coordinating", R_LIST, T(coordinating), 0, 0, NULL, false},
+    {SEC_TASK, "same_as", R_STR, T(same_as), 0, 0, NULL, false},
     {SEC_TASK, NULL, R_FN, 0, 0, 0, set_policy, false},
 };
 
@@ -1382,6 +1407,7 @@ static struct cfg *cfg_new(const char *path)
 	c->max_per_connection = 20;
 	c->retry_max_age = 3 * 86400;
 	c->retry_base = 60;
+	c->keep_bodies = 365;
 	cal_init(&c->cal, c->tz_offset);
 	policy_default(&c->policy);
 	return c;
@@ -1443,7 +1469,7 @@ void cfg_free(struct cfg *c)
 	}
 	for (size_t i = 0; i < c->n_tasks; i++) {
 		struct cfg_task *t = &c->tasks[i];
-		free(t->id), free(t->plan), free(t->title), free(t->timeframe);
+		free(t->id), free(t->plan), free(t->title), free(t->timeframe), free(t->same_as);
 		list_free(&t->leads), list_free(&t->coordinating);
 		kvs_free(&t->policy);
 	}
@@ -1462,6 +1488,8 @@ void cfg_free(struct cfg *c)
 	                    &c->reply_addr,
 	                    &c->admin,
 	                    &c->calendar_url,
+	                    &c->contact_name,
+	                    &c->contact_phone,
 	                    &c->host,
 	                    &c->ca_file,
 	                    &c->user,

@@ -56,6 +56,7 @@ static struct engine {
 	int lock_fd; /* one daemon per database */
 	time_t skew; /* --now: the daemon's clock minus the real one */
 	time_t next_wake, logged_wake;
+	long planned; /* occurrences decided in the planning under way */
 	bool stopping;
 } E;
 
@@ -131,6 +132,9 @@ static int config_sync(time_t now)
 	log_info("config tasks: %d (%d new, %d changed, %d removed, %d flagged), %d new "
 	         "occurrences",
 	         r.tasks, r.created, r.updated, r.removed, r.flagged, r.occurrences);
+	if (r.linked)
+		log_info("config tasks: %d planned as the imported task of the same duty",
+		         r.linked);
 	return 0;
 fail:
 	store_rollback(E.st);
@@ -156,6 +160,9 @@ static void schedule(bool more)
 		earliest(&next, t);
 	if (store_next_retry(E.st, &t) == 0)
 		earliest(&next, t);
+	struct notify_env env = {E.st, E.conf.cfg, E.conf.dir, E.conf.tpl};
+	if (notify_next(&env, now, &t) == 0)
+		earliest(&next, t);
 	earliest(&next, notice_next(E.st, E.conf.cfg, now));
 	E.next_wake = next;
 	if (next == TF_NONE) {
@@ -175,38 +182,91 @@ static void schedule(bool more)
 	}
 }
 
-static void tick(void)
+/* Once a day: the text of old messages goes, their ledger rows stay. */
+static int prune(time_t now)
+{
+	char day[32], last[32];
+	int64_t pruned;
+
+	if (!E.conf.cfg->keep_bodies)
+		return 0;
+	snprintf(day, sizeof(day), "%lld", (long long)date_local_days(now, E.conf.cfg->tz_offset));
+	if (store_meta_get(E.st, "pruned_day", last, sizeof(last)) < 0)
+		return -1;
+	if (!strcmp(day, last))
+		return 0;
+	if (store_prune_bodies(E.st, now - (time_t)E.conf.cfg->keep_bodies * 86400, &pruned) < 0 ||
+	    store_meta_set(E.st, "pruned_day", day) < 0)
+		return -1;
+	if (pruned)
+		log_info("dropped the text of %lld message%s older than %d days (the ledger keeps "
+		         "them)",
+		         (long long)pruned, pruned == 1 ? "" : "s", E.conf.cfg->keep_bodies);
+	return 0;
+}
+
+/*
+ * Planning rounds (a batch each; the last one composes) in one transaction:
+ * one round when the loop has other work, all of them at start-up, where
+ * one commit writes each page once. *more: another round is due now.
+ */
+static int tick(bool *more, bool all)
 {
 	struct notify_env env = {E.st, E.conf.cfg, E.conf.dir, E.conf.tpl};
-	struct notify_result r;
+	struct notify_result r, sum = {0};
 	time_t now = engine_now();
 
-	if (store_begin(E.st) < 0 || notify_round(&env, now, &r) < 0) {
-		log_warnx("planning: %s", store_error(E.st));
-		store_rollback(E.st);
-		loop_timer_at(E.wake, loop_wall() + 60); /* a broken database: retry calmly */
-		return;
-	}
+	*more = false;
+	if (store_begin(E.st) < 0)
+		goto fail;
+	do {
+		if (notify_round(&env, now, &r) < 0)
+			goto fail;
+		sum.processed += r.processed;
+		sum.messages += r.messages;
+		sum.held += r.held;
+		E.planned += r.processed;
+		if (r.more)
+			svc_status("planning: %ld occurrences decided", E.planned);
+		if (E.watchdog)
+			svc_watchdog_ping();
+	} while (all && r.more);
+	if (prune(now) < 0)
+		goto fail;
 	notice_run(E.st, E.conf.cfg, now);
-	if (store_commit(E.st) < 0) {
-		log_warnx("planning: %s", store_error(E.st));
-		store_rollback(E.st);
-		loop_timer_at(E.wake, loop_wall() + 60);
-		return;
-	}
-	if (r.messages)
-		log_info("queued %d message%s for %d notification%s", r.messages,
-		         r.messages == 1 ? "" : "s", r.notifications,
-		         r.notifications == 1 ? "" : "s");
+	if (store_commit(E.st) < 0)
+		goto fail;
+	if (sum.messages)
+		log_info("queued %d message%s", sum.messages, sum.messages == 1 ? "" : "s");
+	if (sum.held)
+		log_info("%d notification%s wait for the next day: their recipients had a message "
+		         "today",
+		         sum.held, sum.held == 1 ? "" : "s");
+	if (!r.more)
+		E.planned = 0;
 	outbox_submit_due(E.outbox, now);
-	schedule(r.more);
+	*more = r.more;
+	return 0;
+fail:
+	log_warnx("planning: %s", store_error(E.st));
+	store_rollback(E.st);
+	loop_timer_at(E.wake, loop_wall() + 60); /* a broken database: retry calmly */
+	return -1;
+}
+
+static void tick_and_schedule(void)
+{
+	bool more;
+
+	if (tick(&more, false) == 0)
+		schedule(more);
 }
 
 static void on_wake(void *arg)
 {
 	(void)arg;
 	if (!E.stopping)
-		tick();
+		tick_and_schedule();
 }
 
 /* A reply changed tasks or queued an answer: send it, and look at reminders again. */
@@ -214,7 +274,7 @@ static void on_inbox_changed(void *arg)
 {
 	(void)arg;
 	if (!E.stopping)
-		tick();
+		tick_and_schedule();
 }
 
 static struct intake_env engine_intake_env(void)
@@ -234,11 +294,29 @@ static void on_mail_results(void *arg)
 
 static void on_config_changed(void *arg);
 
+/* Exactly the files the config reads: the INI and its includes, the three
+ * templates of its language, the SMTP password file. */
 static void watch_config(void)
 {
+	const struct cfg *c = E.conf.cfg;
+	static const char *const templates[] = {"subject.txt", "body.txt", "body.html"};
+	size_t n = c->files.n;
+	char **paths = xcalloc(n + UTIL_NELEM(templates) + 1, sizeof(*paths));
+
+	for (size_t i = 0; i < c->files.n; i++)
+		paths[i] = xstrdup(c->files.v[i]);
+	for (size_t i = 0; i < UTIL_NELEM(templates); i++) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "%s/%s/%s", c->templates, c->language, templates[i]);
+		paths[n++] = buf_steal(&b);
+	}
+	if (c->password_file)
+		paths[n++] = xstrdup(c->password_file);
 	loop_watch_free(E.watch);
-	E.watch =
-	    loop_watch_files(E.conf.cfg->files.v, E.conf.cfg->files.n, on_config_changed, NULL);
+	E.watch = loop_watch_files(paths, n, on_config_changed, NULL);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
 }
 
 /* Read, validate, swap; on any error the running config stays. */
@@ -341,7 +419,7 @@ static void control(const char *request, struct buf *reply, void *arg)
 		buf_printf(reply, "ok\nnext_wakeup: %s\n", iso(E.next_wake, at, sizeof(at)));
 	} else if (!strcmp(request, CTL_SEND_NOW)) {
 		store_messages_release(E.st, engine_now());
-		tick();
+		tick_and_schedule();
 		buf_adds(reply, "ok\n");
 	} else {
 		buf_printf(reply, "error: unknown request '%s'\n", request);
@@ -459,20 +537,32 @@ static void finish(void)
 		close(E.lock_fd);
 }
 
+/* Nothing counted here: a start must not grow with years of history. */
 static void announce(void)
 {
-	struct store_stats s;
 	char now[40];
 
-	store_stats(E.st, &s);
 	log_info("started: config %s, database %s, %s delivery%s", E.opt->config, E.db_path,
 	         E.conf.cfg->transport == CFG_SMTP ? "smtp" : "maildir",
 	         E.conf.cfg->transport == CFG_SMTP ? "" : " into the Maildir");
 	log_info("clock: %s%s", iso(engine_now(), now, sizeof(now)), E.skew ? " (--now)" : "");
-	log_info("store: %lld plans, %lld tasks (%lld open, %lld flagged), %lld occurrences, "
-	         "%lld messages queued",
-	         (long long)s.plans, (long long)s.tasks, (long long)s.tasks_open,
-	         (long long)s.tasks_flagged, (long long)s.occurrences, (long long)s.queued);
+}
+
+/*
+ * READY means planned: whatever is due now is decided (in batches, the
+ * watchdog fed between them) and composed, and the next wake-up is known.
+ * Until then the service status says "planning: N occurrences decided".
+ */
+static void plan_then_ready(void)
+{
+	bool more = true;
+	char at[40];
+
+	svc_status("planning");
+	tick(&more, true);
+	schedule(more);
+	svc_ready();
+	log_info("ready: planned; next wake-up %s", iso(E.next_wake, at, sizeof(at)));
 }
 
 int engine_run(const struct engine_options *o)
@@ -496,8 +586,7 @@ int engine_run(const struct engine_options *o)
 	if (claim() == 0 && open_store() == 0 && config_sync(engine_now()) == 0 &&
 	    store_messages_release(E.st, engine_now()) == 0 && start_services() == 0) {
 		announce();
-		svc_ready();
-		schedule(false);
+		plan_then_ready();
 		loop_run();
 		rc = 0;
 	}

@@ -40,17 +40,6 @@ struct loop_async {
 	void *arg;
 };
 
-struct loop_watch {
-	ev_io io;
-	ev_timer settle;
-	int fd;
-	char **names; /* base names of the watched files */
-	size_t n;
-	bool any; /* a directory: every name counts */
-	loop_cb cb;
-	void *arg;
-};
-
 static struct ev_loop *loop;
 static struct {
 	ev_signal w;
@@ -223,22 +212,81 @@ void loop_async_free(struct loop_async *a)
 
 /* ---- file changes -------------------------------------------------------- */
 
+/*
+ * Each file the config reads is watched itself, not its directory: a write
+ * to the database or a log beside the INI wakes nobody. Editors replace a
+ * file by renaming a new one over it, which ends the old file's watch
+ * (IN_ATTRIB, IN_DELETE_SELF), so once a burst of changes is over the
+ * watches are set again on whatever the paths name now; a file missing at
+ * that moment is waited for through its directory until it is back.
+ */
+#define FILE_EVENTS (IN_CLOSE_WRITE | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF)
+#define DIR_EVENTS  (IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE)
+
+struct loop_watch {
+	ev_io io;
+	ev_timer settle;
+	int fd;
+	char **paths;
+	int *wd;     /* per path: the file's watch, or -1 */
+	int *dir_wd; /* per path missing at arming: its directory's watch, or -1 */
+	size_t n;
+	bool dir; /* loop_watch_dir: paths[0] is a directory, any file in it counts */
+	loop_cb cb;
+	void *arg;
+};
+
+static void watch_arm(struct loop_watch *w)
+{
+	if (w->fd >= 0) {
+		ev_io_stop(loop, &w->io);
+		close(w->fd); /* every old watch goes with it */
+	}
+	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w->fd < 0) {
+		log_warn("inotify: config changes will need SIGHUP");
+		return;
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		w->dir_wd[i] = -1;
+		w->wd[i] = inotify_add_watch(w->fd, w->paths[i], w->dir ? DIR_EVENTS : FILE_EVENTS);
+		if (w->dir && w->wd[i] < 0)
+			log_warn("inotify: %s is only scanned from time to time", w->paths[i]);
+		if (w->wd[i] >= 0)
+			continue;
+		char *copy = xstrdup(w->paths[i]);
+		w->dir_wd[i] = inotify_add_watch(w->fd, dirname(copy), DIR_EVENTS);
+		if (w->dir_wd[i] < 0)
+			log_warn("inotify: %s", w->paths[i]);
+		free(copy);
+	}
+	ev_io_set(&w->io, w->fd, EV_READ);
+	ev_io_start(loop, &w->io);
+}
+
 static void watch_settled(struct ev_loop *l, ev_timer *t, int revents)
 {
 	struct loop_watch *w = t->data;
 
 	(void)l, (void)revents;
 	ev_timer_stop(loop, t); /* once per burst; no repeating wake-ups */
+	watch_arm(w);
 	w->cb(w->arg);
 }
 
-static bool watched_name(const struct loop_watch *w, const char *name)
+static bool watched(const struct loop_watch *w, const struct inotify_event *e)
 {
-	if (w->any)
-		return true;
-	for (size_t i = 0; i < w->n; i++)
-		if (!strcmp(w->names[i], name))
-			return true;
+	for (size_t i = 0; i < w->n; i++) {
+		if (e->wd == w->wd[i])
+			return !w->dir || e->len;
+		if (e->wd == w->dir_wd[i] && e->len) {
+			char *copy = xstrdup(w->paths[i]);
+			bool same = !strcmp(basename(copy), e->name);
+			free(copy);
+			if (same)
+				return true;
+		}
+	}
 	return false;
 }
 
@@ -253,24 +301,30 @@ static void watch_event(struct ev_loop *l, ev_io *io, int revents)
 	while ((n = read(w->fd, buf, sizeof(buf))) > 0)
 		for (char *p = buf; p < buf + n;) {
 			struct inotify_event *e = (struct inotify_event *)p;
-			hit |= e->len && watched_name(w, e->name);
+			hit |= !(e->mask & IN_IGNORED) && watched(w, e);
 			p += sizeof(*e) + e->len;
 		}
 	if (hit) /* editors write in bursts: act once it is quiet */
 		ev_timer_again(loop, &w->settle);
 }
 
-/* A watcher on an inotify descriptor, calling cb once a burst of events settles. */
-static struct loop_watch *watch_new(int fd, loop_cb cb, void *arg)
+static struct loop_watch *watch_new(char *const *paths, size_t n, bool dir, loop_cb cb, void *arg)
 {
 	struct loop_watch *w = xcalloc(1, sizeof(*w));
 
-	w->fd = fd;
+	w->fd = -1;
 	w->cb = cb;
 	w->arg = arg;
-	ev_io_init(&w->io, watch_event, fd, EV_READ);
+	w->n = n;
+	w->dir = dir;
+	w->paths = xcalloc(n ? n : 1, sizeof(*w->paths));
+	w->wd = xcalloc(n ? n : 1, sizeof(*w->wd));
+	w->dir_wd = xcalloc(n ? n : 1, sizeof(*w->dir_wd));
+	for (size_t i = 0; i < n; i++)
+		w->paths[i] = xstrdup(paths[i]);
+	ev_init(&w->io, watch_event);
 	w->io.data = w;
-	ev_io_start(loop, &w->io);
+	watch_arm(w);
 	ev_init(&w->settle, watch_settled);
 	w->settle.repeat = WATCH_SETTLE;
 	w->settle.data = w;
@@ -279,42 +333,14 @@ static struct loop_watch *watch_new(int fd, loop_cb cb, void *arg)
 
 struct loop_watch *loop_watch_files(char *const *paths, size_t n, loop_cb cb, void *arg)
 {
-	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-
-	if (fd < 0) {
-		log_warn("inotify: config changes will need SIGHUP");
-		return NULL;
-	}
-	struct loop_watch *w = watch_new(fd, cb, arg);
-	w->names = xcalloc(n ? n : 1, sizeof(*w->names));
-	for (size_t i = 0; i < n; i++) {
-		char *a = xstrdup(paths[i]), *b = xstrdup(paths[i]);
-		w->names[w->n++] = xstrdup(basename(a));
-		if (inotify_add_watch(fd, dirname(b),
-		                      IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE) < 0)
-			log_warn("inotify: %s", paths[i]);
-		free(a);
-		free(b);
-	}
-	return w;
+	return watch_new(paths, n, false, cb, arg);
 }
 
 struct loop_watch *loop_watch_dir(const char *dir, loop_cb cb, void *arg)
 {
-	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	char *paths[] = {(char *)dir};
 
-	if (fd < 0) {
-		log_warn("inotify: %s is only scanned from time to time", dir);
-		return NULL;
-	}
-	if (inotify_add_watch(fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
-		log_warn("inotify: %s", dir);
-		close(fd);
-		return NULL;
-	}
-	struct loop_watch *w = watch_new(fd, cb, arg);
-	w->any = true;
-	return w;
+	return watch_new(paths, 1, true, cb, arg);
 }
 
 void loop_watch_free(struct loop_watch *w)
@@ -323,9 +349,12 @@ void loop_watch_free(struct loop_watch *w)
 		return;
 	ev_io_stop(loop, &w->io);
 	ev_timer_stop(loop, &w->settle);
-	close(w->fd);
+	if (w->fd >= 0)
+		close(w->fd);
 	for (size_t i = 0; i < w->n; i++)
-		free(w->names[i]);
-	free(w->names);
+		free(w->paths[i]);
+	free(w->paths);
+	free(w->wd);
+	free(w->dir_wd);
 	free(w);
 }

@@ -1,10 +1,12 @@
 /*
  * notify — see notify.h.
  *
- * The scheduler decides, this file gathers: each occurrence due for a look
- * is decided on its own, and what is due is grouped by the agency that
- * holds the duties today (a successor after a reorganisation), so every
- * recipient gets one digest per round.
+ * The scheduler decides, this file records and gathers. Planning and
+ * composing are apart because a province's catch-up is hundreds of
+ * thousands of occurrences, decided in many batches: if each batch built
+ * its own digests, an agency would get one message per batch. The ledger's
+ * pending rows carry what was decided from batch to batch (and across a
+ * restart); composing reads them all at once.
  */
 #include "notify.h"
 
@@ -21,60 +23,131 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH_OCCURRENCES 2000 /* per round; more is picked up right after */
+void notify_compose_times(const struct cal *cal, const time_t *decided, size_t n, time_t last_mail,
+                          time_t *compose)
+{
+	time_t open = TF_NONE; /* the message being filled */
 
-/* A due notification, waiting to be grouped with others for the same recipient. */
-struct pending {
-	size_t task; /* index in tick.tasks */
-	size_t plan; /* index in tick.plans */
-	int64_t occurrence;
-	time_t due, original_due, at;
-	enum sched_role role;
-	enum sched_kind kind;
-	char agency[64]; /* assigned: the ledger key */
-	char holder[64]; /* who holds the duties today: the recipient */
-	char step[32];
-	char prev[256];
+	for (size_t i = 0; i < n; i++) {
+		if (open != TF_NONE && decided[i] <= open) {
+			compose[i] = open;
+			continue;
+		}
+		time_t at = decided[i];
+		if (last_mail != TF_NONE && date_local_days(last_mail, cal->tz_offset) ==
+		                                date_local_days(at, cal->tz_offset))
+			at = cal_send_next_day(cal, at);
+		compose[i] = open = last_mail = at;
+		/* Whatever was decided by then goes in the same message. */
+	}
+}
+
+/* ---- caches: the tasks and plans a round touches ------------------------------ */
+
+struct task_slot {
+	struct task task;
+	time_t max_due; /* of its stored occurrences; TF_NONE until asked */
+	bool loaded, asked;
 };
 
-struct tick {
+struct plan_slot {
+	struct store_plan sp;
+	struct planner_plan pp;
+};
+
+struct round {
 	const struct notify_env *env;
 	time_t now;
-	struct task *tasks;
-	size_t n_tasks;
-	struct store_plan *plans;
+	int64_t today;
+	/* By id, open addressing; slots are allocated one by one, so a task
+	 * stays where it is while the planner and digests point into it. */
+	struct task_slot **tasks;
+	size_t cap_tasks, n_tasks;
+	struct plan_slot *plans;
 	size_t n_plans;
-	struct pending *p;
-	size_t n;
-	int processed;
-	int messages;
+	/* The planner's work for the task decided last: occurrences come in task order. */
+	struct planner_occ po;
+	int64_t po_task;
+	struct notify_result *res;
 };
 
-static size_t tick_plan(struct tick *tk, const char *id)
+static size_t slot_of_id(size_t cap, int64_t id)
 {
-	for (size_t i = 0; i < tk->n_plans; i++)
-		if (!strcmp(tk->plans[i].id, id))
-			return i;
-	tk->plans = xrealloc(tk->plans, (tk->n_plans + 1) * sizeof(*tk->plans));
-	struct store_plan *p = &tk->plans[tk->n_plans];
-	if (store_plan_get(tk->env->st, id, p) != 1) {
-		memset(p, 0, sizeof(*p));
-		p->id = xstrdup(id);
-	}
-	return tk->n_plans++;
+	return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 7) & (cap - 1);
 }
 
-/* The task, loaded once per tick; SIZE_MAX if it is gone. */
-static size_t tick_task(struct tick *tk, int64_t id)
+static void tasks_grow(struct round *r)
 {
-	for (size_t i = 0; i < tk->n_tasks; i++)
-		if (tk->tasks[i].id == id)
-			return i;
-	tk->tasks = xrealloc(tk->tasks, (tk->n_tasks + 1) * sizeof(*tk->tasks));
-	if (store_task_get(tk->env->st, id, &tk->tasks[tk->n_tasks]) != 1)
-		return SIZE_MAX;
-	return tk->n_tasks++;
+	struct task_slot **old = r->tasks;
+	size_t cap = r->cap_tasks;
+
+	r->cap_tasks = cap ? 2 * cap : 1024;
+	r->tasks = xcalloc(r->cap_tasks, sizeof(*r->tasks));
+	for (size_t i = 0; i < cap; i++) {
+		if (!old[i])
+			continue;
+		size_t k = slot_of_id(r->cap_tasks, old[i]->task.id);
+		while (r->tasks[k])
+			k = (k + 1) & (r->cap_tasks - 1);
+		r->tasks[k] = old[i];
+	}
+	free(old);
 }
+
+/* The task, loaded once per round; NULL if it is gone. */
+static struct task_slot *round_task(struct round *r, int64_t id)
+{
+	if (2 * (r->n_tasks + 1) > r->cap_tasks)
+		tasks_grow(r);
+	size_t k = slot_of_id(r->cap_tasks, id);
+	for (; r->tasks[k]; k = (k + 1) & (r->cap_tasks - 1))
+		if (r->tasks[k]->task.id == id)
+			return r->tasks[k]->loaded ? r->tasks[k] : NULL;
+	struct task_slot *s = r->tasks[k] = xcalloc(1, sizeof(*s));
+	s->loaded = store_task_get(r->env->st, id, &s->task) == 1;
+	if (!s->loaded) {
+		task_free(&s->task);
+		task_init(&s->task);
+	}
+	s->task.id = id; /* the slot is taken either way */
+	r->n_tasks++;
+	return s->loaded ? s : NULL;
+}
+
+static const struct plan_slot *round_plan(struct round *r, const char *id)
+{
+	for (size_t i = 0; i < r->n_plans; i++)
+		if (!strcmp(r->plans[i].sp.id, id))
+			return &r->plans[i];
+	r->plans = xrealloc(r->plans, (r->n_plans + 1) * sizeof(*r->plans));
+	struct plan_slot *p = &r->plans[r->n_plans++];
+	time_t created = TF_NONE;
+	int found = store_plan_get(r->env->st, id, &p->sp);
+	store_plan_created(r->env->st, id, &created);
+	if (found != 1) {
+		memset(&p->sp, 0, sizeof(p->sp));
+		p->sp.id = xstrdup(id);
+	}
+	planner_plan_of(found == 1 ? &p->sp : NULL, created, r->env->cfg->tz_offset, &p->pp);
+	return p;
+}
+
+static void round_free(struct round *r)
+{
+	for (size_t i = 0; i < r->cap_tasks; i++)
+		if (r->tasks[i]) {
+			task_free(&r->tasks[i]->task);
+			free(r->tasks[i]);
+		}
+	for (size_t i = 0; i < r->n_plans; i++)
+		store_plan_free(&r->plans[i].sp);
+	free(r->tasks);
+	free(r->plans);
+	if (r->po_task)
+		planner_occ_free(&r->po);
+}
+
+/* ---- planning ------------------------------------------------------------------- */
 
 static void to_store_note(const struct sched_note *n, int64_t occurrence, struct store_note *out)
 {
@@ -83,81 +156,127 @@ static void to_store_note(const struct sched_note *n, int64_t occurrence, struct
 	util_strlcpy(out->agency, n->agency, sizeof(out->agency));
 	util_strlcpy(out->step, n->step, sizeof(out->step));
 	util_strlcpy(out->kind, sched_kind_name(n->kind), sizeof(out->kind));
+	util_strlcpy(out->role, sched_role_name(n->role), sizeof(out->role));
 	out->planned_at = n->at;
 }
 
-static int record_skipped(struct store *st, const struct sched_out *out, int64_t occurrence,
-                          time_t now)
+static int record(struct store *st, const struct sched_note *v, size_t n, int64_t occurrence,
+                  enum store_note_state state, time_t now)
 {
 	int rc = 0;
 
-	for (size_t i = 0; i < out->n_skip && rc == 0; i++) {
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct store_note note;
-		to_store_note(&out->skip[i], occurrence, &note);
-		rc = store_notes_record(st, &note, 1, NOTE_SKIPPED, now);
+		to_store_note(&v[i], occurrence, &note);
+		rc = store_notes_record(st, &note, 1, state, now);
 	}
 	return rc;
 }
 
-static void add_pending(struct tick *tk, size_t task, size_t plan, const struct store_occ *o,
-                        const struct planner_occ *po, const struct sched_note *n)
+/*
+ * A recurring duty grows occurrences as time goes by: when its latest one
+ * is decided (its first reminder is the cue), those due after it are made.
+ */
+static int grow(struct round *r, struct task_slot *ts, const struct plan_slot *ps, time_t due)
 {
-	int64_t today = date_local_days(tk->now, tk->env->cfg->tz_offset);
-	struct pending *p;
+	int made = 0;
 
-	tk->p = xrealloc(tk->p, (tk->n + 1) * sizeof(*tk->p));
-	p = &tk->p[tk->n++];
-	memset(p, 0, sizeof(*p));
-	p->task = task;
-	p->plan = plan;
-	p->occurrence = o->id;
-	p->due = po->in.due;
-	p->original_due = po->original_due;
-	p->at = n->at;
-	p->role = n->role;
-	p->kind = n->kind;
-	util_strlcpy(p->agency, n->agency, sizeof(p->agency));
-	util_strlcpy(p->holder, dir_holder(tk->env->dir, n->agency, today), sizeof(p->holder));
-	util_strlcpy(p->step, n->step, sizeof(p->step));
-	store_thread_last(tk->env->st, o->id, n->agency, p->prev, sizeof(p->prev));
+	if (!ts->asked) {
+		ts->asked = true;
+		if (store_occ_max_due(r->env->st, ts->task.id, &ts->max_due) < 0)
+			return -1;
+	}
+	if (due < ts->max_due)
+		return 0;
+	if (sync_occurrences_after(r->env->st, &ts->task, &ps->pp, r->env->cfg->tz_offset, r->now,
+	                           ts->max_due, &made) < 0)
+		return -1;
+	ts->asked = false; /* a new latest one */
+	return 0;
 }
 
-/* One occurrence: ask the scheduler, record what it skips, keep what is due. */
+/* One occurrence: ask the scheduler, record what is due, skipped or missed. */
 static int decide(const struct store_occ *o, void *arg)
 {
-	struct tick *tk = arg;
-	size_t ti = tick_task(tk, o->task_id);
+	struct round *r = arg;
+	struct store *st = r->env->st;
+	struct task_slot *ts = round_task(r, o->task_id);
 	struct store_note *ledger;
 	size_t n_ledger;
 
-	tk->processed++;
-	if (ti == SIZE_MAX)
-		return store_occ_set_next(tk->env->st, o->id, TF_NONE);
-	const struct task *t = &tk->tasks[ti];
-	size_t pi = tick_plan(tk, t->plan_id);
-	if (store_ledger(tk->env->st, o->id, &ledger, &n_ledger) < 0)
+	r->res->processed++;
+	if (!ts)
+		return store_occ_set_next(st, o->id, TF_NONE);
+	const struct task *t = &ts->task;
+	const struct plan_slot *ps = round_plan(r, t->plan_id);
+	if (r->po_task != t->id) {
+		if (r->po_task)
+			planner_occ_free(&r->po);
+		planner_prepare(r->env->dir, t, &ps->pp, o->due, o->status, NULL, 0, r->now,
+		                &r->po);
+		r->po_task = t->id;
+	}
+	ledger = NULL;
+	n_ledger = 0;
+	if (o->has_ledger && store_ledger(st, o->id, &ledger, &n_ledger) < 0)
 		return -1;
-	struct planner_occ po;
+	struct sched_done *done = xcalloc(n_ledger + 1, sizeof(*done));
+	for (size_t i = 0; i < n_ledger; i++)
+		done[i] = (struct sched_done){ledger[i].agency, ledger[i].step};
+	planner_retarget(r->env->dir, &r->po, t, o->due, o->status, done, n_ledger, r->now);
 	struct sched_out out;
-	planner_prepare(tk->env->dir, t, tk->plans[pi].monitor, o->due, o->status, ledger, n_ledger,
-	                tk->now, &po);
-	sched_decide(&po.in, tk->now, &out);
-	int rc = record_skipped(tk->env->st, &out, o->id, tk->now);
-	for (size_t i = 0; i < out.n_send; i++)
-		add_pending(tk, ti, pi, o, &po, &out.send[i]);
+	sched_decide(&r->po.in, r->now, &out);
+	int rc = record(st, out.skip, out.n_skip, o->id, NOTE_SKIPPED, r->now);
 	if (rc == 0)
-		rc = store_occ_set_next(tk->env->st, o->id, out.next_at);
-	/* A recurring duty grows new occurrences as time goes by. */
-	int made = 0;
+		rc = record(st, out.send, out.n_send, o->id, NOTE_PENDING, r->now);
+	r->res->notifications += (int)out.n_send;
+	if (rc == 0 && out.missed)
+		rc = store_occ_set_status(st, o->id, TASK_MISSED);
+	if (rc == 0)
+		rc = store_occ_set_next(st, o->id, out.missed ? TF_NONE : out.next_at);
 	if (rc == 0 && tf_recurring(t->kind))
-		rc = sync_occurrences(tk->env->st, t, tk->env->cfg->tz_offset, tk->now, &made);
+		rc = grow(r, ts, ps, o->due);
 	sched_out_free(&out);
-	planner_occ_free(&po);
+	free(done);
 	free(ledger);
 	return rc;
 }
 
-/* By recipient, then occurrence, step and assigned agency: the same order as preview. */
+/* ---- composing ------------------------------------------------------------------ */
+
+struct pending {
+	struct store_note note;
+	int64_t task_id;
+	time_t due;
+	char holder[64]; /* who holds the duty today: the recipient */
+	enum sched_role role;
+	enum sched_kind kind;
+};
+
+struct pendings {
+	struct pending *v;
+	size_t n, cap;
+	const struct round *r;
+};
+
+static int on_pending(const struct store_pending *sp, void *arg)
+{
+	struct pendings *ps = arg;
+
+	if (ps->n == ps->cap)
+		ps->v = xrealloc(ps->v, (ps->cap = 2 * ps->cap + 256) * sizeof(*ps->v));
+	struct pending *p = &ps->v[ps->n++];
+	p->note = sp->note;
+	p->task_id = sp->task_id;
+	p->due = sp->due;
+	util_strlcpy(p->holder, dir_holder(ps->r->env->dir, p->note.agency, ps->r->today),
+	             sizeof(p->holder));
+	p->role = sched_role_parse(sp->note.role);
+	p->kind = sched_kind_parse(sp->note.kind);
+	return 0;
+}
+
+/* By recipient, then occurrence and step: preview's order within a message. */
 static int cmp_pending(const void *a, const void *b)
 {
 	const struct pending *x = a, *y = b;
@@ -165,63 +284,107 @@ static int cmp_pending(const void *a, const void *b)
 
 	if (c)
 		return c;
-	if (x->occurrence != y->occurrence)
-		return (x->occurrence > y->occurrence) - (x->occurrence < y->occurrence);
-	if ((c = strcmp(x->step, y->step)))
+	if (x->note.occurrence_id != y->note.occurrence_id)
+		return (x->note.occurrence_id > y->note.occurrence_id) -
+		       (x->note.occurrence_id < y->note.occurrence_id);
+	if ((c = strcmp(x->note.step, y->note.step)))
 		return c;
-	return strcmp(x->agency, y->agency);
+	return strcmp(x->note.agency, y->note.agency);
 }
 
-static void notes_of(const struct pending *p, size_t n, struct store_note *notes)
+/* The threads this recipient can follow: only mail it was actually sent. */
+static char (*threads(struct round *r, const char *holder, const struct pending *p, size_t n))[256]
 {
-	for (size_t i = 0; i < n; i++) {
-		memset(&notes[i], 0, sizeof(notes[i]));
-		notes[i].occurrence_id = p[i].occurrence;
-		util_strlcpy(notes[i].agency, p[i].agency, sizeof(notes[i].agency));
-		util_strlcpy(notes[i].step, p[i].step, sizeof(notes[i].step));
-		util_strlcpy(notes[i].kind, sched_kind_name(p[i].kind), sizeof(notes[i].kind));
-		notes[i].planned_at = p[i].at;
-	}
-}
+	char(*prev)[256] = xcalloc(n, sizeof(*prev));
+	bool any = false;
 
-/* One recipient's digest: built, queued with its ledger rows. Returns the outbox id or 0. */
-static int64_t queue_digest(struct tick *tk, struct pending *p, size_t n)
-{
-	struct digest_item *items = xcalloc(n, sizeof(*items));
-	struct store_note *notes = xcalloc(n, sizeof(*notes));
-	struct digest_msg d;
-	int64_t id = 0;
-
+	if (store_sent_to(r->env->st, holder, &any) < 0 || !any)
+		return prev;
 	for (size_t i = 0; i < n; i++)
-		items[i] = (struct digest_item){&tk->tasks[p[i].task],
-		                                tk->plans[p[i].plan].title,
-		                                tk->plans[p[i].plan].issued,
-		                                p[i].occurrence,
-		                                p[i].due,
-		                                p[i].original_due,
-		                                p[i].role,
-		                                p[i].kind,
-		                                p[i].step,
-		                                p[i].agency,
-		                                p[i].prev};
-	notes_of(p, n, notes);
-	digest_build(tk->env->tpl, tk->env->dir, p[0].holder, items, n, tk->now,
-	             compose_domain(tk->env->cfg), &d);
+		if (i == 0 || p[i].note.occurrence_id != p[i - 1].note.occurrence_id)
+			store_thread_last(r->env->st, p[i].note.occurrence_id, holder, prev[i],
+			                  sizeof(prev[i]));
+		else
+			memcpy(prev[i], prev[i - 1], sizeof(prev[i]));
+	return prev;
+}
+
+/* The agencies whose pending rows a holder's message carries (a holder and its predecessors). */
+static size_t agencies_of(const struct pending *p, size_t n, const char **out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = !strcmp(out[j], p[i].note.agency);
+		if (!seen)
+			out[k++] = p[i].note.agency;
+	}
+	return k;
+}
+
+static int claim(struct store *st, struct pending *p, size_t n, enum store_note_state state,
+                 int64_t message)
+{
+	const char **agencies = xcalloc(n + 1, sizeof(*agencies));
+	size_t k = agencies_of(p, n, agencies);
+	int64_t claimed;
+	int rc = store_pending_claim(st, agencies, k, state, message, &claimed);
+
+	free(agencies);
+	return rc;
+}
+
+/* One holder's digest, built and queued with its rows. 1 if queued, 0 if not, -1 on error. */
+static int queue_digest(struct round *r, struct pending *p, size_t n)
+{
+	const struct notify_env *env = r->env;
+	struct digest_item *items = xcalloc(n, sizeof(*items));
+	char(*prev)[256] = threads(r, p[0].holder, p, n);
+	struct digest_msg d;
 	struct store_message m = {0};
-	if (d.to.n == 0) {
+	size_t k = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct task_slot *ts = round_task(r, p[i].task_id);
+		if (!ts)
+			continue; /* a task deleted meanwhile: its rows go with the message */
+		const struct plan_slot *ps = round_plan(r, ts->task.plan_id);
+		items[k++] = (struct digest_item){.task = &ts->task,
+		                                  .plan_title = ps->sp.title,
+		                                  .plan_issued = ps->sp.issued,
+		                                  .monitor = ps->pp.monitor,
+		                                  .occurrence_id = p[i].note.occurrence_id,
+		                                  .due = p[i].due,
+		                                  .original_due = TF_NONE,
+		                                  .role = p[i].role,
+		                                  .kind = p[i].kind,
+		                                  .step = p[i].note.step,
+		                                  .assigned = p[i].note.agency,
+		                                  .prev_msgid = prev[i]};
+		/* A gia hạn: the row's due is the new deadline. */
+		if (ts->task.extended_due != TF_NONE && p[i].due == ts->task.due)
+			items[k - 1].due = ts->task.extended_due,
+			          items[k - 1].original_due = p[i].due;
+	}
+	digest_build(env->tpl, env->dir, p[0].holder, items, k, r->now, compose_domain(env->cfg),
+	             &d);
+	if (d.to.n == 0 || k == 0) {
 		log_warnx("%s has no email address: %zu notifications recorded as failed",
 		          p[0].holder, n);
-		store_notes_record(tk->env->st, notes, n, NOTE_FAILED, tk->now);
+		rc = claim(env->st, p, n, NOTE_FAILED, 0);
 		goto out;
 	}
-	m.message_id = compose_message_id(tk->env->cfg, tk->now);
+	m.message_id = compose_message_id(env->cfg, r->now);
 	struct buf text = BUF_INIT;
 	char err[256];
-	if (compose_digest(tk->env->cfg, &d, p[0].holder, m.message_id, tk->now, &text, err,
+	if (compose_digest(env->cfg, &d, p[0].holder, m.message_id, r->now, &text, err,
 	                   sizeof(err)) < 0) {
 		log_warnx("cannot compose a message to %s: %s", d.to_name, err);
 		buf_free(&text);
-		store_notes_record(tk->env->st, notes, n, NOTE_FAILED, tk->now);
+		rc = claim(env->st, p, n, NOTE_FAILED, 0);
 		goto out;
 	}
 	m.body_len = text.len;
@@ -230,50 +393,82 @@ static int64_t queue_digest(struct tick *tk, struct pending *p, size_t n)
 	m.rcpt = compose_envelope(&d);
 	m.subject = xstrdup(d.subject);
 	m.kind = xstrdup(sched_kind_name(d.kind));
+	/* The message, then every pending row of its agencies claimed by it: one
+	 * transaction (the caller's), so both are there or neither. */
 	bool queued;
-	if (store_message_queue(tk->env->st, &m, notes, n, tk->now, &queued) < 0)
-		log_warnx("queue message to %s: %s", p[0].holder, store_error(tk->env->st));
-	else if (queued) {
-		id = m.id;
-		log_info("%s for %s <%s>: %s", sched_kind_name(d.kind), d.to_name, d.to.v[0],
-		         d.subject);
+	int qrc = store_message_queue(env->st, &m, NULL, 0, r->now, &queued);
+	if (qrc == 0)
+		qrc = claim(env->st, p, n, NOTE_QUEUED, m.id);
+	if (qrc < 0) {
+		rc = -1;
+	} else if (queued) {
+		rc = 1;
+		log_info("%s for %s <%s>: %zu task%s, %s", sched_kind_name(d.kind), d.to_name,
+		         d.to.v[0], k, k == 1 ? "" : "s", d.subject);
 	}
 out:
 	store_message_free(&m);
 	digest_msg_free(&d);
-	free(notes);
+	free(prev);
 	free(items);
-	return id;
+	return rc;
 }
 
-static void tick_free(struct tick *tk)
+/* Every pending row, one digest per holder not yet written to today. */
+static int compose(struct round *r)
 {
-	for (size_t i = 0; i < tk->n_tasks; i++)
-		task_free(&tk->tasks[i]);
-	for (size_t i = 0; i < tk->n_plans; i++)
-		store_plan_free(&tk->plans[i]);
-	free(tk->tasks);
-	free(tk->plans);
-	free(tk->p);
+	struct pendings ps = {.r = r};
+	int rc = store_pending(r->env->st, on_pending, &ps);
+
+	if (rc == 0 && ps.n)
+		qsort(ps.v, ps.n, sizeof(*ps.v), cmp_pending);
+	for (size_t i = 0, j; rc == 0 && i < ps.n; i = j) {
+		for (j = i + 1; j < ps.n && !strcmp(ps.v[j].holder, ps.v[i].holder); j++)
+			;
+		time_t last;
+		if ((rc = store_last_message_at(r->env->st, ps.v[i].holder, &last)) < 0)
+			break;
+		if (last != TF_NONE && date_local_days(last, r->env->cfg->tz_offset) == r->today) {
+			r->res->held += (int)(j - i);
+			continue;
+		}
+		int q = queue_digest(r, &ps.v[i], j - i);
+		if (q < 0)
+			rc = -1;
+		r->res->messages += q > 0;
+	}
+	free(ps.v);
+	return rc;
 }
 
 int notify_round(const struct notify_env *env, time_t now, struct notify_result *out)
 {
-	struct tick tk = {.env = env, .now = now};
-	int rc = store_occ_due(env->st, now, BATCH_OCCURRENCES, decide, &tk);
+	struct round r = {
+	    .env = env, .now = now, .today = date_local_days(now, env->cfg->tz_offset), .res = out};
+	int rc;
 
-	if (rc == 0 && tk.n) {
-		qsort(tk.p, tk.n, sizeof(*tk.p), cmp_pending);
-		for (size_t i = 0, j; i < tk.n; i = j) {
-			for (j = i + 1; j < tk.n && !strcmp(tk.p[j].holder, tk.p[i].holder); j++)
-				;
-			tk.messages += queue_digest(&tk, &tk.p[i], j - i) != 0;
-		}
-	}
-	*out = (struct notify_result){.processed = tk.processed,
-	                              .notifications = (int)tk.n,
-	                              .messages = tk.messages,
-	                              .more = tk.processed == BATCH_OCCURRENCES};
-	tick_free(&tk);
+	memset(out, 0, sizeof(*out));
+	rc = store_occ_due(env->st, now, NOTIFY_BATCH, decide, &r);
+	out->more = rc == 0 && out->processed == NOTIFY_BATCH;
+	/* Compose once planning is done, and only in the sending window. */
+	if (rc == 0 && !out->more && cal_send_at_or_after(&env->cfg->cal, now) == now)
+		rc = compose(&r);
+	round_free(&r);
 	return rc;
+}
+
+int notify_next(const struct notify_env *env, time_t now, time_t *at)
+{
+	const struct cal *cal = &env->cfg->cal;
+	bool any;
+
+	*at = TF_NONE;
+	if (store_pending_any(env->st, &any) < 0)
+		return -1;
+	if (any) {
+		time_t open = cal_send_at_or_after(cal, now);
+		/* In the window, what is left waits for its holder's next day. */
+		*at = open > now ? open : cal_send_next_day(cal, now);
+	}
+	return 0;
 }

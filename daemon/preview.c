@@ -16,6 +16,7 @@
 
 #include "date.h"
 #include "log.h"
+#include "notify.h"
 #include "planner.h"
 #include "util.h"
 
@@ -85,6 +86,18 @@ static uint16_t intern(struct names *n, const char *s)
 struct ledger_row {
 	int64_t occurrence;
 	uint16_t agency, step;
+	uint8_t pending, role, kind; /* a pending row waits to be composed */
+};
+
+struct holder_memo {
+	bool known;
+	uint16_t holder;
+	int64_t from, until; /* the local days it holds for */
+};
+
+struct plan_info {
+	struct store_plan sp;
+	struct planner_plan pp;
 };
 
 struct run {
@@ -93,9 +106,16 @@ struct run {
 	time_t from, to;
 	int tz;
 	struct preview *out;
+	preview_mail_cb cb;
+	void *cb_arg;
 	struct names names;
-	struct store_plan *plans;
+	struct plan_info *plans;
 	size_t n_plans;
+	uint32_t *task_plan; /* by task index: its plan in plans */
+	uint8_t *is_holder;  /* by name: some item goes to it */
+	size_t cap_holder;
+	struct holder_memo *holders; /* by name */
+	size_t cap_holders;
 	size_t *by_id;           /* task indexes in id order, the order occurrences arrive in */
 	size_t next;             /* in by_id: the tasks before it are replayed */
 	struct store_occ *group; /* the stored occurrences of one task */
@@ -109,21 +129,62 @@ struct run {
 	time_t *dues;           /* the dues of its occurrences replayed so far */
 	size_t n_dues, cap_dues;
 	size_t cap_items;
+	size_t done_rows;    /* where load_done found the occurrence's rows in ledger */
 	int64_t virtual_ids; /* occurrences not stored yet: -1, -2, … */
 };
 
-static const struct store_plan *plan_of(struct run *r, const char *id)
+/* Plans are read while the snapshot is open, and only then. */
+static const struct plan_info *plan_of(struct run *r, const char *id)
 {
 	for (size_t i = 0; i < r->n_plans; i++)
-		if (!strcmp(r->plans[i].id, id))
+		if (!strcmp(r->plans[i].sp.id, id))
 			return &r->plans[i];
 	r->plans = xrealloc(r->plans, (r->n_plans + 1) * sizeof(*r->plans));
-	struct store_plan *p = &r->plans[r->n_plans++];
-	if (store_plan_get(r->st, id, p) != 1) {
-		memset(p, 0, sizeof(*p));
-		p->id = xstrdup(id);
+	struct plan_info *p = &r->plans[r->n_plans++];
+	time_t created = TF_NONE;
+	int found = store_plan_get(r->st, id, &p->sp);
+	store_plan_created(r->st, id, &created);
+	if (found != 1) {
+		memset(&p->sp, 0, sizeof(p->sp));
+		p->sp.id = xstrdup(id);
 	}
+	planner_plan_of(found == 1 ? &p->sp : NULL, created, r->tz, &p->pp);
 	return p;
+}
+
+/*
+ * Who holds an agency's duties on a day, by interned name: the answer only
+ * changes at a successor's `since`, so it is kept with the days it holds for.
+ */
+static uint16_t holder_of(struct run *r, uint16_t agency, int64_t day)
+{
+	if (agency >= r->cap_holders) {
+		size_t cap = 2 * (size_t)agency + 64;
+		r->holders = xrealloc(r->holders, cap * sizeof(*r->holders));
+		memset(r->holders + r->cap_holders, 0,
+		       (cap - r->cap_holders) * sizeof(*r->holders));
+		r->cap_holders = cap;
+	}
+	struct holder_memo *m = &r->holders[agency];
+	if (m->known && day >= m->from && day < m->until)
+		return m->holder;
+	const struct cfg *c = dir_cfg(r->d);
+	const struct cfg_agency *a = cfg_agency(c, r->out->names[agency]);
+	const char *id = r->out->names[agency];
+	int64_t from = INT64_MIN, until = INT64_MAX;
+	for (size_t k = 0; a && a->successor && k < c->n_agencies; k++) {
+		if (a->since > day) {
+			until = a->since;
+			break;
+		}
+		from = a->since;
+		id = a->successor;
+		a = cfg_agency(c, id);
+	}
+	uint16_t h = intern(&r->names, id);
+	m = &r->holders[agency]; /* interning may grow nothing here, but stay safe */
+	*m = (struct holder_memo){true, h, from, until};
+	return h;
 }
 
 static void emit(struct run *r, uint32_t task, int64_t occurrence, const struct sched_note *n,
@@ -135,18 +196,25 @@ static void emit(struct run *r, uint32_t task, int64_t occurrence, const struct 
 		p->items =
 		    xrealloc(p->items, (r->cap_items = r->cap_items ? 2 * r->cap_items : 4096) *
 		                           sizeof(*p->items));
+	uint16_t holder = holder_of(r, intern(&r->names, n->agency), date_local_days(at, r->tz));
 	p->items[p->n_items++] = (struct preview_item){
 	    .at = at,
 	    .due = r->po->in.due,
-	    .original_due = r->po->original_due,
 	    .occurrence = occurrence,
 	    .task = task,
-	    .holder = intern(&r->names, dir_holder(r->d, n->agency, date_local_days(at, r->tz))),
+	    .holder = holder,
 	    .agency = intern(&r->names, n->agency),
 	    .step = intern(&r->names, n->step),
 	    .role = (uint8_t)n->role,
 	    .kind = (uint8_t)n->kind,
 	};
+	if (holder >= r->cap_holder) {
+		size_t cap = 2 * (size_t)holder + 64;
+		r->is_holder = xrealloc(r->is_holder, cap);
+		memset(r->is_holder + r->cap_holder, 0, cap - r->cap_holder);
+		r->cap_holder = cap;
+	}
+	r->is_holder[holder] = 1;
 }
 
 static void reserve_done(struct run *r, size_t n)
@@ -190,6 +258,10 @@ static void replay(struct run *r, const struct task *t, uint32_t ti, int64_t occ
 		in->steps = steps;
 		in->n_steps = n_steps;
 		sched_decide(in, now, &out);
+		if (out.missed) {
+			sched_out_free(&out);
+			break;
+		}
 		for (size_t i = 0; i < out.n_send; i++)
 			emit(r, ti, occurrence, &out.send[i], now);
 		n_done = remember(r, n_done, out.send, out.n_send);
@@ -197,6 +269,26 @@ static void replay(struct run *r, const struct task *t, uint32_t ti, int64_t occ
 		time_t next = out.next_at;
 		sched_out_free(&out);
 		now = next != TF_NONE && next <= now ? now + 1 : next;
+	}
+}
+
+/*
+ * The rows the daemon has decided but not yet composed go out at its next
+ * sending moment, as the daemon's compose step would send them.
+ */
+static void emit_pending(struct run *r, uint32_t task, int64_t occurrence, size_t n_done)
+{
+	time_t at = cal_send_at_or_after(&dir_cfg(r->d)->cal, r->from);
+
+	for (size_t i = 0; i < n_done; i++) {
+		const struct ledger_row *row = &r->ledger[r->done_rows + i];
+		if (!row->pending || at > r->to)
+			continue;
+		struct sched_note n = {.agency = r->out->names[row->agency],
+		                       .role = (enum sched_role)row->role,
+		                       .kind = (enum sched_kind)row->kind};
+		util_strlcpy(n.step, r->out->names[row->step], sizeof(n.step));
+		emit(r, task, occurrence, &n, at);
 	}
 }
 
@@ -212,6 +304,7 @@ static size_t load_done(struct run *r, int64_t occurrence)
 		else
 			hi = mid;
 	}
+	r->done_rows = lo;
 	for (size_t i = lo; i < r->n_ledger && r->ledger[i].occurrence == occurrence; i++) {
 		reserve_done(r, n + 1);
 		r->done[n++] = (struct sched_done){r->out->names[r->ledger[i].agency],
@@ -249,20 +342,26 @@ static void add_due(struct run *r, time_t due)
 static void replay_task(struct run *r, size_t ti, const struct store_occ *stored, size_t n_stored)
 {
 	const struct task *t = &r->out->tasks[ti];
-	const struct store_plan *plan = plan_of(r, t->plan_id);
+	const struct plan_info *plan = &r->plans[r->task_plan[ti]];
 	time_t ends[2] = {r->from, r->to};
 
-	planner_prepare(r->d, t, plan->monitor, TF_NONE, TASK_OPEN, NULL, 0, r->from, r->po);
+	planner_prepare(r->d, t, &plan->pp, TF_NONE, TASK_OPEN, NULL, 0, r->from, r->po);
 	r->n_dues = 0;
 	for (size_t i = 0; i < n_stored; i++) {
 		add_due(r, stored[i].due);
-		if (!task_status_final(stored[i].status))
-			replay(r, t, (uint32_t)ti, stored[i].id, stored[i].due, stored[i].status,
-			       load_done(r, stored[i].id));
+		if (task_status_final(stored[i].status))
+			continue;
+		size_t n_done = load_done(r, stored[i].id);
+		r->po->in.due = stored[i].due; /* what emit records */
+		r->po->original_due = TF_NONE;
+		if (t->extended_due != TF_NONE && stored[i].due == t->due)
+			r->po->in.due = t->extended_due, r->po->original_due = stored[i].due;
+		emit_pending(r, (uint32_t)ti, stored[i].id, n_done);
+		replay(r, t, (uint32_t)ti, stored[i].id, stored[i].due, stored[i].status, n_done);
 	}
 	for (int e = 0; e < 2; e++) {
-		size_t n = planner_occurrences(t, r->tz, plan->first_year, plan->last_year, ends[e],
-		                               r->virt, MAX_OCCURRENCES);
+		size_t n =
+		    planner_occurrences(t, r->tz, &plan->pp, ends[e], r->virt, MAX_OCCURRENCES);
 		size_t known = r->n_dues;
 		qsort(r->dues, known, sizeof(*r->dues), cmp_time);
 		qsort(r->virt, n, sizeof(*r->virt), cmp_occ_due);
@@ -317,8 +416,12 @@ static int on_ledger_row(const struct store_note *n, void *arg)
 	if (r->n_ledger == r->cap_ledger)
 		r->ledger = xrealloc(r->ledger, (r->cap_ledger = 2 * r->cap_ledger + 1024) *
 		                                    sizeof(*r->ledger));
-	r->ledger[r->n_ledger++] = (struct ledger_row){
-	    n->occurrence_id, intern(&r->names, n->agency), intern(&r->names, n->step)};
+	r->ledger[r->n_ledger++] = (struct ledger_row){n->occurrence_id,
+	                                               intern(&r->names, n->agency),
+	                                               intern(&r->names, n->step),
+	                                               n->state == NOTE_PENDING,
+	                                               (uint8_t)sched_role_parse(n->role),
+	                                               (uint8_t)sched_kind_parse(n->kind)};
 	return 0;
 }
 
@@ -342,9 +445,12 @@ static int load_tasks(struct run *r)
 	if (store_task_ids(r->st, NULL, &ids, &n) < 0)
 		return -1;
 	p->tasks = xcalloc(n ? n : 1, sizeof(*p->tasks));
+	r->task_plan = xcalloc(n ? n : 1, sizeof(*r->task_plan));
 	for (size_t i = 0; i < n; i++)
-		if (store_task_get(r->st, ids[i], &p->tasks[p->n_tasks]) == 1)
-			plan_of(r, p->tasks[p->n_tasks++].plan_id);
+		if (store_task_get(r->st, ids[i], &p->tasks[p->n_tasks]) == 1) {
+			const struct plan_info *pi = plan_of(r, p->tasks[p->n_tasks].plan_id);
+			r->task_plan[p->n_tasks++] = (uint32_t)(pi - r->plans);
+		}
 	free(ids);
 	r->by_id = xcalloc(p->n_tasks + 1, sizeof(*r->by_id));
 	for (size_t i = 0; i < p->n_tasks; i++)
@@ -441,44 +547,131 @@ static uint32_t *name_ranks(const struct preview *p)
 	return rank;
 }
 
-static void sort_items(struct preview *p)
+/*
+ * The daemon's one-a-day rule (notify_compose_times) over the buckets of
+ * each holder, in time order: a bucket whose holder already had a message
+ * that day moves to the next day's sending moment. Returns true if any
+ * moved (the items then carry their new times).
+ */
+static bool compose_times(struct preview *p, const struct cal *cal, const time_t *last_mail,
+                          const struct buckets *b, const uint32_t *order, const uint16_t *holder_of,
+                          const uint32_t *bucket)
+{
+	size_t *first = xcalloc(p->n_names + 1, sizeof(*first));
+	uint32_t *by_holder = xcalloc(b->n + 1, sizeof(*by_holder));
+	time_t *decided = xcalloc(b->n + 1, sizeof(*decided));
+	time_t *compose = xcalloc(b->n + 1, sizeof(*compose));
+	time_t *moved = xcalloc(b->n + 1, sizeof(*moved));
+	bool any = false;
+
+	/* The buckets grouped by holder, each group in time order (a counting sort). */
+	for (size_t i = 0; i < b->n; i++)
+		first[holder_of[i] + 1]++;
+	for (size_t h = 1; h <= p->n_names; h++)
+		first[h] += first[h - 1];
+	for (size_t i = 0; i < b->n; i++)
+		by_holder[first[holder_of[order[i]]]++] = order[i];
+	for (size_t h = 0, from = 0; h < p->n_names; h++) {
+		size_t end = first[h];
+		for (size_t k = from; k < end; k++)
+			decided[k] = (time_t)(b->keys[by_holder[k]] >> 16);
+		notify_compose_times(cal, decided + from, end - from, last_mail[h], compose + from);
+		for (size_t k = from; k < end; k++) {
+			moved[by_holder[k]] = compose[k];
+			any |= compose[k] != decided[k];
+		}
+		from = end;
+	}
+	for (size_t i = 0; any && i < p->n_items; i++)
+		p->items[i].at = moved[bucket[i]];
+	free(moved);
+	free(compose);
+	free(decided);
+	free(by_holder);
+	free(first);
+	return any;
+}
+
+/* The items grouped into emails: for each, a range of item indexes. */
+struct grouping {
+	uint32_t *rank; /* of each name: the daemon's order of recipients */
+	uint32_t *idx;  /* item indexes, email by email */
+	size_t *end;    /* where each email's indexes end, in sending order */
+	size_t n_mails;
+};
+
+static void grouping_free(struct grouping *g)
+{
+	free(g->rank);
+	free(g->idx);
+	free(g->end);
+	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * Sending order: by time, then recipient (by name, as the daemon's compose
+ * step), each email's items gathered when it is written. Millions of items
+ * share a few thousand (time, recipient) pairs, so they are bucketed by pair
+ * (a hash, then a counting sort of indexes): items are never moved.
+ */
+static void group_items(struct preview *p, const struct cal *cal, const time_t *last_mail,
+                        struct grouping *g)
 {
 	uint32_t *rank = name_ranks(p);
 	struct buckets b = {0};
 	uint32_t *bucket = xcalloc(p->n_items + 1, sizeof(*bucket));
+	uint16_t *holder_of = NULL;
 
-	for (size_t i = 0; i < p->n_items; i++)
+	for (size_t i = 0; i < p->n_items; i++) {
+		size_t before = b.n;
 		bucket[i] = bucket_of(&b, pair_key(&p->items[i], rank));
-	/* Buckets in key order, then where each one starts in the sorted array. */
+		if (b.n != before) {
+			holder_of = xrealloc(holder_of, b.n * sizeof(*holder_of));
+			holder_of[b.n - 1] = p->items[i].holder;
+		}
+	}
 	uint32_t *order = xcalloc(b.n + 1, sizeof(*order));
 	size_t *start = xcalloc(b.n + 1, sizeof(*start));
 	for (uint32_t i = 0; i < b.n; i++)
 		order[i] = i;
 	qsort_r(order, b.n, sizeof(*order), cmp_u64_at, b.keys);
+	if (last_mail && compose_times(p, cal, last_mail, &b, order, holder_of, bucket)) {
+		/* Some waited for a later day: group again by the moments they go out. */
+		free(start), free(order), free(bucket), free(holder_of), free(b.keys),
+		    free(b.slots);
+		free(rank);
+		group_items(p, cal, NULL, g);
+		return;
+	}
 	for (size_t i = 0; i < p->n_items; i++)
 		start[bucket[i]]++;
+	g->end = xcalloc(b.n + 1, sizeof(*g->end));
 	for (size_t i = 0, at = 0; i < b.n; i++) {
 		size_t count = start[order[i]];
 		start[order[i]] = at;
 		at += count;
+		g->end[i] = at;
 	}
-	struct preview_item *sorted = xcalloc(p->n_items + 1, sizeof(*sorted));
+	g->idx = xcalloc(p->n_items + 1, sizeof(*g->idx));
 	for (size_t i = 0; i < p->n_items; i++)
-		sorted[start[bucket[i]]++] = p->items[i];
-	/* start[] now points past each bucket. */
-	for (size_t i = 0, from = 0; i < b.n; i++) {
-		size_t end = start[order[i]];
-		qsort_r(sorted + from, end - from, sizeof(*sorted), cmp_in_bucket, rank);
-		from = end;
-	}
-	free(p->items);
-	p->items = sorted;
+		g->idx[start[bucket[i]]++] = (uint32_t)i;
+	g->n_mails = b.n;
+	g->rank = rank;
 	free(start);
 	free(order);
 	free(bucket);
+	free(holder_of);
 	free(b.keys);
 	free(b.slots);
-	free(rank);
+}
+
+time_t preview_original_due(const struct preview *p, const struct preview_item *it)
+{
+	const struct task *t = &p->tasks[it->task];
+
+	return t->extended_due != TF_NONE && it->due == t->extended_due && t->due != TF_NONE
+	           ? t->due
+	           : TF_NONE;
 }
 
 static void copy_list(struct cfg_list *dst, const struct cfg_list *src)
@@ -490,8 +683,8 @@ static void copy_list(struct cfg_list *dst, const struct cfg_list *src)
 }
 
 /* One digest from the notes sent at one moment to one recipient. */
-static void make_mail(struct run *r, const struct digest_templates *tpl,
-                      const struct preview_item *it, size_t n)
+static int make_mail(struct run *r, const struct digest_templates *tpl,
+                     const struct preview_item *it, size_t n)
 {
 	struct preview *p = r->out;
 	struct digest_item *items = xcalloc(n, sizeof(*items));
@@ -501,57 +694,84 @@ static void make_mail(struct run *r, const struct digest_templates *tpl,
 
 	for (size_t i = 0; i < n; i++) {
 		const struct task *t = &p->tasks[it[i].task];
-		const struct store_plan *plan = plan_of(r, t->plan_id);
-		items[i] = (struct digest_item){t,
-		                                plan->title,
-		                                plan->issued,
-		                                it[i].occurrence,
-		                                it[i].due,
-		                                it[i].original_due,
-		                                (enum sched_role)it[i].role,
-		                                (enum sched_kind)it[i].kind,
-		                                p->names[it[i].step],
-		                                p->names[it[i].agency],
-		                                ""};
+		const struct plan_info *plan = &r->plans[r->task_plan[it[i].task]];
+		items[i] = (struct digest_item){.task = t,
+		                                .plan_title = plan->sp.title,
+		                                .plan_issued = plan->sp.issued,
+		                                .monitor = plan->pp.monitor,
+		                                .occurrence_id = it[i].occurrence,
+		                                .due = it[i].due,
+		                                .original_due = preview_original_due(p, &it[i]),
+		                                .role = (enum sched_role)it[i].role,
+		                                .kind = (enum sched_kind)it[i].kind,
+		                                .step = p->names[it[i].step],
+		                                .assigned = p->names[it[i].agency],
+		                                .prev_msgid = ""};
 	}
 	digest_build_headers(tpl, r->d, holder, items, n, it[0].at,
 	                     domain ? domain + 1 : "localhost", &d);
-	struct preview_mail *m = &p->mails[p->n_mails++];
-	*m = (struct preview_mail){.at = it[0].at,
+	free(items);
+	struct preview_mail one = {.at = it[0].at,
 	                           .holder = holder,
 	                           .kind = d.kind,
-	                           .subject = xstrdup(d.subject),
+	                           .subject = d.subject,
+	                           .to = d.to,
+	                           .cc = d.cc,
 	                           .items = it,
 	                           .n_items = n};
+	p->n_mails++;
+	if (r->cb) {
+		int rc = r->cb(p, &one, r->cb_arg);
+		digest_msg_free(&d);
+		return rc;
+	}
+	struct preview_mail *m = &p->mails[p->n_mails - 1];
+	*m = one;
+	m->subject = xstrdup(d.subject);
 	copy_list(&m->to, &d.to);
 	copy_list(&m->cc, &d.cc);
 	digest_msg_free(&d);
-	free(items);
+	return 0;
 }
 
-static void make_mails(struct run *r, const struct digest_templates *tpl)
+static int make_mails(struct run *r, const struct digest_templates *tpl, const struct grouping *g)
 {
 	struct preview *p = r->out;
-	size_t n = 0;
+	struct preview_item *one = NULL;
+	size_t cap = 0;
+	int rc = 0;
 
-	for (size_t i = 0; i < p->n_items; i++)
-		n += i == 0 || p->items[i].at != p->items[i - 1].at ||
-		     p->items[i].holder != p->items[i - 1].holder;
-	p->mails = xcalloc(n ? n : 1, sizeof(*p->mails));
-	for (size_t i = 0, j; i < p->n_items; i = j) {
-		for (j = i + 1; j < p->n_items && p->items[j].at == p->items[i].at &&
-		                p->items[j].holder == p->items[i].holder;
-		     j++)
-			;
-		make_mail(r, tpl, &p->items[i], j - i);
+	if (!r->cb)
+		p->mails = xcalloc(g->n_mails + 1, sizeof(*p->mails));
+	for (size_t k = 0, from = 0; rc == 0 && k < g->n_mails; from = g->end[k++]) {
+		size_t n = g->end[k] - from;
+		if (n > cap)
+			one = xrealloc(one, (cap = 2 * n) * sizeof(*one));
+		for (size_t i = 0; i < n; i++)
+			one[i] = p->items[g->idx[from + i]];
+		qsort_r(one, n, sizeof(*one), cmp_in_bucket, g->rank);
+		rc = make_mail(r, tpl, one, n);
+		if (!r->cb) { /* kept: the email owns its items */
+			struct preview_mail *m = &p->mails[p->n_mails - 1];
+			m->items = xcalloc(n, sizeof(*m->items));
+			memcpy((struct preview_item *)m->items, one, n * sizeof(*one));
+		}
 	}
+	free(one);
+	return rc;
 }
 
 int preview_run(struct store *st, const struct dir *d, const struct digest_templates *tpl,
-                time_t from, time_t to, struct preview *out)
+                time_t from, time_t to, preview_mail_cb cb, void *arg, struct preview *out)
 {
-	struct run r = {
-	    .st = st, .d = d, .from = from, .to = to, .tz = dir_cfg(d)->tz_offset, .out = out};
+	struct run r = {.st = st,
+	                .d = d,
+	                .from = from,
+	                .to = to,
+	                .tz = dir_cfg(d)->tz_offset,
+	                .out = out,
+	                .cb = cb,
+	                .cb_arg = arg};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -571,14 +791,27 @@ int preview_run(struct store *st, const struct dir *d, const struct digest_templ
 		rc = store_occ_live(st, on_occurrence, &r);
 	if (rc == 0)
 		flush_group(&r, true);
+	/* When each recipient last had a message: the daemon's one-a-day rule. */
+	time_t *last_mail = xcalloc(out->n_names + 1, sizeof(*last_mail));
+	for (size_t i = 0; i < out->n_names; i++) {
+		last_mail[i] = TF_NONE;
+		if (rc == 0 && i < r.cap_holder && r.is_holder[i])
+			rc = store_last_message_at(st, out->names[i], &last_mail[i]);
+	}
 	if (own)
 		store_commit(st); /* a read: nothing to fail but the lock's release */
 	if (rc == 0) {
-		sort_items(out);
-		make_mails(&r, tpl);
+		struct grouping g = {0};
+		group_items(out, &dir_cfg(d)->cal, last_mail, &g);
+		rc = make_mails(&r, tpl, &g);
+		grouping_free(&g);
 	}
+	free(last_mail);
+	free(r.is_holder);
+	free(r.holders);
+	free(r.task_plan);
 	for (size_t i = 0; i < r.n_plans; i++)
-		store_plan_free(&r.plans[i]);
+		store_plan_free(&r.plans[i].sp);
 	free(r.plans);
 	free(r.by_id);
 	free(r.group);
@@ -588,7 +821,7 @@ int preview_run(struct store *st, const struct dir *d, const struct digest_templ
 	free(r.virt);
 	free(r.dues);
 	free(r.names.slots);
-	if (rc < 0)
+	if (rc != 0)
 		preview_free(out);
 	return rc;
 }
@@ -597,7 +830,7 @@ void preview_free(struct preview *p)
 {
 	for (size_t i = 0; i < p->n_tasks; i++)
 		task_free(&p->tasks[i]);
-	for (size_t i = 0; i < p->n_mails; i++) {
+	for (size_t i = 0; p->mails && i < p->n_mails; i++) {
 		struct preview_mail *m = &p->mails[i];
 		free(m->subject);
 		for (size_t k = 0; k < m->to.n; k++)
@@ -606,6 +839,7 @@ void preview_free(struct preview *p)
 			free(m->cc.v[k]);
 		free(m->to.v);
 		free(m->cc.v);
+		free((struct preview_item *)m->items);
 	}
 	for (size_t i = 0; i < p->n_names; i++)
 		free(p->names[i]);

@@ -83,13 +83,15 @@ static enum progress_state state_of_level(enum task_status s)
 	case TASK_CANCELLED:
 	case TASK_REMOVED:
 		return PROGRESS_CANCELLED;
+	case TASK_MISSED: /* an occurrence left undone when the next fell due */
+		return PROGRESS_OVERDUE;
 	case TASK_OPEN:
 		break;
 	}
 	return PROGRESS_NOT_DUE;
 }
 
-void progress_judge(const struct task *t, int first_year, int last_year,
+void progress_judge(const struct task *t, const struct planner_plan *plan,
                     const struct progress_occ *stored, size_t n_stored, time_t as_of, int tz,
                     struct progress_row *out)
 {
@@ -108,7 +110,7 @@ void progress_judge(const struct task *t, int first_year, int last_year,
 		free(occ);
 		return;
 	}
-	n = planner_occurrences(t, tz, first_year, last_year, as_of, occ, MAX_OCCURRENCES);
+	n = planner_occurrences(t, tz, plan, as_of, occ, MAX_OCCURRENCES);
 	for (size_t i = 0; i < n; i++) {
 		int64_t last = policy_last_day(effective_due(&j, occ[i].due), tz);
 		if (last < today)

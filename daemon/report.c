@@ -393,14 +393,78 @@ int report_agencies(struct store *st, const struct dir *d, enum report_agencies_
 
 /* ---- preview --------------------------------------------------------------------------- */
 
-static void preview_json(const struct preview *p, const struct preview_mail *m, int tz,
-                         struct buf *b)
+/*
+ * Emails are written as the preview finds them, each through one buffer
+ * reused: a province's year is hundreds of megabytes of JSON, never held.
+ */
+struct preview_out {
+	FILE *out;
+	struct buf b;
+	int tz;
+	bool json;
+	time_t last_due; /* the last formatted deadline, and its text: items repeat it */
+	char last_iso[40];
+	/* Each task's and name's JSON, made once: millions of items repeat them. */
+	char **task_json;
+	size_t n_task_json;
+	char **name_json;
+	size_t n_name_json;
+};
+
+static const char *task_fragment(struct preview_out *o, const struct preview *p, uint32_t ti)
 {
+	if (!o->task_json) {
+		o->n_task_json = p->n_tasks;
+		o->task_json = xcalloc(p->n_tasks + 1, sizeof(*o->task_json));
+	}
+	if (!o->task_json[ti]) {
+		const struct task *t = &p->tasks[ti];
+		struct buf b = BUF_INIT, ref = BUF_INIT;
+		buf_printf(&b, "{\"id\":%lld,\"task\":", (long long)t->id);
+		json_string(&b, t->title);
+		buf_printf(&ref, "%s:%s", t->plan_id, t->key);
+		buf_adds(&b, ",\"ref\":");
+		json_string(&b, buf_str(&ref));
+		buf_free(&ref);
+		o->task_json[ti] = buf_steal(&b);
+	}
+	return o->task_json[ti];
+}
+
+static const char *name_fragment(struct preview_out *o, const struct preview *p, uint16_t ni)
+{
+	if (ni >= o->n_name_json) {
+		size_t n = p->n_names + 1;
+		o->name_json = xrealloc(o->name_json, n * sizeof(*o->name_json));
+		memset(o->name_json + o->n_name_json, 0, (n - o->n_name_json) * sizeof(char *));
+		o->n_name_json = n;
+	}
+	if (!o->name_json[ni]) {
+		struct buf b = BUF_INIT;
+		json_string(&b, p->names[ni]);
+		o->name_json[ni] = buf_steal(&b);
+	}
+	return o->name_json[ni];
+}
+
+static void iso_cached(struct preview_out *o, time_t t, struct buf *b)
+{
+	if (t != o->last_due) {
+		o->last_due = t;
+		date_format_iso(t, o->tz, o->last_iso, sizeof(o->last_iso));
+	}
+	json_string(b, o->last_iso);
+}
+
+static void preview_json(struct preview_out *o, const struct preview *p,
+                         const struct preview_mail *m)
+{
+	struct buf *b = &o->b;
 	bool first = true;
 
 	buf_addc(b, '{');
 	json_key(b, "send_at", &first);
-	json_time(b, m->at, tz);
+	json_time(b, m->at, o->tz);
 	json_key(b, "kind", &first);
 	json_string(b, sched_kind_name(m->kind));
 	json_key(b, "recipient", &first);
@@ -422,35 +486,29 @@ static void preview_json(const struct preview *p, const struct preview_mail *m, 
 	buf_addc(b, '[');
 	for (size_t i = 0; i < m->n_items; i++) {
 		const struct preview_item *it = &m->items[i];
-		const struct task *t = &p->tasks[it->task];
-		bool f = true;
-		buf_adds(b, i ? ",{" : "{");
-		json_key(b, "task", &f);
-		json_string(b, t->title);
-		struct buf ref = BUF_INIT;
-		buf_printf(&ref, "%s:%s", t->plan_id, t->key);
-		json_key(b, "ref", &f);
-		json_string(b, buf_str(&ref));
-		buf_free(&ref);
-		json_key(b, "due", &f);
-		json_time(b, it->due, tz);
-		json_key(b, "step", &f);
-		json_string(b, p->names[it->step]);
-		json_key(b, "role", &f);
-		json_string(b, sched_role_name((enum sched_role)it->role));
-		json_key(b, "agency", &f);
-		json_string(b, p->names[it->agency]);
+		if (i)
+			buf_addc(b, ',');
+		buf_adds(b, task_fragment(o, p, it->task));
+		buf_adds(b, ",\"due\":");
+		iso_cached(o, it->due, b);
+		buf_adds(b, ",\"step\":");
+		buf_adds(b, name_fragment(o, p, it->step));
+		buf_adds(b, ",\"role\":\"");
+		buf_adds(b, sched_role_name((enum sched_role)it->role));
+		buf_adds(b, "\",\"agency\":");
+		buf_adds(b, name_fragment(o, p, it->agency));
 		buf_addc(b, '}');
 	}
 	buf_adds(b, "]}\n");
 }
 
-static void preview_text(const struct preview *p, const struct preview_mail *m, int tz,
-                         struct buf *b)
+static void preview_text(struct preview_out *o, const struct preview *p,
+                         const struct preview_mail *m)
 {
+	struct buf *b = &o->b;
 	char at[40], due[16];
 
-	buf_printf(b, "%s  %-10s to %s", date_format_iso(m->at, tz, at, sizeof(at)),
+	buf_printf(b, "%s  %-10s to %s", date_format_iso(m->at, o->tz, at, sizeof(at)),
 	           sched_kind_name(m->kind), m->holder);
 	for (size_t i = 0; i < m->to.n; i++)
 		buf_printf(b, "%s%s", i ? ", " : " <", m->to.v[i]);
@@ -463,31 +521,51 @@ static void preview_text(const struct preview *p, const struct preview_mail *m, 
 		buf_printf(b, "    - %s:%s [%s, %s] due %s\n", p->tasks[it->task].plan_id,
 		           p->tasks[it->task].key, p->names[it->step],
 		           sched_role_name((enum sched_role)it->role),
-		           date_format_vn(it->due, tz, due, sizeof(due)));
+		           date_format_vn(it->due, o->tz, due, sizeof(due)));
 	}
 	if (m->n_items > 5)
 		buf_printf(b, "    … and %zu more\n", m->n_items - 5);
+}
+
+static int write_mail(const struct preview *p, const struct preview_mail *m, void *arg)
+{
+	struct preview_out *o = arg;
+
+	(o->json ? preview_json : preview_text)(o, p, m);
+	/* Written in large pieces: one write per mail would be a syscall per line. */
+	if (o->b.len >= 1 << 16) {
+		if (fwrite(o->b.data, 1, o->b.len, o->out) != o->b.len)
+			return 1;
+		buf_reset(&o->b);
+	}
+	return 0;
 }
 
 int report_preview(struct store *st, const struct dir *d, const struct digest_templates *tpl,
                    time_t from, time_t to, bool json, FILE *out)
 {
 	struct preview p;
-	int tz = dir_cfg(d)->tz_offset;
+	struct preview_out o = {
+	    .out = out, .tz = dir_cfg(d)->tz_offset, .json = json, .last_due = TF_NONE};
 
-	if (preview_run(st, d, tpl, from, to, &p) < 0)
+	int rc = preview_run(st, d, tpl, from, to, write_mail, &o, &p);
+	if (rc == 0 && o.b.len && fwrite(o.b.data, 1, o.b.len, out) != o.b.len)
+		rc = 1;
+	buf_free(&o.b);
+	for (size_t i = 0; i < o.n_task_json; i++)
+		free(o.task_json[i]);
+	for (size_t i = 0; i < o.n_name_json; i++)
+		free(o.name_json[i]);
+	free(o.task_json);
+	free(o.name_json);
+	if (rc < 0)
 		return -1;
-	for (size_t i = 0; i < p.n_mails; i++) {
-		struct buf b = BUF_INIT;
-		(json ? preview_json : preview_text)(&p, &p.mails[i], tz, &b);
-		fputs(buf_str(&b), out);
-		buf_free(&b);
-	}
-	if (!json)
+	if (rc == 0 && !json)
 		fprintf(out, "%zu email%s carrying %zu notification%s\n", p.n_mails,
 		        p.n_mails == 1 ? "" : "s", p.n_items, p.n_items == 1 ? "" : "s");
-	preview_free(&p);
-	return 0;
+	if (rc == 0)
+		preview_free(&p);
+	return rc == 0 ? 0 : -1;
 }
 
 /* ---- preview --render ------------------------------------------------------------------ */
@@ -526,9 +604,10 @@ static void render_mail(struct store *st, const struct dir *d, const struct dige
 		items[i] = (struct digest_item){.task = t,
 		                                .plan_title = plan->title,
 		                                .plan_issued = plan->issued,
+		                                .monitor = plan->monitor,
 		                                .occurrence_id = it->occurrence,
 		                                .due = it->due,
-		                                .original_due = it->original_due,
+		                                .original_due = preview_original_due(p, it),
 		                                .role = (enum sched_role)it->role,
 		                                .kind = (enum sched_kind)it->kind,
 		                                .step = p->names[it->step],
@@ -563,46 +642,64 @@ static int write_html(const char *dir, size_t n, const struct preview_mail *m, i
 	return 0;
 }
 
+struct render {
+	struct store *st;
+	const struct dir *d;
+	const struct digest_templates *tpl;
+	time_t show_from;
+	const char *agency, *html_dir;
+	FILE *out;
+	struct plan_cache plans;
+	size_t shown;
+};
+
+/* One email of the preview, as it streams by. */
+static int render_one(const struct preview *p, const struct preview_mail *m, void *arg)
+{
+	struct render *r = arg;
+	int tz = dir_cfg(r->d)->tz_offset, rc = 0;
+	struct digest_msg msg;
+	char at[40];
+
+	if (m->at < r->show_from || (r->agency && strcmp(r->agency, m->holder)))
+		return 0;
+	render_mail(r->st, r->d, r->tpl, p, m, &r->plans, &msg);
+	r->shown++;
+	if (r->html_dir) {
+		rc = write_html(r->html_dir, r->shown, m, tz, msg.html, r->out);
+	} else {
+		fprintf(r->out, "==== %zu  %s  %s to %s (%s)\n", r->shown,
+		        date_format_iso(m->at, tz, at, sizeof(at)), sched_kind_name(msg.kind),
+		        dir_name(r->d, m->holder), m->holder);
+		for (size_t k = 0; k < msg.to.n; k++)
+			fprintf(r->out, "%s%s", k ? ", " : "To: ", msg.to.v[k]);
+		fputs(msg.to.n ? "\n" : "To: (no address)\n", r->out);
+		fprintf(r->out, "Subject: %s\n\n%s\n", msg.subject, msg.text);
+	}
+	digest_msg_free(&msg);
+	return rc < 0 ? -2 : 0;
+}
+
 int report_render(struct store *st, const struct dir *d, const struct digest_templates *tpl,
                   time_t from, time_t show_from, time_t to, const char *agency,
                   const char *html_dir, FILE *out)
 {
 	struct preview p;
-	struct plan_cache plans = {0};
-	int tz = dir_cfg(d)->tz_offset, rc = 0;
-	size_t shown = 0;
+	struct render r = {.st = st,
+	                   .d = d,
+	                   .tpl = tpl,
+	                   .show_from = show_from,
+	                   .agency = agency,
+	                   .html_dir = html_dir,
+	                   .out = out};
+	int rc = preview_run(st, d, tpl, from, to, render_one, &r, &p);
 
-	if (preview_run(st, d, tpl, from, to, &p) < 0)
-		return -1;
-	for (size_t i = 0; i < p.n_mails && rc == 0; i++) {
-		const struct preview_mail *m = &p.mails[i];
-		struct digest_msg msg;
-		char at[40];
-		if (m->at < show_from || (agency && strcmp(agency, m->holder)))
-			continue;
-		render_mail(st, d, tpl, &p, m, &plans, &msg);
-		shown++;
-		if (html_dir) {
-			rc = write_html(html_dir, shown, m, tz, msg.html, out);
-		} else {
-			fprintf(out, "==== %zu  %s  %s to %s (%s)\n", shown,
-			        date_format_iso(m->at, tz, at, sizeof(at)),
-			        sched_kind_name(msg.kind), dir_name(d, m->holder), m->holder);
-			for (size_t k = 0; k < msg.to.n; k++)
-				fprintf(out, "%s%s", k ? ", " : "To: ", msg.to.v[k]);
-			fputs(msg.to.n ? "\n" : "To: (no address)\n", out);
-			for (size_t k = 0; k < msg.cc.n; k++)
-				fprintf(out, "%s%s%s", k ? ", " : "Cc: ", msg.cc.v[k],
-				        k + 1 == msg.cc.n ? "\n" : "");
-			fprintf(out, "Subject: %s\n\n%s\n", msg.subject, msg.text);
-		}
-		digest_msg_free(&msg);
+	if (rc == 0) {
+		fprintf(out, "%zu email%s rendered\n", r.shown, r.shown == 1 ? "" : "s");
+		preview_free(&p);
 	}
-	if (rc == 0)
-		fprintf(out, "%zu email%s rendered\n", shown, shown == 1 ? "" : "s");
-	for (size_t i = 0; i < plans.n; i++)
-		store_plan_free(&plans.v[i]);
-	free(plans.v);
-	preview_free(&p);
-	return rc < 0 ? -2 : 0;
+	for (size_t i = 0; i < r.plans.n; i++)
+		store_plan_free(&r.plans.v[i]);
+	free(r.plans.v);
+	return rc;
 }

@@ -45,15 +45,21 @@ static void add_recipient(struct recipient *r, size_t *n, size_t max, const char
 		r[(*n)++] = (struct recipient){agency, role};
 }
 
-/* Who a step goes to: each level adds to the one before. */
+/*
+ * Who a step goes to: each level adds to the one before. Coordinating
+ * agencies hear of the reminders and of the escalation to the lead (in
+ * their own digest, as coordinating), not of the steps that call in the
+ * monitor and supervisors, and never of a weekly or monthly duty.
+ */
 static size_t recipients(const struct sched_in *in, enum policy_level level, struct recipient *r,
                          size_t max)
 {
 	size_t n = 0;
+	bool short_cycle = in->kind == TF_WEEKLY || in->kind == TF_MONTHLY;
 
 	for (size_t i = 0; i < in->n_leads; i++)
 		add_recipient(r, &n, max, in->leads[i], ROLE_LEAD);
-	if (level == POLICY_REMIND && in->policy->remind_coordinating)
+	if (level <= POLICY_LEAD && in->policy->remind_coordinating && !short_cycle)
 		for (size_t i = 0; i < in->n_coords; i++)
 			add_recipient(r, &n, max, in->coords[i], ROLE_COORD);
 	if (level >= POLICY_MONITOR && in->monitor)
@@ -115,6 +121,8 @@ static void consider_step(const struct sched_in *in, const struct policy_step *s
 	else
 		util_strlcpy(note.step, s->id, sizeof(note.step));
 	note.kind = s->level == POLICY_REMIND ? SCHED_REMINDER : SCHED_ESCALATION;
+	if (in->missed_at != TF_NONE && s->at >= in->missed_at)
+		n = 0; /* the next occurrence speaks by then */
 	for (size_t i = 0; i < n; i++) {
 		if (in_ledger(in, r[i].agency, note.step))
 			continue;
@@ -139,6 +147,10 @@ void sched_decide(const struct sched_in *in, time_t now, struct sched_out *out)
 	out->next_at = TF_NONE;
 	if (task_status_final(in->status) || in->due == TF_NONE)
 		return;
+	if (in->missed_at != TF_NONE && now >= in->missed_at) {
+		out->missed = true;
+		return;
+	}
 	const struct policy_step *s = in->steps;
 	int n = in->n_steps;
 	if (!s) {
@@ -150,10 +162,25 @@ void sched_decide(const struct sched_in *in, time_t now, struct sched_out *out)
 			continue;
 		consider_step(in, &s[i], now, out);
 	}
+	/*
+	 * Nothing left to send before the next occurrence: look once more when it
+	 * is due, to record this one as missed (at a slot: no extra wake-up) —
+	 * and first, if it is still ahead, as long before it as its reminders
+	 * reach: deciding the latest occurrence is what makes the next one
+	 * (planner_occurrences' horizon), so it must exist before its reminders.
+	 */
+	if (in->missed_at != TF_NONE && out->next_at == TF_NONE) {
+		time_t lead = 0;
+		for (int i = 0; i < n; i++)
+			if (s[i].level == POLICY_REMIND && in->due - s[i].at > lead)
+				lead = in->due - s[i].at;
+		time_t early = cal_slot_at_or_before(in->cal, in->missed_at - lead - 86400);
+		out->next_at = early > now ? early : cal_slot_at_or_after(in->cal, in->missed_at);
+	}
 	if (!out->n_send)
 		return;
-	/* Messages arrive in office hours: outside them, wait for the opening. */
-	time_t open = cal_office_at_or_after(in->cal, now);
+	/* Messages arrive in the sending window: outside it, wait for it. */
+	time_t open = cal_send_at_or_after(in->cal, now);
 	if (open > now) {
 		earliest(&out->next_at, open);
 		free(out->send);
@@ -161,9 +188,21 @@ void sched_decide(const struct sched_in *in, time_t now, struct sched_out *out)
 		out->n_send = 0;
 		return;
 	}
-	for (size_t i = 0; i < out->n_send; i++)
-		if (now - out->send[i].at > (time_t)in->policy->backfill_days * 86400)
-			out->send[i].kind = SCHED_SUMMARY;
+	/* Missed by more than backfill days: a catch-up for those who must act;
+	 * a coordinating agency needs no news of an old step (recorded, not sent). */
+	size_t kept = 0;
+	for (size_t i = 0; i < out->n_send; i++) {
+		struct sched_note *note = &out->send[i];
+		if (now - note->at > (time_t)in->policy->backfill_days * 86400) {
+			note->kind = SCHED_SUMMARY;
+			if (note->role == ROLE_COORD) {
+				push(&out->skip, &out->n_skip, note);
+				continue;
+			}
+		}
+		out->send[kept++] = *note;
+	}
+	out->n_send = kept;
 }
 
 void sched_out_free(struct sched_out *out)
@@ -183,4 +222,20 @@ const char *sched_role_name(enum sched_role r)
 	static const char *const names[] = {"lead", "coordinating", "monitor", "supervisor"};
 
 	return names[r];
+}
+
+enum sched_kind sched_kind_parse(const char *name)
+{
+	for (int k = SCHED_REMINDER; k <= SCHED_SUMMARY; k++)
+		if (name && !strcmp(name, sched_kind_name((enum sched_kind)k)))
+			return (enum sched_kind)k;
+	return SCHED_REMINDER;
+}
+
+enum sched_role sched_role_parse(const char *name)
+{
+	for (int r = ROLE_LEAD; r <= ROLE_SUPERVISOR; r++)
+		if (name && !strcmp(name, sched_role_name((enum sched_role)r)))
+			return (enum sched_role)r;
+	return ROLE_LEAD; /* rows from before roles were recorded were mostly the leads' */
 }

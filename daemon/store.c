@@ -117,6 +117,40 @@ static const char *const migrations[] = {
     " first_at INTEGER NOT NULL, last_at INTEGER NOT NULL, reported INTEGER NOT NULL DEFAULT 0);"
     /* A reply's token names its message by the 16 hex digits before the '@'. */
     "CREATE INDEX messages_ref ON messages(substr(message_id, instr(message_id, '@') - 16, 16));",
+    /* 5: planning records what is due as pending ledger rows (with the
+     * recipient's role); composing turns them into one message per recipient
+     * and day. Messages are found by recipient (one a day, threading), and
+     * counted by triggers, not by COUNT(*) over years of mail. */
+    "CREATE TABLE notifications_v3 ("
+    " occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,"
+    " agency TEXT NOT NULL, step TEXT NOT NULL, kind TEXT NOT NULL,"
+    " planned_at INTEGER NOT NULL, message INTEGER REFERENCES messages(id),"
+    " state TEXT NOT NULL CHECK (state IN ('pending', 'queued', 'sent', 'failed', 'skipped')),"
+    " created_at INTEGER NOT NULL, role TEXT,"
+    " PRIMARY KEY (occurrence_id, agency, step)) WITHOUT ROWID;"
+    "INSERT INTO notifications_v3 (occurrence_id, agency, step, kind, planned_at, message,"
+    " state, created_at) SELECT occurrence_id, agency, step, kind, planned_at, message, state,"
+    " created_at FROM notifications;"
+    "DROP TABLE notifications;"
+    "ALTER TABLE notifications_v3 RENAME TO notifications;"
+    "CREATE INDEX notifications_message ON notifications(message);"
+    "CREATE INDEX notifications_pending ON notifications(agency) WHERE state = 'pending';"
+    "CREATE INDEX messages_recipient_at ON messages(recipient, created_at);"
+    "CREATE INDEX messages_unreported ON messages(id)"
+    " WHERE state IN ('failed', 'partial') AND reported = 0;"
+    "CREATE INDEX notifications_failed ON notifications(created_at) WHERE state = 'failed';"
+    "CREATE TABLE msg_counts (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO msg_counts SELECT state, COUNT(*) FROM messages GROUP BY state;"
+    "CREATE TRIGGER msg_counts_insert AFTER INSERT ON messages BEGIN"
+    " INSERT INTO msg_counts VALUES (new.state, 1)"
+    " ON CONFLICT (state) DO UPDATE SET n = n + 1; END;"
+    "CREATE TRIGGER msg_counts_update AFTER UPDATE OF state ON messages"
+    " WHEN old.state IS NOT new.state BEGIN"
+    " UPDATE msg_counts SET n = n - 1 WHERE state = old.state;"
+    " INSERT INTO msg_counts VALUES (new.state, 1)"
+    " ON CONFLICT (state) DO UPDATE SET n = n + 1; END;"
+    "CREATE TRIGGER msg_counts_delete AFTER DELETE ON messages BEGIN"
+    " UPDATE msg_counts SET n = n - 1 WHERE state = old.state; END;",
 };
 
 /* A message without its body (read_message_row). */
@@ -135,6 +169,7 @@ enum stmt_id {
 	S_META_SET,
 	S_PLAN_UPSERT,
 	S_PLAN_GET,
+	S_PLAN_CREATED,
 	S_TASK_BY_KEY,
 	S_TASK_INSERT,
 	S_TASK_UPDATE,
@@ -149,6 +184,7 @@ enum stmt_id {
 	S_HISTORY_ADD,
 	S_OCC_FIND,
 	S_OCC_INSERT,
+	S_OCC_INSERT_MISSED,
 	S_OCC_NEXT,
 	S_OCC_STATUS,
 	S_OCC_OF_TASK,
@@ -157,6 +193,12 @@ enum stmt_id {
 	S_LEDGER,
 	S_NOTE_INSERT,
 	S_THREAD_LAST,
+	S_PENDING,
+	S_PENDING_ANY,
+	S_PENDING_QUEUE,
+	S_LAST_MESSAGE,
+	S_SENT_TO,
+	S_OCC_MAX_DUE,
 	S_MSG_INSERT,
 	S_MSG_RESULT,
 	S_MSG_NOTES,
@@ -183,6 +225,7 @@ static const char *const sql[S_COUNT] = {
                       " source = COALESCE(excluded.source, source), updated_at = ?9",
     [S_PLAN_GET] = "SELECT id, title, issued, first_year, last_year, monitor, source, origin"
                    " FROM plans WHERE id = ?1",
+    [S_PLAN_CREATED] = "SELECT created_at FROM plans WHERE id = ?1",
     [S_TASK_BY_KEY] = "SELECT id, content_hash, status = 'removed' FROM tasks"
                       " WHERE plan_id = ?1 AND key = ?2",
     [S_TASK_INSERT] = "INSERT INTO tasks (plan_id, key, idx, category, title, timeframe, kind,"
@@ -214,21 +257,39 @@ static const char *const sql[S_COUNT] = {
     [S_OCC_FIND] = "SELECT id FROM occurrences WHERE task_id = ?1 AND due = ?2",
     [S_OCC_INSERT] = "INSERT INTO occurrences (task_id, due, window_start, next_at)"
                      " VALUES (?1, ?2, ?3, ?4)",
+    [S_OCC_INSERT_MISSED] = "INSERT INTO occurrences (task_id, due, window_start, status)"
+                            " VALUES (?1, ?2, ?3, 'missed')",
     [S_OCC_NEXT] = "UPDATE occurrences SET next_at = ?2 WHERE id = ?1",
     [S_OCC_STATUS] = "UPDATE occurrences SET status = ?2 WHERE id = ?1",
     [S_OCC_OF_TASK] = "SELECT id, task_id, due, window_start, next_at, status FROM occurrences"
                       " WHERE task_id = ?1 ORDER BY due",
-    [S_OCC_DUE] = "SELECT id, task_id, due, window_start, next_at, status FROM occurrences"
+    [S_OCC_DUE] = "SELECT id, task_id, due, window_start, next_at, status,"
+                  " EXISTS (SELECT 1 FROM notifications n WHERE n.occurrence_id = o.id)"
+                  " FROM occurrences o"
                   " WHERE next_at IS NOT NULL AND next_at <= ?1 ORDER BY next_at LIMIT ?2",
     [S_OCC_WAKE] = "SELECT MIN(next_at) FROM occurrences WHERE next_at IS NOT NULL",
-    [S_LEDGER] = "SELECT agency, step, kind, planned_at, state, message FROM notifications"
-                 " WHERE occurrence_id = ?1",
+    [S_LEDGER] = "SELECT agency, step, kind, planned_at, state, message, role"
+                 " FROM notifications WHERE occurrence_id = ?1",
     [S_NOTE_INSERT] = "INSERT OR IGNORE INTO notifications (occurrence_id, agency, step, kind,"
-                      " planned_at, message, state, created_at)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                      " planned_at, message, state, created_at, role)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    /* Only a message that left for this recipient can be replied to. */
     [S_THREAD_LAST] = "SELECT m.message_id FROM notifications n JOIN messages m"
-                      " ON m.id = n.message WHERE n.occurrence_id = ?1 AND n.agency = ?2"
+                      " ON m.id = n.message WHERE n.occurrence_id = ?1 AND m.recipient = ?2"
+                      " AND m.state IN ('sent', 'partial')"
                       " ORDER BY m.created_at DESC, m.id DESC LIMIT 1",
+    [S_PENDING] = "SELECT n.occurrence_id, n.agency, n.step, n.kind, n.planned_at, n.role,"
+                  " o.task_id, o.due FROM notifications n"
+                  " JOIN occurrences o ON o.id = n.occurrence_id"
+                  " WHERE n.state = 'pending' ORDER BY n.agency, n.occurrence_id, n.step",
+    [S_PENDING_ANY] = "SELECT 1 FROM notifications WHERE state = 'pending' LIMIT 1",
+    [S_PENDING_QUEUE] = "UPDATE notifications SET state = 'queued', message = ?4"
+                        " WHERE occurrence_id = ?1 AND agency = ?2 AND step = ?3"
+                        " AND state = 'pending'",
+    [S_LAST_MESSAGE] = "SELECT MAX(created_at) FROM messages WHERE recipient = ?1",
+    [S_SENT_TO] = "SELECT 1 FROM messages WHERE recipient = ?1 AND state IN ('sent', 'partial')"
+                  " LIMIT 1",
+    [S_OCC_MAX_DUE] = "SELECT MAX(due) FROM occurrences WHERE task_id = ?1",
     [S_MSG_INSERT] = "INSERT INTO messages (message_id, recipient, rcpt, subject, body, kind,"
                      " state, next_attempt, created_at)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
@@ -304,6 +365,16 @@ static time_t col_time(sqlite3_stmt *s, int i)
 	                                                : (time_t)sqlite3_column_int64(s, i);
 }
 
+static enum store_note_state note_state_of(const char *s);
+
+/* A text column into a fixed buffer ("" when NULL). */
+static void col_copy(sqlite3_stmt *s, int i, char *out, size_t len)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	util_strlcpy(out, v ? (const char *)v : "", len);
+}
+
 static int run_update(struct store *st, const char *query, int64_t a, int64_t b);
 
 /* Runs a statement that returns no rows. */
@@ -372,7 +443,8 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	sqlite3_busy_timeout(st->db, 5000);
 	if (exec(st,
 	         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
-	         "PRAGMA synchronous = NORMAL;",
+	         "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;"
+	         "PRAGMA cache_size = -32768;",
 	         "pragmas") < 0 ||
 	    migrate(st) < 0) {
 		snprintf(err, errlen, "%s: %s", path, st->err);
@@ -498,6 +570,21 @@ int store_plan_get(struct store *st, const char *id, struct store_plan *out)
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "plan");
+}
+
+int store_plan_created(struct store *st, const char *id, time_t *at)
+{
+	sqlite3_stmt *s = stmt(st, S_PLAN_CREATED);
+
+	*at = TF_NONE;
+	if (!s)
+		return -1;
+	bind_text(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*at = col_time(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "plan");
 }
 
 void store_plan_free(struct store_plan *p)
@@ -767,6 +854,48 @@ int store_task_ids(struct store *st, const char *plan, int64_t **ids, size_t *n)
 	return 0;
 }
 
+int store_imported_ids(struct store *st, const char *plan, enum tf_kind kind, int64_t **ids,
+                       size_t *n)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT id FROM tasks WHERE plan_id = ?1 AND kind = ?2"
+	                       " AND origin = 'import' AND status <> 'removed' ORDER BY id",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "tasks");
+	bind_text(s, 1, plan);
+	bind_text(s, 2, tf_kind_name(kind));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*ids = xrealloc(*ids, (cap = cap ? cap * 2 : 16) * sizeof(**ids));
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "tasks");
+}
+
+int store_plans(struct store *st, store_plan_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	int rc, r = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, title FROM plans ORDER BY id", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return fail(st, "plans");
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = cb((const char *)sqlite3_column_text(s, 0),
+		       (const char *)sqlite3_column_text(s, 1), arg);
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st, "plans");
+	sqlite3_finalize(s);
+	return r;
+}
+
 int store_tasks(struct store *st, const char *plan, store_task_cb cb, void *arg)
 {
 	int64_t *ids;
@@ -862,8 +991,23 @@ int store_tasks_remove_missing(struct store *st, const char *origin, const int64
 
 /* ---- occurrences ------------------------------------------------------ */
 
+static int occ_ensure(struct store *st, int64_t task_id, time_t due, time_t window_start,
+                      bool missed, int64_t *id, bool *created);
+
 int store_occ_ensure(struct store *st, int64_t task_id, time_t due, time_t window_start,
                      int64_t *id, bool *created)
+{
+	return occ_ensure(st, task_id, due, window_start, false, id, created);
+}
+
+int store_occ_ensure_missed(struct store *st, int64_t task_id, time_t due, time_t window_start,
+                            int64_t *id, bool *created)
+{
+	return occ_ensure(st, task_id, due, window_start, true, id, created);
+}
+
+static int occ_ensure(struct store *st, int64_t task_id, time_t due, time_t window_start,
+                      bool missed, int64_t *id, bool *created)
 {
 	sqlite3_stmt *s = stmt(st, S_OCC_FIND);
 
@@ -883,13 +1027,14 @@ int store_occ_ensure(struct store *st, int64_t task_id, time_t due, time_t windo
 		                  "UPDATE occurrences SET status = 'open', next_at = 0"
 		                  " WHERE id = ?1 AND status = 'removed' AND ?2 = ?2",
 		                  *id, 0);
-	if (rc != SQLITE_DONE || !(s = stmt(st, S_OCC_INSERT)))
+	if (rc != SQLITE_DONE || !(s = stmt(st, missed ? S_OCC_INSERT_MISSED : S_OCC_INSERT)))
 		return fail(st, "occurrence");
 	sqlite3_bind_int64(s, 1, task_id);
 	sqlite3_bind_int64(s, 2, due);
 	bind_time(s, 3, window_start);
 	/* A new occurrence is looked at right away: the planner sets the real time. */
-	sqlite3_bind_int64(s, 4, 0);
+	if (!missed)
+		sqlite3_bind_int64(s, 4, 0);
 	if (run(st, s, "occurrence") < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -931,6 +1076,7 @@ static void read_occ(sqlite3_stmt *s, struct store_occ *o)
 	o->next_at = col_time(s, 4);
 	task_status_parse((const char *)sqlite3_column_text(s, 5), &status);
 	o->status = status;
+	o->has_ledger = sqlite3_column_count(s) > 6 ? sqlite3_column_int(s, 6) != 0 : true;
 }
 
 /* Collects rows first, so callbacks may write to the store. */
@@ -1009,8 +1155,12 @@ static int note_row(sqlite3_stmt *s, void *arg)
 	struct note_stream *ns = arg;
 	struct store_note n = {.occurrence_id = sqlite3_column_int64(s, 0)};
 
-	util_strlcpy(n.agency, (const char *)sqlite3_column_text(s, 1), sizeof(n.agency));
-	util_strlcpy(n.step, (const char *)sqlite3_column_text(s, 2), sizeof(n.step));
+	col_copy(s, 1, n.agency, sizeof(n.agency));
+	col_copy(s, 2, n.step, sizeof(n.step));
+	n.state = note_state_of((const char *)sqlite3_column_text(s, 3));
+	col_copy(s, 4, n.role, sizeof(n.role));
+	col_copy(s, 5, n.kind, sizeof(n.kind));
+	n.planned_at = (time_t)sqlite3_column_int64(s, 6);
 	return ns->cb(&n, ns->arg);
 }
 
@@ -1019,10 +1169,11 @@ int store_ledger_live(struct store *st, store_note_cb cb, void *arg)
 	struct note_stream ns = {cb, arg};
 
 	return stream(st,
-	              "SELECT n.occurrence_id, n.agency, n.step FROM notifications n"
+	              "SELECT n.occurrence_id, n.agency, n.step, n.state, n.role, n.kind,"
+	              " n.planned_at FROM notifications n"
 	              " JOIN occurrences o ON o.id = n.occurrence_id"
 	              " JOIN tasks t ON t.id = o.task_id"
-	              " WHERE o.status NOT IN ('done', 'cancelled', 'removed')"
+	              " WHERE o.status NOT IN ('done', 'cancelled', 'removed', 'missed')"
 	              " AND t.status NOT IN ('done', 'cancelled', 'removed')"
 	              " ORDER BY n.occurrence_id",
 	              note_row, &ns);
@@ -1063,6 +1214,21 @@ static int min_time(struct store *st, enum stmt_id id, time_t *at)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "min");
 }
 
+int store_occ_max_due(struct store *st, int64_t task_id, time_t *due)
+{
+	sqlite3_stmt *s = stmt(st, S_OCC_MAX_DUE);
+
+	*due = TF_NONE;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, task_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*due = col_time(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "max due");
+}
+
 int store_next_wake(struct store *st, time_t *at)
 {
 	return min_time(st, S_OCC_WAKE, at);
@@ -1074,7 +1240,7 @@ int store_occ_replan_all(struct store *st, time_t bound)
 
 	if (sqlite3_prepare_v2(st->db,
 	                       "UPDATE occurrences SET next_at = MIN(COALESCE(next_at, ?1), ?1)"
-	                       " WHERE status NOT IN ('done', 'cancelled', 'removed')",
+	                       " WHERE status NOT IN ('done', 'cancelled', 'removed', 'missed')",
 	                       -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "replan");
 	sqlite3_bind_int64(s, 1, bound);
@@ -1085,11 +1251,11 @@ int store_occ_replan_all(struct store *st, time_t bound)
 
 /* ---- the ledger -------------------------------------------------------- */
 
-static const char *const note_states[] = {"queued", "sent", "failed", "skipped"};
+static const char *const note_states[] = {"queued", "sent", "failed", "skipped", "pending"};
 
 static enum store_note_state note_state_of(const char *s)
 {
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < (int)UTIL_NELEM(note_states); i++)
 		if (s && !strcmp(s, note_states[i]))
 			return (enum store_note_state)i;
 	return NOTE_QUEUED;
@@ -1121,6 +1287,7 @@ int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **ou
 		note->planned_at = (time_t)sqlite3_column_int64(s, 3);
 		note->state = note_state_of((const char *)sqlite3_column_text(s, 4));
 		note->message = sqlite3_column_int64(s, 5);
+		col_copy(s, 6, note->role, sizeof(note->role));
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : fail(st, "ledger");
@@ -1143,7 +1310,19 @@ static int insert_note(struct store *st, const struct store_note *note, int64_t 
 		sqlite3_bind_int64(s, 6, message);
 	bind_text(s, 7, note_states[state]);
 	sqlite3_bind_int64(s, 8, now);
+	bind_text(s, 9, note->role[0] ? note->role : NULL);
 	if (run(st, s, "note") < 0)
+		return -1;
+	if (sqlite3_changes(st->db) > 0)
+		return 1;
+	/* A pending row is the planner's: the message that carries it claims it. */
+	if (!message || !(s = stmt(st, S_PENDING_QUEUE)))
+		return message ? -1 : 0;
+	sqlite3_bind_int64(s, 1, note->occurrence_id);
+	bind_text(s, 2, note->agency);
+	bind_text(s, 3, note->step);
+	sqlite3_bind_int64(s, 4, message);
+	if (run(st, s, "pending note") < 0)
 		return -1;
 	return sqlite3_changes(st->db) > 0;
 }
@@ -1157,7 +1336,108 @@ int store_notes_record(struct store *st, const struct store_note *notes, size_t 
 	return 0;
 }
 
-int store_thread_last(struct store *st, int64_t occurrence_id, const char *agency, char *msgid,
+int store_pending(struct store *st, store_pending_cb cb, void *arg)
+{
+	sqlite3_stmt *s = stmt(st, S_PENDING);
+	int rc, r = 0;
+
+	if (!s)
+		return -1;
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_pending p;
+		memset(&p, 0, sizeof(p));
+		p.note.occurrence_id = sqlite3_column_int64(s, 0);
+		col_copy(s, 1, p.note.agency, sizeof(p.note.agency));
+		col_copy(s, 2, p.note.step, sizeof(p.note.step));
+		col_copy(s, 3, p.note.kind, sizeof(p.note.kind));
+		p.note.planned_at = (time_t)sqlite3_column_int64(s, 4);
+		col_copy(s, 5, p.note.role, sizeof(p.note.role));
+		p.note.state = NOTE_PENDING;
+		p.task_id = sqlite3_column_int64(s, 6);
+		p.due = (time_t)sqlite3_column_int64(s, 7);
+		r = cb(&p, arg);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st, "pending");
+	sqlite3_reset(s);
+	return r;
+}
+
+/* One row or none: 1, 0, or -1. */
+static int exists(struct store *st, enum stmt_id id, const char *text)
+{
+	sqlite3_stmt *s = stmt(st, id);
+
+	if (!s)
+		return -1;
+	if (text)
+		bind_text(s, 1, text);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "exists");
+}
+
+int store_pending_claim(struct store *st, const char *const *agencies, size_t n,
+                        enum store_note_state state, int64_t message, int64_t *claimed)
+{
+	sqlite3_stmt *s;
+
+	*claimed = 0;
+	if (sqlite3_prepare_v2(st->db,
+	                       "UPDATE notifications SET state = ?2, message = ?3"
+	                       " WHERE state = 'pending' AND agency = ?1",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "claim");
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_reset(s);
+		bind_text(s, 1, agencies[i]);
+		bind_text(s, 2, note_states[state]);
+		if (message)
+			sqlite3_bind_int64(s, 3, message);
+		else
+			sqlite3_bind_null(s, 3);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_finalize(s);
+			return fail(st, "claim");
+		}
+		*claimed += sqlite3_changes(st->db);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int store_pending_any(struct store *st, bool *any)
+{
+	int r = exists(st, S_PENDING_ANY, NULL);
+
+	*any = r == 1;
+	return r < 0 ? -1 : 0;
+}
+
+int store_sent_to(struct store *st, const char *recipient, bool *any)
+{
+	int r = exists(st, S_SENT_TO, recipient);
+
+	*any = r == 1;
+	return r < 0 ? -1 : 0;
+}
+
+int store_last_message_at(struct store *st, const char *recipient, time_t *at)
+{
+	sqlite3_stmt *s = stmt(st, S_LAST_MESSAGE);
+
+	*at = TF_NONE;
+	if (!s)
+		return -1;
+	bind_text(s, 1, recipient);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*at = col_time(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "last message");
+}
+
+int store_thread_last(struct store *st, int64_t occurrence_id, const char *recipient, char *msgid,
                       size_t len)
 {
 	sqlite3_stmt *s = stmt(st, S_THREAD_LAST);
@@ -1166,7 +1446,7 @@ int store_thread_last(struct store *st, int64_t occurrence_id, const char *agenc
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, occurrence_id);
-	bind_text(s, 2, agency);
+	bind_text(s, 2, recipient);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		util_strlcpy(msgid, (const char *)sqlite3_column_text(s, 0), len);
@@ -1257,6 +1537,54 @@ int store_message_result(struct store *st, int64_t id, enum store_msg_state stat
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, note_state_for[state]);
 	return run(st, s, "notes");
+}
+
+static int int64_query(struct store *st, const char *query, int64_t a, int64_t b, int64_t *out)
+{
+	sqlite3_stmt *s;
+
+	*out = 0;
+	if (sqlite3_prepare_v2(st->db, query, -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "prune");
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "prune");
+}
+
+/*
+ * Messages are pruned in id order from a watermark, so a daily run reads
+ * only what was written since the last one, whatever the years of history.
+ * A message still queued stops the watermark until it is sent or failed.
+ */
+int store_prune_bodies(struct store *st, time_t before, int64_t *pruned)
+{
+	char value[32];
+	int64_t mark, hi, blocked;
+
+	*pruned = 0;
+	if (store_meta_get(st, "pruned_through", value, sizeof(value)) < 0)
+		return -1;
+	mark = strtoll(value, NULL, 10);
+	if (int64_query(st, "SELECT MAX(id) FROM messages WHERE id > ?1 AND created_at < ?2", mark,
+	                before, &hi) < 0 ||
+	    int64_query(st,
+	                "SELECT MIN(id) FROM messages WHERE id > ?1 AND id <= ?2"
+	                " AND state = 'queued'",
+	                mark, hi, &blocked) < 0)
+		return -1;
+	int64_t upto = blocked ? blocked - 1 : hi;
+	if (upto <= mark)
+		return 0;
+	if (run_update(st, "UPDATE messages SET body = X'' WHERE id > ?1 AND id <= ?2", mark,
+	               upto) < 0)
+		return -1;
+	*pruned = sqlite3_changes(st->db);
+	snprintf(value, sizeof(value), "%lld", (long long)upto);
+	return store_meta_set(st, "pruned_through", value);
 }
 
 int store_rcpt_failure(struct store *st, int64_t id, const char *address, int code,
@@ -1450,6 +1778,40 @@ int store_failures_unreported(struct store *st, store_msg_cb cb, void *arg)
 	return r;
 }
 
+int store_retrying(struct store *st, store_msg_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT id FROM messages WHERE state = 'queued' AND attempts > 0"
+	                       " ORDER BY id",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "retrying");
+	int r = each_message(st, s, cb, arg);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int store_failed_notes(struct store *st, time_t since, store_failed_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	int rc, r = 0;
+
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT agency, COUNT(*) FROM notifications"
+	                       " WHERE state = 'failed' AND created_at > ?1 AND message IS NULL"
+	                       " GROUP BY agency ORDER BY agency",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "failed notes");
+	sqlite3_bind_int64(s, 1, since);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = cb((const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1), arg);
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st, "failed notes");
+	sqlite3_finalize(s);
+	return r;
+}
+
 /* ---- reports ------------------------------------------------------------ */
 
 static int count(struct store *st, const char *query, int64_t *out)
@@ -1476,12 +1838,13 @@ int store_stats(struct store *st, struct store_stats *out)
 	    {"SELECT COUNT(*) FROM tasks WHERE flags & 3", &out->tasks_flagged},
 	    {"SELECT COUNT(*) FROM occurrences", &out->occurrences},
 	    {"SELECT COUNT(*) FROM occurrences WHERE status NOT IN ('done', 'cancelled', "
-	     "'removed')",
+	     "'removed', 'missed')",
 	     &out->occurrences_open},
-	    {"SELECT COUNT(*) FROM messages WHERE state = 'queued'", &out->queued},
-	    {"SELECT COUNT(*) FROM messages WHERE state = 'sent'", &out->sent},
-	    {"SELECT COUNT(*) FROM messages WHERE state = 'failed'", &out->failed},
-	    {"SELECT COUNT(*) FROM messages WHERE state = 'partial'", &out->partial},
+	    /* Kept by triggers: years of mail cost nothing here. */
+	    {"SELECT COALESCE(SUM(n), 0) FROM msg_counts WHERE state = 'queued'", &out->queued},
+	    {"SELECT COALESCE(SUM(n), 0) FROM msg_counts WHERE state = 'sent'", &out->sent},
+	    {"SELECT COALESCE(SUM(n), 0) FROM msg_counts WHERE state = 'failed'", &out->failed},
+	    {"SELECT COALESCE(SUM(n), 0) FROM msg_counts WHERE state = 'partial'", &out->partial},
 	    {"SELECT COUNT(*) FROM notifications", &out->notes},
 	};
 

@@ -8,7 +8,9 @@
 #include "sync.h"
 
 #include "buf.h"
+#include "date.h"
 #include "planner.h"
+#include "text.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -35,27 +37,46 @@ static void plan_years(struct store *st, const struct cfg *c, const char *plan, 
 	}
 }
 
-int sync_occurrences(struct store *st, const struct task *t, int tz_offset, time_t now,
-                     int *created)
+int sync_occurrences_after(struct store *st, const struct task *t, const struct planner_plan *plan,
+                           int tz_offset, time_t now, time_t after, int *created)
 {
 	struct tf_occ *occ = xcalloc(MAX_OCCURRENCES, sizeof(*occ));
-	struct store_plan sp;
-	int first = 0, last = 0, rc = 0;
+	size_t n = planner_occurrences(t, tz_offset, plan, now, occ, MAX_OCCURRENCES);
+	int rc = 0;
 
 	*created = 0;
-	if (store_plan_get(st, t->plan_id, &sp) == 1) {
-		first = sp.first_year;
-		last = sp.last_year;
-		store_plan_free(&sp);
-	}
-	size_t n = planner_occurrences(t, tz_offset, first, last, now, occ, MAX_OCCURRENCES);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		int64_t id;
 		bool made;
-		rc = store_occ_ensure(st, t->id, occ[i].due, occ[i].window_start, &id, &made);
+		if (after != TF_NONE && occ[i].due <= after)
+			continue;
+		/* Its next one already due (a plan imported late): missed from the start. */
+		if (tf_recurring(t->kind) && i + 1 < n && occ[i + 1].due <= now)
+			rc = store_occ_ensure_missed(st, t->id, occ[i].due, occ[i].window_start,
+			                             &id, &made);
+		else
+			rc = store_occ_ensure(st, t->id, occ[i].due, occ[i].window_start, &id,
+			                      &made);
 		*created += made;
 	}
 	free(occ);
+	return rc;
+}
+
+int sync_occurrences(struct store *st, const struct task *t, int tz_offset, time_t now,
+                     int *created)
+{
+	struct store_plan sp;
+	struct planner_plan plan;
+	time_t made_at;
+
+	*created = 0;
+	int found = store_plan_get(st, t->plan_id, &sp);
+	if (found < 0 || store_plan_created(st, t->plan_id, &made_at) < 0)
+		return -1;
+	planner_plan_of(found == 1 ? &sp : NULL, made_at, tz_offset, &plan);
+	int rc = sync_occurrences_after(st, t, &plan, tz_offset, now, TF_NONE, created);
+	store_plan_free(&sp);
 	return rc;
 }
 
@@ -172,6 +193,139 @@ void sync_ini_task(struct store *st, const struct dir *d, const struct cfg_task 
 		task_assign(out, d, TASK_COORD, ct->coordinating.v[i]);
 }
 
+/* ---- one duty, two sources ---------------------------------------------------
+ *
+ * A reporting duty the admin wrote in the INI may arrive later with an
+ * imported plan too. Planned twice, it would be in every digest twice; so
+ * an INI task that is the same duty as an imported one is not stored, and
+ * the imported one is planned (an INI task stored earlier is retired like
+ * a removed section). "The same" is said by `same_as = PLAN:KEY`, or
+ * recognised: the same plan (the same id, or the same title once a leading
+ * "Kế hoạch" is set aside), the same kind of timeframe falling due on the
+ * same dates, and the same lead agencies.
+ */
+
+/* A plan title's comparison key: folded, without a leading "kế hoạch". */
+static void title_key(const char *title, char *out, size_t cap)
+{
+	size_t n = text_fold(title ? title : "", title ? strlen(title) : 0, out, NULL, cap);
+	const char *p = out;
+
+	out[n] = '\0';
+	if (!strncmp(p, "ke hoach ", 9))
+		p += 9;
+	memmove(out, p, strlen(p) + 1);
+	for (n = strlen(out); n && strchr(" .,;:", out[n - 1]); n--)
+		out[n - 1] = '\0';
+}
+
+struct same_plans {
+	char key[512];
+	const char *own;
+	char **ids;
+	size_t n;
+};
+
+static int same_plan(const char *id, const char *title, void *arg)
+{
+	struct same_plans *sp = arg;
+	char key[512];
+
+	title_key(title, key, sizeof(key));
+	if (!strcmp(id, sp->own) || (sp->key[0] && !strcmp(key, sp->key))) {
+		sp->ids = xrealloc(sp->ids, (sp->n + 1) * sizeof(*sp->ids));
+		sp->ids[sp->n++] = xstrdup(id);
+	}
+	return 0;
+}
+
+static bool same_leads(const struct task *a, const struct task *b)
+{
+	size_t na = 0, nb = 0;
+
+	for (size_t i = 0; i < a->n_agencies; i++) {
+		const struct task_agency *x = &a->agencies[i];
+		if (x->role != TASK_LEAD || !x->resolved)
+			continue;
+		na++;
+		bool found = false;
+		for (size_t k = 0; k < b->n_agencies && !found; k++)
+			found = b->agencies[k].role == TASK_LEAD && b->agencies[k].resolved &&
+			        !strcmp(b->agencies[k].agency, x->agency);
+		if (!found)
+			return false;
+	}
+	for (size_t k = 0; k < b->n_agencies; k++)
+		nb += b->agencies[k].role == TASK_LEAD && b->agencies[k].resolved;
+	return na > 0 && na == nb;
+}
+
+/* Due on the same dates: the same one-off deadline, or the same next two occurrences. */
+static bool same_dates(const struct task *a, const struct task *b, int tz)
+{
+	struct tf_ctx ctx = {tz, 0, 0};
+	struct tf ta, tb;
+	struct tf_occ oa, ob;
+
+	if (a->kind != b->kind)
+		return false;
+	if (!tf_recurring(a->kind))
+		return a->due != TF_NONE && a->due == b->due;
+	if (tf_parse(a->timeframe, &ctx, &ta) < 0 || tf_parse(b->timeframe, &ctx, &tb) < 0)
+		return false;
+	time_t ref = date_make(2000, 1, 1, 0, 0, 0, tz);
+	for (int i = 0; i < 2; i++) {
+		if (!tf_next(&ta, ref, &oa) || !tf_next(&tb, ref, &ob) || oa.due != ob.due)
+			return false;
+		ref = oa.due + 1;
+	}
+	return true;
+}
+
+/* The imported task the INI task t is, or 0. */
+static int64_t same_duty(struct store *st, const struct cfg *c, const struct cfg_task *ct,
+                         const struct task *t)
+{
+	const struct cfg_plan *cp = cfg_plan(c, t->plan_id);
+	struct same_plans sp = {.own = t->plan_id};
+	int64_t found = 0;
+
+	if (ct->same_as) {
+		struct task other;
+		if (store_task_find(st, ct->same_as, &found) != 1)
+			return 0; /* not imported (yet): the INI task is planned */
+		int got = store_task_get(st, found, &other);
+		bool imported = got == 1 && other.origin && !strcmp(other.origin, "import");
+		if (got == 1)
+			task_free(&other);
+		return imported ? found : 0;
+	}
+	title_key(cp ? cp->title : NULL, sp.key, sizeof(sp.key));
+	if (store_plans(st, same_plan, &sp) < 0)
+		return -1;
+	for (size_t i = 0; i < sp.n && !found; i++) {
+		int64_t *ids;
+		size_t n;
+		if (store_imported_ids(st, sp.ids[i], t->kind, &ids, &n) < 0) {
+			found = -1;
+			break;
+		}
+		for (size_t k = 0; k < n && !found; k++) {
+			struct task other;
+			if (store_task_get(st, ids[k], &other) != 1)
+				continue;
+			if (same_leads(t, &other) && same_dates(t, &other, c->tz_offset))
+				found = ids[k];
+			task_free(&other);
+		}
+		free(ids);
+	}
+	for (size_t i = 0; i < sp.n; i++)
+		free(sp.ids[i]);
+	free(sp.ids);
+	return found;
+}
+
 static int sync_plans(struct store *st, const struct cfg *c, time_t now)
 {
 	for (size_t i = 0; i < c->n_plans; i++) {
@@ -204,14 +358,21 @@ int sync_config(struct store *st, const struct dir *d, time_t now, struct sync_r
 {
 	const struct cfg *c = dir_cfg(d);
 	int64_t *keep = xcalloc(c->n_tasks ? c->n_tasks : 1, sizeof(*keep));
-	int rc = sync_plans(st, c, now);
 
 	memset(r, 0, sizeof(*r));
+	int rc = sync_plans(st, c, now);
+	r->plans = (int)c->n_plans;
 	for (size_t i = 0; i < c->n_tasks && rc == 0; i++) {
 		struct task t;
 		enum store_change change;
 		sync_ini_task(st, d, &c->tasks[i], &t);
-		rc = sync_task(st, &t, c->tz_offset, now, &change, r);
+		int64_t same = same_duty(st, c, &c->tasks[i], &t);
+		if (same < 0)
+			rc = -1;
+		else if (same > 0)
+			r->linked++; /* keep[i] stays 0: an earlier copy is retired */
+		else
+			rc = sync_task(st, &t, c->tz_offset, now, &change, r);
 		keep[i] = t.id;
 		task_free(&t);
 	}

@@ -144,7 +144,7 @@ void task_content_hash(const struct task *t, char out[17])
 static const char *const status_names[] = {
     [TASK_OPEN] = "open",       [TASK_IN_PROGRESS] = "in-progress", [TASK_WAITING] = "waiting",
     [TASK_DONE] = "done",       [TASK_NOT_MET] = "not-met",         [TASK_CANCELLED] = "cancelled",
-    [TASK_REMOVED] = "removed",
+    [TASK_REMOVED] = "removed", [TASK_MISSED] = "missed",
 };
 
 const char *task_status_name(enum task_status s)
@@ -159,7 +159,7 @@ const char *task_role_name(enum task_role r)
 
 bool task_status_final(enum task_status s)
 {
-	return s == TASK_DONE || s == TASK_CANCELLED || s == TASK_REMOVED;
+	return s == TASK_DONE || s == TASK_CANCELLED || s == TASK_REMOVED || s == TASK_MISSED;
 }
 
 int task_status_parse(const char *s, enum task_status *out)

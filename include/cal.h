@@ -50,6 +50,15 @@ time_t cal_slot_at_or_before(const struct cal *c, time_t t);
 time_t cal_slot_at_or_after(const struct cal *c, time_t t);
 /* t itself when it is within office hours on a working day, else the next opening. */
 time_t cal_office_at_or_after(const struct cal *c, time_t t);
+/*
+ * The same for sending: mail goes out from the send slot (or the opening,
+ * if later) to the close, so that a catch-up decided at 07:45 and the 08:00
+ * slot's reminders make one message, not two.
+ */
+time_t cal_send_at_or_after(const struct cal *c, time_t t);
+/* The first sending moment on a later day than t's: where a recipient's
+ * second batch of the day waits (one message per agency per day). */
+time_t cal_send_next_day(const struct cal *c, time_t t);
 /* The working day n working days after (n > 0) or before (n < 0) day. */
 int64_t cal_add_workdays(const struct cal *c, int64_t day, int n);
 

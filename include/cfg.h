@@ -74,6 +74,7 @@ struct cfg_plan {
 
 struct cfg_task {
 	char *id, *plan, *title, *timeframe;
+	char *same_as; /* "PLAN:KEY": the imported task it is (planned once, as that one) */
 	struct cfg_list leads, coordinating; /* cells, split by the directory */
 	struct cfg_kvs policy;
 	struct cfg_where at;
@@ -111,6 +112,8 @@ struct cfg {
 	/* Where `deadlinectl export ics` files are published, "{agency}" standing
 	 * for the agency's id; the digest shows it (calendar_url). NULL: not shown. */
 	char *calendar_url;
+	char *contact_name, *contact_phone; /* the person agencies may call (mail footer) */
+	int keep_bodies;                    /* days a sent message's text is kept; 0: forever */
 
 	/* [smtp] */
 	char *host;

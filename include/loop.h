@@ -47,8 +47,10 @@ void loop_async_free(struct loop_async *a);
 
 /*
  * Calls cb (once, shortly after the last event) when any of the files is
- * written, replaced or removed. inotify on the files' directories, so an
- * editor's rename-into-place is seen too. NULL if inotify is unavailable.
+ * written, replaced or removed. inotify on the files themselves (nothing
+ * else in their directories wakes the daemon), set again after each burst
+ * so an editor's rename-into-place is followed; a missing file is awaited
+ * through its directory.
  */
 struct loop_watch *loop_watch_files(char *const *paths, size_t n, loop_cb cb, void *arg);
 /* The same for any file created in, moved into or written in a directory (a Maildir's new/). */

@@ -1,20 +1,34 @@
 /*
- * notify — one planning round of the daemon: the occurrences whose next_at
- * has come are decided (planner + scheduler), superseded steps recorded,
- * and what is due grouped into one digest per recipient, each queued in
- * the outbox with the ledger rows it carries. Runs in the loop thread,
- * inside the caller's store transaction; the mail goes out later, through
- * the outbox.
+ * notify — the daemon's planning round, in two steps.
+ *
+ * Planning: the occurrences whose next_at has come are decided (planner +
+ * scheduler) in batches; every notification due is recorded as a pending
+ * ledger row (its key taken at once: never planned twice), superseded
+ * steps as skipped, missed occurrences as missed.
+ *
+ * Composing, once no occurrence is left to decide: every pending row is
+ * grouped by the agency that holds the duty today, and each holder gets
+ * one digest of everything pending for it, queued in the outbox with the
+ * rows it carries (pending → queued, one transaction). A holder that has
+ * already had a message today waits for the next working day's first
+ * sending moment: at most one message per agency per day, whatever the
+ * number of batches, rounds or restarts. notify_compose_times() is that
+ * rule for preview, so preview shows what the daemon sends.
+ *
+ * Runs in the loop thread, inside the caller's store transaction; the
+ * mail goes out later, through the outbox.
  */
 #ifndef DEADLINED_NOTIFY_H
 #define DEADLINED_NOTIFY_H
 
+#include "cal.h"
 #include "cfg.h"
 #include "digest.h"
 #include "dir.h"
 #include "store.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 /* What a round needs; the config set the daemon runs on now. */
@@ -27,12 +41,31 @@ struct notify_env {
 
 struct notify_result {
 	int processed;     /* occurrences decided */
-	int notifications; /* due and put in a message */
-	int messages;      /* queued */
-	bool more;         /* the round stopped at its batch size: run another now */
+	int notifications; /* newly due: pending rows written */
+	int messages;      /* digests queued */
+	int held;          /* pending rows left for their recipient's next day */
+	bool more;         /* planning stopped at its batch size: run another round now */
 };
 
-/* One round at `now`; 0, or -1 (store_error() says why). */
+/* Occurrences decided per round: a round holds the loop for well under a second. */
+#define NOTIFY_BATCH 20000
+
+/* One round at `now`: a batch of planning, then (planning done) composing.
+ * 0, or -1 (store_error() says why). */
 int notify_round(const struct notify_env *env, time_t now, struct notify_result *out);
+
+/* When pending rows can next be composed, or TF_NONE when there are none. */
+int notify_next(const struct notify_env *env, time_t now, time_t *at);
+
+/*
+ * The one-a-day rule for a holder, given when each of its notifications was
+ * decided (ascending) and when it last had a message (TF_NONE: never):
+ * fills compose[i] with the moment notification i goes out. A message is
+ * composed at a notification's decision time unless the holder already had
+ * one that local day; then at the next day's first sending moment, with
+ * everything decided meanwhile.
+ */
+void notify_compose_times(const struct cal *cal, const time_t *decided, size_t n, time_t last_mail,
+                          time_t *compose);
 
 #endif

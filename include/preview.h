@@ -24,8 +24,8 @@
 #include <time.h>
 
 struct preview_item {
-	time_t at; /* when it would be sent */
-	time_t due, original_due;
+	time_t at;          /* when it would be sent */
+	time_t due;         /* after a gia hạn: preview_original_due() gives the one before */
 	int64_t occurrence; /* negative: one the daemon has not created yet */
 	uint32_t task;      /* index into preview.tasks */
 	uint16_t holder;    /* the recipient agency (who holds the duty that day) */
@@ -41,7 +41,8 @@ struct preview_mail {
 	enum sched_kind kind;
 	char *subject;
 	struct cfg_list to, cc;
-	const struct preview_item *items; /* a slice of preview.items */
+	const struct preview_item *items; /* in order: the email's own copy when kept,
+	                                   * valid during the callback otherwise */
 	size_t n_items;
 };
 
@@ -50,15 +51,30 @@ struct preview {
 	size_t n_tasks;
 	char **names; /* agency ids and step names the items refer to */
 	size_t n_names;
-	struct preview_item *items; /* every notification, in sending order */
+	struct preview_item *items; /* every notification (as the replay found them) */
 	size_t n_items;
 	struct preview_mail *mails; /* in sending order */
 	size_t n_mails;
 };
 
-/* Simulates [from, to]. Returns 0, or -1 with the store's error (and nothing to free). */
+/*
+ * Each email, in sending order, as soon as it is known: a year of a large
+ * province is thousands of them, better written out than kept. Nonzero
+ * stops the run (preview_run then returns it).
+ */
+typedef int (*preview_mail_cb)(const struct preview *p, const struct preview_mail *m, void *arg);
+
+/*
+ * Simulates [from, to]. With cb, each email goes to it and preview.mails
+ * stays empty (n_mails counts them); else they are kept in preview.mails.
+ * Returns 0, or -1 with the store's error, or cb's nonzero verdict (and
+ * then nothing to free).
+ */
 int preview_run(struct store *st, const struct dir *d, const struct digest_templates *tpl,
-                time_t from, time_t to, struct preview *out);
+                time_t from, time_t to, preview_mail_cb cb, void *arg, struct preview *out);
+
+/* The deadline before a gia hạn of an item, or TF_NONE. */
+time_t preview_original_due(const struct preview *p, const struct preview_item *it);
 void preview_free(struct preview *p);
 
 #endif

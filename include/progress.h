@@ -14,6 +14,7 @@
 #ifndef DEADLINED_PROGRESS_H
 #define DEADLINED_PROGRESS_H
 
+#include "planner.h"
 #include "task.h"
 
 #include <stdbool.h>
@@ -49,11 +50,11 @@ struct progress_row {
 };
 
 /*
- * Judges task t as of the end of the local day of as_of. first_year and
- * last_year are its plan's period (0 when unknown), stored its stored
- * occurrences in any order.
+ * Judges task t as of the end of the local day of as_of. plan is what is
+ * known of its plan (planner_plan_of), stored its stored occurrences in any
+ * order.
  */
-void progress_judge(const struct task *t, int first_year, int last_year,
+void progress_judge(const struct task *t, const struct planner_plan *plan,
                     const struct progress_occ *stored, size_t n_stored, time_t as_of, int tz,
                     struct progress_row *out);
 

@@ -5,10 +5,16 @@
  *
  * Rules, in order:
  *  - done, cancelled and removed tasks get nothing;
+ *  - an occurrence of a recurring duty still open when the next one falls
+ *    due is missed: reported, no longer chased;
  *  - a waiting task (Chờ …) gets reminders but no escalation;
  *  - a step is due when its slot has come and the ledger lacks its
- *    (agency, step) key; it is sent only within office hours on a working
- *    day, else the occurrence is looked at again at the next opening;
+ *    (agency, step) key; it is sent only in the sending window of a working
+ *    day (from the send slot to the close), else the occurrence is looked
+ *    at again when the window next opens;
+ *  - coordinating agencies (with the policy's "coordinating") hear of the
+ *    reminders and of the first escalation (the lead level), never of a
+ *    weekly or monthly duty: those go to the lead only;
  *  - of several due steps for one agency only the latest is sent, the
  *    others are recorded as skipped (a restart after a week sends one
  *    message, not five); a reminder whose deadline has passed is skipped,
@@ -23,6 +29,7 @@
 #include "policy.h"
 #include "task.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -51,6 +58,8 @@ struct sched_in {
 	size_t n_supervisors;
 	const struct sched_done *done;
 	size_t n_done;
+	/* A recurring occurrence is missed once the next one is due; TF_NONE: never. */
+	time_t missed_at;
 	/* Optional: the occurrence's policy_steps(), when the caller decides the
 	 * same occurrence many times (preview); NULL to compute them. */
 	const struct policy_step *steps;
@@ -72,6 +81,7 @@ struct sched_out {
 	struct sched_note *skip; /* superseded: to be recorded, never sent */
 	size_t n_skip;
 	time_t next_at; /* when to decide again; TF_NONE: nothing more */
+	bool missed;    /* record the occurrence as missed: nothing more */
 };
 
 void sched_decide(const struct sched_in *in, time_t now, struct sched_out *out);
@@ -79,5 +89,8 @@ void sched_out_free(struct sched_out *out);
 
 const char *sched_kind_name(enum sched_kind k); /* "reminder", "escalation", "summary" */
 const char *sched_role_name(enum sched_role r); /* "lead", "coordinating", … */
+/* The reverse, for names read back from the ledger; unknown: reminder, lead. */
+enum sched_kind sched_kind_parse(const char *name);
+enum sched_role sched_role_parse(const char *name);
 
 #endif

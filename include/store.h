@@ -52,6 +52,11 @@ struct store_plan {
 };
 int store_plan_upsert(struct store *st, const struct store_plan *p, time_t now);
 int store_plan_get(struct store *st, const char *id, struct store_plan *out); /* 1 if found */
+/* Every plan's id and title (title may be NULL), by id. */
+typedef int (*store_plan_cb)(const char *id, const char *title, void *arg);
+int store_plans(struct store *st, store_plan_cb cb, void *arg);
+/* When the store first heard of the plan, or TF_NONE. */
+int store_plan_created(struct store *st, const char *id, time_t *at);
 void store_plan_free(struct store_plan *p);
 
 /* ---- tasks ---- */
@@ -79,6 +84,9 @@ struct store_task_key {
 typedef int (*store_task_key_cb)(const struct store_task_key *k, void *arg);
 /* Every task of one plan, in id order: one indexed query, however many there are. */
 int store_task_keys(struct store *st, const char *plan, store_task_key_cb cb, void *arg);
+/* The imported tasks of a plan with a timeframe of that kind, not removed; *ids malloc'ed. */
+int store_imported_ids(struct store *st, const char *plan, enum tf_kind kind, int64_t **ids,
+                       size_t *n);
 /* The ids of every task (of one plan, or all), in plan and id order; *ids malloc'ed. */
 int store_task_ids(struct store *st, const char *plan, int64_t **ids, size_t *n);
 int store_task_set_status(struct store *st, int64_t id, enum task_status s, const char *note,
@@ -95,33 +103,62 @@ struct store_occ {
 	int64_t id, task_id;
 	time_t due, window_start, next_at;
 	enum task_status status;
+	bool has_ledger; /* set by store_occ_due only: some ledger row exists */
 };
 /* The occurrence of a task due at `due`, created if missing; *created may be NULL. */
 int store_occ_ensure(struct store *st, int64_t task_id, time_t due, time_t window_start,
                      int64_t *id, bool *created);
+/* The same for an occurrence already missed when it is made (a recurring
+ * duty of a plan imported late): stored as missed, never planned. */
+int store_occ_ensure_missed(struct store *st, int64_t task_id, time_t due, time_t window_start,
+                            int64_t *id, bool *created);
 int store_occ_set_next(struct store *st, int64_t id, time_t next_at);
 int store_occ_set_status(struct store *st, int64_t id, enum task_status s);
 typedef int (*store_occ_cb)(const struct store_occ *o, void *arg);
 int store_occ_of_task(struct store *st, int64_t task_id, store_occ_cb cb, void *arg);
-/* Occurrences whose next_at <= now, earliest first, at most limit. */
+/* Occurrences whose next_at <= now, earliest first, at most limit; has_ledger
+ * says whether store_ledger() has anything to return (most have not). */
 int store_occ_due(struct store *st, time_t now, int limit, store_occ_cb cb, void *arg);
 /* The earliest next_at, or TF_NONE. */
 int store_next_wake(struct store *st, time_t *at);
 /* Every open occurrence: next_at = MIN(next_at, bound), so the planner looks again. */
 int store_occ_replan_all(struct store *st, time_t bound);
+/* The latest due of a task's occurrences, or TF_NONE. */
+int store_occ_max_due(struct store *st, int64_t task_id, time_t *due);
 
-/* ---- the ledger and the outbox ---- */
-enum store_note_state { NOTE_QUEUED, NOTE_SENT, NOTE_FAILED, NOTE_SKIPPED };
+/* ---- the ledger and the outbox ----
+ *
+ * Planning and composing are two steps. Planning records each notification
+ * due as a pending row (its key taken: never planned twice); composing
+ * builds one message per recipient from every pending row and queues it,
+ * claiming the rows (pending → queued) in the same transaction. */
+enum store_note_state { NOTE_QUEUED, NOTE_SENT, NOTE_FAILED, NOTE_SKIPPED, NOTE_PENDING };
 
 struct store_note {
 	int64_t occurrence_id;
 	char agency[64];
 	char step[32];
 	char kind[16]; /* reminder, escalation, summary */
+	char role[16]; /* the agency's role: sched_role_name(); "" on old rows */
 	time_t planned_at;
 	enum store_note_state state;
 	int64_t message; /* 0 when none */
 };
+
+/* A pending row with what composing needs of its occurrence. */
+struct store_pending {
+	struct store_note note;
+	int64_t task_id;
+	time_t due;
+};
+typedef int (*store_pending_cb)(const struct store_pending *p, void *arg);
+/* Every pending row, by agency then occurrence. */
+int store_pending(struct store *st, store_pending_cb cb, void *arg);
+int store_pending_any(struct store *st, bool *any);
+/* Every pending row of these agencies goes to `state` — NOTE_QUEUED carried by
+ * message (queued in the same transaction), or NOTE_FAILED with none. */
+int store_pending_claim(struct store *st, const char *const *agencies, size_t n,
+                        enum store_note_state state, int64_t message, int64_t *claimed);
 
 /*
  * For a long read (preview): every occurrence of the tasks still open, by
@@ -135,14 +172,20 @@ int store_ledger_live(struct store *st, store_note_cb cb, void *arg);
 /* The ledger rows of one occurrence; *out malloc'ed. */
 int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **out, size_t *n);
 /*
- * Records notes without a message: NOTE_SKIPPED for steps superseded by a
- * later one, NOTE_FAILED for steps that cannot be sent (no address).
+ * Records notes without a message: NOTE_PENDING for steps due (a message
+ * will claim them), NOTE_SKIPPED for steps superseded by a later one,
+ * NOTE_FAILED for steps that cannot be sent (no address).
  */
 int store_notes_record(struct store *st, const struct store_note *notes, size_t n,
                        enum store_note_state state, time_t now);
-/* The Message-ID of the last message about an occurrence to an agency ("" if none). */
-int store_thread_last(struct store *st, int64_t occurrence_id, const char *agency, char *msgid,
+/* The Message-ID of the last message about an occurrence that was sent to
+ * recipient (an agency id, as in store_message.recipient); "" if none. */
+int store_thread_last(struct store *st, int64_t occurrence_id, const char *recipient, char *msgid,
                       size_t len);
+/* Has anything been sent to recipient yet? (No: no thread to look for.) */
+int store_sent_to(struct store *st, const char *recipient, bool *any);
+/* When the last message to recipient was queued, or TF_NONE. */
+int store_last_message_at(struct store *st, const char *recipient, time_t *at);
 
 enum store_msg_state { MSG_QUEUED, MSG_SENT, MSG_FAILED, MSG_PARTIAL };
 
@@ -167,9 +210,10 @@ void store_message_free(struct store_message *m);
 
 /*
  * Queues a message and the ledger rows it carries, in one transaction.
- * Notes whose key is already in the ledger are not inserted again; if none
- * of them is new, nothing is queued and *queued is false. A message without
- * notes (a notice to the admin) is always queued.
+ * Notes whose key is already in the ledger are not inserted again, except
+ * that a pending row is claimed by the message; if no note is new or
+ * claimed, nothing is queued and *queued is false. A message without notes
+ * (a notice to the admin) is always queued.
  */
 int store_message_queue(struct store *st, struct store_message *m, const struct store_note *notes,
                         size_t n, time_t now, bool *queued);
@@ -197,8 +241,19 @@ int store_failures_count(struct store *st, int64_t *n);
 int store_next_retry(struct store *st, time_t *at);
 /* Those failures, for the admin's summary; then mark them reported. */
 int store_failures_unreported(struct store *st, store_msg_cb cb, void *arg);
+/* Queued messages that have failed at least once and will be tried again. */
+int store_retrying(struct store *st, store_msg_cb cb, void *arg);
+/* Notifications recorded failed without a message (no address) after `since`,
+ * counted by agency. */
+typedef int (*store_failed_cb)(const char *agency, int64_t n, void *arg);
+int store_failed_notes(struct store *st, time_t since, store_failed_cb cb, void *arg);
 int store_failures_reported(struct store *st);
 
+/* The text of messages queued before `before`, sent or failed, is dropped
+ * (the row, its subject and the ledger stay); *pruned counts them. */
+int store_prune_bodies(struct store *st, time_t before, int64_t *pruned);
+
+/* Counts for `status`; message counts are kept by triggers (cheap at any age). */
 struct store_stats {
 	int64_t plans, tasks, tasks_open, tasks_flagged, occurrences, occurrences_open;
 	int64_t queued, sent, failed, partial, notes;

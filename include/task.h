@@ -28,6 +28,7 @@ enum task_status {
 	TASK_NOT_MET,     /* Chưa đạt, Chưa hoàn thành: still owed */
 	TASK_CANCELLED,
 	TASK_REMOVED, /* its INI section is gone */
+	TASK_MISSED,  /* an occurrence of a recurring duty left open when the next fell due */
 };
 
 #define TASK_FLAG_UNPARSED   0x01u /* the timeframe is not understood */

@@ -6,6 +6,7 @@
 #include "ctl.h"
 #include "ctlproto.h"
 #include "date.h"
+#include "planner.h"
 #include "sync.h"
 #include "util.h"
 
@@ -72,7 +73,8 @@ int cli_open_view(struct cli *c)
 		store_rollback(c->st);
 		return 0;
 	}
-	if (r.created + r.updated + r.removed + r.occurrences == 0) {
+	/* An INI [plan] section may date a plan: the view keeps it. */
+	if (r.created + r.updated + r.removed + r.occurrences + r.plans == 0) {
 		store_rollback(c->st);
 		return 0;
 	}
@@ -126,6 +128,15 @@ const char *cli_user(void)
 	if (!u || !*u)
 		u = getenv("USER");
 	return u && *u ? u : "admin";
+}
+
+void cli_planner_plan(struct cli *c, const struct store_plan *p, struct planner_plan *out)
+{
+	time_t created = TF_NONE;
+
+	if (store_plan_created(c->st, p->id, &created) < 0)
+		created = TF_NONE;
+	planner_plan_of(p, created, c->cfg->tz_offset, out);
 }
 
 int cli_find_task(struct cli *c, const char *ref, struct task *t)

@@ -374,8 +374,9 @@ int cmd_agenda(struct cli *c, int argc, char **argv)
 		a.n_occ = 0;
 		if (store_occ_of_task(c->st, t->id, on_occ, &a) < 0)
 			goto fail;
-		progress_judge(t, p->first_year, p->last_year, a.occ, a.n_occ, c->now,
-		               c->cfg->tz_offset, &row);
+		struct planner_plan pp;
+		cli_planner_plan(c, p, &pp);
+		progress_judge(t, &pp, a.occ, a.n_occ, c->now, c->cfg->tz_offset, &row);
 		place(&a, i, &row);
 	}
 	rc = render(&a, json);

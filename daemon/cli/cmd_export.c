@@ -52,6 +52,7 @@ static enum ics_status ics_status_of(enum task_status s)
 		return ICS_COMPLETED;
 	case TASK_CANCELLED:
 	case TASK_REMOVED:
+	case TASK_MISSED: /* left undone when the next fell due: no longer chased */
 		return ICS_CANCELLED;
 	case TASK_IN_PROGRESS:
 	case TASK_WAITING:
@@ -195,8 +196,9 @@ static int export_task(struct export *e, const struct task *t, const struct stor
 		if (t->due != TF_NONE)
 			occ[n++] = (struct tf_occ){t->window_start, t->due};
 	} else {
-		n = planner_occurrences(t, tz, p->first_year, p->last_year, e->c->now, occ,
-		                        MAX_OCCURRENCES);
+		struct planner_plan pp;
+		cli_planner_plan(e->c, p, &pp);
+		n = planner_occurrences(t, tz, &pp, e->c->now, occ, MAX_OCCURRENCES);
 	}
 	const char **holders = xcalloc(t->n_agencies + 1, sizeof(*holders));
 	struct cfg_kvs kvs;

@@ -82,8 +82,9 @@ static int gather(struct cli *c, const char *plan, time_t as_of, struct gathered
 			free(names);
 			return -1;
 		}
-		progress_judge(t, p->first_year, p->last_year, g->occ, g->n_occ, as_of,
-		               c->cfg->tz_offset, &row);
+		struct planner_plan pp;
+		cli_planner_plan(c, p, &pp);
+		progress_judge(t, &pp, g->occ, g->n_occ, as_of, c->cfg->tz_offset, &row);
 		for (size_t k = 0; k < t->n_agencies; k++) {
 			const struct task_agency *ag = &t->agencies[k];
 			if (ag->role != TASK_LEAD)

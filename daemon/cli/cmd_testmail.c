@@ -78,7 +78,9 @@ static int from_store(struct cli *c, const char *agency, struct sample *s, const
 		struct progress_row row;
 		if (store_task_get(c->st, ids[i], t) != 1)
 			break;
-		progress_judge(t, 0, 0, NULL, 0, c->now, c->cfg->tz_offset, &row);
+		struct planner_plan pp;
+		planner_plan_of(NULL, TF_NONE, c->cfg->tz_offset, &pp);
+		progress_judge(t, &pp, NULL, 0, c->now, c->cfg->tz_offset, &row);
 		const char *who = agency;
 		for (size_t k = 0; !who && k < t->n_agencies; k++)
 			if (t->agencies[k].role == TASK_LEAD && t->agencies[k].resolved)

@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,12 +210,44 @@ static int match_thread(struct intake *k)
 
 /* ---- reading and applying ---------------------------------------------------------- */
 
-/* The lines of the message answered: never read as commands. */
+/* "#205: Hoàn thành": a line of the footer's examples of a reply. */
+static bool example_line(const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+
+	if (*p++ != '#' || !isdigit((unsigned char)*p))
+		return false;
+	p += strspn(p, "0123456789");
+	return *p == ':';
+}
+
+/* Does the reply hold this line (trimmed) on a line of its own? */
+static bool has_line(const char *text, const char *line)
+{
+	const char *l = line + strspn(line, " \t");
+	size_t n = strcspn(l, "\r\n");
+
+	while (n && (l[n - 1] == ' ' || l[n - 1] == '\t'))
+		n--;
+	for (const char *p = text; n && (p = memmem(p, strlen(p), l, n)); p++) {
+		bool starts = p == text || strchr("\n \t>", p[-1]);
+		if (starts && strchr("\r\n \t", p[n]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The lines of the message answered are never read as commands: a quote
+ * the client did not mark. Its examples of a reply ("#205: Hoàn thành")
+ * are the exception, since an agency may well answer with one of them;
+ * all of them together are a quote again.
+ */
 static void read_reply(struct intake *k)
 {
 	struct mimein_msg sent;
 	char **lines = NULL;
-	size_t n = 0;
+	size_t n = 0, examples = 0, copied = 0;
 
 	mimein_parse(k->sent.body, k->sent.body_len, &mimein_default_limits, &sent);
 	for (char *p = sent.text, *nl; p && *p && n < 2000; p = nl + 1) {
@@ -224,6 +257,19 @@ static void read_reply(struct intake *k)
 		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
 		lines[n++] = xstrndup(p, (size_t)(nl - p) + (*nl != '\n'));
 	}
+	for (size_t i = 0; i < n; i++)
+		if (example_line(lines[i])) {
+			examples++;
+			copied += has_line(k->m.text, lines[i]);
+		}
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (examples && copied < examples && example_line(lines[i]))
+			free(lines[i]);
+		else
+			lines[kept++] = lines[i];
+	}
+	n = kept;
 	reply_read(k->m.text, strlen(k->m.text), (const char *const *)lines, n, &k->r);
 	k->read = true;
 	free(k->in.text);
@@ -250,10 +296,13 @@ static time_t requested_due(const struct intake *k, const struct reply_cmd *c)
 	return date_day_start(date_days_from_civil(y, c->month, c->day), tz) + DATE_DAY - 1;
 }
 
+/* "#205" names the task whose code (its id) the mail showed; else the plan's numbering or key. */
 static bool item_is(const char *item, const struct task *t)
 {
 	char a[64], b[64];
 
+	if (item[0] == '#')
+		return strtoll(item + 1, NULL, 10) == t->id;
 	reply_item_key(item, a, sizeof(a));
 	if (t->idx) {
 		reply_item_key(t->idx, b, sizeof(b));
@@ -285,10 +334,15 @@ static int add_cmd_row(struct intake *k, const struct reply_cmd *rc, int64_t tas
 	return store_reply_cmd_add(k->env->st, &c);
 }
 
-/* The tasks of the message an item names (all of them for no item); *hit malloc'ed. */
+/*
+ * The tasks of the message an item names (all of them for no item); *hit
+ * malloc'ed. A bare number that is no item of the message but the code of
+ * one of its tasks (the "#" forgotten) names that task.
+ */
 static size_t named_tasks(struct intake *k, const char *item, bool **hit)
 {
 	size_t n = 0;
+	char *end;
 
 	*hit = xcalloc(k->n_tasks ? k->n_tasks : 1, sizeof(**hit));
 	for (size_t j = 0; j < k->n_tasks; j++) {
@@ -300,6 +354,10 @@ static size_t named_tasks(struct intake *k, const char *item, bool **hit)
 		if (item)
 			task_free(&t);
 	}
+	long long code = item ? strtoll(item, &end, 10) : 0;
+	for (size_t j = 0; n == 0 && item && code > 0 && !*end && j < k->n_tasks; j++)
+		if (k->tasks[j] == code)
+			n += (*hit)[j] = true;
 	return n;
 }
 

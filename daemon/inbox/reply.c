@@ -373,6 +373,13 @@ static size_t item_at(const char *p, bool keyword)
 	size_t n = 0, first = 0, part = 0, longest = 0;
 	bool dotted = false, digit = false;
 
+	/* "#205": the task's code as the mail shows it (Mã nhiệm vụ). */
+	if (p[0] == '#' && isdigit((unsigned char)p[1])) {
+		for (n = 1; isdigit((unsigned char)p[n]) && n < 20; n++)
+			;
+		return isalnum((unsigned char)p[n]) ? 0 : n;
+	}
+
 	while (isalnum((unsigned char)p[n]) || (p[n] == '.' && isalnum((unsigned char)p[n + 1]))) {
 		if (p[n] == '.') {
 			dotted = true;

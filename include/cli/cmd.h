@@ -14,6 +14,7 @@
 #include "cfg.h"
 #include "dir.h"
 #include "store.h"
+#include "planner.h"
 #include "task.h"
 
 #include <stdbool.h>
@@ -56,6 +57,8 @@ int cli_parse_when(const char *s, int tz, bool end_of_day, time_t *out);
 const char *cli_user(void);
 /* A task by PLAN:KEY or id, loaded into *t; an error printed when none. 0 or -1. */
 int cli_find_task(struct cli *c, const char *ref, struct task *t);
+/* What the planner knows of plan p (from the store): its period, monitor, start. */
+void cli_planner_plan(struct cli *c, const struct store_plan *p, struct planner_plan *out);
 
 /* A plan as stored, read once per command; an empty one (its id only) when not stored. */
 const struct store_plan *cli_plan(struct cli *c, const char *id);

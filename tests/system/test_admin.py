@@ -8,7 +8,8 @@ they report in plain words, `show` (a task's whole story), `agenda`,
 The fixture: two tasks of one plan. The quarterly report (lead Sở Y tế,
 coordinating Sở Công Thương) is due 30/06/2025; the daemon runs from
 03/07/2025, so its escalation goes out at once. The AI plan (lead Sở Công
-Thương) is due 30/12/2025."""
+Thương) is due 30/12/2025. Each agency gets its own message: Sở Y tế the
+escalation, Sở Công Thương a note of its coordinating role (no Cc)."""
 import email
 import email.policy
 import html.parser
@@ -83,13 +84,21 @@ def run_daemon_until_sent(w, smtp, n):
 
 
 def send_the_morning_mail(w):
-    """The daemon at NOW (Maildir): the escalation goes out, then it stops."""
+    """The daemon at NOW (Maildir): the lead's escalation and the coordinating
+    agency's note go out, then it stops."""
     d = Daemon(w.config, now=NOW).start()
     try:
-        d.wait_log(r"queued 1 message")
+        d.wait_log(r"queued 2 messages")
         d.wait_idle()
     finally:
         d.stop()
+
+
+def sent_to(smtp, address):
+    """The one message the server got for address."""
+    got = [m for m in smtp.messages if m.envelope_to == [address]]
+    check(len(got) == 1, f"{len(got)} messages to {address}")
+    return got[0]
 
 
 def messages_json(config, *args):
@@ -109,18 +118,19 @@ def test_messages_lists_the_sent_log_and_raw_is_what_the_server_received():
     smtp = SMTPServer().start()
     w = setup(smtp)
     try:
-        d = run_daemon_until_sent(w, smtp, 1)
+        d = run_daemon_until_sent(w, smtp, 2)
         d.stop()
-        got = smtp.messages[0]
+        got = sent_to(smtp, SYT)
         log = messages_json(w.config)
-        check(len(log) == 1, f"one message in the log: {log}")
-        m = log[0]
+        check(sorted(r["recipient"] for r in log) == ["sct", "syt"],
+              f"one message to each agency in the log: {log}")
+        m = next(r for r in log if r["recipient"] == "syt")
         check(m["message_id"] == got["Message-ID"].strip("<>"),
               f"Message-ID {m['message_id']} vs the server's {got['Message-ID']}")
         check(m["recipient"] == "syt" and m["state"] == "sent" and m["kind"] == "escalation",
               f"the log's row: {m}")
-        # The escalation copies the coordinating agency.
-        check(m["rcpt"] == f"{SYT}, {SCT}" and m["subject"] == str(got["Subject"]), f"row: {m}")
+        # The coordinating agency has its own message, not a copy of this one.
+        check(m["rcpt"] == SYT and m["subject"] == str(got["Subject"]), f"row: {m}")
         # --raw: the bytes the server got, exactly.
         rc, out, err = raw_bytes(w.config, "messages", "show", str(m["id"]), "--raw")
         check(rc == 0, f"show --raw: exit {rc} {err}")
@@ -135,9 +145,9 @@ def test_messages_lists_the_sent_log_and_raw_is_what_the_server_received():
               f"the decoded text is not the one sent:\n{p.stdout}")
         check(f"Carries    {QUARTERLY} due 30/06/2025" in p.stdout, p.stdout)
         check("=?UTF-8?" not in p.stdout, "an encoded-word was left undecoded")
-        # The table for people: one row, aligned, with the Message-ID.
+        # The table for people: a row each, aligned, with the Message-ID.
         p = at_now(w.config, "messages")
-        check(p.returncode == 0 and m["message_id"] in p.stdout and "1 message" in p.stdout,
+        check(p.returncode == 0 and m["message_id"] in p.stdout and "2 messages" in p.stdout,
               p.stdout)
         j = json.loads(at_now(w.config, "messages", "show", str(m["id"]), "--json").stdout)
         check(j["headers"]["Subject"] == str(got["Subject"]) and
@@ -152,12 +162,15 @@ def test_messages_filters_and_errors():
     w = setup()
     try:
         send_the_morning_mail(w)
-        check(len(messages_json(w.config, "--agency", "syt")) == 1, "--agency syt")
-        check(messages_json(w.config, "--agency", "sct") == [], "--agency sct")
-        check(len(messages_json(w.config, "--task", QUARTERLY)) == 1, "--task")
+        check([r["recipient"] for r in messages_json(w.config, "--agency", "syt")] == ["syt"],
+              "--agency syt")
+        check([r["recipient"] for r in messages_json(w.config, "--agency", "sct")] == ["sct"],
+              "--agency sct")
+        check(messages_json(w.config, "--agency", "skhcn") == [], "--agency skhcn")
+        check(len(messages_json(w.config, "--task", QUARTERLY)) == 2, "--task")
         check(messages_json(w.config, "--task", AI_PLAN) == [], "--task of the other task")
         check(messages_json(w.config, "--since", "2025-07-04") == [], "--since after it")
-        check(len(messages_json(w.config, "--since", "2025-07-03")) == 1, "--since that day")
+        check(len(messages_json(w.config, "--since", "2025-07-03")) == 2, "--since that day")
         check(messages_json(w.config, "--failed") == [], "--failed: nothing failed")
         # A message refused for good shows up with --failed and its reason.
         w.sql("UPDATE messages SET state = 'failed', last_error = '550 5.1.1 no such user'")
@@ -185,26 +198,27 @@ def test_resend_queues_a_copy_the_daemon_sends_and_keeps_the_original():
     smtp = SMTPServer().start()
     w = setup(smtp)
     try:
-        d = run_daemon_until_sent(w, smtp, 1)
-        first = smtp.messages[0]
-        original = messages_json(w.config)[0]
+        d = run_daemon_until_sent(w, smtp, 2)
+        first = sent_to(smtp, SYT)
+        before = messages_json(w.config)
+        original = next(r for r in before if r["recipient"] == "syt")
         ledger = w.sql("SELECT occurrence_id, agency, step, state, message FROM notifications")
         p = at_now(w.config, "resend", str(original["id"]))
         check(p.returncode == 0, f"resend: exit {p.returncode} {p.stderr}")
         m = re.search(r"queued again as message (\d+) <([^>]+)> to (.*)", p.stdout)
-        check(m and m.group(3) == f"{SYT}, {SCT}", f"resend's answer: {p.stdout!r}")
-        copy = smtp.wait_for(2)[1]
+        check(m and m.group(3) == SYT, f"resend's answer: {p.stdout!r}")
+        copy = smtp.wait_for(3)[2]
         d.wait_idle()
         d.stop()
         check(copy["Resent-Message-ID"] == f"<{m.group(2)}>",
               f"Resent-Message-ID {copy['Resent-Message-ID']} vs {m.group(2)}")
-        check(copy["Message-ID"] == first["Message-ID"] and copy.envelope_to == [SYT, SCT],
+        check(copy["Message-ID"] == first["Message-ID"] and copy.envelope_to == [SYT],
               "the copy keeps the original's Message-ID and recipients")
         check(copy.raw.endswith(first.raw), "the copy carries the original, unchanged")
         check(plain_body(copy) == plain_body(first), "the same text")
         rows = messages_json(w.config)
-        check([r["resend_of"] for r in rows] == [None, original["id"]] and
-              rows[1]["state"] == "sent" and rows[0]["state"] == "sent",
+        check([r["resend_of"] for r in rows] == [None, None, original["id"]] and
+              all(r["state"] == "sent" for r in rows),
               f"the log after the resend: {rows}")
         check(w.sql("SELECT occurrence_id, agency, step, state, message FROM notifications") ==
               ledger, "the ledger changed")
@@ -361,9 +375,9 @@ def test_show_tells_a_tasks_whole_story():
               j["extended_due"] == "2025-07-31T23:59:59+07:00" and j["extensions"] == 1, j)
         check([o["due"] for o in j["occurrences"]] == ["2025-06-30T23:59:59+07:00"],
               f"occurrences: {j['occurrences']}")
-        sent = [n for n in j["notifications"] if n["state"] == "sent"]
-        check(sent and sent[0]["agency"] == "syt" and sent[0]["message_state"] == "sent" and
-              sent[0]["message_id"], f"notifications: {j['notifications']}")
+        sent = {n["agency"]: n for n in j["notifications"] if n["state"] == "sent"}
+        check(sorted(sent) == ["sct", "syt"] and sent["syt"]["message_state"] == "sent" and
+              sent["syt"]["message_id"], f"notifications: {j['notifications']}")
         whats = [h["what"] for h in j["history"]]
         check("created" in whats and "in-progress" in whats and "extended" in " ".join(whats),
               f"history: {whats}")
@@ -393,7 +407,8 @@ def test_agenda_groups_by_agency_with_the_last_message():
         check([(i["ref"], i["days_overdue"]) for i in by["syt"]["overdue"]] == [(QUARTERLY, 3)],
               f"syt: {by['syt']}")
         check(by["syt"]["last_message"]["kind"] == "escalation", by["syt"]["last_message"])
-        check(by["sct"]["last_message"] is None, "sct got nothing yet")
+        check(by["sct"]["last_message"]["kind"] == "escalation",
+              f"sct's note of its coordinating role: {by['sct']['last_message']}")
         check([(i["ref"], i["days_left"]) for i in by["sct"]["upcoming"]] == [(AI_PLAN, 180)],
               f"sct: {by['sct']}")
         # 30 days by default: the AI plan is too far; --overdue keeps only what is late.
@@ -437,7 +452,8 @@ def test_preview_render_shows_the_emails_in_full():
         p = at_now(w.config, "preview", "--render", "--at", "2025-07-03", "--html", out)
         check(p.returncode == 0, p.stderr)
         files = sorted(os.listdir(out))
-        check(files == ["001-20250703-syt.html"], f"files: {files}")
+        check(files == ["001-20250703-sct.html", "002-20250703-syt.html"], f"files: {files}")
+        files = files[1:]
         parser = _Text()
         with open(os.path.join(out, files[0]), encoding="utf-8") as f:
             parser.feed(f.read())

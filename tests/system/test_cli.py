@@ -750,7 +750,7 @@ def test_check_config_reports_a_template_error_with_file_and_line():
 DAEMON_COMMANDS = ["status", "reload", "reschedule", "send-now"]
 
 
-TASK_INI = ("[task bao-cao-thu]\nplan = KH-THU\ntitle = Báo cáo thử\nlead = Sở Y tế\n"
+TASK_INI = ("[plan KH-THU]\nissued = 2025-01-02\n\n[task bao-cao-thu]\nplan = KH-THU\ntitle = Báo cáo thử\nlead = Sở Y tế\n"
             "timeframe = trước ngày 15/12 hàng năm\n")
 
 

@@ -172,6 +172,24 @@ def test_done_stops_the_reminders_and_survives_a_restart():
         s.cleanup()
 
 
+def test_a_copied_example_line_counts_but_the_whole_example_block_is_a_quote():
+    for lines, status in [(["#{code}: Hoàn thành"], "done"),
+                          (["#{code}: Hoàn thành", "#{code}: Đang thực hiện",
+                            "#{code}: Xin gia hạn đến ngày 31/12/2026"], "open")]:
+        s = Setup()
+        try:
+            digest = s.digest()
+            code = s.w.sql("SELECT id FROM tasks WHERE key = 'khao-sat'")[0][0]
+            example = [l.strip() for l in plain_body(digest).splitlines()
+                       if l.strip().startswith(f"#{code}: ")]
+            check(len(example) == 3, f"the footer's examples: {example}")
+            text = "\n".join(l.format(code=code) for l in lines) + "\n"
+            s.deliver(mailin.plain(digest, text, SCT))
+            check(s.status() == status, f"{lines}: {s.status()} (want {status})\n{s.d.log()}")
+        finally:
+            s.cleanup()
+
+
 MARKDOWN = """\
 Kế hoạch thử nghiệm mục
 
@@ -210,6 +228,12 @@ def test_per_item_lines_without_diacritics_and_an_unknown_item():
         body = plain_body(answer)
         check("7: Hoàn thành" in body and "không có mục này" in body, body)
         check("1: hoan thanh" in body and "nhiều nhiệm vụ cùng số mục" in body, body)
+        # The code the mail shows ("Mã nhiệm vụ: #N") names one task, whatever its number.
+        code = s.w.sql("SELECT id FROM tasks WHERE plan_id = 'KH-MUC' AND key = 'I.1'")[0][0]
+        check(f"Mã nhiệm vụ: #{code}" in plain_body(digest), plain_body(digest))
+        row = s.deliver(mailin.plain(digest, f"#{code}: Hoàn thành\n", SCT))
+        got = dict(s.w.sql("SELECT key, status FROM tasks WHERE plan_id = 'KH-MUC'"))
+        check(row["state"] == "applied" and got["I.1"] == "done", f"{row} {got}")
     finally:
         s.cleanup()
 
@@ -384,7 +408,8 @@ def test_held_reply_is_accepted_by_the_admin():
         ctl(s.w.config, "send-now", check_rc=0)
         msgs = s.answers(2)
         admin = [m for m in msgs if m.envelope_to == ["quantri@quangngai.example"]]
-        check(admin and "1 reply is held for you" in plain_body(admin[0]), "the admin is told")
+        check(admin and "Có 1 thư trả lời đang chờ quản trị viên" in plain_body(admin[0]) and
+              "deadlinectl inbox --held" in plain_body(admin[0]), "the admin is told")
         check([m.envelope_to for m in msgs if m not in admin] == [["vanthu.sct@gmail.example"]],
               f"the confirmation goes to the accepted sender: {[m.envelope_to for m in msgs]}")
         row = s.deliver(mailin.plain(s.digest(), "Hoàn thành", "Kẻ lạ <la@evil.example>"))
@@ -556,6 +581,7 @@ def test_config_errors_name_the_place():
 if __name__ == "__main__":
     run_tests([test_each_client_shape_sets_the_level_and_is_confirmed,
                test_done_stops_the_reminders_and_survives_a_restart,
+               test_a_copied_example_line_counts_but_the_whole_example_block_is_a_quote,
                test_per_item_lines_without_diacritics_and_an_unknown_item,
                test_extension_request_goes_to_the_monitor_and_is_approved,
                test_coordinating_agency_done_is_noted_not_the_task_status,

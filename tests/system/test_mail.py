@@ -80,25 +80,35 @@ lead = Sở Y tế
 timeframe = Quý II/2025
 """
 
-# What the lead's reminder of TWO_LEADS says at BEFORE, rendered by hand from
-# config/templates/vi/body.txt and body.html.
+# What the lead's reminder of TWO_LEADS says at BEFORE, as config/templates/vi/body.txt
+# and body.html render it (checked by hand: the Vietnamese an agency reads).
 EXPECTED_TEXT = """\
 Kính gửi: Sở Công Thương
 
-Hệ thống nhắc việc của UBND tỉnh xin nhắc Quý cơ quan 1 nhiệm vụ sắp đến hạn dưới đây.
+Hệ thống nhắc việc của Ủy ban nhân dân tỉnh trân trọng thông báo đến Quý cơ quan 1 nhiệm vụ cần lưu ý, gồm:
+- 1 nhiệm vụ có thời hạn trong thời gian tới.
 
-SẮP TỚI (1)
+CÁC NHIỆM VỤ CÓ THỜI HẠN TRONG THỜI GIAN TỚI (1)
 
-* Khảo sát mức độ chuyển đổi số doanh nghiệp thương mại điện tử
-  Kế hoạch: KH-TEST ngày 15/04/2025
-  Vai trò: chủ trì
-  Thời hạn: ngày 30/06/2025 (Quý II/2025) – còn 10 ngày
-  Chủ trì: Sở Công Thương; Sở Y tế
+1. Khảo sát mức độ chuyển đổi số doanh nghiệp thương mại điện tử
+   Mã nhiệm vụ: #1 – Kế hoạch thử nghiệm nhắc việc ban hành ngày 15/04/2025
+   Thời hạn: ngày 30/06/2025 – còn 10 ngày
+   Thời gian thực hiện theo kế hoạch: Quý II/2025
+   Vai trò: chủ trì.
+   Đề nghị Quý cơ quan chủ động triển khai, hoàn thành đúng thời hạn và báo cáo kết quả về Sở Khoa học và Công nghệ.
+   Tình trạng: chưa báo cáo
 
-Nếu nhiệm vụ đã hoàn thành, xin vui lòng trả lời thư này kèm báo cáo để cơ quan theo dõi cập nhật.
+Để báo cáo tiến độ, đề nghị Quý cơ quan trả lời thư này (thư trả lời được gửi đến skhcn@quangngai.example), mỗi nhiệm vụ một dòng gồm mã nhiệm vụ và tình trạng, ví dụ:
+   #1: Hoàn thành
+   #1: Đang thực hiện
+   #1: Xin gia hạn đến ngày 31/12/2026
+và gửi kèm văn bản báo cáo (nếu có).
+
+Trân trọng.
 
 --
-Thư được gửi tự động ngày 20/06/2025 bởi hệ thống nhắc việc. Xin đừng trả lời đến địa chỉ gửi nếu không cần thiết.
+Quý cơ quan nhận được thư này vì là đơn vị chủ trì thực hiện các nhiệm vụ nêu trên theo kế hoạch của Ủy ban nhân dân tỉnh.
+Thư được gửi tự động ngày 20/06/2025 từ Hệ thống nhắc việc.
 """
 
 EXPECTED_HTML = """\
@@ -107,29 +117,37 @@ EXPECTED_HTML = """\
 <head><meta charset="utf-8"><title>Nhắc việc</title></head>
 <body style="font-family: Arial, sans-serif; font-size: 14px; color: #222;">
 <p>Kính gửi: <strong>Sở Công Thương</strong></p>
-<p>Hệ thống nhắc việc của UBND tỉnh xin nhắc Quý cơ quan 1 nhiệm vụ sắp đến hạn dưới đây.</p>
-<h3>Sắp tới (1)</h3>
+<p>Hệ thống nhắc việc của Ủy ban nhân dân tỉnh trân trọng thông báo đến Quý cơ quan 1 nhiệm vụ cần lưu ý, gồm:</p>
 <ul>
-<li><strong>Khảo sát mức độ chuyển đổi số doanh nghiệp thương mại điện tử</strong><br>
-Kế hoạch: KH-TEST ngày 15/04/2025<br>
-Vai trò: chủ trì – thời hạn: ngày 30/06/2025 (Quý II/2025), còn 10 ngày</li>
+<li>1 nhiệm vụ có thời hạn trong thời gian tới.</li>
 </ul>
-<p>Nếu nhiệm vụ đã hoàn thành, xin vui lòng trả lời thư này kèm báo cáo để cơ quan theo dõi cập nhật.</p>
-<p style="color: #777; font-size: 12px;">Thư được gửi tự động ngày 20/06/2025 bởi hệ thống nhắc việc.</p>
+<h3>Các nhiệm vụ có thời hạn trong thời gian tới (1)</h3>
+<ol>
+<li value="1"><strong>Khảo sát mức độ chuyển đổi số doanh nghiệp thương mại điện tử</strong><br>
+Mã nhiệm vụ: <strong>#1</strong> – Kế hoạch thử nghiệm nhắc việc ban hành ngày 15/04/2025<br>
+Thời hạn: ngày 30/06/2025 – còn 10 ngày<br>
+Thời gian thực hiện theo kế hoạch: Quý II/2025<br>
+Vai trò: chủ trì.<br>
+Đề nghị Quý cơ quan chủ động triển khai, hoàn thành đúng thời hạn và báo cáo kết quả về Sở Khoa học và Công nghệ.<br>
+Tình trạng: chưa báo cáo</li>
+</ol>
+<p>Để báo cáo tiến độ, đề nghị Quý cơ quan trả lời thư này (thư trả lời được gửi đến skhcn@quangngai.example), mỗi nhiệm vụ một dòng gồm mã nhiệm vụ và tình trạng, ví dụ:<br>
+#1: Hoàn thành<br>
+#1: Đang thực hiện<br>
+#1: Xin gia hạn đến ngày 31/12/2026<br>
+và gửi kèm văn bản báo cáo (nếu có).</p>
+<p>Trân trọng.</p>
+<p style="color: #777; font-size: 12px;">Quý cơ quan nhận được thư này vì là đơn vị chủ trì thực hiện các nhiệm vụ nêu trên theo kế hoạch của Ủy ban nhân dân tỉnh. Thư được gửi tự động ngày 20/06/2025 từ Hệ thống nhắc việc.</p>
 </body>
 </html>
 """
 
 
-def template_subject(kind, title, deadline=""):
-    """The subject of a single-task message, built from config/templates/vi/subject.txt
-    (the {{#single}} branch of the reminder or escalation section)."""
-    with open(os.path.join(TEMPLATES, "vi", "subject.txt"), encoding="utf-8") as f:
-        tpl = f.read()
-    m = re.search(r"\{\{#is_%s\}\}(.*?)\{\{#single\}\}(.*?)\{\{/single\}\}" % kind, tpl, re.S)
-    check(m, f"no single-task {kind} subject in subject.txt:\n{tpl}")
-    text = m.group(1) + m.group(2)
-    return text.replace("{{single_title}}", title).replace("{{single_deadline}}", deadline)
+def template_subject(kind, title, deadline):
+    """The subject of a single-task message, by config/templates/vi/subject.txt: the
+    kind of message and the deadline first, then the task."""
+    words = {"reminder": "Sắp đến hạn", "escalation": "Quá hạn"}[kind]
+    return f"[{words} {deadline}] {title}"
 
 
 # ---- an SMTP server that also records the dialogue ---------------------------------
@@ -324,9 +342,7 @@ def test_plain_smtp_one_session_exact_vietnamese_message():
             check(smtp.count() == 2, f"{smtp.count()} messages (want 2)")
             by_rcpt = {tuple(m.envelope_to): m for m in msgs}
             check(set(by_rcpt) == {(SCT,), (SYT,)}, f"envelopes: {sorted(by_rcpt)}")
-            subject = template_subject("reminder", TITLE, "ngày 30/06/2025")
-            check(subject == f"[Nhắc việc] {TITLE} – hạn ngày 30/06/2025",
-                  f"subject.txt renders {subject!r}")
+            subject = template_subject("reminder", TITLE, "30/06/2025")
             message_ids = set()
             for (rcpt,), m in sorted(by_rcpt.items()):
                 raw = m.raw
@@ -655,6 +671,12 @@ def test_auth_failure_is_named_in_the_reason():
         w.certs = cert, key = self_signed_cert(w.path)
         with serving(tls_cert=cert, tls_key=key, users=USERS) as smtp:
             auth_config(w, smtp.port, WRONG_PASSWORD, 0o600)
+            # One attempt in the test's time: later ones may meet a server that has
+            # had enough of bad passwords and drops the connection instead.
+            with open(w.config, encoding="utf-8") as f:
+                text = f.read().replace("retry_base = 1s", "retry_base = 60s")
+            with open(w.config, "w", encoding="utf-8") as f:
+                f.write(text)
             with daemon(w.config, BEFORE) as d:
                 wait_attempts(w, "sct", 1, d)
                 check_deferral_reason(d, d.status(), r"(?i)530|auth",
@@ -723,13 +745,36 @@ def test_gives_up_after_retry_max_age_and_tells_the_admin():
 
 # ---- 5. permanent refusal of one recipient -------------------------------------------------
 
+# An agency with two addresses: one message, two recipients (agencies get no Cc).
+TWO_ADDRESSES = PLAN + f"""
+[agency hai-dia-chi]
+name = Sở Thử nghiệm hai địa chỉ
+email = {SCT}
+email = {SKHCN}
+email = {STC}
+
+[task khao-sat]
+plan = KH-TEST
+title = {TITLE}
+lead = Sở Thử nghiệm hai địa chỉ
+timeframe = Quý II/2025
+
+[task ho-so-suc-khoe]
+plan = KH-TEST
+title = Số hóa hồ sơ sức khỏe điện tử
+lead = Sở Y tế
+timeframe = Quý II/2025
+"""
+
+
 def test_550_for_one_recipient_partial_and_admin_summary():
-    """550 for a Cc'd agency (stc) among good recipients: sct and skhcn get
-    the escalation, stc is recorded (state 'partial', an rcpt_failures row
-    with 550), syt's message in the same session is unaffected, and the admin
-    receives a summary naming the message and the refused address."""
+    """550 for one of an agency's addresses (stc) among good ones: sct and
+    skhcn get the escalation, stc is recorded (state 'partial', an
+    rcpt_failures row with 550), syt's message in the same session is
+    unaffected, and the admin receives a summary naming the message and the
+    refused address."""
     with workdir() as w, serving(reject=[STC]) as smtp:
-        w.write_config(WITH_COORDINATING, port=smtp.port)
+        w.write_config(TWO_ADDRESSES, port=smtp.port)
         with daemon(w.config, AFTER) as d:
             admin = eventually(lambda: smtp.received_by(ADMIN), 30,
                                lambda: "the admin summary\n" + d.log())
@@ -737,23 +782,23 @@ def test_550_for_one_recipient_partial_and_admin_summary():
             lead = smtp.received_by(SCT)
             check(len(lead) == 1, f"sct got {len(lead)}")
             check(lead[0].envelope_to == [SCT, SKHCN], f"envelope {lead[0].envelope_to}")
-            check(str(lead[0]["subject"]) == template_subject("escalation", TITLE),
+            check(str(lead[0]["subject"]) == template_subject("escalation", TITLE, "30/06/2025"),
                   f"subject {str(lead[0]['subject'])!r}")
-            check(sorted(a.addr_spec for a in lead[0]["Cc"].addresses) == [SKHCN, STC],
-                  f"Cc: {lead[0]['Cc']}")
+            check(lead[0]["Cc"] is None, f"Cc: {lead[0]['Cc']}")
             check(not smtp.received_by(STC), "the refused address got it")
             other = smtp.received_by(SYT)
             check(len(other) == 1 and other[0].envelope_to == [SYT], f"syt: {other}")
             rows = {r[0]: r for r in w.sql("SELECT recipient, state, attempts, message_id, id"
                                            " FROM messages")}
-            check(rows["sct"][1] == "partial" and rows["sct"][2] == 1, f"outbox: {rows}")
+            check(rows["hai-dia-chi"][1] == "partial" and rows["hai-dia-chi"][2] == 1,
+                  f"outbox: {rows}")
             check(rows["syt"][1] == "sent", f"outbox: {rows}")
             fails = w.sql("SELECT message, address, code FROM rcpt_failures")
-            check(fails == [(rows["sct"][4], STC, 550)], f"rcpt_failures: {fails}")
+            check(fails == [(rows["hai-dia-chi"][4], STC, 550)], f"rcpt_failures: {fails}")
             status = d.status()
             check(status["partial"] == "1" and status["queue"] == "0", f"status {status}")
             text = plain_body(admin[0])
-            for needle in (rows["sct"][3], STC, "550"):
+            for needle in (rows["hai-dia-chi"][3], STC, "550"):
                 check(needle in text, f"{needle!r} not in the admin summary:\n{text}")
             check(admin[0]["Auto-Submitted"] == "auto-generated", "admin Auto-Submitted")
             check(len(admin) == 1, f"{len(admin)} admin summaries")
@@ -824,8 +869,9 @@ def test_server_down_then_up_delivers_exactly_once():
 
 def test_reminder_and_escalation_thread_together():
     """The reminder (20/6) and the escalation (1/7) about one occurrence to
-    one agency: the escalation's In-Reply-To is the reminder's Message-ID,
-    its References contain it, and both carry the same thread root."""
+    one agency: the reminder replies to nothing (nothing was sent before);
+    the escalation's In-Reply-To is the reminder's Message-ID, which its
+    References contain — and nothing made up."""
     with workdir() as w, serving() as smtp:
         w.write_config(ONE_LEAD, port=smtp.port)
         with daemon(w.config, BEFORE) as d:
@@ -836,19 +882,20 @@ def test_reminder_and_escalation_thread_together():
             d.wait_idle()
         check(len(msgs) == 2, f"{len(msgs)} messages")
         second = msgs[1]
-        check(str(first["subject"]).startswith("[Nhắc việc] "), str(first["subject"]))
-        check(str(second["subject"]) == template_subject("escalation", TITLE),
+        check(str(first["subject"]).startswith("[Sắp đến hạn 30/06/2025] "),
+              str(first["subject"]))
+        check(str(second["subject"]) == template_subject("escalation", TITLE, "30/06/2025"),
               str(second["subject"]))
+        check(first["In-Reply-To"] is None and first["References"] is None,
+              f"the first message replies to {first['In-Reply-To']} {first['References']}")
         first_id = ids(first["Message-ID"])
         check(len(first_id) == 1, f"Message-ID {first['Message-ID']}")
         check(ids(second["In-Reply-To"]) == first_id,
               f"In-Reply-To {second['In-Reply-To']} (want {first_id[0]})")
         check(first_id[0] in ids(second["References"]),
               f"References {second['References']} lacks {first_id[0]}")
-        roots = [r for r in ids(first["References"]) if r != first_id[0]]
-        check(roots, f"the first message has no thread root: {first['References']}")
-        check(all(r in ids(second["References"]) for r in roots),
-              f"thread roots {roots} not in {second['References']}")
+        check(ids(second["References"]) == first_id,
+              f"References {second['References']}: only what was sent")
         check(ids(second["Message-ID"]) != first_id, "the same Message-ID twice")
 
 
@@ -891,14 +938,14 @@ def test_no_header_injection_from_an_imported_multiline_cell():
               f"To: {m['To']}")
         subject = str(m["subject"])
         check("\r" not in subject and "\n" not in subject, f"subject {subject!r}")
-        check(" ".join(subject.split()).startswith("[Nhắc việc] Triển khai nền tảng số Bcc: "
-                                                   "evil@example.com X-Injected: yes"),
+        check(" ".join(subject.split()).startswith("[Sắp đến hạn 30/06/2025] Triển khai nền "
+                                                   "tảng số Bcc: evil@example.com X-Injected: "
+                                                   "yes"),
               f"subject {subject!r}")
-        check(" ".join(subject.split()).endswith("– hạn ngày 30/06/2025"), subject)
         check(m.get_content_type() == "multipart/alternative" and html_body(m),
               "the message was cut short")
         body = plain_body(m)
-        check("To: victim@example.com" in body and body.rstrip().endswith("cần thiết."),
+        check("To: victim@example.com" in body and body.rstrip().endswith("Hệ thống nhắc việc."),
               f"the text part was cut short:\n{body}")
 
 

@@ -805,9 +805,11 @@ def test_one_digest_per_agency_overdue_then_soon_then_upcoming():
         check(counts == {"sct@quangngai.example": 1, "stc@quangngai.example": 1},
               f"one email per agency: {counts}")
         sct = next(m for m in msgs if m.envelope_to == ["sct@quangngai.example"])
-        check(str(sct["subject"]).startswith("[Quá hạn] "), f"subject: {sct['subject']}")
+        check(str(sct["subject"]) == "[Quá hạn 15/06/2025] 3 nhiệm vụ – Sở Công Thương",
+              f"subject: {sct['subject']}")
         body = plain_body(sct)
-        heads = ["ĐÃ QUÁ HẠN (1)", "SẮP ĐẾN HẠN (1)", "SẮP TỚI (1)"]
+        heads = ["CÁC NHIỆM VỤ ĐÃ QUÁ THỜI HẠN (1)", "CÁC NHIỆM VỤ SẮP ĐẾN HẠN (1)",
+                 "CÁC NHIỆM VỤ CÓ THỜI HẠN TRONG THỜI GIAN TỚI (1)"]
         titles = ["Nhiệm vụ đã quá hạn", "Nhiệm vụ sắp đến hạn", "Nhiệm vụ sắp tới"]
         pos = [body.find(t) for t in heads]
         check(all(p >= 0 for p in pos) and pos == sorted(pos),
@@ -816,8 +818,8 @@ def test_one_digest_per_agency_overdue_then_soon_then_upcoming():
         check(all(p >= 0 for p in tpos) and tpos == sorted(tpos)
               and pos[0] < tpos[0] < pos[1] < tpos[1] < pos[2] < tpos[2],
               f"each task in its section:\n{body}")
-        check("quá hạn 1 ngày" in body and "còn 7 ngày" in body and "còn 30 ngày" in body,
-              f"days overdue / left:\n{body}")
+        check("đã quá hạn từ ngày 16/06/2025" in body and "còn 7 ngày" in body
+              and "còn 30 ngày" in body, f"overdue since / days left:\n{body}")
         check(d.stop() == 0, "clean stop\n" + d.log())
     finally:
         stop_quietly(d)
@@ -875,9 +877,9 @@ def test_a_waiting_task_gets_reminders_but_no_escalation():
         seen = {m["message-id"] for m in w.maildir_messages()}
         first = [(recipients_of(m), str(m["subject"])) for m in w.maildir_messages()]
         check(sorted(first) == [(["sct@quangngai.example"],
-                                 "[Nhắc việc] Nhiệm vụ chờ hướng dẫn của Bộ – hạn ngày 30/06/2025"),
+                                 "[Sắp đến hạn 30/06/2025] Nhiệm vụ chờ hướng dẫn của Bộ"),
                                 (["stc@quangngai.example"],
-                                 "[Nhắc việc] Nhiệm vụ đang mở – hạn ngày 30/06/2025")],
+                                 "[Sắp đến hạn 30/06/2025] Nhiệm vụ đang mở")],
               f"reminders on the last day: {first}")
         # Monday 7/7: the open task is escalated to its lead and the monitor; the
         # waiting one is not.
@@ -886,7 +888,7 @@ def test_a_waiting_task_gets_reminders_but_no_escalation():
         check(d.stop() == 0, "clean stop\n" + d.log())
         new = [m for m in w.maildir_messages() if m["message-id"] not in seen]
         later = [(recipients_of(m), str(m["subject"])) for m in new]
-        check(any(s.startswith("[Quá hạn]") and "Nhiệm vụ đang mở" in s for _, s in later),
+        check(any(s.startswith("[Quá hạn ") and "Nhiệm vụ đang mở" in s for _, s in later),
               f"the open task is escalated: {later}")
         check(not any("Nhiệm vụ chờ hướng dẫn" in s for _, s in later),
               f"no escalation for the waiting task: {later}")
@@ -910,24 +912,30 @@ def test_an_extended_deadline_is_announced_as_extended():
         d = Daemon(w.config, now="2025-06-30T09:00:00+07:00").start()
         msgs = smtp.wait_for(1)
         wait_idle(w, d)
-        check(str(msgs[0]["subject"]) == f"[Nhắc việc] {title} – hạn ngày 30/06/2025",
+        check(str(msgs[0]["subject"]) == f"[Sắp đến hạn 30/06/2025] {title}",
               f"before: {msgs[0]['subject']}")
         p = ctl(w.config, "extend", "KH-TEST:gia-han", "2025-07-07", check_rc=0)
         check("2025-07-07" in p.stdout, p.stdout)
-        # The new deadline's 7-day reminder is today: it goes at once.
+        # The new deadline's 7-day reminder is today, but Sở Công Thương has had
+        # its message today: it waits for the next working day.
+        d.wait_log(r"1 notification waits? for the next day|wait for the next day")
+        wait_idle(w, d)
+        check(smtp.count() == 1, f"a second message the same day: {smtp.count()}")
+        s = d.status()
+        check(s["next_wakeup"] == "2025-07-01T08:00:00+07:00", f"next wake-up {s}")
+        check(d.stop() == 0, "clean stop\n" + d.log())
+        # On 1/7: that reminder; the old deadline has passed but no longer counts.
+        d = Daemon(w.config, now="2025-07-01T09:00:00+07:00").start()
         msgs = smtp.wait_for(2)
         wait_idle(w, d)
         m = msgs[1]
-        check(str(m["subject"]) == f"[Nhắc việc] {title} – hạn ngày 07/07/2025",
+        check(str(m["subject"]) == f"[Sắp đến hạn 07/07/2025] {title}",
               f"the new deadline in the subject: {m['subject']}")
         body = plain_body(m)
-        check("Đã gia hạn" in body and "30/06/2025" in body,
+        check("Đã được gia hạn" in body and "30/06/2025" in body,
               f"the body says it was extended, from 30/06/2025:\n{body}")
-        check("07/07/2025" in body and "còn 7 ngày" in body, f"the new deadline:\n{body}")
-        check(d.stop() == 0, "clean stop\n" + d.log())
-        # On 1/7 the old deadline has passed, but it no longer counts: no escalation.
-        d = Daemon(w.config, now="2025-07-01T09:00:00+07:00").start()
-        wait_idle(w, d)
+        check("07/07/2025" in body and "còn 6 ngày" in body, f"the new deadline:\n{body}")
+        check("quá hạn" not in body, f"the old deadline is no longer overdue:\n{body}")
         check(d.stop() == 0, "clean stop\n" + d.log())
         check(smtp.count() == 2, f"no escalation of the old deadline: "
               f"{[str(x['subject']) for x in snapshot(smtp)]}")
@@ -991,9 +999,8 @@ def test_holidays_move_reminders_earlier_and_escalations_later():
         wait_idle(w, d)
         check(d.stop() == 0, "clean stop\n" + d.log())
         got = sorted((recipients_of(m)[0], str(m["subject"])) for m in w.maildir_messages())
-        check(got == [("sct@quangngai.example", "[Nhắc việc] Báo cáo sau lễ 30/4 – hạn ngày "
-                       "08/05/2025"),
-                      ("snv@quangngai.example", "[Quá hạn] Nhiệm vụ hạn trước lễ 30/4")],
+        check(got == [("sct@quangngai.example", "[Sắp đến hạn 08/05/2025] Báo cáo sau lễ 30/4"),
+                      ("snv@quangngai.example", "[Quá hạn 29/04/2025] Nhiệm vụ hạn trước lễ 30/4")],
               f"on Friday 2/5: the escalation and the caught-up reminder: {got}")
     finally:
         stop_quietly(d)
@@ -1030,17 +1037,20 @@ def test_an_old_plan_imported_late_gives_one_summary_not_a_flood():
                          "skhcn@quangngai.example": 1, "ubnd@quangngai.example": 1},
               f"one summary per agency: {counts}")
         for m in msgs:
-            check(str(m["subject"]).startswith("[Tổng hợp quá hạn] "),
-                  f"a summary: {m['subject']}")
+            check(re.match(r"\[Quá hạn 31/12/202[23]\] ", str(m["subject"])),
+                  f"a catch-up, overdue by its dates: {m['subject']}")
+            check("lẽ ra đã được nhắc trước đó" in plain_body(m),
+                  f"a catch-up says so:\n{plain_body(m)}")
         sct = next(m for m in msgs if m.envelope_to == ["sct@quangngai.example"])
-        check(str(sct["subject"]) == "[Tổng hợp quá hạn] 3 nhiệm vụ chưa hoàn thành",
+        check(str(sct["subject"]) == "[Quá hạn 31/12/2022] 3 nhiệm vụ – Sở Công Thương",
               f"sct's summary: {sct['subject']}")
         body = plain_body(sct)
         for title in ("Xây dựng cơ sở dữ liệu ngành công thương",
                       "Triển khai hệ thống quản lý văn bản điện tử", "Số hóa hồ sơ lưu trữ"):
             check(body.count(title) == 1, f"{title} once in the summary:\n{body}")
         skhcn = next(m for m in msgs if m.envelope_to == ["skhcn@quangngai.example"])
-        check(str(skhcn["subject"]) == "[Tổng hợp quá hạn] 4 nhiệm vụ chưa hoàn thành",
+        check(str(skhcn["subject"]) ==
+              "[Quá hạn 31/12/2022] 4 nhiệm vụ – Sở Khoa học và Công nghệ",
               f"the monitor's summary: {skhcn['subject']}")
         check(d.stop() == 0, "clean stop\n" + d.log())
         # And again later: the summaries are in the ledger, nothing repeats.
@@ -1073,7 +1083,7 @@ def test_tet_of_next_year_missing_tells_the_admin_in_october():
         msgs = eventually(lambda: w.maildir_messages(), 20, "the admin notice")
         check(len(msgs) == 1, f"one notice: {[str(m['subject']) for m in msgs]}")
         m = msgs[0]
-        check(str(m["subject"]) == "[deadlined] Tết holidays missing from the calendar",
+        check(str(m["subject"]) == "[deadlined] Lịch nghỉ Tết chưa được khai báo",
               f"subject: {m['subject']}")
         check(recipients_of(m) == ["quantri@quangngai.example"], f"to: {recipients_of(m)}")
         body = plain_body(m)

@@ -422,6 +422,48 @@ static void test_slot_custom_send_time(void **state)
 }
 
 /* ---- office hours ------------------------------------------------------ */
+/* Sending starts at the slot (08:00), or at the opening when that is later. */
+static void test_send_at_or_after(void **state)
+{
+	const struct slot_case cases[] = {
+	    {at(2025, 6, 30, 7, 30, 0), at(2025, 6, 30, 8, 0, 0), "opening, before the slot"},
+	    {at(2025, 6, 30, 7, 59, 59), at(2025, 6, 30, 8, 0, 0), "just before the slot"},
+	    {at(2025, 6, 30, 8, 0, 0), at(2025, 6, 30, 8, 0, 0), "the slot"},
+	    {at(2025, 6, 30, 12, 34, 56), at(2025, 6, 30, 12, 34, 56), "midday"},
+	    {at(2025, 6, 30, 17, 0, 0), at(2025, 7, 1, 8, 0, 0), "closing"},
+	    {at(2025, 6, 28, 10, 0, 0), at(2025, 6, 30, 8, 0, 0), "Saturday"},
+	    {at(2025, 9, 1, 10, 0, 0), at(2025, 9, 3, 8, 0, 0), "holiday 1/9/2025"},
+	};
+	const struct slot_case next_day[] = {
+	    {at(2025, 6, 30, 8, 0, 0), at(2025, 7, 1, 8, 0, 0), "Monday"},
+	    {at(2025, 6, 27, 16, 0, 0), at(2025, 6, 30, 8, 0, 0), "Friday"},
+	    {at(2025, 8, 29, 8, 0, 0), at(2025, 9, 3, 8, 0, 0), "before the 2/9 break"},
+	};
+	struct cal c;
+	int bad = 0;
+	char a[48], b[48], w[48];
+
+	(void)state;
+	office_calendar(&c);
+	for (size_t i = 0; i < N_ELEMS(cases) + N_ELEMS(next_day); i++) {
+		bool first = i < N_ELEMS(cases);
+		const struct slot_case *k = first ? &cases[i] : &next_day[i - N_ELEMS(cases)];
+		time_t got = first ? cal_send_at_or_after(&c, k->t) : cal_send_next_day(&c, k->t);
+		if (got != k->want) {
+			print_error("%s(%s) [%s] = %s, expected %s\n",
+			            first ? "cal_send_at_or_after" : "cal_send_next_day",
+			            show_time(k->t, a, sizeof(a)), k->why,
+			            show_time(got, b, sizeof(b)), show_time(k->want, w, sizeof(w)));
+			bad++;
+		}
+	}
+	/* An opening after the slot: sending waits for the opening. */
+	c.open_min = 9 * 60;
+	if (cal_send_at_or_after(&c, at(2025, 6, 30, 8, 30, 0)) != at(2025, 6, 30, 9, 0, 0))
+		bad++;
+	cal_free(&c);
+	assert_int_equal(bad, 0);
+}
 
 static void test_office_at_or_after(void **state)
 {
@@ -768,6 +810,7 @@ int main(void)
 	    cmocka_unit_test(test_slots_stacked_lieu),
 	    cmocka_unit_test(test_slot_custom_send_time),
 	    cmocka_unit_test(test_office_at_or_after),
+	    cmocka_unit_test(test_send_at_or_after),
 	    cmocka_unit_test(test_add_workdays),
 	    cmocka_unit_test(test_add_workdays_stacked_lieu),
 	    cmocka_unit_test(test_has_tet),

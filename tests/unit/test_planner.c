@@ -94,7 +94,8 @@ static int occurrences(const char *label, const char *timeframe, enum task_statu
 	         last, task_status_name(status), show_time(now, b, sizeof(b)));
 	task_with(&t, "KH-1", timeframe, TF_UNPARSED, TF_NONE, status);
 	memset(out, 0, sizeof(out));
-	size_t n = planner_occurrences(&t, TZ, first, last, now, out, max);
+	struct planner_plan plan = {NULL, first, last, TF_NONE};
+	size_t n = planner_occurrences(&t, TZ, &plan, now, out, max);
 	int bad = 0;
 	if (n > max) {
 		print_error("%s: %zu occurrences for max %zu\n", full, n, max);
@@ -171,7 +172,7 @@ static void test_occurrences_none(void **state)
 /*
  * A yearly duty of plan 2023-2025, "trước ngày 15/12 hàng năm": due at 00:00
  * on 15/12 of 2023, 2024, 2025. Every one from the plan's start up to now +
- * 400 days, plus the first beyond.
+ * 62 days (PLANNER_HORIZON), plus the first beyond.
  */
 static void test_occurrences_yearly_with_plan(void **state)
 {
@@ -184,18 +185,21 @@ static void test_occurrences_yearly_with_plan(void **state)
 	int bad = 0;
 
 	(void)state;
-	/* 1/6/2024 + 400 days = 6/7/2025: 2023 and 2024 within, 2025 the first beyond. */
-	bad += occurrences("mid-plan", ph, TASK_OPEN, 2023, 2025, at(2024, 6, 1, 9, 0, 0), all, 3,
+	/* 1/6/2024 + 62 days = 2/8/2024: 2023 within, 2024 the first beyond. */
+	bad += occurrences("mid-plan", ph, TASK_OPEN, 2023, 2025, at(2024, 6, 1, 9, 0, 0), all, 2,
 	                   MAX_OCC);
-	/* 1/2/2023 + 400 days = 7/3/2024: 2023 within, 2024 the first beyond. */
-	bad += occurrences("plan start", ph, TASK_OPEN, 2023, 2025, at(2023, 2, 1, 9, 0, 0), all, 2,
+	/* 1/2/2023 + 62 days = 4/4/2023: 2023 the first beyond. */
+	bad += occurrences("plan start", ph, TASK_OPEN, 2023, 2025, at(2023, 2, 1, 9, 0, 0), all, 1,
 	                   MAX_OCC);
+	/* 1/11/2024 + 62 days = 2/1/2025: 2024 within, 2025 beyond. */
+	bad += occurrences("before the deadline", ph, TASK_OPEN, 2023, 2025,
+	                   at(2024, 11, 1, 9, 0, 0), all, 3, MAX_OCC);
 	/* After the plan: all three (past ones included), nothing beyond. */
 	bad += occurrences("after the plan", ph, TASK_OPEN, 2023, 2025, at(2026, 6, 1, 9, 0, 0),
 	                   all, 3, MAX_OCC);
 	bad += occurrences("max 2", ph, TASK_OPEN, 2023, 2025, at(2026, 6, 1, 9, 0, 0), all, 2, 2);
 	/* A waiting task still has its occurrences. */
-	bad += occurrences("waiting", ph, TASK_WAITING, 2023, 2025, at(2024, 6, 1, 9, 0, 0), all, 3,
+	bad += occurrences("waiting", ph, TASK_WAITING, 2023, 2025, at(2024, 6, 1, 9, 0, 0), all, 2,
 	                   MAX_OCC);
 	assert_int_equal(bad, 0);
 }
@@ -214,19 +218,22 @@ static void test_occurrences_yearly_without_plan(void **state)
 	int bad = 0;
 
 	(void)state;
-	/* 1/6/2025 + 400 days = 6/7/2026: 15/12/2025 within, 15/12/2026 beyond. */
+	/* 1/6/2025 + 62 days = 2/8/2025: 15/12/2025 the first beyond. */
 	bad += occurrences("no plan", "trước ngày 15/12 hàng năm", TASK_OPEN, 0, 0,
-	                   at(2025, 6, 1, 9, 0, 0), want, 2, MAX_OCC);
+	                   at(2025, 6, 1, 9, 0, 0), want, 1, MAX_OCC);
 	bad += occurrences("no plan, Quý IV", "Quý IV hàng năm", TASK_OPEN, 0, 0,
-	                   at(2025, 6, 1, 9, 0, 0), q4, 2, MAX_OCC);
+	                   at(2025, 6, 1, 9, 0, 0), q4, 1, MAX_OCC);
+	/* 15/10/2025 + 62 days = 16/12/2025: 15/12/2025 within, 15/12/2026 beyond. */
+	bad += occurrences("no plan, in December", "trước ngày 15/12 hàng năm", TASK_OPEN, 0, 0,
+	                   at(2025, 10, 15, 9, 0, 0), want, 2, MAX_OCC);
 	/* Inside the current window (Quý IV/2025 runs 1/10..31/12). */
 	bad += occurrences("no plan, in Quý IV", "Quý IV hàng năm", TASK_OPEN, 0, 0,
 	                   at(2025, 11, 1, 9, 0, 0), q4, 2, MAX_OCC);
 	assert_int_equal(bad, 0);
 }
 
-/* Quarterly, no plan, on 10/5/2025: the current quarter (Q2/2025) and every
- * quarter due by 14/6/2026 (10/5/2025 + 400 days), then Q2/2026 beyond. */
+/* Quarterly, no plan, on 10/5/2025: the current quarter (Q2/2025), due by
+ * 11/7/2025 (10/5/2025 + 62 days), then Q3/2025 beyond. */
 static void test_occurrences_quarterly(void **state)
 {
 	const struct occ_want want[] = {
@@ -246,16 +253,18 @@ static void test_occurrences_quarterly(void **state)
 
 	(void)state;
 	bad += occurrences("quarterly", "Hàng quý", TASK_OPEN, 0, 0, at(2025, 5, 10, 9, 0, 0), want,
-	                   5, MAX_OCC);
-	bad += occurrences("quarterly, max 3", "Hàng quý", TASK_OPEN, 0, 0,
-	                   at(2025, 5, 10, 9, 0, 0), want, 3, 3);
-	/* Plan 2025 only: its four quarters from its start, nothing after. */
+	                   2, MAX_OCC);
+	bad += occurrences("quarterly, max 1", "Hàng quý", TASK_OPEN, 0, 0,
+	                   at(2025, 5, 10, 9, 0, 0), want, 1, 1);
+	/* Plan 2025 only: its quarters from its start; late in the year, nothing after. */
 	bad += occurrences("quarterly, plan 2025", "Hàng quý", TASK_OPEN, 2025, 2025,
-	                   at(2025, 5, 10, 9, 0, 0), plan, 4, MAX_OCC);
+	                   at(2025, 5, 10, 9, 0, 0), plan, 3, MAX_OCC);
+	bad += occurrences("quarterly, plan 2025, late", "Hàng quý", TASK_OPEN, 2025, 2025,
+	                   at(2025, 12, 1, 9, 0, 0), plan, 4, MAX_OCC);
 	assert_int_equal(bad, 0);
 }
 
-/* Monthly within a plan year: all twelve months of 2025. */
+/* Monthly within a plan year: from January to 16/5/2025 (15/3 + 62 days), May beyond. */
 static void test_occurrences_monthly(void **state)
 {
 	static const int last[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -266,15 +275,16 @@ static void test_occurrences_monthly(void **state)
 	for (int m = 1; m <= 12; m++)
 		want[m - 1] = (struct occ_want){start_of(2025, m, 1), end_of(2025, m, last[m - 1])};
 	bad += occurrences("monthly", "Hàng tháng", TASK_OPEN, 2025, 2025, at(2025, 3, 15, 9, 0, 0),
-	                   want, 12, MAX_OCC);
+	                   want, 5, MAX_OCC);
+	bad += occurrences("monthly, after the plan", "Hàng tháng", TASK_OPEN, 2025, 2025,
+	                   at(2026, 3, 15, 9, 0, 0), want, 12, MAX_OCC);
 	assert_int_equal(bad, 0);
 }
 
 /*
- * Weekly, due at the end of each Friday. Plan 2025: the 52 Fridays of 2025,
- * 3/1 to 26/12. No plan, on Wed 4/6/2025: Fri 6/6/2025 to Fri 3/7/2026 (the
- * last one due by 4/6/2025 + 400 days = 9/7/2026), 57 of them, and 10/7/2026
- * beyond.
+ * Weekly, due at the end of each Friday. Plan 2025, on 1/3/2025: the Fridays
+ * from 3/1 to 25/4 (due by 1/3 + 62 days = 2/5 09:00), and 2/5 beyond. No
+ * plan, on Wed 4/6/2025: Fri 6/6 to Fri 1/8 (by 5/8), and 8/8 beyond.
  */
 static void test_occurrences_weekly(void **state)
 {
@@ -285,13 +295,66 @@ static void test_occurrences_weekly(void **state)
 	for (int i = 0; i < 52; i++)
 		want[i] = (struct occ_want){TF_NONE, end_of(2025, 1, 3) + (time_t)i * 7 * 86400};
 	bad += occurrences("weekly, plan 2025", "Hàng tuần", TASK_OPEN, 2025, 2025,
-	                   at(2025, 3, 1, 9, 0, 0), want, 52, MAX_OCC);
-	for (int i = 0; i < 58; i++)
+	                   at(2025, 3, 1, 9, 0, 0), want, 18, MAX_OCC);
+	bad += occurrences("weekly, after plan 2025", "Hàng tuần", TASK_OPEN, 2025, 2025,
+	                   at(2026, 3, 1, 9, 0, 0), want, 52, MAX_OCC);
+	for (int i = 0; i < 10; i++)
 		want[i] = (struct occ_want){TF_NONE, end_of(2025, 6, 6) + (time_t)i * 7 * 86400};
 	bad += occurrences("weekly, no plan", "Hàng tuần", TASK_OPEN, 0, 0, at(2025, 6, 4, 9, 0, 0),
-	                   want, 58, MAX_OCC);
-	assert_true(want[57].due == end_of(2026, 7, 10));
+	                   want, 10, MAX_OCC);
+	assert_true(want[9].due == end_of(2025, 8, 8));
 	assert_int_equal(bad, 0);
+}
+
+/* A plan's duties start with the plan: its date of issue, else the day the
+ * store first heard of it; never the cycles before. */
+static void test_occurrences_from_plan_start(void **state)
+{
+	struct occ_want want[16];
+	struct planner_plan issued = {NULL, 0, 0, at(2025, 5, 14, 0, 0, 0)};
+	struct planner_plan period = {NULL, 2025, 2025, at(2025, 7, 11, 0, 0, 0)};
+	struct tf_occ out[MAX_OCC];
+	struct task t;
+	int bad = 0;
+
+	(void)state;
+	/* Issued Wed 14/5/2025, seen on 4/6: the Fridays from 16/5 (not the current
+	 * cycle only, not the year before), due by 5/8, and 8/8 beyond. */
+	for (int i = 0; i < 13; i++)
+		want[i] = (struct occ_want){TF_NONE, end_of(2025, 5, 16) + (time_t)i * 7 * 86400};
+	task_with(&t, "KH-1", "Hàng tuần", TF_UNPARSED, TF_NONE, TASK_OPEN);
+	size_t n = planner_occurrences(&t, TZ, &issued, at(2025, 6, 4, 9, 0, 0), out, MAX_OCC);
+	bad += check_occ("weekly from the date of issue", out, n, want, 13);
+	/* A period 2025 issued on 11/7: not the half of 2025 before the plan. */
+	task_free(&t);
+	task_with(&t, "KH-1", "báo cáo 6 tháng và báo cáo năm", TF_UNPARSED, TF_NONE, TASK_OPEN);
+	n = planner_occurrences(&t, TZ, &period, at(2025, 8, 1, 9, 0, 0), out, MAX_OCC);
+	want[0] = (struct occ_want){TF_NONE, end_of(2025, 12, 31)};
+	bad += check_occ("half-yearly within a period, from the date of issue", out, n, want, 1);
+	task_free(&t);
+	assert_int_equal(bad, 0);
+}
+
+/* planner_plan_of: the date of issue, else (no period) when the store first heard of it. */
+static void test_plan_of(void **state)
+{
+	struct store_plan dated = {.id = "119/KH-UBND", .issued = "2020-10-09", .monitor = "sttt"};
+	struct store_plan undated = {.id = "KH-2025"};
+	struct store_plan period = {.id = "906/QĐ-UBND", .first_year = 2022, .last_year = 2025};
+	const time_t created = at(2026, 12, 4, 16, 0, 0);
+	struct planner_plan p;
+
+	(void)state;
+	planner_plan_of(&dated, created, TZ, &p);
+	assert_true(p.start == at(2020, 10, 9, 0, 0, 0));
+	assert_string_equal(p.monitor, "sttt");
+	planner_plan_of(&undated, created, TZ, &p);
+	assert_true(p.start == created);
+	planner_plan_of(&period, created, TZ, &p);
+	assert_true(p.start == TF_NONE); /* the period bounds it */
+	assert_int_equal(p.first_year, 2022);
+	planner_plan_of(NULL, created, TZ, &p);
+	assert_true(p.start == TF_NONE && !p.monitor);
 }
 
 /* ---- planner_task_kvs --------------------------------------------------- */
@@ -336,6 +399,9 @@ static void test_task_kvs(void **state)
 }
 
 /* ---- planner_prepare ---------------------------------------------------- */
+
+/* A plan monitored by Sở TT&TT (Sở KH&CN's predecessor). */
+static const struct planner_plan sttt_plan = {"sttt", 0, 0, TF_NONE};
 
 static const char ini[] = "[daemon]\n"
                           "monitor = skhcn\n"
@@ -518,7 +584,7 @@ static void test_prepare_overrides(void **state)
 
 	(void)state;
 	task_with(&t, "KH-1", "Quý II/2025", TF_ONCE, due, TASK_OPEN);
-	planner_prepare(e->d, &t, "sttt", due, TASK_OPEN, NULL, 0, at(2025, 6, 1, 9, 0, 0), &o);
+	planner_prepare(e->d, &t, &sttt_plan, due, TASK_OPEN, NULL, 0, at(2025, 6, 1, 9, 0, 0), &o);
 	expect_offsets("plan remind.once", &o.policy.remind[TF_ONCE], plan_once, 2);
 	assert_int_equal(o.policy.repeat_limit, 2);
 	assert_int_equal(o.policy.backfill_days, 10);
@@ -527,7 +593,7 @@ static void test_prepare_overrides(void **state)
 
 	t.policy = strdup("remind = 7 1\nescalate = 2:monitor\nrepeat_limit = lots\ncoordinating = "
 	                  "no\n");
-	planner_prepare(e->d, &t, "sttt", due, TASK_OPEN, NULL, 0, at(2025, 6, 1, 9, 0, 0), &o);
+	planner_prepare(e->d, &t, &sttt_plan, due, TASK_OPEN, NULL, 0, at(2025, 6, 1, 9, 0, 0), &o);
 	expect_offsets("task remind", &o.policy.remind[TF_ONCE], task_once, 2);
 	expect_offsets("remind.yearly untouched", &o.policy.remind[TF_YEARLY], yearly, 3);
 	assert_int_equal(o.policy.n_escalations, 1);
@@ -684,7 +750,8 @@ static void test_prepare_recipients(void **state)
 	snprintf(ledger[2].step, sizeof(ledger[2].step), "r7@1");
 
 	/* Before 1/3/2025 Sở TT&TT answers to the VP UBND, then to UBND tỉnh. */
-	planner_prepare(e->d, &t, "sttt", due, TASK_OPEN, ledger, 3, at(2025, 2, 1, 9, 0, 0), &o);
+	planner_prepare(e->d, &t, &sttt_plan, due, TASK_OPEN, ledger, 3, at(2025, 2, 1, 9, 0, 0),
+	                &o);
 	assert_int_equal(o.in.n_leads, 2);
 	assert_true(has(o.in.leads, o.in.n_leads, "sxd"));
 	assert_true(has(o.in.leads, o.in.n_leads, "sttt"));
@@ -764,6 +831,62 @@ static void test_prepare_then_decide(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * Sở TT&TT's duties pass to Sở KH&CN on 1/3/2025. A yearly report of Sở
+ * TT&TT due before that day was never Sở KH&CN's: the occurrence concerns
+ * nobody now. One due after it is Sở KH&CN's (through the holder), and so
+ * is a one-off task, however old. A recurring occurrence is missed when the
+ * next one falls due.
+ */
+static void test_successor_and_missed(void **state)
+{
+	struct env *e = *state;
+	static const struct {
+		const char *timeframe;
+		enum tf_kind kind;
+		time_t due, missed_at;
+		size_t leads; /* sttt kept (1) or dropped (0) */
+		bool monitor;
+	} cases[] = {
+	    {"trước ngày 01/12 hàng năm", TF_YEARLY, 0, 0, 0, false},
+	    {"trước ngày 01/12 hàng năm", TF_YEARLY, 1, 1, 1, true},
+	    {"Quý IV/2024", TF_ONCE, 2, TF_NONE, 1, true},
+	};
+	const time_t dues[] = {at(2024, 12, 1, 0, 0, 0), at(2025, 12, 1, 0, 0, 0),
+	                       end_of(2024, 12, 31)};
+	const time_t missed[] = {at(2025, 12, 1, 0, 0, 0), at(2026, 12, 1, 0, 0, 0)};
+	const time_t now = at(2025, 6, 2, 9, 0, 0);
+	int bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct task t;
+		struct planner_occ o;
+		time_t due = dues[cases[i].due];
+		time_t want_missed =
+		    cases[i].missed_at == TF_NONE ? TF_NONE : missed[cases[i].missed_at];
+		task_with(&t, "KH-1", cases[i].timeframe, cases[i].kind, due, TASK_OPEN);
+		task_add_agency(&t, TASK_LEAD, "sttt", "Sở TT&TT", NULL, true);
+		task_add_agency(&t, TASK_LEAD, "sxd", "Sở Xây dựng", NULL, true);
+		planner_prepare(e->d, &t, &sttt_plan, due, TASK_OPEN, NULL, 0, now, &o);
+		bool kept = has(o.in.leads, o.in.n_leads, "sttt");
+		if (kept != (cases[i].leads == 1) || !has(o.in.leads, o.in.n_leads, "sxd") ||
+		    (o.in.monitor != NULL) != cases[i].monitor || o.in.missed_at != want_missed) {
+			print_error(
+			    "case %zu (%s due %lld): sttt %s, sxd %s, monitor %s, missed_at "
+			    "%lld (want %lld)\n",
+			    i, cases[i].timeframe, (long long)due, kept ? "kept" : "dropped",
+			    has(o.in.leads, o.in.n_leads, "sxd") ? "kept" : "dropped",
+			    o.in.monitor ? o.in.monitor : "none", (long long)o.in.missed_at,
+			    (long long)want_missed);
+			bad++;
+		}
+		planner_occ_free(&o);
+		task_free(&t);
+	}
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -782,6 +905,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_prepare_final_task_wins, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_prepare_recipients, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_prepare_then_decide, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(test_successor_and_missed, env_setup, env_teardown),
+	    cmocka_unit_test(test_occurrences_from_plan_start),
+	    cmocka_unit_test(test_plan_of),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

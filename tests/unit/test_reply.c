@@ -66,6 +66,8 @@ static const struct {
     {"Kính gửi Sở KH&CN,\n\nTrân trọng.", ""},
     /* Per item. */
     {"1.3.a: Hoàn thành", "1 1.3.a done"},
+    {"#205: Hoàn thành", "1 #205 done"},
+    {"#205 Đang thực hiện", "1 #205 in-progress"},
     {"1.3.a Hoàn thành", "1 1.3.a done"},
     {"Mục 2, 3 – Đang thực hiện", "1 2 in-progress; 1 3 in-progress"},
     {"1.1 và 1.2: hoan thanh", "1 1.1 done; 1 1.2 done"},

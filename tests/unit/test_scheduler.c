@@ -91,6 +91,7 @@ static void setup(struct fixture *f)
 	f->in.due = at(2025, 6, 30, 23, 59, 59);
 	f->in.ext = 0;
 	f->in.status = TASK_OPEN;
+	f->in.missed_at = TF_NONE; /* a one-off: never missed */
 	f->in.leads = leads;
 	f->in.n_leads = N_ELEMS(leads);
 	f->in.coords = coords;
@@ -396,12 +397,14 @@ static void test_latest_only(void **state)
 	assert_int_equal(bad, 0);
 }
 
-/* After the deadline a missed reminder is skipped; the escalation speaks. */
+/* After the deadline a missed reminder is skipped; the escalation speaks
+ * (to the coordinating agency too, in its own digest). */
 static void test_reminder_after_deadline(void **state)
 {
 	const struct want send[] = {
 	    {"sxd", "e1", ROLE_LEAD, SCHED_ESCALATION},
 	    {"stc", "e1", ROLE_LEAD, SCHED_ESCALATION},
+	    {"svhttdl", "e1", ROLE_COORD, SCHED_ESCALATION},
 	};
 	const struct want skip[] = {
 	    {"sxd", "r0", ROLE_LEAD, SCHED_REMINDER},
@@ -420,7 +423,7 @@ static void test_reminder_after_deadline(void **state)
 		record_all(&l, coords, 1, r[i]);
 	}
 	use_ledger(&f, &l);
-	bad += decide("r0 missed, e1 due", &f.in, at(2025, 7, 1, 9, 0, 0), send, 2, skip, 3,
+	bad += decide("r0 missed, e1 due", &f.in, at(2025, 7, 1, 9, 0, 0), send, 3, skip, 3,
 	              slot(2025, 7, 7));
 	/* Before e1's slot, after the deadline: r0 is skipped, nothing sent. */
 	bad += decide("r0 missed, e1 not yet", &f.in, at(2025, 7, 1, 7, 45, 0), NULL, 0, skip, 3,
@@ -467,6 +470,7 @@ static void test_escalation_levels(void **state)
 	setup(&f);
 	record_reminders(&l);
 	record_all(&l, leads, 2, "e1");
+	record_all(&l, coords, 1, "e1");
 	use_ledger(&f, &l);
 	bad += decide("e7", &f.in, at(2025, 7, 7, 9, 0, 0), e7, 3, NULL, 0, slot(2025, 7, 30));
 
@@ -485,6 +489,7 @@ static void test_escalation_levels(void **state)
 	l.n = 0;
 	record_reminders(&l);
 	record_all(&l, leads, 2, "e1");
+	record_all(&l, coords, 1, "e1");
 	use_ledger(&f, &l);
 	f.in.monitor = NULL;
 	bad += decide("e7 without a monitor", &f.in, at(2025, 7, 7, 9, 0, 0), e7, 2, NULL, 0,
@@ -505,6 +510,7 @@ static void test_all_recorded(void **state)
 	setup(&f);
 	record_reminders(&l);
 	record_all(&l, leads, 2, "e1");
+	record_all(&l, coords, 1, "e1");
 	record_all(&l, leads, 2, "e7");
 	record(&l, "skhcn", "e7");
 	for (size_t i = 0; i < N_ELEMS(esc); i++) {
@@ -587,6 +593,7 @@ static void test_waiting(void **state)
 	const struct want e1[] = {
 	    {"sxd", "e1", ROLE_LEAD, SCHED_ESCALATION},
 	    {"stc", "e1", ROLE_LEAD, SCHED_ESCALATION},
+	    {"svhttdl", "e1", ROLE_COORD, SCHED_ESCALATION},
 	};
 	struct fixture f;
 	struct ledger l = {0};
@@ -630,13 +637,14 @@ static void test_waiting(void **state)
 		f.in.status = open[i];
 		snprintf(label, sizeof(label), "status %s", task_status_name(open[i]));
 		bad +=
-		    decide(label, &f.in, at(2025, 7, 1, 9, 0, 0), e1, 2, NULL, 0, slot(2025, 7, 7));
+		    decide(label, &f.in, at(2025, 7, 1, 9, 0, 0), e1, 3, NULL, 0, slot(2025, 7, 7));
 	}
 	teardown(&f);
 	assert_int_equal(bad, 0);
 }
 
-/* Due steps go out only in office hours on working days. */
+/* Due steps go out only in the sending window of working days: from the
+ * send slot (08:00), or the opening when later, to the close. */
 static void test_office_hours(void **state)
 {
 	const struct want r30[] = {
@@ -649,18 +657,20 @@ static void test_office_hours(void **state)
 
 	(void)state;
 	setup(&f);
-	/* Friday 30/5 after closing: Monday 2/6 at opening. */
+	/* Friday 30/5 after closing: Monday 2/6 at the slot. */
 	bad += decide("Friday 17:30", &f.in, at(2025, 5, 30, 17, 30, 0), NULL, 0, NULL, 0,
-	              at(2025, 6, 2, 7, 30, 0));
+	              slot(2025, 6, 2));
 	bad += decide("Friday 17:00", &f.in, at(2025, 5, 30, 17, 0, 0), NULL, 0, NULL, 0,
-	              at(2025, 6, 2, 7, 30, 0));
+	              slot(2025, 6, 2));
 	bad += decide("Saturday", &f.in, at(2025, 5, 31, 10, 0, 0), NULL, 0, NULL, 0,
-	              at(2025, 6, 2, 7, 30, 0));
-	bad += decide("Monday opening", &f.in, at(2025, 6, 2, 7, 30, 0), r30, 3, NULL, 0,
-	              slot(2025, 6, 16));
-	/* A step due just before the next one: the next opening comes first. */
+	              slot(2025, 6, 2));
+	/* Office opens at 07:30, but mail waits for 08:00: one message with the slot's. */
+	bad += decide("Monday opening", &f.in, at(2025, 6, 2, 7, 30, 0), NULL, 0, NULL, 0,
+	              slot(2025, 6, 2));
+	bad += decide("Monday slot", &f.in, slot(2025, 6, 2), r30, 3, NULL, 0, slot(2025, 6, 16));
+	/* A step due just before the next one: the next sending moment comes first. */
 	bad += decide("Sunday before r14", &f.in, at(2025, 6, 15, 20, 0, 0), NULL, 0, NULL, 0,
-	              at(2025, 6, 16, 7, 30, 0));
+	              slot(2025, 6, 16));
 
 	/* Slots before opening (office from 09:00, slots at 08:00): wait for 09:00. */
 	f.cal.open_min = 9 * 60;
@@ -686,23 +696,24 @@ static void test_holidays_and_swapped_saturday(void **state)
 	const struct want e1[] = {
 	    {"sxd", "e1", ROLE_LEAD, SCHED_ESCALATION},
 	    {"stc", "e1", ROLE_LEAD, SCHED_ESCALATION},
+	    {"svhttdl", "e1", ROLE_COORD, SCHED_ESCALATION},
 	};
-	/* Mon 1/9 and Tue 2/9/2025 are holidays: Wednesday 3/9 at opening. */
+	/* Mon 1/9 and Tue 2/9/2025 are holidays: Wednesday 3/9 at the slot. */
 	bad += decide("on 1/9/2025", &f.in, at(2025, 9, 1, 10, 0, 0), NULL, 0, NULL, 0,
-	              at(2025, 9, 3, 7, 30, 0));
+	              slot(2025, 9, 3));
 	bad += decide("on 2/9/2025", &f.in, at(2025, 9, 2, 10, 0, 0), NULL, 0, NULL, 0,
-	              at(2025, 9, 3, 7, 30, 0));
-	bad += decide("on 3/9/2025", &f.in, at(2025, 9, 3, 7, 30, 0), e1, 2, NULL, 0, TF_NONE);
+	              slot(2025, 9, 3));
+	bad += decide("on 3/9/2025", &f.in, slot(2025, 9, 3), e1, 3, NULL, 0, TF_NONE);
 
 	/* Saturday 30/8 is worked in this calendar. */
 	cal_free(&f.cal);
 	cal_init(&f.cal, TZ);
 	cal_add_workday(&f.cal, day(2025, 8, 30));
 	cal_finish(&f.cal);
-	bad += decide("swapped Saturday 30/8", &f.in, at(2025, 8, 30, 10, 0, 0), e1, 2, NULL, 0,
+	bad += decide("swapped Saturday 30/8", &f.in, at(2025, 8, 30, 10, 0, 0), e1, 3, NULL, 0,
 	              TF_NONE);
 	bad += decide("ordinary Sunday 31/8", &f.in, at(2025, 8, 31, 10, 0, 0), NULL, 0, NULL, 0,
-	              at(2025, 9, 3, 7, 30, 0));
+	              slot(2025, 9, 3));
 	teardown(&f);
 	assert_int_equal(bad, 0);
 }
@@ -710,7 +721,8 @@ static void test_holidays_and_swapped_saturday(void **state)
 /*
  * A restart long after the deadline (empty ledger, 21/8/2025): everything up
  * to x1 (13/8) is due; x1 alone goes out, missed by more than 7 days: a
- * summary. Reminders are skipped (deadline passed), e1, e7, e30 superseded.
+ * summary. Reminders are skipped (deadline passed), e1, e7, e30 superseded;
+ * the coordinating agency's e1, a catch-up, is recorded but not sent.
  */
 static void test_backfill_summary(void **state)
 {
@@ -739,6 +751,7 @@ static void test_backfill_summary(void **state)
 	    {"svhttdl", "r0", ROLE_COORD, SCHED_REMINDER},
 	    {"sxd", "e1", ROLE_LEAD, SCHED_ESCALATION},
 	    {"stc", "e1", ROLE_LEAD, SCHED_ESCALATION},
+	    {"svhttdl", "e1", ROLE_COORD, SCHED_SUMMARY},
 	    {"sxd", "e7", ROLE_LEAD, SCHED_ESCALATION},
 	    {"stc", "e7", ROLE_LEAD, SCHED_ESCALATION},
 	    {"skhcn", "e7", ROLE_MONITOR, SCHED_ESCALATION},
@@ -794,15 +807,15 @@ static void test_backfill_boundary(void **state)
 	bad += decide("backfill 0, 1 s late", &f.in, at(2025, 8, 13, 8, 0, 1), send, 5, NULL, ANY,
 	              slot(2025, 8, 27));
 
-	/* A reminder missed by more than backfill days, deadline not passed. */
+	/* A reminder missed by more than backfill days, deadline not passed: a
+	 * catch-up for the leads; the coordinating agency's is recorded, not sent. */
 	f.policy.backfill_days = 3;
 	const struct want r14[] = {
 	    {"sxd", "r14", ROLE_LEAD, SCHED_SUMMARY},
 	    {"stc", "r14", ROLE_LEAD, SCHED_SUMMARY},
-	    {"svhttdl", "r14", ROLE_COORD, SCHED_SUMMARY},
 	};
-	bad += decide("r14 4 days late, backfill 3", &f.in, at(2025, 6, 20, 9, 0, 0), r14, 3, NULL,
-	              3, slot(2025, 6, 23));
+	bad += decide("r14 4 days late, backfill 3", &f.in, at(2025, 6, 20, 9, 0, 0), r14, 2, NULL,
+	              4, slot(2025, 6, 23));
 	teardown(&f);
 	assert_int_equal(bad, 0);
 }
@@ -846,8 +859,9 @@ static void test_extension_keys(void **state)
 	const struct want e1[] = {
 	    {"sxd", "e1@2", ROLE_LEAD, SCHED_ESCALATION},
 	    {"stc", "e1@2", ROLE_LEAD, SCHED_ESCALATION},
+	    {"svhttdl", "e1@2", ROLE_COORD, SCHED_ESCALATION},
 	};
-	bad += decide("ext 2", &f.in, at(2025, 7, 1, 9, 0, 0), e1, 2, NULL, 0, TF_NONE);
+	bad += decide("ext 2", &f.in, at(2025, 7, 1, 9, 0, 0), e1, 3, NULL, 0, TF_NONE);
 	teardown(&f);
 	assert_int_equal(bad, 0);
 }
@@ -877,7 +891,7 @@ static void test_policy_integration(void **state)
 	f.in.n_steps = 0;
 	bad += decide("policy: r7", &f.in, at(2025, 6, 24, 9, 0, 0), r7, 3, NULL, 6,
 	              slot(2025, 6, 27));
-	bad += decide("policy: restart", &f.in, at(2025, 8, 21, 9, 0, 0), x1, 5, NULL, 25,
+	bad += decide("policy: restart", &f.in, at(2025, 8, 21, 9, 0, 0), x1, 5, NULL, 26,
 	              slot(2025, 8, 27));
 	bad += decide("policy: nothing yet", &f.in, at(2025, 5, 1, 9, 0, 0), NULL, 0, NULL, 0,
 	              slot(2025, 5, 30));
@@ -968,6 +982,111 @@ static void test_many_recipients(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * A weekly or monthly duty goes to the lead only: no reminder and no
+ * escalation to a coordinating agency, whatever "coordinating" says.
+ */
+static void test_short_cycles_lead_only(void **state)
+{
+	static const enum tf_kind kinds[] = {TF_WEEKLY, TF_MONTHLY};
+	const struct want r7[] = {
+	    {"sxd", "r7", ROLE_LEAD, SCHED_REMINDER},
+	    {"stc", "r7", ROLE_LEAD, SCHED_REMINDER},
+	};
+	const struct want e1[] = {
+	    {"sxd", "e1", ROLE_LEAD, SCHED_ESCALATION},
+	    {"stc", "e1", ROLE_LEAD, SCHED_ESCALATION},
+	};
+	struct fixture f;
+	struct ledger l = {0};
+	int bad = 0;
+
+	(void)state;
+	setup(&f);
+	for (size_t i = 0; i < N_ELEMS(kinds); i++) {
+		f.in.kind = kinds[i];
+		l.n = 0;
+		use_ledger(&f, &l);
+		bad += decide("short cycle, r7", &f.in, at(2025, 6, 24, 9, 0, 0), r7, 2, NULL, ANY,
+		              slot(2025, 6, 27));
+		record_reminders(&l);
+		use_ledger(&f, &l);
+		bad += decide("short cycle, e1", &f.in, at(2025, 7, 1, 9, 0, 0), e1, 2, NULL, ANY,
+		              slot(2025, 7, 7));
+	}
+	teardown(&f);
+	assert_int_equal(bad, 0);
+}
+
+/*
+ * An occurrence of a recurring duty is missed once the next one is due:
+ * then nothing is sent and it is recorded as missed. Before that, steps at
+ * or after the next due do not count, and with nothing left to send it is
+ * looked at again before the next one's reminders (its lead: 30 days for
+ * r30) and at the next due.
+ */
+static void test_missed(void **state)
+{
+	const struct {
+		const char *label;
+		time_t now, missed_at;
+		bool all_recorded; /* else up to e7 */
+		bool missed;
+		size_t sent;
+		time_t next;
+	} cases[] = {
+	    {"the next one is due: missed", at(2025, 8, 13, 9, 0, 0), at(2025, 8, 13, 0, 0, 0),
+	     false, true, 0, TF_NONE},
+	    {"long after: missed", at(2025, 12, 1, 9, 0, 0), at(2025, 8, 12, 23, 59, 59), false,
+	     true, 0, TF_NONE},
+	    /* e30 goes out; x1.. fall after the next due: then the missed check. */
+	    {"steps after the next due do not count", at(2025, 7, 30, 9, 0, 0),
+	     at(2025, 8, 12, 23, 59, 59), false, false, 5, slot(2025, 8, 13)},
+	    /* 31/12 23:59:59 less r30's lead (31 days 16 h) and a day: Fri 28/11. */
+	    {"nothing left: a look before the next one's reminders", at(2025, 8, 13, 9, 0, 0),
+	     at(2025, 12, 31, 23, 59, 59), true, false, 0, slot(2025, 11, 28)},
+	    /* 1/1/2026 is a holiday. */
+	    {"nothing left, that look past: at the next due", at(2025, 12, 1, 9, 0, 0),
+	     at(2025, 12, 31, 23, 59, 59), true, false, 0, slot(2026, 1, 2)},
+	};
+	static const char *const late[] = {"e30", "x1", "x2", "x3", "x4", "x5", "x6"};
+	struct fixture f;
+	int bad = 0;
+
+	(void)state;
+	setup(&f);
+	f.in.kind = TF_QUARTERLY;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct ledger l = {0};
+		struct sched_out out;
+		char a1[48], b1[48];
+		record_reminders(&l);
+		record_all(&l, leads, 2, "e1");
+		record_all(&l, coords, 1, "e1");
+		record_all(&l, leads, 2, "e7");
+		record(&l, "skhcn", "e7");
+		for (size_t k = 0; cases[i].all_recorded && k < N_ELEMS(late); k++) {
+			record_all(&l, leads, 2, late[k]);
+			record(&l, "skhcn", late[k]);
+			record_all(&l, supervisors, 2, late[k]);
+		}
+		use_ledger(&f, &l);
+		f.in.missed_at = cases[i].missed_at;
+		sched_decide(&f.in, cases[i].now, &out);
+		if (out.missed != cases[i].missed || out.n_send != cases[i].sent ||
+		    out.next_at != cases[i].next) {
+			print_error("%s: missed %d, %zu sent, next %s (want %d, %zu, %s)\n",
+			            cases[i].label, out.missed, out.n_send,
+			            show_time(out.next_at, a1, sizeof(a1)), cases[i].missed,
+			            cases[i].sent, show_time(cases[i].next, b1, sizeof(b1)));
+			bad++;
+		}
+		sched_out_free(&out);
+	}
+	teardown(&f);
+	assert_int_equal(bad, 0);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -1000,6 +1119,8 @@ int main(void)
 	    cmocka_unit_test(test_extension_keys),
 	    cmocka_unit_test(test_policy_integration),
 	    cmocka_unit_test(test_many_recipients),
+	    cmocka_unit_test(test_short_cycles_lead_only),
+	    cmocka_unit_test(test_missed),
 	    cmocka_unit_test(test_names),
 	};
 

@@ -365,7 +365,7 @@ static void test_open_creates_schema_wal_latest_version(void **state)
 	                                     "history",       "inbound",
 	                                     "inbound_tasks", "reply_commands",
 	                                     "attachments",   "extension_requests",
-	                                     "bad_addresses"};
+	                                     "bad_addresses", "msg_counts"};
 	for (size_t i = 0; i < N_ELEMS(tables); i++) {
 		char q[160];
 		snprintf(q, sizeof(q),
@@ -418,7 +418,11 @@ static void test_migration_from_version_1(void **state)
 	store_close(st);
 	st = NULL;
 	static const char *const downgrade =
-	    /* Version 4's tables (the inbox), version 3's column, then version 2's. */
+	    /* Version 5's counts and indexes, 4's tables (the inbox), 3's column, then 2's. */
+	    "DROP TRIGGER msg_counts_insert; DROP TRIGGER msg_counts_update;"
+	    "DROP TRIGGER msg_counts_delete; DROP TABLE msg_counts;"
+	    "DROP INDEX messages_unreported; DROP INDEX messages_recipient_at;"
+	    "DROP INDEX notifications_pending; DROP INDEX notifications_failed;"
 	    "DROP TABLE inbound_tasks; DROP TABLE reply_commands; DROP TABLE attachments;"
 	    "DROP TABLE extension_requests; DROP TABLE bad_addresses; DROP TABLE inbound;"
 	    "DROP INDEX messages_ref;"
@@ -443,6 +447,8 @@ static void test_migration_from_version_1(void **state)
 		fail_msg("opening a version 1 database: %s", err);
 	check_int("user_version after the upgrade", raw_int(path, "PRAGMA user_version"),
 	          store_schema_version());
+	check_int("message counts kept from the upgrade on",
+	          raw_int(path, "SELECT n FROM msg_counts WHERE state = 'failed'"), 1);
 	check_int("the index of refused recipients",
 	          raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND"
 	                        " name = 'rcpt_failures_message'"),
@@ -1306,6 +1312,23 @@ static void test_messages_due_lease_release(void **state)
 	store_message_free(&m);
 }
 
+/* Queues a message to recipient carrying notes, and marks it sent (or not). */
+static int64_t queue_to(struct fx *f, const char *msgid, const char *recipient,
+                        const struct store_note *notes, size_t n, time_t now,
+                        enum store_msg_state result)
+{
+	struct store_message m = message(msgid, recipient);
+	bool queued = false;
+
+	must(f->st, store_message_queue(f->st, &m, notes, n, now, &queued));
+	if (!queued)
+		fail_msg("%s not queued", msgid);
+	if (result != MSG_QUEUED)
+		must(f->st, store_message_result(f->st, m.id, result, NULL, TF_NONE, now + 60));
+	return m.id;
+}
+
+/* A thread follows only messages that were sent to that recipient. */
 static void test_thread_last(void **state)
 {
 	struct fx *f = *state;
@@ -1313,26 +1336,198 @@ static void test_thread_last(void **state)
 	char msgid[128] = "garbage";
 	struct store_note first[] = {note(l.occ, "stp", "r7", l.t0)};
 	struct store_note second[] = {note(l.occ, "stp", "r1", l.t0)};
+	struct store_note failed[] = {note(l.occ, "stp", "r0", l.t0)};
 	struct store_note other[] = {note(l.occ, "skhcn", "r1", l.t0)};
+	struct store_note queued[] = {note(l.occ2, "stp", "r30", l.t0)};
+	bool any = true;
 
 	must(f->st, store_thread_last(f->st, l.occ, "stp", msgid, sizeof(msgid)));
 	check_str("no message yet", msgid, "");
-	queue(f, "first@quangngai.example", first, 1, l.t0, true);
+	must(f->st, store_sent_to(f->st, "stp", &any));
+	check_int("nothing sent to stp yet", any, false);
+	queue_to(f, "first@quangngai.example", "stp", first, 1, l.t0, MSG_SENT);
 	must(f->st, store_thread_last(f->st, l.occ, "stp", msgid, sizeof(msgid)));
-	check_str("after one message", msgid, "first@quangngai.example");
-	queue(f, "second@quangngai.example", second, 1, l.t0 + 86400 * 6, true);
-	queue(f, "other@quangngai.example", other, 1, l.t0 + 86400 * 7, true);
+	check_str("after one sent", msgid, "first@quangngai.example");
+	must(f->st, store_sent_to(f->st, "stp", &any));
+	check_int("something sent to stp", any, true);
+	queue_to(f, "second@quangngai.example", "stp", second, 1, l.t0 + 86400 * 6, MSG_PARTIAL);
+	queue_to(f, "failed@quangngai.example", "stp", failed, 1, l.t0 + 86400 * 7, MSG_FAILED);
+	queue_to(f, "other@quangngai.example", "skhcn", other, 1, l.t0 + 86400 * 7, MSG_SENT);
+	queue_to(f, "waiting@quangngai.example", "stp", queued, 1, l.t0 + 86400 * 8, MSG_QUEUED);
 	must(f->st, store_thread_last(f->st, l.occ, "stp", msgid, sizeof(msgid)));
-	check_str("the latest for (occurrence, stp)", msgid, "second@quangngai.example");
+	check_str("the latest sent to stp, not the failed one", msgid, "second@quangngai.example");
 	must(f->st, store_thread_last(f->st, l.occ, "skhcn", msgid, sizeof(msgid)));
-	check_str("the latest for (occurrence, skhcn)", msgid, "other@quangngai.example");
+	check_str("the latest sent to skhcn", msgid, "other@quangngai.example");
+	must(f->st, store_thread_last(f->st, l.occ, "sxd", msgid, sizeof(msgid)));
+	check_str("never sent to sxd", msgid, "");
 	must(f->st, store_thread_last(f->st, l.occ2, "stp", msgid, sizeof(msgid)));
-	check_str("another occurrence", msgid, "");
-	/* A skipped note has no message: it does not start a thread. */
-	struct store_note sk[] = {note(l.occ2, "stp", "r30", l.t0)};
-	must(f->st, store_notes_record(f->st, sk, 1, NOTE_SKIPPED, l.t0));
-	must(f->st, store_thread_last(f->st, l.occ2, "stp", msgid, sizeof(msgid)));
-	check_str("after a skipped note only", msgid, "");
+	check_str("queued, not sent: no thread yet", msgid, "");
+	time_t last;
+	must(f->st, store_last_message_at(f->st, "stp", &last));
+	check_int("last message to stp, whatever its state", last, l.t0 + 86400 * 8);
+	must(f->st, store_last_message_at(f->st, "sxd", &last));
+	check_int("none to sxd", last, TF_NONE);
+}
+
+struct pend {
+	int64_t occ, task;
+	time_t due;
+	size_t n;
+};
+
+static int first_pending(const struct store_pending *p, void *arg)
+{
+	struct pend *seen = arg;
+
+	if (seen->n++ == 0) {
+		seen->occ = p->note.occurrence_id;
+		seen->task = p->task_id;
+		seen->due = p->due;
+		if (strcmp(p->note.agency, "skhcn") || strcmp(p->note.role, "monitor") ||
+		    p->note.state != NOTE_PENDING)
+			fail_msg("first pending row: %s %s", p->note.agency, p->note.role);
+	}
+	return 0;
+}
+
+static int count_failed(const char *agency, int64_t n, void *arg)
+{
+	if (strcmp(agency, "sxd") || n != 1)
+		fail_msg("failed notes: %s %lld", agency, (long long)n);
+	(*(int64_t *)arg)++;
+	return 0;
+}
+
+/*
+ * Planning records what is due as pending rows; composing claims them for
+ * the message that carries them (or as failed), all of an agency's at once.
+ */
+static void test_pending_rows(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_fx l = ledger_setup(f);
+	struct store_note due[] = {
+	    note(l.occ, "stp", "r30", l.t0), note(l.occ2, "stp", "r30", l.t0),
+	    note(l.occ, "skhcn", "r30", l.t0), note(l.occ, "sxd", "r30", l.t0)};
+	struct pend seen = {0};
+	bool any = false;
+	int64_t claimed = -1;
+
+	snprintf(due[2].role, sizeof(due[2].role), "monitor");
+	must(f->st, store_notes_record(f->st, due, 4, NOTE_PENDING, l.t0));
+	must(f->st, store_pending_any(f->st, &any));
+	check_int("pending rows", any, true);
+	struct store_note r = ledger_row(f, l.occ, "skhcn", "r30");
+	check_int("a pending row", r.state, NOTE_PENDING);
+	check_str("its role", r.role, "monitor");
+	/* Planned again: the key is taken. */
+	must(f->st, store_notes_record(f->st, due, 1, NOTE_PENDING, l.t0 + 60));
+	check_int("rows", raw_int(f->path, "SELECT COUNT(*) FROM notifications"), 4);
+
+	must(f->st, store_pending(f->st, first_pending, &seen));
+	check_int("pending rows listed", seen.n, 4);
+	check_int("first by agency then occurrence: skhcn's", seen.occ, l.occ);
+	check_int("with its task", seen.task, l.task);
+	check_int("and due", seen.due, at(2025, 12, 15, 0, 0, 0));
+
+	/* A message claims stp's two rows; sxd's fail (no address); skhcn's stay pending. */
+	struct store_message m = message("claim@quangngai.example", "stp");
+	bool queued = false;
+	must(f->st, store_message_queue(f->st, &m, NULL, 0, l.t0, &queued));
+	const char *stp[] = {"stp"}, *sxd[] = {"sxd"};
+	must(f->st, store_pending_claim(f->st, stp, 1, NOTE_QUEUED, m.id, &claimed));
+	check_int("claimed for stp", claimed, 2);
+	check_int("carried", ledger_row(f, l.occ2, "stp", "r30").message, m.id);
+	check_int("queued", ledger_row(f, l.occ2, "stp", "r30").state, NOTE_QUEUED);
+	must(f->st, store_pending_claim(f->st, sxd, 1, NOTE_FAILED, 0, &claimed));
+	check_int("failed for sxd", claimed, 1);
+	check_int("failed", ledger_row(f, l.occ, "sxd", "r30").state, NOTE_FAILED);
+	must(f->st, store_pending_claim(f->st, stp, 1, NOTE_QUEUED, m.id, &claimed));
+	check_int("nothing left to claim for stp", claimed, 0);
+	check_int("skhcn still pending", ledger_row(f, l.occ, "skhcn", "r30").state, NOTE_PENDING);
+	/* A message carrying a pending row as a note claims it too (exactly once). */
+	struct store_note again[] = {note(l.occ, "skhcn", "r30", l.t0)};
+	int64_t id = queue_to(f, "again@quangngai.example", "skhcn", again, 1, l.t0, MSG_QUEUED);
+	check_int("claimed by its message", ledger_row(f, l.occ, "skhcn", "r30").message, id);
+	queue(f, "twice@quangngai.example", again, 1, l.t0, false);
+	must(f->st, store_pending_any(f->st, &any));
+	check_int("no pending row left", any, false);
+	/* The failed one is listed for the admin, once its time is after `since`. */
+	int64_t agencies = 0;
+	must(f->st, store_failed_notes(f->st, l.t0 - 1, count_failed, &agencies));
+	check_int("agencies with failed notifications", agencies, 1);
+	agencies = 0;
+	must(f->st, store_failed_notes(f->st, l.t0, count_failed, &agencies));
+	check_int("none after", agencies, 0);
+}
+
+/* Old message texts go, the rows and the ledger stay; queued ones are kept. */
+static void test_prune_bodies(void **state)
+{
+	struct fx *f = *state;
+	time_t t0 = at(2025, 1, 2, 8, 0, 0);
+	int64_t pruned = -1;
+
+	int64_t a = queue_to(f, "a@x", "stp", NULL, 0, t0, MSG_SENT);
+	int64_t b = queue_to(f, "b@x", "stp", NULL, 0, t0 + 10, MSG_QUEUED);
+	int64_t c = queue_to(f, "c@x", "stp", NULL, 0, t0 + 20, MSG_FAILED);
+	int64_t d = queue_to(f, "d@x", "stp", NULL, 0, t0 + 400 * 86400, MSG_SENT);
+	must(f->st, store_prune_bodies(f->st, t0 + 100, &pruned));
+	check_int("pruned before the queued one", pruned, 1);
+	struct store_message m;
+	store_message_get(f->st, a, &m);
+	check_int("a's text gone", m.body_len, 0);
+	check_str("a's subject kept", m.subject, "[Nhắc việc] Báo cáo năm");
+	store_message_free(&m);
+	store_message_get(f->st, b, &m);
+	check_int("queued b kept", m.body_len > 0, 1);
+	store_message_free(&m);
+	/* Once b is sent, the watermark moves past it and c. */
+	must(f->st, store_message_result(f->st, b, MSG_SENT, NULL, TF_NONE, t0 + 200));
+	must(f->st, store_prune_bodies(f->st, t0 + 100, &pruned));
+	check_int("b and c pruned", pruned, 2);
+	store_message_get(f->st, c, &m);
+	check_int("c's text gone", m.body_len, 0);
+	store_message_free(&m);
+	store_message_get(f->st, d, &m);
+	check_int("d, recent, kept", m.body_len > 0, 1);
+	store_message_free(&m);
+	must(f->st, store_prune_bodies(f->st, t0 + 100, &pruned));
+	check_int("nothing more", pruned, 0);
+}
+
+/* Occurrences made already missed; due ones say whether they have a ledger. */
+static int mark_due(const struct store_occ *o, void *arg)
+{
+	int *flags = arg;
+
+	flags[o->has_ledger]++;
+	return 0;
+}
+
+static void test_occ_missed_and_has_ledger(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_fx l = ledger_setup(f);
+	int64_t id;
+	bool created = false;
+	int flags[2] = {0, 0};
+
+	must(f->st, store_occ_ensure_missed(f->st, l.task, at(2024, 12, 15, 0, 0, 0), TF_NONE, &id,
+	                                    &created));
+	check_int("made", created, true);
+	check_int("missed",
+	          raw_int(f->path, "SELECT status = 'missed' AND next_at IS NULL FROM occurrences"
+	                           " WHERE due = strftime('%s', '2024-12-14 17:00:00')"),
+	          1);
+	struct store_note n[] = {note(l.occ, "stp", "r30", l.t0)};
+	must(f->st, store_notes_record(f->st, n, 1, NOTE_SKIPPED, l.t0));
+	must(f->st, store_occ_due(f->st, at(2030, 1, 1, 0, 0, 0), 100, mark_due, flags));
+	check_int("due occurrences with a ledger", flags[1], 1);
+	check_int("without", flags[0], 1);
+	time_t created_at;
+	must(f->st, store_plan_created(f->st, "KH-2025", &created_at));
+	check_int("the plan's first sight", created_at != TF_NONE, 1);
 }
 
 static void test_failures(void **state)
@@ -1574,6 +1769,8 @@ static void test_hostile_values_round_trip(void **state)
 	check_str("subject", gm.subject, HOSTILE);
 	store_message_free(&gm);
 	check_str("ledger agency", ledger_row(f, occ, HOSTILE, "r7'--").agency, HOSTILE);
+	must(f->st,
+	     store_message_result(f->st, m.id, MSG_SENT, NULL, TF_NONE, at(2025, 6, 1, 9, 0, 0)));
 	must(f->st, store_thread_last(f->st, occ, HOSTILE, v, sizeof(v)));
 	check_str("thread of the hostile agency", v, "<'; DROP TABLE messages; --@x>");
 	must(f->st, store_message_result(f->st, m.id, MSG_FAILED, HOSTILE, TF_NONE,
@@ -1589,7 +1786,7 @@ static void test_hostile_values_round_trip(void **state)
 
 	/* Nothing was dropped or deleted. */
 	check_int("tables",
-	          raw_int(f->path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"), 15);
+	          raw_int(f->path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"), 16);
 	check_int("plans", raw_int(f->path, "SELECT COUNT(*) FROM plans"), 1);
 	check_int("tasks", raw_int(f->path, "SELECT COUNT(*) FROM tasks"), 1);
 	check_int("assignments", raw_int(f->path, "SELECT COUNT(*) FROM assignments"), 3);
@@ -1775,6 +1972,9 @@ int main(void)
 	    T(test_message_body_is_binary_safe),
 	    T(test_messages_due_lease_release),
 	    T(test_thread_last),
+	    T(test_pending_rows),
+	    T(test_prune_bodies),
+	    T(test_occ_missed_and_has_ledger),
 	    T(test_failures),
 	    T(test_message_progress),
 	    T(test_stats),
