@@ -184,6 +184,28 @@ static void notes_of(const struct pending *p, size_t n, struct store_note *notes
 	}
 }
 
+/* A queued digest in the journal: its agency, its Message-ID, each task and plan it is about. */
+static void log_queued(const struct tick *tk, const struct pending *p, size_t n,
+                       const struct digest_msg *d, const char *message_id)
+{
+	const char **tasks = xcalloc(n, sizeof(*tasks)), **plans = xcalloc(n, sizeof(*plans));
+
+	for (size_t i = 0; i < n; i++) {
+		tasks[i] = tk->tasks[p[i].task].key;
+		plans[i] = tk->tasks[p[i].task].plan_id;
+	}
+	log_fields(LOG_INFO,
+	           &(struct log_about){.agency = p[0].holder,
+	                               .message_id = message_id,
+	                               .tasks = tasks,
+	                               .plans = plans,
+	                               .n_tasks = n},
+	           "%s for %s <%s>: %s", sched_kind_name(d->kind), d->to_name, d->to.v[0],
+	           d->subject);
+	free(tasks);
+	free(plans);
+}
+
 /* One recipient's digest: built, queued with its ledger rows. Returns the outbox id or 0. */
 static int64_t queue_digest(struct tick *tk, struct pending *p, size_t n)
 {
@@ -209,8 +231,9 @@ static int64_t queue_digest(struct tick *tk, struct pending *p, size_t n)
 	             compose_domain(tk->env->cfg), &d);
 	struct store_message m = {0};
 	if (d.to.n == 0) {
-		log_warnx("%s has no email address: %zu notifications recorded as failed",
-		          p[0].holder, n);
+		log_fields(LOG_WARNING, &(struct log_about){.agency = p[0].holder},
+		           "%s has no email address: %zu notifications recorded as failed",
+		           p[0].holder, n);
 		store_notes_record(tk->env->st, notes, n, NOTE_FAILED, tk->now);
 		goto out;
 	}
@@ -218,7 +241,8 @@ static int64_t queue_digest(struct tick *tk, struct pending *p, size_t n)
 	struct buf text = BUF_INIT;
 	char err[256];
 	if (compose_digest(tk->env->cfg, &d, m.message_id, tk->now, &text, err, sizeof(err)) < 0) {
-		log_warnx("cannot compose a message to %s: %s", d.to_name, err);
+		log_fields(LOG_WARNING, &(struct log_about){.agency = p[0].holder},
+		           "cannot compose a message to %s: %s", d.to_name, err);
 		buf_free(&text);
 		store_notes_record(tk->env->st, notes, n, NOTE_FAILED, tk->now);
 		goto out;
@@ -231,11 +255,11 @@ static int64_t queue_digest(struct tick *tk, struct pending *p, size_t n)
 	m.kind = xstrdup(sched_kind_name(d.kind));
 	bool queued;
 	if (store_message_queue(tk->env->st, &m, notes, n, tk->now, &queued) < 0)
-		log_warnx("queue message to %s: %s", p[0].holder, store_error(tk->env->st));
+		log_fields(LOG_WARNING, &(struct log_about){.agency = p[0].holder},
+		           "queue message to %s: %s", p[0].holder, store_error(tk->env->st));
 	else if (queued) {
 		id = m.id;
-		log_info("%s for %s <%s>: %s", sched_kind_name(d.kind), d.to_name, d.to.v[0],
-		         d.subject);
+		log_queued(tk, p, n, &d, m.message_id);
 	}
 out:
 	store_message_free(&m);
