@@ -70,6 +70,7 @@ struct loader {
 	struct buf *errors, *warnings;
 	int nerrors;
 	int depth;
+	bool secrets; /* read [smtp] password_file (the daemon does; deadlinectl need not) */
 
 	/* the file being read */
 	const char *file; /* owned by cfg->files */
@@ -463,6 +464,7 @@ static const struct rule rules[] = {
     {SEC_TOP, "include", R_FN, 0, 0, 0, set_include, true},
     {SEC_DAEMON, "database", R_PATH, C(database), 0, 0, NULL, false},
     {SEC_DAEMON, "control_socket", R_PATH, C(control_socket), 0, 0, NULL, false},
+    {SEC_DAEMON, "user", R_STR, C(service_user), 0, 0, NULL, false},
     {SEC_DAEMON, "templates", R_PATH, C(templates), 0, 0, NULL, false},
     {SEC_DAEMON, "language", R_FN, 0, 0, 0, set_language, false},
     {SEC_DAEMON, "timezone", R_FN, 0, 0, 0, set_timezone, false},
@@ -1014,26 +1016,41 @@ static bool is_loopback(const char *host)
 	return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
-/* The password file must be the service's secret: no group or other access. */
+/*
+ * The password file must be the service's secret: a regular file with no
+ * group or other access. 0, or -1 with the error given; *st is filled.
+ */
+static int check_password_file(struct loader *l, const struct cfg *c, struct stat *st)
+{
+	struct cfg_where at = where_of(c, "smtp", "password_file");
+
+	if (stat(c->password_file, st) < 0) {
+		verror(l, at, "smtp", "password_file", "cannot read '%s': %s", c->password_file,
+		       strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		verror(l, at, "smtp", "password_file", "'%s' is not a file", c->password_file);
+		return -1;
+	}
+	if (st->st_mode & 077) {
+		verror(l, at, "smtp", "password_file",
+		       "'%s' is readable by group or others: chmod 600 it", c->password_file);
+		return -1;
+	}
+	return 0;
+}
+
 static void read_password(struct loader *l, struct cfg *c)
 {
 	struct stat st;
-	struct cfg_where at = where_of(c, "smtp", "password_file");
 
-	if (stat(c->password_file, &st) < 0) {
-		verror(l, at, "smtp", "password_file", "cannot read '%s': %s", c->password_file,
-		       strerror(errno));
+	if (check_password_file(l, c, &st) < 0)
 		return;
-	}
-	if (st.st_mode & 077) {
-		verror(l, at, "smtp", "password_file",
-		       "'%s' is readable by group or others: chmod 600 it", c->password_file);
-		return;
-	}
 	char *text = util_read_file(c->password_file, NULL);
 	if (!text) {
-		verror(l, at, "smtp", "password_file", "cannot read '%s': %s", c->password_file,
-		       strerror(errno));
+		verror(l, where_of(c, "smtp", "password_file"), "smtp", "password_file",
+		       "cannot read '%s': %s", c->password_file, strerror(errno));
 		return;
 	}
 	text[strcspn(text, "\r\n")] = '\0';
@@ -1055,7 +1072,7 @@ static void validate_smtp(struct loader *l, struct cfg *c)
 		       "none is only allowed to a loopback host, not '%s'", c->host);
 	if (c->user && !c->password_file)
 		verror(l, where_of(c, "smtp", "user"), "smtp", "user", "needs password_file");
-	if (c->password_file)
+	if (c->password_file && l->secrets)
 		read_password(l, c);
 }
 
@@ -1283,10 +1300,10 @@ static struct cfg *cfg_new(const char *path)
 	return c;
 }
 
-struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings)
+static struct cfg *load(const char *path, bool secrets, struct buf *errors, struct buf *warnings)
 {
 	struct cfg *c = cfg_new(path);
-	struct loader l = {.cfg = c, .errors = errors, .warnings = warnings};
+	struct loader l = {.cfg = c, .errors = errors, .warnings = warnings, .secrets = secrets};
 
 	/* A ';' in a value is text ("Sở A; Sở B"), not the start of a comment. */
 	ini_allow_inline_comments = false;
@@ -1302,6 +1319,33 @@ struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings)
 		return NULL;
 	}
 	return c;
+}
+
+struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings)
+{
+	return load(path, true, errors, warnings);
+}
+
+struct cfg *cfg_load_without_secrets(const char *path, struct buf *errors, struct buf *warnings)
+{
+	return load(path, false, errors, warnings);
+}
+
+int cfg_check_password_file(const struct cfg *c, uid_t service_uid, struct buf *errors)
+{
+	struct loader l = {.cfg = (struct cfg *)c, .errors = errors};
+	struct stat st;
+
+	if (!c->password_file || check_password_file(&l, c, &st) < 0)
+		return c->password_file ? -1 : 0;
+	if (service_uid != (uid_t)-1 && st.st_uid != service_uid) {
+		verror(&l, where_of(c, "smtp", "password_file"), "smtp", "password_file",
+		       "'%s' belongs to uid %u, not to the service's user (uid %u), which "
+		       "cannot read it: chown it",
+		       c->password_file, (unsigned)st.st_uid, (unsigned)service_uid);
+		return -1;
+	}
+	return 0;
 }
 
 char *cfg_control_socket(const char *path)
@@ -1344,25 +1388,11 @@ void cfg_free(struct cfg *c)
 		kvs_free(&t->policy);
 	}
 	free(c->agencies), free(c->agencies_by_id), free(c->groups), free(c->plans), free(c->tasks);
-	char **strings[] = {&c->path,
-	                    &c->database,
-	                    &c->control_socket,
-	                    &c->templates,
-	                    &c->language,
-	                    &c->monitor,
-	                    &c->default_supervisor,
-	                    &c->maildir,
-	                    &c->from_name,
-	                    &c->from_addr,
-	                    &c->reply_name,
-	                    &c->reply_addr,
-	                    &c->admin,
-	                    &c->host,
-	                    &c->ca_file,
-	                    &c->user,
-	                    &c->password_file,
-	                    &c->envelope_from,
-	                    &c->helo};
+	char **strings[] = {
+	    &c->path,      &c->database,   &c->control_socket,     &c->service_user,  &c->templates,
+	    &c->language,  &c->monitor,    &c->default_supervisor, &c->maildir,       &c->from_name,
+	    &c->from_addr, &c->reply_name, &c->reply_addr,         &c->admin,         &c->host,
+	    &c->ca_file,   &c->user,       &c->password_file,      &c->envelope_from, &c->helo};
 	for (size_t i = 0; i < UTIL_NELEM(strings); i++)
 		free(*strings[i]);
 	if (c->password) {

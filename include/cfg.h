@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum cfg_transport { CFG_MAILDIR, CFG_SMTP };
 enum cfg_tls { CFG_TLS_STARTTLS, CFG_TLS_NONE };
@@ -85,6 +86,7 @@ struct cfg {
 
 	/* [daemon] */
 	char *database, *control_socket, *templates, *language;
+	char *service_user; /* the account the daemon runs as, or NULL: see cfg_load */
 	int tz_offset;
 	char *monitor;            /* default monitoring agency */
 	char *default_supervisor; /* where escalation ends: UBND tỉnh */
@@ -102,7 +104,7 @@ struct cfg {
 	char *ca_file;
 	bool verify;
 	char *user, *password_file;
-	char *password; /* read from password_file */
+	char *password; /* read from password_file by cfg_load(), NULL otherwise */
 	char *envelope_from, *helo;
 	int timeout;            /* seconds per SMTP command */
 	int max_per_connection; /* messages per session */
@@ -130,6 +132,18 @@ struct cfg {
  * is stored flagged) go to warnings; both may be NULL.
  */
 struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings);
+/*
+ * The same without reading [smtp] password_file, which is the service's
+ * secret: deadlinectl sends nothing itself, and an admin in the service's
+ * group cannot (and need not) read it.
+ */
+struct cfg *cfg_load_without_secrets(const char *path, struct buf *errors, struct buf *warnings);
+/*
+ * Checks password_file as the daemon will find it without reading it: a
+ * file, no group or other access, and owned by service_uid unless that is
+ * (uid_t)-1. 0 (also when there is none), or -1 with the errors written.
+ */
+int cfg_check_password_file(const struct cfg *c, uid_t service_uid, struct buf *errors);
 void cfg_free(struct cfg *c);
 
 /*

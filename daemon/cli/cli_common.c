@@ -23,7 +23,8 @@ int cli_load_config(struct cli *c)
 {
 	struct buf errors = BUF_INIT, warnings = BUF_INIT;
 
-	c->cfg = cfg_load(c->config_path, &errors, &warnings);
+	/* The SMTP password is the daemon's: nothing here sends, and admins cannot read it. */
+	c->cfg = cfg_load_without_secrets(c->config_path, &errors, &warnings);
 	if (warnings.len)
 		fprintf(stderr, "%s", buf_str(&warnings));
 	if (!c->cfg)

@@ -21,6 +21,12 @@ int cmd_check_config(struct cli *c, int argc, char **argv)
 		return cli_usage_error("check-config");
 	if (cli_load_config(c) < 0)
 		return 1;
+	/* The password file is checked, not read: the admin may not be able to. */
+	if (cfg_check_password_file(c->cfg, (uid_t)-1, &errors) < 0) {
+		fprintf(stderr, "deadlinectl: %s has errors:\n%s", c->config_path, buf_str(&errors));
+		buf_free(&errors);
+		return 1;
+	}
 	struct digest_templates *t =
 	    digest_templates_load(c->cfg->templates, c->cfg->language, &errors);
 	if (!t) {
