@@ -22,8 +22,13 @@ int cmd_check_config(struct cli *c, int argc, char **argv)
 	if (cli_load_config(c) < 0)
 		return 1;
 	/* The password file is checked, not read: the admin may not be able to. */
-	if (cfg_check_password_file(c->cfg, (uid_t)-1, &errors) < 0) {
-		fprintf(stderr, "deadlinectl: %s has errors:\n%s", c->config_path, buf_str(&errors));
+	uid_t uid;
+	gid_t gid;
+	if (cli_service_account(c, &uid, &gid) < 0)
+		return 1;
+	if (cfg_check_password_file(c->cfg, uid, &errors) < 0) {
+		fprintf(stderr, "deadlinectl: %s has errors:\n%s", c->config_path,
+		        buf_str(&errors));
 		buf_free(&errors);
 		return 1;
 	}
