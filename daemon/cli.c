@@ -31,6 +31,7 @@ static const struct {
     {"preview", cmd_preview, "list the emails the daemon would send in a window"},
     {"progress", cmd_progress, "record a task's progress (done, waiting, …)"},
     {"extend", cmd_extend, "extend a deadline (gia hạn)"},
+    {"backup", cmd_backup, "copy the database to a new FILE, also while the daemon runs"},
     {CTL_STATUS, cmd_daemon, "the daemon's state: next wake-up, queue, last result"},
     {CTL_RELOAD, cmd_daemon, "make the daemon reread its configuration"},
     {CTL_RESCHEDULE, cmd_daemon, "make the daemon look at the store again"},

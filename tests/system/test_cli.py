@@ -757,7 +757,7 @@ def test_unknown_command_and_help():
               p.stderr)
         check(p.stdout == "", repr(p.stdout))
         commands = ["parse", "check-config", "import", "tasks", "agencies", "preview",
-                    "progress", "extend", *DAEMON_COMMANDS]
+                    "progress", "extend", "backup", *DAEMON_COMMANDS]
         for args in (("--help",), ("-h",)):
             p = raw_ctl(*args)
             check(p.returncode == 0, f"{args}: exit {p.returncode}")
