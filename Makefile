@@ -171,8 +171,8 @@ endef
 install: all
 	@$(INSTALL_FNS); \
 	[ -f "$$D$(MANIFEST)" ] && cat "$$D$(MANIFEST)" >"$$list"; \
-	put 0755 deadlined $(SBINDIR_I)/deadlined; \
-	put 0755 deadlinectl $(BINDIR_I)/deadlinectl; \
+	put 0755 $(BINDIR)/deadlined $(SBINDIR_I)/deadlined; \
+	put 0755 $(BINDIR)/deadlinectl $(BINDIR_I)/deadlinectl; \
 	sed -e 's|@SBINDIR@|$(SBINDIR_I)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/deadlined.service.in \
 	  >$(BUILD)/deadlined.service; \
 	put 0644 $(BUILD)/deadlined.service $(UNITDIR)/deadlined.service; \
