@@ -40,6 +40,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 BENCH_SRC = $(wildcard bench/bench_*.c)
+# The manual pages (mdoc; tests/system/test_doc.py lints them with mandoc).
+MANPAGES = doc/deadlinectl.1 doc/deadlined.ini.5 doc/deadlined.8
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 # Libraries, then what the tests and benchmarks run: real servers (aiosmtpd,

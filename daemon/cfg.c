@@ -286,6 +286,28 @@ static int set_mailbox(struct loader *l, void *obj, const char *key, const char 
 	return 0;
 }
 
+/* Where the admin publishes the agencies' calendars; it reaches every email, so only a
+ * plain http(s) URL: no spaces, quotes, angle brackets or control characters. */
+static int set_url(struct loader *l, void *obj, const char *key, const char *value)
+{
+	struct cfg *c = obj;
+	bool plain = (!strncmp(value, "https://", 8) || !strncmp(value, "http://", 7)) &&
+	             strlen(value) < 400;
+
+	for (const unsigned char *p = (const unsigned char *)value; plain && *p; p++)
+		plain = *p > 0x20 && *p < 0x7F && !strchr("\"'<>\\`", *p);
+	if (!plain) {
+		error_at(l, l->lineno, key,
+		         "'%s' is not an http(s) URL (ASCII, no spaces or quotes; {agency} "
+		         "stands for the agency's id)",
+		         value);
+		return -1;
+	}
+	free(c->calendar_url);
+	c->calendar_url = xstrdup(value);
+	return 0;
+}
+
 static int set_address(struct loader *l, void *obj, const char *key, const char *value)
 {
 	struct cfg *c = obj;
@@ -475,6 +497,7 @@ static const struct rule rules[] = {
     {SEC_MAIL, "from", R_FN, 0, 0, 0, set_mailbox, false},
     {SEC_MAIL, "reply_to", R_FN, 0, 0, 0, set_mailbox, false},
     {SEC_MAIL, "admin", R_FN, 0, 0, 0, set_address, false},
+    {SEC_MAIL, "calendar_url", R_FN, 0, 0, 0, set_url, false},
     {SEC_SMTP, "host", R_STR, C(host), 0, 0, NULL, false},
     {SEC_SMTP, "port", R_INT, C(port), 1, 65535, NULL, false},
     {SEC_SMTP, "tls", R_FN, 0, 0, 0, set_tls, false},
@@ -1331,6 +1354,16 @@ struct cfg *cfg_load_without_secrets(const char *path, struct buf *errors, struc
 	return load(path, false, errors, warnings);
 }
 
+int cfg_read_password(struct cfg *c, struct buf *errors)
+{
+	struct loader l = {.cfg = c, .errors = errors};
+
+	if (c->password || !c->password_file)
+		return 0;
+	read_password(&l, c);
+	return l.nerrors ? -1 : 0;
+}
+
 int cfg_check_password_file(const struct cfg *c, uid_t service_uid, struct buf *errors)
 {
 	struct loader l = {.cfg = (struct cfg *)c, .errors = errors};
@@ -1388,11 +1421,27 @@ void cfg_free(struct cfg *c)
 		kvs_free(&t->policy);
 	}
 	free(c->agencies), free(c->agencies_by_id), free(c->groups), free(c->plans), free(c->tasks);
-	char **strings[] = {
-	    &c->path,      &c->database,   &c->control_socket,     &c->service_user,  &c->templates,
-	    &c->language,  &c->monitor,    &c->default_supervisor, &c->maildir,       &c->from_name,
-	    &c->from_addr, &c->reply_name, &c->reply_addr,         &c->admin,         &c->host,
-	    &c->ca_file,   &c->user,       &c->password_file,      &c->envelope_from, &c->helo};
+	char **strings[] = {&c->path,
+	                    &c->database,
+	                    &c->control_socket,
+	                    &c->service_user,
+	                    &c->templates,
+	                    &c->language,
+	                    &c->monitor,
+	                    &c->default_supervisor,
+	                    &c->maildir,
+	                    &c->from_name,
+	                    &c->from_addr,
+	                    &c->reply_name,
+	                    &c->reply_addr,
+	                    &c->admin,
+	                    &c->calendar_url,
+	                    &c->host,
+	                    &c->ca_file,
+	                    &c->user,
+	                    &c->password_file,
+	                    &c->envelope_from,
+	                    &c->helo};
 	for (size_t i = 0; i < UTIL_NELEM(strings); i++)
 		free(*strings[i]);
 	if (c->password) {
@@ -1476,4 +1525,22 @@ void cfg_planning_digest(const struct cfg *c, char out[17])
 			hash_str(&h, p->policy.v[k].key), hash_str(&h, p->policy.v[k].value);
 	}
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+char *cfg_calendar_url(const struct cfg *c, const char *agency)
+{
+	struct buf b = BUF_INIT;
+	const char *at;
+
+	if (!c->calendar_url)
+		return NULL;
+	for (const char *p = c->calendar_url; *p; p = at + strlen("{agency}")) {
+		if (!(at = strstr(p, "{agency}"))) {
+			buf_adds(&b, p);
+			break;
+		}
+		buf_add(&b, p, (size_t)(at - p));
+		buf_adds(&b, agency);
+	}
+	return buf_steal(&b);
 }

@@ -64,6 +64,8 @@ static const struct tmpl_var top_vars[] = {
     {"soon", TMPL_LIST, item_vars, "tasks due within 7 days"},
     {"upcoming", TMPL_LIST, item_vars, "tasks due later"},
     {"monitor", TMPL_TEXT, NULL, "the monitoring agency to report to"},
+    {"calendar_url", TMPL_TEXT, NULL,
+     "the recipient's calendar of deadlines ([mail] calendar_url), or empty"},
     {NULL, TMPL_TEXT, NULL, NULL},
 };
 
@@ -466,6 +468,9 @@ static void build(const struct digest_templates *tpl, const struct dir *d, const
 		tmpl_set(data, "single_deadline", buf);
 	}
 	tmpl_set(data, "monitor", cfg->monitor ? dir_name(d, cfg->monitor) : "");
+	char *calendar = cfg_calendar_url(cfg, recipient);
+	tmpl_set(data, "calendar_url", calendar ? calendar : "");
+	free(calendar);
 	render(&c, data, out, bodies);
 	tmpl_data_free(data);
 	threading(items, n, domain, out);

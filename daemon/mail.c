@@ -11,21 +11,27 @@
 
 #include "buf.h"
 #include "log.h"
+#include "text.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 /* OpenSSL first: libesmtp declares its TLS functions only when it is there. */
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <auth-client.h>
 #include <libesmtp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -658,4 +664,359 @@ void mail_free(struct mail *m)
 	pthread_mutex_destroy(&m->lock);
 	pthread_cond_destroy(&m->work);
 	free(m);
+}
+
+/* ---- one message or one login, now: for deadlinectl, never the loop ------------- */
+
+void mail_send_now(const struct mail_settings *s, struct mail_job *job, struct mail_result *r)
+{
+	struct mail_settings copy;
+	char helo[256];
+
+	memset(r, 0, sizeof(*r));
+	smtp_global_init();
+	settings_copy(&copy, s);
+	if (!copy.helo && copy.transport == CFG_SMTP)
+		copy.helo = xstrdup(default_helo(&copy, helo, sizeof(helo)));
+	deliver_batch(&copy, &job, 1, r);
+	mail_settings_free(&copy);
+}
+
+/*
+ * The probe speaks SMTP itself: libesmtp has no way to log in and quit
+ * without a message (a session with none does not connect). It checks
+ * what a delivery would meet, in the same order, with the same TLS
+ * context (tls_context: the chain, the host name, TLS 1.2 at least), and
+ * says each step in plain words.
+ */
+struct probe {
+	const struct mail_settings *s;
+	struct buf *say;
+	int fd;
+	SSL *ssl;
+	char in[4096];
+	size_t in_len;
+	bool starttls, auth_plain, auth_login, auth;
+};
+
+static void probe_say(struct probe *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void probe_say(struct probe *p, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	buf_printf(p->say, "%s\n", line);
+}
+
+static int probe_connect(struct probe *p)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
+	char port[16], addr[NI_MAXHOST] = "";
+	int err = 0, gai;
+	struct timeval tv = {.tv_sec = p->s->timeout};
+
+	snprintf(port, sizeof(port), "%d", p->s->port);
+	if ((gai = getaddrinfo(p->s->host, port, &hints, &ai)) != 0) {
+		probe_say(p, "could not find the server %s: %s", p->s->host, gai_strerror(gai));
+		return -1;
+	}
+	for (struct addrinfo *a = ai; a && p->fd < 0; a = a->ai_next) {
+		int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		                a->ai_protocol);
+		struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+		socklen_t len = sizeof(err);
+		if (fd < 0)
+			continue;
+		err = 0;
+		if (connect(fd, a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS)
+			err = errno;
+		else if (poll(&pfd, 1, p->s->timeout * 1000) <= 0)
+			err = ETIMEDOUT;
+		else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+			err = errno;
+		if (err) {
+			close(fd);
+			continue;
+		}
+		getnameinfo(a->ai_addr, a->ai_addrlen, addr, sizeof(addr), NULL, 0, NI_NUMERICHOST);
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		p->fd = fd;
+	}
+	freeaddrinfo(ai);
+	if (p->fd < 0) {
+		probe_say(p, "could not connect to %s:%d: %s", p->s->host, p->s->port,
+		          strerror(err ? err : ECONNREFUSED));
+		return -1;
+	}
+	probe_say(p, "connected to %s:%d (%s)", p->s->host, p->s->port, addr);
+	return 0;
+}
+
+static int probe_send(struct probe *p, const char *line)
+{
+	size_t len = strlen(line);
+	ssize_t n =
+	    p->ssl ? SSL_write(p->ssl, line, (int)len) : send(p->fd, line, len, MSG_NOSIGNAL);
+
+	if (n == (ssize_t)len)
+		return 0;
+	probe_say(p, "the connection was lost while writing to the server");
+	return -1;
+}
+
+/* One reply (all its lines); its code, or -1 said. text gets the lines, minus codes. */
+static int probe_reply(struct probe *p, struct buf *text)
+{
+	buf_reset(text);
+	for (;;) {
+		char *eol = memchr(p->in, '\n', p->in_len);
+		if (!eol) {
+			if (p->in_len == sizeof(p->in)) {
+				probe_say(p, "the server sent a line too long for SMTP");
+				return -1;
+			}
+			ssize_t n =
+			    p->ssl ? SSL_read(p->ssl, p->in + p->in_len,
+			                      (int)(sizeof(p->in) - p->in_len))
+			           : recv(p->fd, p->in + p->in_len, sizeof(p->in) - p->in_len, 0);
+			if (n <= 0) {
+				probe_say(p, "%s",
+				          n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+				              ? "the server did not answer in time ([smtp] timeout)"
+				              : "the server closed the connection");
+				return -1;
+			}
+			p->in_len += (size_t)n;
+			continue;
+		}
+		size_t len = (size_t)(eol - p->in) + 1;
+		char line[sizeof(p->in)];
+		memcpy(line, p->in, len);
+		line[len - (len > 1 && line[len - 2] == '\r' ? 2 : 1)] = '\0';
+		memmove(p->in, p->in + len, p->in_len - len);
+		p->in_len -= len;
+		if (strlen(line) < 3 || !isdigit((unsigned char)line[0])) {
+			probe_say(p, "the server's answer is not SMTP");
+			return -1;
+		}
+		buf_printf(text, "%s%s", text->len ? "\n" : "", line[3] ? line + 4 : "");
+		if (line[3] != '-')
+			return atoi(line);
+	}
+}
+
+/* The first line of a reply, cleaned for a terminal. */
+static const char *first_line(const struct buf *text, char *out, size_t len)
+{
+	char *copy = xstrndup(buf_str(text), strcspn(buf_str(text), "\n"));
+
+	text_sanitize_line(copy, out, len);
+	free(copy);
+	return out;
+}
+
+static int probe_ehlo(struct probe *p, struct buf *text)
+{
+	char cmd[300], line[300];
+	int code;
+
+	snprintf(cmd, sizeof(cmd), "EHLO %s\r\n", p->s->helo);
+	if (probe_send(p, cmd) < 0 || (code = probe_reply(p, text)) < 0)
+		return -1;
+	if (code != 250) {
+		probe_say(p, "the server refused EHLO %s: %d %s", p->s->helo, code,
+		          first_line(text, line, sizeof(line)));
+		return -1;
+	}
+	p->starttls = p->auth = p->auth_plain = p->auth_login = false;
+	for (const char *l = buf_str(text); *l;
+	     l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+		if (!strncasecmp(l, "STARTTLS", 8))
+			p->starttls = true;
+		if (!strncasecmp(l, "AUTH ", 5) || !strncasecmp(l, "AUTH=", 5)) {
+			size_t n = strcspn(l, "\n");
+			char *mechs = xstrndup(l + 5, n - 5);
+			for (char *m = mechs; *m; m++)
+				*m = (char)toupper((unsigned char)*m);
+			p->auth = true;
+			p->auth_plain |= strstr(mechs, "PLAIN") != NULL;
+			p->auth_login |= strstr(mechs, "LOGIN") != NULL;
+			free(mechs);
+		}
+	}
+	return 0;
+}
+
+static int probe_tls(struct probe *p, struct buf *text, SSL_CTX **ctx)
+{
+	struct session_note note = {p->s, ""};
+	char err[256] = "", line[300];
+	int code;
+
+	if (p->s->tls == CFG_TLS_NONE) {
+		probe_say(p, "STARTTLS: not used (tls = none): the password and the mail cross "
+		             "the network in clear");
+		return 0;
+	}
+	if (!p->starttls) {
+		probe_say(p,
+		          "the server does not offer STARTTLS, which is required (tls = starttls)");
+		return -1;
+	}
+	if (probe_send(p, "STARTTLS\r\n") < 0 || (code = probe_reply(p, text)) < 0)
+		return -1;
+	if (code != 220) {
+		probe_say(p, "the server refused STARTTLS: %d %s", code,
+		          first_line(text, line, sizeof(line)));
+		return -1;
+	}
+	ERR_clear_error();
+	if (!(*ctx = tls_context(p->s, &note, err, sizeof(err)))) {
+		probe_say(p, "%s", err);
+		return -1;
+	}
+	p->ssl = SSL_new(*ctx);
+	SSL_set_fd(p->ssl, p->fd);
+	/* SNI, which libesmtp does not send: a server with several names needs it. */
+	if (!is_ip_literal(p->s->host))
+		SSL_set_tlsext_host_name(p->ssl, p->s->host);
+	if (SSL_connect(p->ssl) != 1) {
+		unsigned long e = ERR_peek_last_error();
+		probe_say(p, "TLS failed: %s",
+		          note.tls_error[0]                 ? note.tls_error
+		          : e && ERR_reason_error_string(e) ? ERR_reason_error_string(e)
+		                                            : "the handshake did not complete");
+		ERR_clear_error();
+		return -1;
+	}
+	probe_say(p, "STARTTLS: %s, %s; %s", SSL_get_version(p->ssl),
+	          SSL_CIPHER_get_name(SSL_get_current_cipher(p->ssl)),
+	          p->s->verify ? "the certificate is valid for this host"
+	                       : "the certificate was NOT checked (verify = no)");
+	return probe_ehlo(p, text);
+}
+
+static char *base64(const char *s, size_t len)
+{
+	char *out = xmalloc(4 * ((len + 2) / 3) + 1);
+
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s, (int)len);
+	return out;
+}
+
+/* One step of AUTH: sends `line` (a secret: never said), reads the reply. */
+static int probe_auth_step(struct probe *p, char *line, struct buf *text)
+{
+	int r = probe_send(p, line);
+
+	explicit_bzero(line, strlen(line));
+	free(line);
+	return r < 0 ? -1 : probe_reply(p, text);
+}
+
+static char *auth_line(const char *prefix, const char *secret, size_t len)
+{
+	char *b64 = base64(secret, len);
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "%s%s\r\n", prefix, b64);
+	explicit_bzero(b64, strlen(b64));
+	free(b64);
+	return buf_steal(&b);
+}
+
+static int probe_auth(struct probe *p, struct buf *text)
+{
+	const struct mail_settings *s = p->s;
+	char line[300];
+	int code;
+
+	if (!s->user) {
+		probe_say(p, "AUTH: not used ([smtp] user is not set)");
+		return 0;
+	}
+	if (!s->password) {
+		probe_say(p, "no password for %s: set [smtp] password_file", s->user);
+		return -1;
+	}
+	if (!p->auth || (!p->auth_plain && !p->auth_login)) {
+		probe_say(p, "the server offers no AUTH PLAIN or LOGIN%s, but [smtp] user is set",
+		          s->tls == CFG_TLS_NONE ? " (many offer it only after STARTTLS)" : "");
+		return -1;
+	}
+	if (p->auth_plain) {
+		size_t ul = strlen(s->user), pl = strlen(s->password);
+		char *creds = xcalloc(1, ul + pl + 3);
+		memcpy(creds + 1, s->user, ul);
+		memcpy(creds + 2 + ul, s->password, pl);
+		char *cmd = auth_line("AUTH PLAIN ", creds, ul + pl + 2);
+		explicit_bzero(creds, ul + pl + 2);
+		free(creds);
+		code = probe_auth_step(p, cmd, text);
+	} else {
+		code = probe_auth_step(p, xstrdup("AUTH LOGIN\r\n"), text);
+		if (code == 334)
+			code = probe_auth_step(p, auth_line("", s->user, strlen(s->user)), text);
+		if (code == 334)
+			code = probe_auth_step(p, auth_line("", s->password, strlen(s->password)),
+			                       text);
+	}
+	if (code < 0)
+		return -1;
+	if (code != 235) {
+		probe_say(p,
+		          "the server refused the login of %s: %d %s (check [smtp] user and "
+		          "password_file)",
+		          s->user, code, first_line(text, line, sizeof(line)));
+		return -1;
+	}
+	probe_say(p, "logged in as %s (AUTH %s): %d %s", s->user, p->auth_plain ? "PLAIN" : "LOGIN",
+	          code, first_line(text, line, sizeof(line)));
+	return 0;
+}
+
+int mail_probe(const struct mail_settings *s, struct buf *report)
+{
+	struct mail_settings copy;
+	struct probe p = {.say = report, .fd = -1};
+	struct buf text = BUF_INIT;
+	SSL_CTX *ctx = NULL;
+	char helo[256], line[300];
+	int code, rc = -1;
+
+	settings_copy(&copy, s);
+	if (!copy.helo)
+		copy.helo = xstrdup(default_helo(&copy, helo, sizeof(helo)));
+	p.s = &copy;
+	if (probe_connect(&p) < 0 || (code = probe_reply(&p, &text)) < 0)
+		goto out;
+	if (code != 220) {
+		probe_say(&p, "the server turned the connection away: %d %s", code,
+		          first_line(&text, line, sizeof(line)));
+		goto out;
+	}
+	probe_say(&p, "the server greets: %d %s", code, first_line(&text, line, sizeof(line)));
+	if (probe_ehlo(&p, &text) < 0 || probe_tls(&p, &text, &ctx) < 0 ||
+	    probe_auth(&p, &text) < 0)
+		goto out;
+	if (probe_send(&p, "QUIT\r\n") == 0 && probe_reply(&p, &text) >= 0)
+		probe_say(&p, "quit without sending anything");
+	rc = 0;
+out:
+	if (p.ssl) {
+		SSL_shutdown(p.ssl);
+		SSL_free(p.ssl);
+	}
+	SSL_CTX_free(ctx);
+	if (p.fd >= 0)
+		close(p.fd);
+	buf_free(&text);
+	mail_settings_free(&copy);
+	return rc;
 }

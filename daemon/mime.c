@@ -366,7 +366,7 @@ static void put_addr_header(struct buf *out, const char *field, const struct mim
 }
 
 /* RFC 5322 date-time; names are English whatever the message language. */
-static void put_date(struct buf *out, time_t t, int tz)
+static void put_date(struct buf *out, const char *field, time_t t, int tz)
 {
 	static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -375,9 +375,9 @@ static void put_date(struct buf *out, time_t t, int tz)
 	int off = tz < 0 ? -tz : tz;
 
 	date_split(t, tz, &c);
-	buf_printf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d %c%02d%02d\r\n", days[c.weekday - 1],
-	           c.day, months[c.month - 1], c.year, c.hour, c.minute, c.second,
-	           tz < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+	buf_printf(out, "%s: %s, %02d %s %04d %02d:%02d:%02d %c%02d%02d\r\n", field,
+	           days[c.weekday - 1], c.day, months[c.month - 1], c.year, c.hour, c.minute,
+	           c.second, tz < 0 ? '-' : '+', off / 3600, off / 60 % 60);
 }
 
 static void put_references(struct buf *out, const char *const *refs, size_t n)
@@ -652,7 +652,7 @@ int mime_build(const struct mime_msg *m, struct buf *out, char *err, size_t errl
 	    check_text("text body", m->text, err, errlen) < 0 ||
 	    (m->html && check_text("HTML body", m->html, err, errlen) < 0))
 		return -1;
-	put_date(out, m->date, m->tz_offset);
+	put_date(out, "Date", m->date, m->tz_offset);
 	put_addr_header(out, "From", &m->from, 1);
 	if (m->reply_to)
 		put_addr_header(out, "Reply-To", m->reply_to, 1);
@@ -674,5 +674,20 @@ int mime_build(const struct mime_msg *m, struct buf *out, char *err, size_t errl
 		put_alternative(out, m);
 	else
 		put_single(out, m->text);
+	return 0;
+}
+
+int mime_resent(const struct mime_addr *from, const struct mime_addr *to, size_t n_to, time_t date,
+                int tz_offset, const char *message_id, struct buf *out, char *err, size_t errlen)
+{
+	if (check_addr("Resent-From", from, err, errlen) < 0 ||
+	    check_addrs("Resent-To", to, n_to, err, errlen) < 0 ||
+	    check_id("Resent-Message-ID", message_id, err, errlen) < 0 ||
+	    check_date(date, tz_offset, err, errlen) < 0)
+		return -1;
+	put_date(out, "Resent-Date", date, tz_offset);
+	put_addr_header(out, "Resent-From", from, 1);
+	put_addr_header(out, "Resent-To", to, n_to);
+	buf_printf(out, "Resent-Message-ID: <%s>\r\n", message_id);
 	return 0;
 }

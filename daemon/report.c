@@ -6,6 +6,7 @@
 #include "preview.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,13 +36,11 @@ static void json_parties(struct buf *b, const struct task *t, enum task_role rol
 	buf_addc(b, ']');
 }
 
-static void task_json(const struct tasks_ctx *c, const struct task *t, struct buf *b)
+void report_task_fields(const struct dir *d, const struct task *t, struct buf *b, bool *first)
 {
-	int tz = dir_cfg(c->d)->tz_offset;
-	bool first = true;
+	int tz = dir_cfg(d)->tz_offset;
 
-	buf_addc(b, '{');
-	json_key(b, "id", &first);
+	json_key(b, "id", first);
 	buf_printf(b, "%lld", (long long)t->id);
 	const char *strings[][2] = {{"plan", t->plan_id},
 	                            {"key", t->key},
@@ -53,18 +52,18 @@ static void task_json(const struct tasks_ctx *c, const struct task *t, struct bu
 	                            {"condition", t->condition},
 	                            {"status", task_status_name(t->status)}};
 	for (size_t i = 0; i < UTIL_NELEM(strings); i++) {
-		json_key(b, strings[i][0], &first);
+		json_key(b, strings[i][0], first);
 		json_string(b, strings[i][1]);
 	}
-	json_key(b, "lead", &first);
+	json_key(b, "lead", first);
 	json_parties(b, t, TASK_LEAD);
-	json_key(b, "coordinating", &first);
+	json_key(b, "coordinating", first);
 	json_parties(b, t, TASK_COORD);
-	json_key(b, "due", &first);
+	json_key(b, "due", first);
 	json_time(b, t->due, tz);
-	json_key(b, "extended_due", &first);
+	json_key(b, "extended_due", first);
 	json_time(b, t->extended_due, tz);
-	json_key(b, "flags", &first);
+	json_key(b, "flags", first);
 	buf_addc(b, '[');
 	for (unsigned f = 0, more = 0; f < UTIL_NELEM(flag_names); f++)
 		if (t->flags & (1u << f)) {
@@ -72,10 +71,19 @@ static void task_json(const struct tasks_ctx *c, const struct task *t, struct bu
 			json_string(b, flag_names[f]);
 		}
 	buf_addc(b, ']');
-	json_key(b, "source", &first);
+	json_key(b, "source", first);
 	buf_adds(b, "{\"file\":");
 	json_string(b, t->source_file);
-	buf_printf(b, ",\"line\":%d}}\n", t->source_line);
+	buf_printf(b, ",\"line\":%d}", t->source_line);
+}
+
+static void task_json(const struct tasks_ctx *c, const struct task *t, struct buf *b)
+{
+	bool first = true;
+
+	buf_addc(b, '{');
+	report_task_fields(c->d, t, b, &first);
+	buf_adds(b, "}\n");
 }
 
 static void task_text(const struct tasks_ctx *c, const struct task *t, struct buf *b)
@@ -356,4 +364,121 @@ int report_preview(struct store *st, const struct dir *d, const struct digest_te
 		        p.n_mails == 1 ? "" : "s", p.n_items, p.n_items == 1 ? "" : "s");
 	preview_free(&p);
 	return 0;
+}
+
+/* ---- preview --render ------------------------------------------------------------------ */
+
+struct plan_cache {
+	struct store_plan *v;
+	size_t n;
+};
+
+static const struct store_plan *cached_plan(struct store *st, struct plan_cache *c, const char *id)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].id, id))
+			return &c->v[i];
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+	struct store_plan *p = &c->v[c->n++];
+	if (store_plan_get(st, id, p) != 1) {
+		memset(p, 0, sizeof(*p));
+		p->id = xstrdup(id);
+	}
+	return p;
+}
+
+/* The digest of one previewed email, rendered in full as the daemon would at its time. */
+static void render_mail(struct store *st, const struct dir *d, const struct digest_templates *tpl,
+                        const struct preview *p, const struct preview_mail *m,
+                        struct plan_cache *plans, struct digest_msg *out)
+{
+	struct digest_item *items = xcalloc(m->n_items, sizeof(*items));
+	const char *domain = strrchr(dir_cfg(d)->from_addr, '@');
+
+	for (size_t i = 0; i < m->n_items; i++) {
+		const struct preview_item *it = &m->items[i];
+		const struct task *t = &p->tasks[it->task];
+		const struct store_plan *plan = cached_plan(st, plans, t->plan_id);
+		items[i] = (struct digest_item){.task = t,
+		                                .plan_title = plan->title,
+		                                .plan_issued = plan->issued,
+		                                .occurrence_id = it->occurrence,
+		                                .due = it->due,
+		                                .original_due = it->original_due,
+		                                .role = (enum sched_role)it->role,
+		                                .kind = (enum sched_kind)it->kind,
+		                                .step = p->names[it->step],
+		                                .assigned = p->names[it->agency],
+		                                .prev_msgid = ""};
+	}
+	digest_build(tpl, d, m->holder, items, m->n_items, m->at, domain ? domain + 1 : "localhost",
+	             out);
+	free(items);
+}
+
+static int write_html(const char *dir, size_t n, const struct preview_mail *m, int tz,
+                      const char *html, FILE *out)
+{
+	struct date_civil c;
+	char path[4096];
+	FILE *f;
+
+	date_split(m->at, tz, &c);
+	snprintf(path, sizeof(path), "%s/%03zu-%04d%02d%02d-%s.html", dir, n, c.year, c.month,
+	         c.day, m->holder);
+	int bad = !(f = fopen(path, "w"));
+	if (!bad) {
+		bad = fputs(html ? html : "", f) == EOF;
+		bad |= fclose(f) != 0;
+	}
+	if (bad) {
+		fprintf(stderr, "deadlinectl: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(out, "%s  %s: %s\n", path, m->holder, m->subject);
+	return 0;
+}
+
+int report_render(struct store *st, const struct dir *d, const struct digest_templates *tpl,
+                  time_t from, time_t show_from, time_t to, const char *agency,
+                  const char *html_dir, FILE *out)
+{
+	struct preview p;
+	struct plan_cache plans = {0};
+	int tz = dir_cfg(d)->tz_offset, rc = 0;
+	size_t shown = 0;
+
+	if (preview_run(st, d, tpl, from, to, &p) < 0)
+		return -1;
+	for (size_t i = 0; i < p.n_mails && rc == 0; i++) {
+		const struct preview_mail *m = &p.mails[i];
+		struct digest_msg msg;
+		char at[40];
+		if (m->at < show_from || (agency && strcmp(agency, m->holder)))
+			continue;
+		render_mail(st, d, tpl, &p, m, &plans, &msg);
+		shown++;
+		if (html_dir) {
+			rc = write_html(html_dir, shown, m, tz, msg.html, out);
+		} else {
+			fprintf(out, "==== %zu  %s  %s to %s (%s)\n", shown,
+			        date_format_iso(m->at, tz, at, sizeof(at)),
+			        sched_kind_name(msg.kind), dir_name(d, m->holder), m->holder);
+			for (size_t k = 0; k < msg.to.n; k++)
+				fprintf(out, "%s%s", k ? ", " : "To: ", msg.to.v[k]);
+			fputs(msg.to.n ? "\n" : "To: (no address)\n", out);
+			for (size_t k = 0; k < msg.cc.n; k++)
+				fprintf(out, "%s%s%s", k ? ", " : "Cc: ", msg.cc.v[k],
+				        k + 1 == msg.cc.n ? "\n" : "");
+			fprintf(out, "Subject: %s\n\n%s\n", msg.subject, msg.text);
+		}
+		digest_msg_free(&msg);
+	}
+	if (rc == 0)
+		fprintf(out, "%zu email%s rendered\n", shown, shown == 1 ? "" : "s");
+	for (size_t i = 0; i < plans.n; i++)
+		store_plan_free(&plans.v[i]);
+	free(plans.v);
+	preview_free(&p);
+	return rc < 0 ? -2 : 0;
 }

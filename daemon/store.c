@@ -76,7 +76,17 @@ static const char *const migrations[] = {
     "CREATE INDEX rcpt_failures_message ON rcpt_failures(message);"
     "UPDATE messages SET reported = 1 WHERE state IN ('failed', 'partial') AND last_attempt <"
     " COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'admin_summary_at'), 0);",
+    /* 3: deadlinectl's views: a resend points at the message it copies; the
+     * sent log is read by agency (agenda, messages --agency). */
+    "ALTER TABLE messages ADD COLUMN resend_of INTEGER REFERENCES messages(id);"
+    "CREATE INDEX messages_recipient ON messages(recipient, id);",
 };
+
+/* A message without its body (read_message_row). */
+#define MESSAGE_COLUMNS                                                                            \
+	"m.id, m.message_id, m.recipient, m.rcpt, m.subject, m.kind, m.state, m.attempts,"         \
+	" m.next_attempt, m.created_at, m.sent_at, m.last_error, m.delivered_to,"                  \
+	" (SELECT COUNT(*) FROM rcpt_failures WHERE message = m.id), m.resend_of"
 
 enum stmt_id {
 	S_META_GET,
@@ -187,10 +197,7 @@ static const char *const sql[S_COUNT] = {
     [S_MSG_NOTES] = "UPDATE notifications SET state = ?2 WHERE message = ?1",
     [S_MSG_DUE] = "SELECT id FROM messages WHERE state = 'queued' AND next_attempt <= ?1"
                   " ORDER BY next_attempt, id LIMIT ?2",
-    [S_MSG_GET] = "SELECT id, message_id, recipient, rcpt, subject, body, kind, state,"
-                  " attempts, next_attempt, created_at, sent_at, last_error, delivered_to,"
-                  " (SELECT COUNT(*) FROM rcpt_failures WHERE message = messages.id)"
-                  " FROM messages WHERE id = ?1",
+    [S_MSG_GET] = "SELECT " MESSAGE_COLUMNS ", m.body FROM messages m WHERE m.id = ?1",
     [S_MSG_RETRY] = "SELECT MIN(next_attempt) FROM messages WHERE state = 'queued'",
     [S_RCPT_FAIL] = "INSERT INTO rcpt_failures (message, address, code, text, at)"
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -1342,6 +1349,46 @@ int store_rcpt_failure(struct store *st, int64_t id, const char *address, int co
 	return run(st, s, "recipient failure");
 }
 
+static enum store_msg_state msg_state_of(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (s && !strcmp(s, msg_states[i]))
+			return (enum store_msg_state)i;
+	return MSG_QUEUED;
+}
+
+static void read_message_row(sqlite3_stmt *s, struct store_message *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(s, 0);
+	m->message_id = col_text(s, 1);
+	m->recipient = col_text(s, 2);
+	m->rcpt = col_text(s, 3);
+	m->subject = col_text(s, 4);
+	m->kind = col_text(s, 5);
+	m->state = msg_state_of((const char *)sqlite3_column_text(s, 6));
+	m->attempts = sqlite3_column_int(s, 7);
+	m->next_attempt = col_time(s, 8);
+	m->created_at = col_time(s, 9);
+	m->sent_at = col_time(s, 10);
+	m->last_error = col_text(s, 11);
+	m->delivered_to = col_text(s, 12);
+	m->refused = sqlite3_column_int(s, 13);
+	m->resend_of = sqlite3_column_int64(s, 14);
+}
+
+/* Column i is the body: a BLOB, CRLF text kept byte for byte. */
+static void read_body(sqlite3_stmt *s, int i, struct store_message *m)
+{
+	const void *blob = sqlite3_column_blob(s, i);
+
+	m->body_len = (size_t)sqlite3_column_bytes(s, i);
+	m->body = xmalloc(m->body_len + 1);
+	if (m->body_len)
+		memcpy(m->body, blob, m->body_len);
+	m->body[m->body_len] = '\0';
+}
+
 int store_message_get(struct store *st, int64_t id, struct store_message *m)
 {
 	sqlite3_stmt *s = stmt(st, S_MSG_GET);
@@ -1352,26 +1399,8 @@ int store_message_get(struct store *st, int64_t id, struct store_message *m)
 	sqlite3_bind_int64(s, 1, id);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		m->id = sqlite3_column_int64(s, 0);
-		m->message_id = col_text(s, 1);
-		m->recipient = col_text(s, 2);
-		m->rcpt = col_text(s, 3);
-		m->subject = col_text(s, 4);
-		m->body_len = (size_t)sqlite3_column_bytes(s, 5);
-		m->body = xmalloc(m->body_len + 1);
-		memcpy(m->body, sqlite3_column_blob(s, 5), m->body_len);
-		m->body[m->body_len] = '\0';
-		m->kind = col_text(s, 6);
-		for (int i = 0; i < 4; i++)
-			if (!strcmp((const char *)sqlite3_column_text(s, 7), msg_states[i]))
-				m->state = (enum store_msg_state)i;
-		m->attempts = sqlite3_column_int(s, 8);
-		m->next_attempt = col_time(s, 9);
-		m->created_at = col_time(s, 10);
-		m->sent_at = col_time(s, 11);
-		m->last_error = col_text(s, 12);
-		m->delivered_to = col_text(s, 13);
-		m->refused = sqlite3_column_int(s, 14);
+		read_message_row(s, m);
+		read_body(s, 15, m);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "message");
@@ -1555,6 +1584,201 @@ int store_unresolved(struct store *st, store_unresolved_cb cb, void *arg)
 		       (const char *)sqlite3_column_text(s, 1),
 		       (const char *)sqlite3_column_text(s, 2),
 		       (const char *)sqlite3_column_text(s, 3), sqlite3_column_int(s, 4), arg);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* ---- what deadlinectl shows ----------------------------------------------------------- */
+
+/* An ad hoc statement: these queries run once per command, so they are not kept. */
+static sqlite3_stmt *prepare(struct store *st, const char *query)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, query, -1, &s, NULL) != SQLITE_OK) {
+		fail(st, "prepare");
+		return NULL;
+	}
+	return s;
+}
+
+/* Rows are read first, so the callback may use the store. */
+int store_messages_find(struct store *st, const struct store_msg_filter *f, store_msg_cb cb,
+                        void *arg)
+{
+	/* The latest `limit` rows, then oldest first; each filter is off when its value is. */
+	sqlite3_stmt *s =
+	    prepare(st, "SELECT * FROM (SELECT " MESSAGE_COLUMNS ", CASE WHEN ?7 THEN m.body END"
+	                " FROM messages m"
+	                " WHERE (?1 = 0 OR m.id = ?1) AND (?2 IS NULL OR m.recipient = ?2)"
+	                " AND (?3 = 0 OR EXISTS (SELECT 1 FROM notifications n"
+	                "  JOIN occurrences o ON o.id = n.occurrence_id"
+	                "  WHERE n.message = m.id AND o.task_id = ?3))"
+	                " AND m.created_at >= ?4"
+	                " AND (?5 = 0 OR m.state IN ('failed', 'partial')"
+	                "  OR (m.state = 'queued' AND m.last_error IS NOT NULL))"
+	                " ORDER BY m.id DESC LIMIT ?6) ORDER BY id");
+	struct store_message *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc, r = 0;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, f->id);
+	bind_text(s, 2, f->agency);
+	sqlite3_bind_int64(s, 3, f->task_id);
+	sqlite3_bind_int64(s, 4, f->since == TF_NONE ? 0 : (sqlite3_int64)f->since);
+	sqlite3_bind_int(s, 5, f->failed);
+	sqlite3_bind_int(s, 6, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int(s, 7, f->bodies);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap)
+			v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+		read_message_row(s, &v[n]);
+		if (f->bodies)
+			read_body(s, 15, &v[n]);
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		r = fail(st, "messages");
+	for (size_t i = 0; i < n; i++) {
+		if (r == 0)
+			r = cb(&v[i], arg);
+		store_message_free(&v[i]);
+	}
+	free(v);
+	return r;
+}
+
+int store_message_resend(struct store *st, int64_t id, const char *message_id, const char *rcpt,
+                         const char *body, size_t body_len, time_t now, int64_t *new_id)
+{
+	sqlite3_stmt *s = prepare(
+	    st, "INSERT INTO messages (message_id, recipient, rcpt, subject, body, kind, state,"
+	        " next_attempt, created_at, resend_of)"
+	        " SELECT ?2, recipient, ?3, subject, ?4, kind, 'queued', ?5, ?5, id"
+	        " FROM messages WHERE id = ?1");
+	int r;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, message_id);
+	bind_text(s, 3, rcpt);
+	sqlite3_bind_blob(s, 4, body, (int)body_len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, now);
+	r = run(st, s, "resend");
+	sqlite3_finalize(s);
+	if (r < 0)
+		return -1;
+	if (sqlite3_changes(st->db) == 0) {
+		snprintf(st->err, sizeof(st->err), "resend: no message %lld", (long long)id);
+		return -1;
+	}
+	*new_id = sqlite3_last_insert_rowid(st->db);
+	if (!(s = prepare(st, "INSERT INTO history (task_id, at, what, detail)"
+	                      " SELECT DISTINCT o.task_id, ?3, 'resend',"
+	                      " 'message ' || ?1 || ' queued again as message ' || ?2"
+	                      " FROM notifications n JOIN occurrences o ON o.id = n.occurrence_id"
+	                      " WHERE n.message = ?1")))
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, *new_id);
+	sqlite3_bind_int64(s, 3, now);
+	r = run(st, s, "resend history");
+	sqlite3_finalize(s);
+	return r;
+}
+
+int store_message_refusals(struct store *st, int64_t id, store_refusal_cb cb, void *arg)
+{
+	sqlite3_stmt *s = prepare(st, "SELECT address, code, text, at FROM rcpt_failures"
+	                              " WHERE message = ?1 ORDER BY rowid");
+	int rc, r = 0;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = cb((const char *)sqlite3_column_text(s, 0), sqlite3_column_int(s, 1),
+		       (const char *)sqlite3_column_text(s, 2), col_time(s, 3), arg);
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st, "refusals");
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Streams ledger rows joined to their occurrence, task and message. */
+static int note_views(struct store *st, const char *where, int64_t key, store_note_view_cb cb,
+                      void *arg)
+{
+	char query[1024];
+	int rc, r = 0;
+
+	snprintf(query, sizeof(query),
+	         "SELECT n.occurrence_id, n.agency, n.step, n.kind, n.planned_at, n.state,"
+	         " n.message, o.task_id, t.plan_id, t.key, o.due, m.message_id, m.state,"
+	         " m.sent_at, m.last_error FROM notifications n"
+	         " JOIN occurrences o ON o.id = n.occurrence_id JOIN tasks t ON t.id = o.task_id"
+	         " LEFT JOIN messages m ON m.id = n.message WHERE %s"
+	         " ORDER BY o.due, n.planned_at, n.agency, n.step",
+	         where);
+	sqlite3_stmt *s = prepare(st, query);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, key);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_note_view v = {.note.occurrence_id = sqlite3_column_int64(s, 0)};
+		util_strlcpy(v.note.agency, (const char *)sqlite3_column_text(s, 1),
+		             sizeof(v.note.agency));
+		util_strlcpy(v.note.step, (const char *)sqlite3_column_text(s, 2),
+		             sizeof(v.note.step));
+		util_strlcpy(v.note.kind, (const char *)sqlite3_column_text(s, 3),
+		             sizeof(v.note.kind));
+		v.note.planned_at = col_time(s, 4);
+		v.note.state = note_state_of((const char *)sqlite3_column_text(s, 5));
+		v.note.message = sqlite3_column_int64(s, 6);
+		v.task_id = sqlite3_column_int64(s, 7);
+		v.plan_id = (const char *)sqlite3_column_text(s, 8);
+		v.task_key = (const char *)sqlite3_column_text(s, 9);
+		v.due = col_time(s, 10);
+		v.message_id = (const char *)sqlite3_column_text(s, 11);
+		v.msg_state = msg_state_of((const char *)sqlite3_column_text(s, 12));
+		v.sent_at = col_time(s, 13);
+		v.msg_error = (const char *)sqlite3_column_text(s, 14);
+		r = cb(&v, arg);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st, "notifications");
+	sqlite3_finalize(s);
+	return r;
+}
+
+int store_task_notes(struct store *st, int64_t task_id, store_note_view_cb cb, void *arg)
+{
+	return note_views(st, "o.task_id = ?1", task_id, cb, arg);
+}
+
+int store_message_notes(struct store *st, int64_t message, store_note_view_cb cb, void *arg)
+{
+	return note_views(st, "n.message = ?1", message, cb, arg);
+}
+
+int store_history(struct store *st, int64_t task_id, store_history_cb cb, void *arg)
+{
+	sqlite3_stmt *s =
+	    prepare(st, "SELECT at, what, detail FROM history WHERE task_id = ?1 ORDER BY at, id");
+	int rc, r = 0;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, task_id);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = cb(col_time(s, 0), (const char *)sqlite3_column_text(s, 1),
+		       (const char *)sqlite3_column_text(s, 2), arg);
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st, "history");
 	sqlite3_finalize(s);
 	return r;
 }

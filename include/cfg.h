@@ -96,6 +96,9 @@ struct cfg {
 	char *maildir;
 	char *from_name, *from_addr, *reply_name, *reply_addr;
 	char *admin; /* failure summaries and calendar warnings */
+	/* Where `deadlinectl export ics` files are published, "{agency}" standing
+	 * for the agency's id; the digest shows it (calendar_url). NULL: not shown. */
+	char *calendar_url;
 
 	/* [smtp] */
 	char *host;
@@ -139,6 +142,12 @@ struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings)
  */
 struct cfg *cfg_load_without_secrets(const char *path, struct buf *errors, struct buf *warnings);
 /*
+ * Reads password_file into c->password as cfg_load() does, for a command
+ * that sends itself (test-mail, check-config --smtp). 0 (also when there is
+ * none), or -1 with the errors written.
+ */
+int cfg_read_password(struct cfg *c, struct buf *errors);
+/*
  * Checks password_file as the daemon will find it without reading it: a
  * file, no group or other access, and owned by service_uid unless that is
  * (uid_t)-1. 0 (also when there is none), or -1 with the errors written.
@@ -166,6 +175,9 @@ const struct cfg_plan *cfg_plan(const struct cfg *c, const char *id);
  */
 void cfg_policy(const struct cfg *c, const char *plan_id, const struct cfg_kvs *task_kvs,
                 enum tf_kind kind, struct policy *out);
+
+/* [mail] calendar_url for an agency ("{agency}" replaced), malloc'ed; NULL when unset. */
+char *cfg_calendar_url(const struct cfg *c, const char *agency);
 
 /*
  * A digest of what decides when and to whom existing occurrences are

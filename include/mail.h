@@ -12,6 +12,7 @@
 #ifndef DEADLINED_MAIL_H
 #define DEADLINED_MAIL_H
 
+#include "buf.h"
 #include "cfg.h"
 #include "loop.h"
 
@@ -91,5 +92,23 @@ void mail_stop(struct mail *m);
 void mail_free(struct mail *m);
 
 void mail_job_free(struct mail_job *job);
+
+/*
+ * For deadlinectl, in its own thread of control (these block; the
+ * daemon's loop never calls them).
+ *
+ * mail_send_now delivers one message at once, Maildir or SMTP as the
+ * settings say, exactly as the worker would; the outcome is in *r, an
+ * allocated result (free it with mail_results_free(r, 1)).
+ *
+ * mail_probe connects to [smtp] host, reads the greeting, says EHLO, does
+ * STARTTLS (with the same certificate checks as a delivery) and AUTH when
+ * configured, and quits without sending anything. Each step is appended
+ * to report as one line of plain words ("connected to …", "STARTTLS:
+ * TLSv1.3 …", "logged in as …", or what went wrong). 0 when every step
+ * succeeded, -1 otherwise. The password is never written anywhere.
+ */
+void mail_send_now(const struct mail_settings *s, struct mail_job *job, struct mail_result *r);
+int mail_probe(const struct mail_settings *s, struct buf *report);
 
 #endif

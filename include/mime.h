@@ -47,6 +47,14 @@ struct mime_msg {
  */
 int mime_build(const struct mime_msg *m, struct buf *out, char *err, size_t errlen);
 
+/*
+ * Appends the Resent-Date, Resent-From, Resent-To and Resent-Message-ID
+ * fields (RFC 5322 3.6.6) that go before the header of a message sent
+ * again. Returns 0, or -1 with a reason in err (nothing appended).
+ */
+int mime_resent(const struct mime_addr *from, const struct mime_addr *to, size_t n_to, time_t date,
+                int tz_offset, const char *message_id, struct buf *out, char *err, size_t errlen);
+
 /* True for a plain addr-spec local@domain without spaces, quotes, <>, controls. */
 bool mime_addr_valid(const char *addr);
 

@@ -168,6 +168,7 @@ struct store_message {
 	char *last_error;
 	char *delivered_to; /* recipients that accepted on an earlier attempt, one per line */
 	int refused;        /* recipients refused for good (rcpt_failures rows) */
+	int64_t resend_of;  /* the message this one copies (deadlinectl resend), or 0 */
 };
 void store_message_free(struct store_message *m);
 
@@ -210,6 +211,57 @@ struct store_stats {
 	int64_t queued, sent, failed, partial, notes;
 };
 int store_stats(struct store *st, struct store_stats *out);
+
+/* ---- what deadlinectl shows: read only, except a resend ---- */
+
+/* Which messages: every field narrows; zero values do not. */
+struct store_msg_filter {
+	int64_t id;         /* this one message */
+	const char *agency; /* written to this agency (the message's recipient) */
+	int64_t task_id;    /* carrying a notification of this task */
+	time_t since;       /* created at or after (0: any time) */
+	bool failed;        /* failed, partly failed, or waiting to retry after an error */
+	int limit;          /* the latest this many (0: all) */
+	bool bodies;        /* read the bodies too (else body is NULL) */
+};
+/* The matching messages, oldest first. The callback may use the store. */
+int store_messages_find(struct store *st, const struct store_msg_filter *f, store_msg_cb cb,
+                        void *arg);
+
+/*
+ * Queues a copy of message id again: a new outbox row with its own
+ * Message-ID, body and envelope, resend_of = id, due at now; a "resend"
+ * line in the history of each task the original carried. The original,
+ * and the ledger, are not touched. In the caller's transaction.
+ */
+int store_message_resend(struct store *st, int64_t id, const char *message_id, const char *rcpt,
+                         const char *body, size_t body_len, time_t now, int64_t *new_id);
+
+/* The recipients refused for good, in the order refused. */
+typedef int (*store_refusal_cb)(const char *address, int code, const char *text, time_t at,
+                                void *arg);
+int store_message_refusals(struct store *st, int64_t id, store_refusal_cb cb, void *arg);
+
+/* A ledger row seen from a task or a message: the occurrence and the message's fate. */
+struct store_note_view {
+	struct store_note note;
+	int64_t task_id;
+	const char *plan_id, *task_key; /* valid during the callback */
+	time_t due;                     /* of the occurrence */
+	const char *message_id;         /* NULL when no message carried it */
+	enum store_msg_state msg_state;
+	time_t sent_at;
+	const char *msg_error;
+};
+typedef int (*store_note_view_cb)(const struct store_note_view *v, void *arg);
+/* Every notification of a task's occurrences, by due then planned time. */
+int store_task_notes(struct store *st, int64_t task_id, store_note_view_cb cb, void *arg);
+/* The notifications a message carries. */
+int store_message_notes(struct store *st, int64_t message, store_note_view_cb cb, void *arg);
+
+/* A task's history, oldest first. */
+typedef int (*store_history_cb)(time_t at, const char *what, const char *detail, void *arg);
+int store_history(struct store *st, int64_t task_id, store_history_cb cb, void *arg);
 
 /* Names in assignments that match no agency, with where they occur. */
 typedef int (*store_unresolved_cb)(const char *name, const char *plan, const char *task_key,

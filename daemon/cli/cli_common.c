@@ -43,6 +43,21 @@ int cli_load_config(struct cli *c)
 	return 0;
 }
 
+int cli_read_password(struct cli *c)
+{
+	struct buf errors = BUF_INIT;
+	int rc = cfg_read_password(c->cfg, &errors);
+
+	/* Sending needs it; the service's group cannot read it, by design. */
+	if (rc < 0)
+		fprintf(stderr,
+		        "deadlinectl: %s%s: this command sends, so it needs the password: run it as "
+		        "root or as the service's user\n",
+		        buf_str(&errors), c->config_path);
+	buf_free(&errors);
+	return rc;
+}
+
 int cli_service_account(const struct cli *c, uid_t *uid, gid_t *gid)
 {
 	const char *name = c->cfg->service_user;
@@ -199,4 +214,72 @@ int cli_find_task(struct cli *c, const char *ref, struct task *t)
 	        "`deadlinectl tasks`)\n",
 	        ref);
 	return -1;
+}
+
+const char *cli_when(const struct cli *c, time_t t, char *buf, size_t len)
+{
+	struct date_civil d;
+
+	if (t == TF_NONE) {
+		util_strlcpy(buf, "-", len);
+		return buf;
+	}
+	date_split(t, c->cfg ? c->cfg->tz_offset : DATE_TZ_VIETNAM, &d);
+	snprintf(buf, len, "%02d/%02d/%04d %02d:%02d", d.day, d.month, d.year, d.hour, d.minute);
+	return buf;
+}
+
+const char *cli_day(const struct cli *c, time_t t, char *buf, size_t len)
+{
+	if (t == TF_NONE)
+		util_strlcpy(buf, "-", len);
+	else
+		date_format_vn(t, c->cfg ? c->cfg->tz_offset : DATE_TZ_VIETNAM, buf, len);
+	return buf;
+}
+
+void cli_print(struct buf *b)
+{
+	fwrite(b->data ? b->data : "", 1, b->len, stdout);
+	buf_reset(b);
+}
+
+/* A few plans serve thousands of tasks: a linear search is enough. */
+const struct store_plan *cli_plan(struct cli *c, const char *id)
+{
+	for (size_t i = 0; i < c->n_plans; i++)
+		if (!strcmp(c->plans[i]->id, id))
+			return c->plans[i];
+	struct store_plan *p = xcalloc(1, sizeof(*p));
+	if (store_plan_get(c->st, id, p) != 1) {
+		memset(p, 0, sizeof(*p));
+		p->id = xstrdup(id);
+	}
+	c->plans = xrealloc(c->plans, (c->n_plans + 1) * sizeof(*c->plans));
+	c->plans[c->n_plans++] = p;
+	return p;
+}
+
+int cli_write_file(const char *path, const void *data, size_t len)
+{
+	char tmp[4200];
+	FILE *f;
+	int saved = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (!(f = fopen(tmp, "w"))) {
+		saved = errno;
+	} else {
+		if (fwrite(data, 1, len, f) != len)
+			saved = errno ? errno : EIO;
+		if (fclose(f) != 0 && !saved)
+			saved = errno;
+		if (!saved && rename(tmp, path) < 0)
+			saved = errno;
+		if (saved)
+			unlink(tmp);
+	}
+	if (saved)
+		fprintf(stderr, "deadlinectl: %s: %s\n", path, strerror(saved));
+	return saved ? -1 : 0;
 }

@@ -5,6 +5,7 @@
 
 #include "ctl.h"
 #include "digest.h"
+#include "mail.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -12,13 +13,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* --smtp: log in to [smtp] host as a delivery would, and quit without sending. */
+static int check_smtp(const struct cfg *cfg)
+{
+	struct mail_settings ms;
+	struct buf report = BUF_INIT;
+
+	if (!cfg->host) {
+		fprintf(stderr, "deadlinectl: --smtp: [smtp] host is not set\n");
+		return 1;
+	}
+	if (cfg->transport != CFG_SMTP)
+		printf(
+		    "note: [mail] transport is maildir: the daemon does not use this server yet\n");
+	mail_settings_from_cfg(cfg, &ms);
+	int rc = mail_probe(&ms, &report);
+	fputs(buf_str(&report), stdout);
+	printf("smtp: %s\n", rc == 0 ? "ok" : "FAILED");
+	mail_settings_free(&ms);
+	buf_free(&report);
+	return rc == 0 ? 0 : 1;
+}
+
 int cmd_check_config(struct cli *c, int argc, char **argv)
 {
+	static const struct option opts[] = {{"smtp", no_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
 	struct buf errors = BUF_INIT;
+	bool smtp = false;
+	int ch;
 
-	(void)argv;
-	if (argc > 1)
-		return cli_usage_error("check-config");
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 's')
+			return cli_usage_error(c->usage);
+		smtp = true;
+	}
+	if (optind != argc)
+		return cli_usage_error(c->usage);
 	if (cli_load_config(c) < 0)
 		return 1;
 	/* The password file is checked, not read: the admin may not be able to. */
@@ -43,7 +73,10 @@ int cmd_check_config(struct cli *c, int argc, char **argv)
 	printf("%s: ok: %zu agencies, %zu groups, %zu plans, %zu tasks; templates %s/%s\n",
 	       c->config_path, c->cfg->n_agencies, c->cfg->n_groups, c->cfg->n_plans,
 	       c->cfg->n_tasks, c->cfg->templates, c->cfg->language);
-	return 0;
+	fflush(stdout);
+	if (smtp && cli_read_password(c) < 0)
+		return 1;
+	return smtp ? check_smtp(c->cfg) : 0;
 }
 
 /* status, reload, reschedule, send-now: one request to the daemon. */

@@ -18,8 +18,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	    {"issued", required_argument, NULL, 'd'},  {"period", required_argument, NULL, 'p'},
 	    {"monitor", required_argument, NULL, 'm'}, {"dry-run", no_argument, NULL, 'n'},
 	    {"json", no_argument, NULL, 'j'},          {NULL, 0, NULL, 0}};
-	const char *usage = "import [--plan-id ID] [--title T] [--issued YYYY-MM-DD] "
-	                    "[--period YYYY-YYYY] [--monitor AGENCY] [--dry-run] [--json] FILE...";
+	const char *usage = c->usage;
 	struct ingest_options o = {0};
 	struct ingest_totals totals = {0};
 	int ch, failed = 0;

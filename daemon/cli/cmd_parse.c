@@ -129,8 +129,7 @@ int cmd_parse(struct cli *c, int argc, char **argv)
 	                                     {"tz", required_argument, NULL, 'z'},
 	                                     {"json", no_argument, NULL, 'j'},
 	                                     {NULL, 0, NULL, 0}};
-	const char *usage = "parse [--now ISO] [--plan-period YYYY-YYYY] [--tz ±HH:MM] [--json] "
-	                    "PHRASE... | -";
+	const char *usage = c->usage;
 	struct parse_opts o = {{DATE_TZ_VIETNAM, 0, 0}, c->now, false};
 	const char *now = NULL;
 	int ch, failed = 0;

@@ -54,10 +54,7 @@ int cmd_progress(struct cli *c, int argc, char **argv)
 	static const struct option opts[] = {{"note", required_argument, NULL, 'n'},
 	                                     {"occurrence", required_argument, NULL, 'o'},
 	                                     {NULL, 0, NULL, 0}};
-	const char *usage =
-	    "progress TASK STATUS [--note TEXT] [--occurrence YYYY-MM-DD]\n"
-	    "  STATUS: open, in-progress, waiting, done, not-met, cancelled, or the "
-	    "report's words\n  (Đạt, Hoàn thành, Đang thực hiện, Chờ …, Chưa đạt)";
+	const char *usage = c->usage;
 	const char *note = NULL, *occurrence = NULL;
 	enum task_status s;
 	struct task t;
@@ -91,7 +88,7 @@ int cmd_progress(struct cli *c, int argc, char **argv)
 
 int cmd_extend(struct cli *c, int argc, char **argv)
 {
-	const char *usage = "extend TASK DATE   (gia hạn: the new deadline, end of DATE)";
+	const char *usage = c->usage;
 	struct task t;
 	time_t due;
 

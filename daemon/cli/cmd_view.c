@@ -3,6 +3,7 @@
  */
 #include "cli/cmd.h"
 
+#include "date.h"
 #include "digest.h"
 #include "report.h"
 
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cmd_tasks(struct cli *c, int argc, char **argv)
 {
@@ -29,10 +31,10 @@ int cmd_tasks(struct cli *c, int argc, char **argv)
 		else if (ch == 'j')
 			json = true;
 		else
-			return cli_usage_error("tasks [--plan PLAN] [--flagged] [--json]");
+			return cli_usage_error(c->usage);
 	}
 	if (optind != argc)
-		return cli_usage_error("tasks [--plan PLAN] [--flagged] [--json]");
+		return cli_usage_error(c->usage);
 	if (cli_open_view(c) < 0)
 		return 1;
 	if (report_tasks(c->st, c->dir, plan, flagged, json, stdout) < 0) {
@@ -56,10 +58,10 @@ int cmd_agencies(struct cli *c, int argc, char **argv)
 		else if (ch == 'j')
 			json = true;
 		else
-			return cli_usage_error("agencies [--unresolved] [--json]");
+			return cli_usage_error(c->usage);
 	}
 	if (optind != argc)
-		return cli_usage_error("agencies [--unresolved] [--json]");
+		return cli_usage_error(c->usage);
 	if (unresolved ? cli_open_view(c) < 0 : cli_load_config(c) < 0)
 		return 1;
 	if (report_agencies(c->st, c->dir, unresolved, json, stdout) < 0) {
@@ -71,14 +73,14 @@ int cmd_agencies(struct cli *c, int argc, char **argv)
 
 int cmd_preview(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {{"from", required_argument, NULL, 'f'},
-	                                     {"to", required_argument, NULL, 't'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {NULL, 0, NULL, 0}};
-	const char *usage = "preview --from DATE --to DATE [--json]";
-	const char *from_s = NULL, *to_s = NULL;
-	bool json = false;
-	time_t from, to;
+	static const struct option opts[] = {
+	    {"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
+	    {"json", no_argument, NULL, 'j'},       {"render", no_argument, NULL, 'r'},
+	    {"at", required_argument, NULL, 'a'},   {"agency", required_argument, NULL, 'g'},
+	    {"html", required_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const char *from_s = NULL, *to_s = NULL, *at_s = NULL, *agency = NULL, *html = NULL;
+	bool json = false, render = false;
+	time_t from, to, show_from;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -88,14 +90,44 @@ int cmd_preview(struct cli *c, int argc, char **argv)
 			to_s = optarg;
 		else if (ch == 'j')
 			json = true;
+		else if (ch == 'r')
+			render = true;
+		else if (ch == 'a')
+			at_s = optarg;
+		else if (ch == 'g')
+			agency = optarg;
+		else if (ch == 'h')
+			html = optarg;
 		else
-			return cli_usage_error(usage);
+			return cli_usage_error(c->usage);
 	}
-	if (optind != argc || !from_s || !to_s || cli_open_view(c) < 0)
-		return optind != argc || !from_s || !to_s ? cli_usage_error(usage) : 1;
-	if (cli_parse_when(from_s, c->cfg->tz_offset, false, &from) < 0 ||
-	    cli_parse_when(to_s, c->cfg->tz_offset, true, &to) < 0 || to < from)
-		return cli_usage_error(usage);
+	/* --render shows one day (--at, today by default) unless a window is given. */
+	bool window = from_s && to_s;
+	if (optind != argc || (!render && (!window || at_s || agency || html)) ||
+	    (render && (json || (at_s && (from_s || to_s)) || (!window && (from_s || to_s)))))
+		return cli_usage_error(c->usage);
+	if (cli_open_view(c) < 0)
+		return 1;
+	if (render && !window) {
+		from = c->now;
+		if (at_s && cli_parse_when(at_s, c->cfg->tz_offset, false, &from) < 0)
+			return cli_usage_error(c->usage);
+		from = date_day_start(date_local_days(from, c->cfg->tz_offset), c->cfg->tz_offset);
+		to = from + DATE_DAY - 1;
+	} else if (cli_parse_when(from_s, c->cfg->tz_offset, false, &from) < 0 ||
+	           cli_parse_when(to_s, c->cfg->tz_offset, true, &to) < 0 || to < from) {
+		return cli_usage_error(c->usage);
+	}
+	if (agency && !cfg_agency(c->cfg, agency)) {
+		fprintf(stderr, "deadlinectl: --agency %s: no such agency in the directory\n",
+		        agency);
+		return 1;
+	}
+	struct stat sb;
+	if (html && (stat(html, &sb) < 0 || !S_ISDIR(sb.st_mode))) {
+		fprintf(stderr, "deadlinectl: --html %s: not a directory\n", html);
+		return 1;
+	}
 	struct buf errors = BUF_INIT;
 	struct digest_templates *tpl =
 	    digest_templates_load(c->cfg->templates, c->cfg->language, &errors);
@@ -104,8 +136,14 @@ int cmd_preview(struct cli *c, int argc, char **argv)
 		buf_free(&errors);
 		return 1;
 	}
-	int rc = report_preview(c->st, c->dir, tpl, from, to, json, stdout);
-	if (rc < 0)
+	/* A day ahead: replayed from now, so what goes out before it is not shown again on it. */
+	show_from = from;
+	if (render && !window && c->now < from)
+		from = c->now;
+	int rc = render
+	             ? report_render(c->st, c->dir, tpl, from, show_from, to, agency, html, stdout)
+	             : report_preview(c->st, c->dir, tpl, from, to, json, stdout);
+	if (rc == -1)
 		fprintf(stderr, "deadlinectl: %s\n", store_error(c->st));
 	digest_templates_free(tpl);
 	return rc < 0 ? 1 : 0;

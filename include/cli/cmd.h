@@ -4,7 +4,9 @@
  * helpers they all use. Each command parses its own options (getopt_long
  * from optind 0, so options may follow arguments), prints to stdout,
  * reports errors once on stderr and returns the exit status: 0, 1 when
- * something failed, 2 for a usage error.
+ * something failed, 2 for a usage error. The dispatcher answers
+ * `COMMAND --help` from its table (the usage is also in c->usage) and sets
+ * c->now from --now.
  */
 #ifndef DEADLINED_CLI_CMD_H
 #define DEADLINED_CLI_CMD_H
@@ -19,12 +21,15 @@
 
 struct cli {
 	const char *config_path, *db_path, *socket;
+	const char *usage;   /* the command's usage line, for cli_usage_error */
 	char *config_socket; /* read from the config, even a broken one */
 	bool viewing;        /* a transaction with the INI's tasks, never committed */
 	struct cfg *cfg;
 	struct dir *dir;
 	struct store *st;
-	time_t now;
+	time_t now;                /* the system's clock, or --now */
+	struct store_plan **plans; /* read by cli_plan; each stays where it is */
+	size_t n_plans;
 };
 
 typedef int (*command_fn)(struct cli *c, int argc, char **argv);
@@ -38,6 +43,11 @@ int cli_load_config(struct cli *c);
  * creates is the service's, never root's (see cli_common.c).
  */
 int cli_open_store(struct cli *c);
+/*
+ * For the commands that send themselves (test-mail, check-config --smtp):
+ * the SMTP password, which cli_load_config leaves unread. 0 or -1 (printed).
+ */
+int cli_read_password(struct cli *c);
 /* The [daemon] user's uid and gid: 1, 0 when the config names none, -1 (printed) when unknown. */
 int cli_service_account(const struct cli *c, uid_t *uid, gid_t *gid);
 /*
@@ -55,7 +65,19 @@ int cli_parse_when(const char *s, int tz, bool end_of_day, time_t *out);
 /* A task by PLAN:KEY or id, loaded into *t; an error printed when none. 0 or -1. */
 int cli_find_task(struct cli *c, const char *ref, struct task *t);
 
-/* The commands, one file each (daemon/cli/cmd_NAME.c). */
+/* A plan as stored, read once per command; an empty one (its id only) when not stored. */
+const struct store_plan *cli_plan(struct cli *c, const char *id);
+/* For people: "08/12/2025 08:00" and "08/12/2025" in the config's zone; "-" for TF_NONE. */
+const char *cli_when(const struct cli *c, time_t t, char *buf, size_t len);
+const char *cli_day(const struct cli *c, time_t t, char *buf, size_t len);
+/* The members of a message's JSON object, as `messages --json` writes it (no braces). */
+void cli_message_json(const struct cli *c, const struct store_message *m, struct buf *b);
+/* A whole file or nothing: written beside path, then renamed over it; errors said. 0 or -1. */
+int cli_write_file(const char *path, const void *data, size_t len);
+/* Writes b to stdout and empties it. */
+void cli_print(struct buf *b);
+
+/* The commands, one file per group (daemon/cli/cmd_GROUP.c). */
 int cmd_parse(struct cli *c, int argc, char **argv);
 int cmd_check_config(struct cli *c, int argc, char **argv);
 int cmd_daemon(struct cli *c, int argc, char **argv);
@@ -65,6 +87,13 @@ int cmd_agencies(struct cli *c, int argc, char **argv);
 int cmd_preview(struct cli *c, int argc, char **argv);
 int cmd_progress(struct cli *c, int argc, char **argv);
 int cmd_extend(struct cli *c, int argc, char **argv);
+int cmd_agenda(struct cli *c, int argc, char **argv);
+int cmd_show(struct cli *c, int argc, char **argv);
+int cmd_messages(struct cli *c, int argc, char **argv);
+int cmd_resend(struct cli *c, int argc, char **argv);
+int cmd_test_mail(struct cli *c, int argc, char **argv);
+int cmd_report(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_backup(struct cli *c, int argc, char **argv);
 
 #endif

@@ -49,9 +49,11 @@ def source_copy(work):
 
 
 def outer_make_free(**extra):
-    """The environment without the outer make's jobserver (tests/run runs under make)."""
+    """The environment of a new user's shell: without the outer make's jobserver
+    and variables (tests/run runs under make, `make sanitize` sets BUILD and BINDIR)."""
     env = dict(os.environ, **extra)
-    for name in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"):
+    for name in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "BUILD", "BINDIR", "SAN",
+                 "CFLAGS"):
         env.pop(name, None)
     return env
 

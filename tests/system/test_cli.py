@@ -756,8 +756,9 @@ def test_unknown_command_and_help():
         check("unknown command 'frobnicate'" in p.stderr and "usage: deadlinectl" in p.stderr,
               p.stderr)
         check(p.stdout == "", repr(p.stdout))
-        commands = ["parse", "check-config", "import", "tasks", "agencies", "preview",
-                    "progress", "extend", "backup", *DAEMON_COMMANDS]
+        commands = ["parse", "check-config", "import", "tasks", "show", "agenda", "agencies",
+                    "preview", "messages", "resend", "test-mail", "progress", "extend",
+                    "report", "export", "backup", *DAEMON_COMMANDS]
         for args in (("--help",), ("-h",)):
             p = raw_ctl(*args)
             check(p.returncode == 0, f"{args}: exit {p.returncode}")
