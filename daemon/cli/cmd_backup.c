@@ -12,7 +12,7 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 	char err[512];
 
 	if (argc != 2)
-		return cli_usage_error("backup FILE");
+		return cli_usage_error(c->usage);
 	if (cli_open_store(c) < 0)
 		return 1;
 	if (store_backup(c->st, argv[1], err, sizeof(err)) < 0) {

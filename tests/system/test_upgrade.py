@@ -81,7 +81,12 @@ ALTER TABLE messages ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX rcpt_failures_message ON rcpt_failures(message);
 """
 
-SCHEMA = {1: SCHEMA_1, 2: SCHEMA_2}
+SCHEMA_3 = SCHEMA_2 + """
+ALTER TABLE messages ADD COLUMN resend_of INTEGER REFERENCES messages(id);
+CREATE INDEX messages_recipient ON messages(recipient, id);
+"""
+
+SCHEMA = {1: SCHEMA_1, 2: SCHEMA_2, 3: SCHEMA_3}
 
 # ---- the rows a daemon of that version left -----------------------------------------------
 
@@ -152,6 +157,9 @@ def message_rows(version):
         if version >= 2:  # delivered_to, reported: the failure was told at SUMMARY_AT
             values += [None, 1 if state == "failed" else 0]
             columns += ", ?, ?"
+        if version >= 3:  # resend_of: none of them is a resend
+            values.append(None)
+            columns += ", ?"
         out.append((f"INSERT INTO messages VALUES ({columns})", tuple(values)))
     return out
 
@@ -267,6 +275,10 @@ def test_a_store_of_schema_2():
     check_upgrade(2)
 
 
+def test_a_store_of_schema_3():
+    check_upgrade(3)
+
+
 def test_every_earlier_schema_has_a_store_here():
     w = Workdir()
     try:
@@ -280,5 +292,5 @@ def test_every_earlier_schema_has_a_store_here():
 
 
 if __name__ == "__main__":
-    run_tests([test_a_store_of_schema_1, test_a_store_of_schema_2,
+    run_tests([test_a_store_of_schema_1, test_a_store_of_schema_2, test_a_store_of_schema_3,
                test_every_earlier_schema_has_a_store_here])
