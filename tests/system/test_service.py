@@ -388,6 +388,13 @@ def test_the_operator_runs_the_installed_service_as_admin_and_as_root():
                            capture_output=True, text=True)
         check(p.returncode != 0 and "Permission denied" in p.stderr,
               f"the admin could read the password: {p.returncode} {p.stderr}")
+        # Sending is the one thing that needs the password: the service's user may.
+        p = m.ctl("admin", "test-mail", "vanthu@syt.example")
+        check(p.returncode == 1 and "needs the password" in p.stderr and m.smtp.count() == 0,
+              f"test-mail as an admin: {p.returncode} {p.stdout}{p.stderr}")
+        p = m.ctl("service", "test-mail", "vanthu@syt.example")
+        check(p.returncode == 0 and m.smtp.count() == 1,
+              f"test-mail as the service: {p.returncode} {p.stdout}{p.stderr}")
 
         # The service writes that store, and reads the password (it would not
         # start without it).
