@@ -154,10 +154,9 @@ CONFDIR     = /etc/deadlined
 STATEDIR    = /var/lib/deadlined
 RUNDIR      = /run/deadlined
 MANIFEST    = $(DATADIR)/install-manifest
-MAN_PAGES   = $(wildcard doc/*.[1-8])
 TEMPLATES   = $(wildcard config/templates/*/*)
 
-# The shell functions of both recipes. dirs: makes the missing directories
+# The shell functions of the install recipe. dirs: makes the missing directories
 # of a path, one level at a time, listing each (with a trailing /); put MODE
 # SRC DST: installs a file and lists it; conf SRC DST: installs only when
 # there is none, unlisted (the admin's from then on).
@@ -180,7 +179,7 @@ install: all
 	put 0644 $(BUILD)/deadlined.service $(UNITDIR)/deadlined.service; \
 	put 0644 systemd/deadlined.sysusers $(SYSUSERSDIR)/deadlined.conf; \
 	put 0644 systemd/deadlined.tmpfiles $(TMPFILESDIR)/deadlined.conf; \
-	for f in $(MAN_PAGES); do put 0644 "$$f" "$(MANDIR)/man$${f##*.}/$${f##*/}"; done; \
+	for f in $(MANPAGES); do put 0644 "$$f" "$(MANDIR)/man$${f##*.}/$${f##*/}"; done; \
 	for f in $(TEMPLATES); do put 0644 "$$f" "$(DATADIR)/$${f#config/}"; done; \
 	put 0644 config/templates/README.md $(DOCDIR)/templates.md; \
 	put 0644 README.md $(DOCDIR)/README.md; \
