@@ -1421,27 +1421,13 @@ void cfg_free(struct cfg *c)
 		kvs_free(&t->policy);
 	}
 	free(c->agencies), free(c->agencies_by_id), free(c->groups), free(c->plans), free(c->tasks);
-	char **strings[] = {&c->path,
-	                    &c->database,
-	                    &c->control_socket,
-	                    &c->service_user,
-	                    &c->templates,
-	                    &c->language,
-	                    &c->monitor,
-	                    &c->default_supervisor,
-	                    &c->maildir,
-	                    &c->from_name,
-	                    &c->from_addr,
-	                    &c->reply_name,
-	                    &c->reply_addr,
-	                    &c->admin,
-	                    &c->calendar_url,
-	                    &c->host,
-	                    &c->ca_file,
-	                    &c->user,
-	                    &c->password_file,
-	                    &c->envelope_from,
-	                    &c->helo};
+	char **strings[] = {
+	    &c->path,       &c->database,  &c->control_socket, &c->service_user,
+	    &c->templates,  &c->language,  &c->monitor,        &c->default_supervisor,
+	    &c->maildir,    &c->from_name, &c->from_addr,      &c->reply_name,
+	    &c->reply_addr, &c->admin,     &c->calendar_url,   &c->host,
+	    &c->ca_file,    &c->user,      &c->password_file,  &c->envelope_from,
+	    &c->helo};
 	for (size_t i = 0; i < UTIL_NELEM(strings); i++)
 		free(*strings[i]);
 	if (c->password) {

@@ -50,10 +50,11 @@ int cli_read_password(struct cli *c)
 
 	/* Sending needs it; the service's group cannot read it, by design. */
 	if (rc < 0)
-		fprintf(stderr,
-		        "deadlinectl: %s%s: this command sends, so it needs the password: run it as "
-		        "root or as the service's user\n",
-		        buf_str(&errors), c->config_path);
+		fprintf(
+		    stderr,
+		    "deadlinectl: %s%s: this command sends, so it needs the password: run it as "
+		    "root or as the service's user\n",
+		    buf_str(&errors), c->config_path);
 	buf_free(&errors);
 	return rc;
 }
