@@ -1,6 +1,7 @@
 /*
  * bench_timeframe — phrases parsed per second (target: 1,000,000 on one
- * core). The phrases are the seeds' and the README's, in rotation. Reports
+ * core). The phrases are the seeds' and the README's, in rotation, with the
+ * sentences other plans write (read twice: exactly, then loosely). Reports
  * the median of several runs: the machines are shared and noisy.
  */
 #include "bench.h"
@@ -32,6 +33,11 @@ static const char *const phrases[] = {
     "Quý III - Quý IV/2024",
     "Năm 2025",
     "trước ngày 01/12 hàng năm",
+    "Thường xuyên; báo cáo định kỳ hằng năm",
+    "2022 - 2025 và các năm tiếp theo",
+    "Ban hành trong quý II năm 2027. Tổ chức triển khai, cập nhật (nếu có)",
+    "+ Các sở, ngành hoàn thành trước ngày 30/6/2026. + Sở Tài chính tổng hợp trước ngày "
+    "15/7/2026.",
 };
 
 int main(void)

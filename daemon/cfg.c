@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "date.h"
+#include "inbox/token.h"
 #include "mime.h"
 #include "text.h"
 #include "timeframe.h"
@@ -32,7 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define DEFAULT_SOCKET    "/run/deadlined/control"
 #define MAX_INCLUDE_DEPTH 8
@@ -45,6 +48,7 @@ enum section_type {
 	SEC_SMTP,
 	SEC_CALENDAR,
 	SEC_POLICY,
+	SEC_INBOX,
 	SEC_AGENCY,
 	SEC_GROUP,
 	SEC_PLAN,
@@ -53,10 +57,10 @@ enum section_type {
 };
 
 static const char *const section_names[] = {
-    [SEC_TOP] = "",          [SEC_DAEMON] = "daemon",     [SEC_MAIL] = "mail",
-    [SEC_SMTP] = "smtp",     [SEC_CALENDAR] = "calendar", [SEC_POLICY] = "policy",
-    [SEC_AGENCY] = "agency", [SEC_GROUP] = "group",       [SEC_PLAN] = "plan",
-    [SEC_TASK] = "task",
+    [SEC_TOP] = "",        [SEC_DAEMON] = "daemon",     [SEC_MAIL] = "mail",
+    [SEC_SMTP] = "smtp",   [SEC_CALENDAR] = "calendar", [SEC_POLICY] = "policy",
+    [SEC_INBOX] = "inbox", [SEC_AGENCY] = "agency",     [SEC_GROUP] = "group",
+    [SEC_PLAN] = "plan",   [SEC_TASK] = "task",
 };
 
 struct seen_key {
@@ -359,7 +363,9 @@ static int set_duration(struct loader *l, void *obj, const char *key, const char
 		error_at(l, l->lineno, key, "'%s' is longer than 90 days", value);
 		return -1;
 	}
-	*(!strcmp(key, "retry_base") ? &c->retry_base : &c->retry_max_age) = (int)v;
+	*(!strcmp(key, "retry_base") ? &c->retry_base
+	  : !strcmp(key, "interval") ? &c->inbox.interval
+	                             : &c->retry_max_age) = (int)v;
 	return 0;
 }
 
@@ -424,8 +430,10 @@ static int set_policy(struct loader *l, void *obj, const char *key, const char *
 
 static int set_email(struct loader *l, void *obj, const char *key, const char *value)
 {
-	struct cfg_list *list = l->type == SEC_AGENCY ? &((struct cfg_agency *)obj)->emails
-	                                              : &((struct cfg_group *)obj)->emails;
+	struct cfg_list *list = l->type != SEC_AGENCY ? &((struct cfg_group *)obj)->emails
+	                        : !strcmp(key, "reply_from")
+	                            ? &((struct cfg_agency *)obj)->reply_from
+	                            : &((struct cfg_agency *)obj)->emails;
 
 	if (!mime_addr_valid(value)) {
 		error_at(l, l->lineno, key, "'%s' is not an address (user@domain)", value);
@@ -511,6 +519,13 @@ static const struct rule rules[] = {
     {SEC_SMTP, "max_per_connection", R_INT, C(max_per_connection), 1, 1000, NULL, false},
     {SEC_SMTP, "retry_max_age", R_FN, 0, 0, 0, set_duration, false},
     {SEC_SMTP, "retry_base", R_FN, 0, 0, 0, set_duration, false},
+    {SEC_INBOX, "maildir", R_PATH, C(inbox.maildir), 0, 0, NULL, false},
+    {SEC_INBOX, "url", R_STR, C(inbox.url), 0, 0, NULL, false},
+    {SEC_INBOX, "user", R_STR, C(inbox.user), 0, 0, NULL, false},
+    {SEC_INBOX, "password_file", R_PATH, C(inbox.password_file), 0, 0, NULL, false},
+    {SEC_INBOX, "ca_file", R_PATH, C(inbox.ca_file), 0, 0, NULL, false},
+    {SEC_INBOX, "interval", R_FN, 0, 0, 0, set_duration, false},
+    {SEC_INBOX, "key_file", R_PATH, C(inbox.key_file), 0, 0, NULL, false},
     {SEC_CALENDAR, "workdays", R_FN, 0, 0, 0, set_calendar, false},
     {SEC_CALENDAR, "office_hours", R_FN, 0, 0, 0, set_calendar, false},
     {SEC_CALENDAR, "send_at", R_FN, 0, 0, 0, set_calendar, false},
@@ -520,6 +535,7 @@ static const struct rule rules[] = {
     {SEC_POLICY, NULL, R_FN, 0, 0, 0, set_policy, false},
     {SEC_AGENCY, "name", R_STR, A(name), 0, 0, NULL, false},
     {SEC_AGENCY, "email", R_FN, 0, 0, 0, set_email, true},
+    {SEC_AGENCY, "reply_from", R_FN, 0, 0, 0, set_email, true},
     {SEC_AGENCY, "alias", R_LIST, A(aliases), 0, 0, NULL, false},
     {SEC_AGENCY, "supervisor", R_STR, A(supervisor), 0, 0, NULL, false},
     {SEC_AGENCY, "successor", R_STR, A(successor), 0, 0, NULL, false},
@@ -1040,44 +1056,45 @@ static bool is_loopback(const char *host)
 }
 
 /*
- * The password file must be the service's secret: a regular file with no
- * group or other access. 0, or -1 with the error given; *st is filled.
+ * A secret (a password file, the reply tokens' key) must be the service's:
+ * a regular file with no group or other access. 0, or -1 with the error
+ * given at [section] key; *st is filled.
  */
-static int check_password_file(struct loader *l, const struct cfg *c, struct stat *st)
+static int check_secret(struct loader *l, const struct cfg *c, const char *section, const char *key,
+                        const char *path, struct stat *st)
 {
-	struct cfg_where at = where_of(c, "smtp", "password_file");
+	struct cfg_where at = where_of(c, section, key);
 
-	if (stat(c->password_file, st) < 0) {
-		verror(l, at, "smtp", "password_file", "cannot read '%s': %s", c->password_file,
-		       strerror(errno));
+	if (stat(path, st) < 0) {
+		verror(l, at, section, key, "cannot read '%s': %s", path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st->st_mode)) {
-		verror(l, at, "smtp", "password_file", "'%s' is not a file", c->password_file);
+		verror(l, at, section, key, "'%s' is not a file", path);
 		return -1;
 	}
 	if (st->st_mode & 077) {
-		verror(l, at, "smtp", "password_file",
-		       "'%s' is readable by group or others: chmod 600 it", c->password_file);
+		verror(l, at, section, key, "'%s' is readable by group or others: chmod 600 it",
+		       path);
 		return -1;
 	}
 	return 0;
 }
 
-static void read_password(struct loader *l, struct cfg *c)
+static char *read_secret(struct loader *l, struct cfg *c, const char *section, const char *path)
 {
 	struct stat st;
 
-	if (check_password_file(l, c, &st) < 0)
-		return;
-	char *text = util_read_file(c->password_file, NULL);
+	if (check_secret(l, c, section, "password_file", path, &st) < 0)
+		return NULL;
+	char *text = util_read_file(path, NULL);
 	if (!text) {
-		verror(l, where_of(c, "smtp", "password_file"), "smtp", "password_file",
-		       "cannot read '%s': %s", c->password_file, strerror(errno));
-		return;
+		verror(l, where_of(c, section, "password_file"), section, "password_file",
+		       "cannot read '%s': %s", path, strerror(errno));
+		return NULL;
 	}
 	text[strcspn(text, "\r\n")] = '\0';
-	c->password = text;
+	return text;
 }
 
 static void validate_smtp(struct loader *l, struct cfg *c)
@@ -1096,7 +1113,80 @@ static void validate_smtp(struct loader *l, struct cfg *c)
 	if (c->user && !c->password_file)
 		verror(l, where_of(c, "smtp", "user"), "smtp", "user", "needs password_file");
 	if (c->password_file && l->secrets)
-		read_password(l, c);
+		c->password = read_secret(l, c, "smtp", c->password_file);
+}
+
+/* The reply tokens' key file: the configured one, else inbox.key beside the database. */
+static void inbox_key_path(struct cfg *c)
+{
+	struct cfg_inbox *in = &c->inbox;
+
+	if (in->key_file)
+		return;
+	char *db = xstrdup(c->database);
+	struct buf path = BUF_INIT;
+	buf_printf(&path, "%s/inbox.key", dirname(db));
+	in->key_file = buf_steal(&path);
+	in->key_default = true;
+	free(db);
+}
+
+/* The key of the reply tokens: the configured file, or the default one once it exists. */
+static void read_inbox_key(struct loader *l, struct cfg *c)
+{
+	struct cfg_inbox *in = &c->inbox;
+	char err[512];
+
+	if (in->have_key || (in->key_default && access(in->key_file, F_OK) != 0))
+		return; /* the daemon makes the default one at start */
+	if (token_key_load(in->key_file, false, in->key, err, sizeof(err)) < 0)
+		verror(l, where_of(c, "inbox", "key_file"), "inbox", "key_file", "%s", err);
+	else
+		in->have_key = true;
+}
+
+/* [inbox]: one source; TLS unless the IMAP server is this host; secrets 0600. */
+static void validate_inbox(struct loader *l, struct cfg *c)
+{
+	struct cfg_inbox *in = &c->inbox;
+
+	for (size_t i = 0; i < c->positions.n && !in->enabled; i++)
+		in->enabled = !strcmp(c->positions.v[i].key, "inbox");
+	if (!in->enabled)
+		return;
+	if (!in->interval)
+		in->interval = 60;
+	if (!!in->maildir == !!in->url)
+		verror(l, where_of(c, "inbox", in->url ? "url" : "maildir"), "inbox",
+		       in->url ? "url" : "maildir",
+		       "give either maildir = PATH or url = imaps://…");
+	if (in->maildir && c->maildir && !strcmp(in->maildir, c->maildir))
+		verror(l, where_of(c, "inbox", "maildir"), "inbox", "maildir",
+		       "is the Maildir outgoing mail is written to ([mail] maildir): the daemon "
+		       "would read its own messages");
+	if (in->url) {
+		bool tls = !strncasecmp(in->url, "imaps://", 8);
+		const char *host = in->url + (tls ? 8 : 7);
+		char name[256];
+		size_t n = strcspn(host, ":/");
+		snprintf(name, sizeof(name), "%.*s", (int)(n < 255 ? n : 255), host);
+		if (!tls && strncasecmp(in->url, "imap://", 7))
+			verror(l, where_of(c, "inbox", "url"), "inbox", "url",
+			       "'%s' is not imaps://HOST/MAILBOX", in->url);
+		else if (!tls && !is_loopback(name))
+			verror(l, where_of(c, "inbox", "url"), "inbox", "url",
+			       "imap:// (no TLS) is only allowed to a loopback host, not '%s'; use "
+			       "imaps://",
+			       name);
+		if (in->user && !in->password_file)
+			verror(l, where_of(c, "inbox", "user"), "inbox", "user",
+			       "needs password_file");
+		if (in->password_file && l->secrets)
+			in->password = read_secret(l, c, "inbox", in->password_file);
+	}
+	inbox_key_path(c);
+	if (l->secrets)
+		read_inbox_key(l, c);
 }
 
 static void validate_agencies(struct loader *l, struct cfg *c)
@@ -1283,6 +1373,7 @@ static void validate(struct loader *l, struct cfg *c)
 		verror(l, where_of(c, "mail", "transport"), "mail", "maildir",
 		       "is required with transport = maildir");
 	validate_smtp(l, c);
+	validate_inbox(l, c);
 	validate_agencies(l, c);
 	validate_groups(l, c);
 	validate_names(l, c);
@@ -1354,31 +1445,48 @@ struct cfg *cfg_load_without_secrets(const char *path, struct buf *errors, struc
 	return load(path, false, errors, warnings);
 }
 
-int cfg_read_password(struct cfg *c, struct buf *errors)
+int cfg_read_secrets(struct cfg *c, struct buf *errors)
 {
 	struct loader l = {.cfg = c, .errors = errors};
+	struct cfg_inbox *in = &c->inbox;
 
-	if (c->password || !c->password_file)
-		return 0;
-	read_password(&l, c);
+	if (c->password_file && !c->password)
+		c->password = read_secret(&l, c, "smtp", c->password_file);
+	if (in->enabled && in->url && in->password_file && !in->password)
+		in->password = read_secret(&l, c, "inbox", in->password_file);
+	if (in->enabled)
+		read_inbox_key(&l, c);
 	return l.nerrors ? -1 : 0;
 }
 
-int cfg_check_password_file(const struct cfg *c, uid_t service_uid, struct buf *errors)
+int cfg_check_secrets(const struct cfg *c, uid_t service_uid, struct buf *errors)
 {
 	struct loader l = {.cfg = (struct cfg *)c, .errors = errors};
+	const struct cfg_inbox *in = &c->inbox;
+	const struct {
+		const char *section, *key, *path;
+	} secrets[] = {
+	    {"smtp", "password_file", c->password_file},
+	    {"inbox", "password_file", in->enabled && in->url ? in->password_file : NULL},
+	    /* The default key appears at the daemon's first start. */
+	    {"inbox", "key_file",
+	     in->enabled && !(in->key_default && access(in->key_file, F_OK) != 0) ? in->key_file
+	                                                                          : NULL},
+	};
 	struct stat st;
 
-	if (!c->password_file || check_password_file(&l, c, &st) < 0)
-		return c->password_file ? -1 : 0;
-	if (service_uid != (uid_t)-1 && st.st_uid != service_uid) {
-		verror(&l, where_of(c, "smtp", "password_file"), "smtp", "password_file",
-		       "'%s' belongs to uid %u, not to the service's user (uid %u), which "
-		       "cannot read it: chown it",
-		       c->password_file, (unsigned)st.st_uid, (unsigned)service_uid);
-		return -1;
+	for (size_t i = 0; i < UTIL_NELEM(secrets); i++) {
+		if (!secrets[i].path || check_secret(&l, c, secrets[i].section, secrets[i].key,
+		                                     secrets[i].path, &st) < 0)
+			continue;
+		if (service_uid != (uid_t)-1 && st.st_uid != service_uid)
+			verror(&l, where_of(c, secrets[i].section, secrets[i].key),
+			       secrets[i].section, secrets[i].key,
+			       "'%s' belongs to uid %u, not to the service's user (uid %u), which "
+			       "cannot read it: chown it",
+			       secrets[i].path, (unsigned)st.st_uid, (unsigned)service_uid);
 	}
-	return 0;
+	return l.nerrors ? -1 : 0;
 }
 
 char *cfg_control_socket(const char *path)
@@ -1402,7 +1510,7 @@ void cfg_free(struct cfg *c)
 	for (size_t i = 0; i < c->n_agencies; i++) {
 		struct cfg_agency *a = &c->agencies[i];
 		free(a->id), free(a->name), free(a->supervisor), free(a->successor);
-		list_free(&a->emails), list_free(&a->aliases);
+		list_free(&a->emails), list_free(&a->aliases), list_free(&a->reply_from);
 	}
 	for (size_t i = 0; i < c->n_groups; i++) {
 		struct cfg_group *g = &c->groups[i];
@@ -1421,19 +1529,42 @@ void cfg_free(struct cfg *c)
 		kvs_free(&t->policy);
 	}
 	free(c->agencies), free(c->agencies_by_id), free(c->groups), free(c->plans), free(c->tasks);
-	char **strings[] = {
-	    &c->path,       &c->database,  &c->control_socket, &c->service_user,
-	    &c->templates,  &c->language,  &c->monitor,        &c->default_supervisor,
-	    &c->maildir,    &c->from_name, &c->from_addr,      &c->reply_name,
-	    &c->reply_addr, &c->admin,     &c->calendar_url,   &c->host,
-	    &c->ca_file,    &c->user,      &c->password_file,  &c->envelope_from,
-	    &c->helo};
+	char **strings[] = {&c->path,
+	                    &c->database,
+	                    &c->control_socket,
+	                    &c->service_user,
+	                    &c->templates,
+	                    &c->language,
+	                    &c->monitor,
+	                    &c->default_supervisor,
+	                    &c->maildir,
+	                    &c->from_name,
+	                    &c->from_addr,
+	                    &c->reply_name,
+	                    &c->reply_addr,
+	                    &c->admin,
+	                    &c->calendar_url,
+	                    &c->host,
+	                    &c->ca_file,
+	                    &c->user,
+	                    &c->password_file,
+	                    &c->envelope_from,
+	                    &c->helo,
+	                    &c->inbox.maildir,
+	                    &c->inbox.url,
+	                    &c->inbox.user,
+	                    &c->inbox.password_file,
+	                    &c->inbox.ca_file,
+	                    &c->inbox.key_file};
 	for (size_t i = 0; i < UTIL_NELEM(strings); i++)
 		free(*strings[i]);
-	if (c->password) {
-		explicit_bzero(c->password, strlen(c->password));
-		free(c->password);
-	}
+	char *secrets[] = {c->password, c->inbox.password};
+	for (size_t i = 0; i < UTIL_NELEM(secrets); i++)
+		if (secrets[i]) {
+			explicit_bzero(secrets[i], strlen(secrets[i]));
+			free(secrets[i]);
+		}
+	explicit_bzero(c->inbox.key, sizeof(c->inbox.key));
 	list_free(&c->files);
 	kvs_free(&c->positions);
 	cal_free(&c->cal);

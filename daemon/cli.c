@@ -26,7 +26,8 @@ static const struct {
 	const char *usage, *help;
 } commands[] = {
     {"parse", cmd_parse,
-     "parse [--now ISO] [--plan-period YYYY-YYYY] [--tz ±HH:MM] [--json] PHRASE... | -",
+     "parse [--now ISO] [--plan-period YYYY-YYYY] [--issued YYYY[-MM-DD]] [--tz ±HH:MM] [--json] "
+     "PHRASE... | -",
      "read timeframe phrases (no config needed)"},
     {"check-config", cmd_check_config, "check-config [--smtp]",
      "validate the configuration and templates; --smtp: log in to the server"},
@@ -58,8 +59,15 @@ static const struct {
      "  STATUS: open, in-progress, waiting, done, not-met, cancelled, or the "
      "report's words\n  (Đạt, Hoàn thành, Đang thực hiện, Chờ …, Chưa đạt)",
      "record a task's progress (done, waiting, …)"},
-    {"extend", cmd_extend, "extend TASK DATE   (gia hạn: the new deadline, end of DATE)",
-     "extend a deadline (gia hạn)"},
+    {"extend", cmd_extend,
+     "extend TASK DATE   (gia hạn: the new deadline, end of DATE)\n"
+     "       deadlinectl extend TASK --approve|--refuse [--note TEXT]   (an agency's request)",
+     "extend a deadline (gia hạn), or settle a request for one"},
+    {"inbox", cmd_inbox,
+     "inbox [--held] [--limit N]\n"
+     "       deadlinectl inbox accept ID\n"
+     "       deadlinectl inbox reject ID [--reason TEXT]",
+     "replies received, what they changed, what is held"},
     {"report", cmd_report,
      "report [--plan P] [--as-of DATE] [--format text|html|csv|xlsx] [-o FILE] [--json]",
      "the progress report: per task and per agency"},

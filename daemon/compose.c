@@ -4,6 +4,7 @@
 #include "compose.h"
 
 #include "date.h"
+#include "inbox/token.h"
 #include "mime.h"
 #include "util.h"
 
@@ -37,17 +38,32 @@ static void addr_list(const struct cfg_list *l, const char *name, struct mime_ad
 	*n = l->n;
 }
 
-int compose_digest(const struct cfg *c, const struct digest_msg *d, const char *msgid, time_t now,
-                   struct buf *out, char *err, size_t errlen)
+char *compose_reply_address(const struct cfg *c, const char *msgid, const char *agency)
 {
-	struct mime_addr *to, *cc, reply = {c->reply_name, c->reply_addr};
+	const char *base = c->reply_addr ? c->reply_addr : c->inbox.enabled ? c->from_addr : NULL;
+	char token[TOKEN_LEN + 1];
+
+	if (!base)
+		return NULL;
+	if (!c->inbox.enabled || !c->inbox.have_key || !agency ||
+	    token_make(c->inbox.key, msgid, agency, token) < 0)
+		return xstrdup(base);
+	return token_address(base, token);
+}
+
+int compose_digest(const struct cfg *c, const struct digest_msg *d, const char *agency,
+                   const char *msgid, time_t now, struct buf *out, char *err, size_t errlen)
+{
+	char *reply_addr = compose_reply_address(c, msgid, agency);
+	struct mime_addr *to, *cc,
+	    reply = {c->reply_addr ? c->reply_name : c->from_name, reply_addr};
 	size_t n_to, n_cc;
 
 	addr_list(&d->to, d->to_name, &to, &n_to);
 	addr_list(&d->cc, NULL, &cc, &n_cc);
 	struct mime_msg m = {
 	    .from = {c->from_name, c->from_addr},
-	    .reply_to = c->reply_addr ? &reply : NULL,
+	    .reply_to = reply_addr ? &reply : NULL,
 	    .to = to,
 	    .n_to = n_to,
 	    .cc = cc,
@@ -66,6 +82,7 @@ int compose_digest(const struct cfg *c, const struct digest_msg *d, const char *
 	int rc = mime_build(&m, out, err, errlen);
 	free(to);
 	free(cc);
+	free(reply_addr);
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 #include "date.h"
 #include "digest.h"
 #include "dir.h"
+#include "inbox/intake.h"
 #include "log.h"
 #include "loop.h"
 #include "mail.h"
@@ -47,6 +48,7 @@ static struct engine {
 	struct store *st;
 	struct mail *mail;
 	struct outbox *outbox;
+	struct intake *intake; /* NULL when [inbox] is off */
 	struct loop_async *mail_wake;
 	struct loop_timer *wake, *watchdog;
 	struct loop_watch *watch;
@@ -91,6 +93,10 @@ static int config_load(const char *path, struct config_set *out, struct buf *err
 	buf_free(&warnings);
 	if (!out->cfg)
 		return -1;
+	if (intake_prepare(out->cfg, errors) < 0) {
+		config_free(out);
+		return -1;
+	}
 	out->dir = dir_new(out->cfg);
 	out->tpl = digest_templates_load(out->cfg->templates, out->cfg->language, errors);
 	if (!out->tpl) {
@@ -203,6 +209,19 @@ static void on_wake(void *arg)
 		tick();
 }
 
+/* A reply changed tasks or queued an answer: send it, and look at reminders again. */
+static void on_inbox_changed(void *arg)
+{
+	(void)arg;
+	if (!E.stopping)
+		tick();
+}
+
+static struct intake_env engine_intake_env(void)
+{
+	return (struct intake_env){E.st, E.db_path, engine_now, on_inbox_changed, NULL};
+}
+
 static void on_mail_results(void *arg)
 {
 	(void)arg;
@@ -247,6 +266,8 @@ static int reload(struct buf *why)
 	mail_settings_from_cfg(E.conf.cfg, &ms);
 	mail_reconfigure(E.mail, &ms);
 	mail_settings_free(&ms);
+	struct intake_env ie = engine_intake_env();
+	E.intake = intake_reload(E.intake, &ie, E.conf.cfg, E.conf.dir);
 	watch_config();
 	config_sync(engine_now());
 	log_info("reloaded %s", E.opt->config);
@@ -296,6 +317,7 @@ static void status(struct buf *out)
 	           iso(os->last_result_at ? os->last_result_at : TF_NONE, a, sizeof(a)));
 	buf_printf(out, "config: %s\ndatabase: %s\n", E.opt->config, E.db_path);
 	buf_printf(out, "transport: %s\n", E.conf.cfg->transport == CFG_SMTP ? "smtp" : "maildir");
+	intake_status(E.intake, out);
 }
 
 static void control(const char *request, struct buf *reply, void *arg)
@@ -404,6 +426,8 @@ static int start_services(void)
 	E.mail = mail_start(&ms, E.mail_wake);
 	mail_settings_free(&ms);
 	E.outbox = outbox_new(E.st, E.mail);
+	struct intake_env ie = engine_intake_env();
+	E.intake = intake_start(&ie, E.conf.cfg, E.conf.dir);
 	loop_signal(SIGTERM, stop, NULL);
 	loop_signal(SIGINT, stop, NULL);
 	loop_signal(SIGHUP, on_hangup, NULL);
@@ -419,6 +443,7 @@ static int start_services(void)
 static void finish(void)
 {
 	ctl_close(E.ctl);
+	intake_stop(E.intake);
 	loop_watch_free(E.watch);
 	loop_timer_free(E.wake);
 	loop_timer_free(E.watchdog);

@@ -46,6 +46,7 @@ struct loop_watch {
 	int fd;
 	char **names; /* base names of the watched files */
 	size_t n;
+	bool any; /* a directory: every name counts */
 	loop_cb cb;
 	void *arg;
 };
@@ -233,6 +234,8 @@ static void watch_settled(struct ev_loop *l, ev_timer *t, int revents)
 
 static bool watched_name(const struct loop_watch *w, const char *name)
 {
+	if (w->any)
+		return true;
 	for (size_t i = 0; i < w->n; i++)
 		if (!strcmp(w->names[i], name))
 			return true;
@@ -257,6 +260,23 @@ static void watch_event(struct ev_loop *l, ev_io *io, int revents)
 		ev_timer_again(loop, &w->settle);
 }
 
+/* A watcher on an inotify descriptor, calling cb once a burst of events settles. */
+static struct loop_watch *watch_new(int fd, loop_cb cb, void *arg)
+{
+	struct loop_watch *w = xcalloc(1, sizeof(*w));
+
+	w->fd = fd;
+	w->cb = cb;
+	w->arg = arg;
+	ev_io_init(&w->io, watch_event, fd, EV_READ);
+	w->io.data = w;
+	ev_io_start(loop, &w->io);
+	ev_init(&w->settle, watch_settled);
+	w->settle.repeat = WATCH_SETTLE;
+	w->settle.data = w;
+	return w;
+}
+
 struct loop_watch *loop_watch_files(char *const *paths, size_t n, loop_cb cb, void *arg)
 {
 	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -265,10 +285,7 @@ struct loop_watch *loop_watch_files(char *const *paths, size_t n, loop_cb cb, vo
 		log_warn("inotify: config changes will need SIGHUP");
 		return NULL;
 	}
-	struct loop_watch *w = xcalloc(1, sizeof(*w));
-	w->fd = fd;
-	w->cb = cb;
-	w->arg = arg;
+	struct loop_watch *w = watch_new(fd, cb, arg);
 	w->names = xcalloc(n ? n : 1, sizeof(*w->names));
 	for (size_t i = 0; i < n; i++) {
 		char *a = xstrdup(paths[i]), *b = xstrdup(paths[i]);
@@ -279,12 +296,24 @@ struct loop_watch *loop_watch_files(char *const *paths, size_t n, loop_cb cb, vo
 		free(a);
 		free(b);
 	}
-	ev_io_init(&w->io, watch_event, fd, EV_READ);
-	w->io.data = w;
-	ev_io_start(loop, &w->io);
-	ev_init(&w->settle, watch_settled);
-	w->settle.repeat = WATCH_SETTLE;
-	w->settle.data = w;
+	return w;
+}
+
+struct loop_watch *loop_watch_dir(const char *dir, loop_cb cb, void *arg)
+{
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	if (fd < 0) {
+		log_warn("inotify: %s is only scanned from time to time", dir);
+		return NULL;
+	}
+	if (inotify_add_watch(fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
+		log_warn("inotify: %s", dir);
+		close(fd);
+		return NULL;
+	}
+	struct loop_watch *w = watch_new(fd, cb, arg);
+	w->any = true;
 	return w;
 }
 

@@ -49,28 +49,69 @@ static int list_failure(const struct store_message *m, void *arg)
 	return 0;
 }
 
-/* Once a day at most, in office hours: what could not be delivered. */
+static int list_bad(const char *address, const char *agency, const char *status,
+                    const char *diagnostic, time_t last_at, void *arg)
+{
+	(void)last_at;
+	buf_printf(arg, "- %s (%s): %s %s\n", address, agency ? agency : "no agency",
+	           status ? status : "", diagnostic ? diagnostic : "");
+	return 0;
+}
+
+/* What the admin should hear about: undelivered mail, bad addresses, replies held since. */
+static int64_t news(struct store *st, time_t since, int64_t *failed, int64_t *bad, int64_t *held)
+{
+	*failed = *bad = *held = 0;
+	if (store_failures_count(st, failed) < 0 || store_bad_addresses_count(st, bad) < 0 ||
+	    store_inbound_count(st, "held", since, held) < 0)
+		return 0;
+	return *failed + *bad + *held;
+}
+
+/* Once a day at most, in office hours: what could not be delivered, what is held. */
 static void failures(struct store *st, const struct cfg *c, time_t now)
 {
 	char value[32];
-	int64_t n = 0;
+	int64_t n, bad, held;
 
 	if (!c->admin || store_meta_get(st, "admin_summary_at", value, sizeof(value)) < 0)
 		return;
 	time_t since = (time_t)strtoll(value, NULL, 10);
 	if ((since && now - since < 86400) || cal_office_at_or_after(&c->cal, now) != now ||
-	    store_failures_count(st, &n) < 0 || n == 0)
+	    news(st, since, &n, &bad, &held) == 0)
 		return;
 	struct buf text = BUF_INIT, subject = BUF_INIT;
-	buf_printf(&text,
-	           "deadlined could not deliver %lld message(s) to all their recipients:\n\n",
-	           (long long)n);
-	store_failures_unreported(st, list_failure, &text);
+	if (n) {
+		buf_printf(
+		    &text,
+		    "deadlined could not deliver %lld message(s) to all their recipients:\n\n",
+		    (long long)n);
+		store_failures_unreported(st, list_failure, &text);
+	}
+	if (bad) {
+		buf_printf(&text,
+		           "%sDelivery reports say %lld address(es) are gone for good; fix "
+		           "them in the directory:\n\n",
+		           n ? "\n" : "", (long long)bad);
+		store_bad_addresses_unreported(st, list_bad, &text);
+	}
+	if (held)
+		buf_printf(&text,
+		           "%s%lld repl%s held for you: see `deadlinectl inbox --held`, then "
+		           "`deadlinectl inbox accept|reject ID`.\n",
+		           n || bad ? "\n" : "", (long long)held, held == 1 ? "y is" : "ies are");
 	buf_adds(&text, "\nSee `deadlinectl status` and the journal for details.\n");
-	buf_printf(&subject, "[deadlined] %lld message(s) not delivered", (long long)n);
+	if (n)
+		buf_printf(&subject, "[deadlined] %lld message(s) not delivered", (long long)n);
+	else if (bad)
+		buf_printf(&subject, "[deadlined] %lld bad address(es)", (long long)bad);
+	else
+		buf_printf(&subject, "[deadlined] %lld repl%s held", (long long)held,
+		           held == 1 ? "y" : "ies");
 	/* Each failure is told once; the summary itself waits a day after the last. */
 	if (notice_admin(st, c, buf_str(&subject), buf_str(&text), now) == 0) {
 		store_failures_reported(st);
+		store_bad_addresses_reported(st);
 		snprintf(value, sizeof(value), "%lld", (long long)now);
 		store_meta_set(st, "admin_summary_at", value);
 	}
@@ -117,7 +158,8 @@ time_t notice_next(struct store *st, const struct cfg *c, time_t now)
 
 	if (c->admin && store_meta_get(st, "admin_summary_at", value, sizeof(value)) == 0) {
 		time_t since = (time_t)strtoll(value, NULL, 10);
-		if (store_failures_count(st, &n) == 0 && n > 0) {
+		int64_t bad, held;
+		if (news(st, since, &n, &bad, &held) > 0) {
 			time_t at = since ? since + 86400 : now;
 			next = cal_office_at_or_after(&c->cal, at > now ? at : now);
 		}

@@ -240,7 +240,8 @@ static int64_t queue_digest(struct tick *tk, struct pending *p, size_t n)
 	m.message_id = compose_message_id(tk->env->cfg, tk->now);
 	struct buf text = BUF_INIT;
 	char err[256];
-	if (compose_digest(tk->env->cfg, &d, m.message_id, tk->now, &text, err, sizeof(err)) < 0) {
+	if (compose_digest(tk->env->cfg, &d, p[0].holder, m.message_id, tk->now, &text, err,
+	                   sizeof(err)) < 0) {
 		log_fields(LOG_WARNING, &(struct log_about){.agency = p[0].holder},
 		           "cannot compose a message to %s: %s", d.to_name, err);
 		buf_free(&text);

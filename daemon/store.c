@@ -80,6 +80,48 @@ static const char *const migrations[] = {
      * sent log is read by agency (agenda, messages --agency). */
     "ALTER TABLE messages ADD COLUMN resend_of INTEGER REFERENCES messages(id);"
     "CREATE INDEX messages_recipient ON messages(recipient, id);",
+    /* 4: the inbox. What arrived (one row per message, never applied twice: the
+     * Message-ID and a hash of its bytes), each command read from a reply and
+     * what it did, the files that came with them, extension requests waiting
+     * for the monitor, and addresses a delivery report said are gone. */
+    "CREATE TABLE inbound ("
+    " id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, source TEXT NOT NULL,"
+    " message_id TEXT NOT NULL, hash TEXT NOT NULL, from_addr TEXT, from_name TEXT,"
+    " subject TEXT, agency TEXT, message INTEGER REFERENCES messages(id), matched_by TEXT,"
+    " kind TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('applied', 'held', 'ignored',"
+    " 'refused', 'accepted', 'rejected')), reason TEXT, text TEXT,"
+    " answer INTEGER REFERENCES messages(id), answer_kind TEXT, decided_by TEXT,"
+    " decided_at INTEGER, UNIQUE (message_id, hash));"
+    "CREATE INDEX inbound_from ON inbound(from_addr, received_at);"
+    "CREATE TABLE inbound_tasks ("
+    " inbound INTEGER NOT NULL REFERENCES inbound(id),"
+    " task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+    " occurrence_id INTEGER, PRIMARY KEY (inbound, task_id)) WITHOUT ROWID;"
+    "CREATE INDEX inbound_tasks_task ON inbound_tasks(task_id);"
+    "CREATE TABLE reply_commands ("
+    " id INTEGER PRIMARY KEY, inbound INTEGER NOT NULL REFERENCES inbound(id),"
+    " line INTEGER NOT NULL, line_text TEXT NOT NULL, item TEXT,"
+    " task_id INTEGER REFERENCES tasks(id) ON DELETE SET NULL, occurrence_id INTEGER,"
+    " command TEXT NOT NULL, note TEXT, reason TEXT, new_due INTEGER, state TEXT NOT NULL,"
+    " detail TEXT);"
+    "CREATE INDEX reply_commands_inbound ON reply_commands(inbound);"
+    "CREATE TABLE attachments ("
+    " id INTEGER PRIMARY KEY, inbound INTEGER NOT NULL REFERENCES inbound(id),"
+    " filename TEXT NOT NULL, path TEXT, content_type TEXT, size INTEGER NOT NULL,"
+    " sha256 TEXT, refused TEXT);"
+    "CREATE INDEX attachments_inbound ON attachments(inbound);"
+    "CREATE TABLE extension_requests ("
+    " id INTEGER PRIMARY KEY, task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+    " occurrence_id INTEGER, inbound INTEGER REFERENCES inbound(id), agency TEXT NOT NULL,"
+    " requested_due INTEGER NOT NULL, reason TEXT, created_at INTEGER NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'refused')),"
+    " decided_by TEXT, decided_at INTEGER, note TEXT);"
+    "CREATE INDEX extension_requests_task ON extension_requests(task_id, state);"
+    "CREATE TABLE bad_addresses ("
+    " address TEXT PRIMARY KEY, agency TEXT, status TEXT, diagnostic TEXT, inbound INTEGER,"
+    " first_at INTEGER NOT NULL, last_at INTEGER NOT NULL, reported INTEGER NOT NULL DEFAULT 0);"
+    /* A reply's token names its message by the 16 hex digits before the '@'. */
+    "CREATE INDEX messages_ref ON messages(substr(message_id, instr(message_id, '@') - 16, 16));",
 };
 
 /* A message without its body (read_message_row). */
@@ -87,6 +129,11 @@ static const char *const migrations[] = {
 	"m.id, m.message_id, m.recipient, m.rcpt, m.subject, m.kind, m.state, m.attempts,"         \
 	" m.next_attempt, m.created_at, m.sent_at, m.last_error, m.delivered_to,"                  \
 	" (SELECT COUNT(*) FROM rcpt_failures WHERE message = m.id), m.resend_of"
+
+int store_schema_version(void)
+{
+	return (int)UTIL_NELEM(migrations);
+}
 
 enum stmt_id {
 	S_META_GET,
@@ -1781,4 +1828,593 @@ int store_history(struct store *st, int64_t task_id, store_history_cb cb, void *
 		r = fail(st, "history");
 	sqlite3_finalize(s);
 	return r;
+}
+
+/* ---- the inbox ------------------------------------------------------------ */
+
+/*
+ * The inbox's queries run a few times per message that arrives: prepared
+ * per call, bound by a format ('s' text or NULL, 'i' integer, 'I' integer
+ * with 0 as NULL, 't' a time with TF_NONE as NULL).
+ */
+static sqlite3_stmt *prepf(struct store *st, const char *query, const char *fmt, va_list ap)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, query, -1, &s, NULL) != SQLITE_OK) {
+		fail(st, "inbox");
+		return NULL;
+	}
+	for (int i = 1; *fmt; fmt++, i++) {
+		int64_t v;
+		switch (*fmt) {
+		case 's':
+			bind_text(s, i, va_arg(ap, const char *));
+			break;
+		case 't':
+			bind_time(s, i, va_arg(ap, time_t));
+			break;
+		default:
+			v = va_arg(ap, int64_t);
+			if (*fmt == 'I' && v == 0)
+				sqlite3_bind_null(s, i);
+			else
+				sqlite3_bind_int64(s, i, v);
+		}
+	}
+	return s;
+}
+
+/* Runs a statement that returns no rows. */
+static int execf(struct store *st, const char *query, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sqlite3_stmt *s = prepf(st, query, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return -1;
+	int r = run(st, s, "inbox");
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Runs a query; row() is called for each row. Returns 0, -1, or row()'s verdict. */
+static int queryf(struct store *st, int (*row)(sqlite3_stmt *, void *), void *arg,
+                  const char *query, const char *fmt, ...)
+{
+	va_list ap;
+	int rc, r = 0;
+
+	va_start(ap, fmt);
+	sqlite3_stmt *s = prepf(st, query, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return -1;
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = row(s, arg);
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st, "inbox");
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int first_id(sqlite3_stmt *s, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(s, 0);
+	return 1;
+}
+
+/* 1 and *id when the query has a row, 0 when not, -1 on error. */
+static int find_id(struct store *st, int64_t *id, const char *query, const char *a, const char *b)
+{
+	int r = queryf(st, first_id, id, query, b ? "ss" : "s", a, b);
+
+	return r < 0 ? -1 : r;
+}
+
+static int64_t col_id(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, i);
+}
+
+static int message_where(struct store *st, const char *where, const char *value,
+                         struct store_message *out)
+{
+	char query[160];
+	int64_t id;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(query, sizeof(query), "SELECT id FROM messages WHERE %s LIMIT 1", where);
+	int r = find_id(st, &id, query, value, NULL);
+	return r == 1 ? store_message_get(st, id, out) : r;
+}
+
+int store_message_by_ref(struct store *st, const char *ref, struct store_message *out)
+{
+	return message_where(st, "substr(message_id, instr(message_id, '@') - 16, 16) = ?1", ref,
+	                     out);
+}
+
+int store_message_by_msgid(struct store *st, const char *msgid, struct store_message *out)
+{
+	return message_where(st, "message_id = ?1", msgid, out);
+}
+
+struct pair_rows {
+	int64_t *a, *b;
+	size_t n;
+};
+
+static int pair_row(sqlite3_stmt *s, void *arg)
+{
+	struct pair_rows *r = arg;
+
+	r->a = xrealloc(r->a, (r->n + 1) * sizeof(*r->a));
+	r->b = xrealloc(r->b, (r->n + 1) * sizeof(*r->b));
+	r->a[r->n] = sqlite3_column_int64(s, 0);
+	r->b[r->n++] = sqlite3_column_int64(s, 1);
+	return 0;
+}
+
+int store_message_tasks(struct store *st, int64_t message, int64_t **task_ids,
+                        int64_t **occurrence_ids, size_t *n)
+{
+	struct pair_rows r = {0};
+	int rc = queryf(st, pair_row, &r,
+	                "SELECT o.task_id, MIN(o.id) FROM notifications n"
+	                " JOIN occurrences o ON o.id = n.occurrence_id WHERE n.message = ?1"
+	                " GROUP BY o.task_id ORDER BY o.task_id",
+	                "i", message);
+
+	*task_ids = r.a;
+	*occurrence_ids = r.b;
+	*n = r.n;
+	return rc;
+}
+
+/* -- inbound -- */
+
+#define INBOUND_COLS                                                                               \
+	"id, received_at, source, message_id, hash, from_addr, from_name, subject, agency,"        \
+	" message, matched_by, kind, state, reason, text, answer, answer_kind, decided_by,"        \
+	" decided_at"
+
+static void read_inbound(sqlite3_stmt *s, struct store_inbound *in)
+{
+	char **text[] = {&in->source,    &in->message_id, &in->hash,  &in->from_addr,
+	                 &in->from_name, &in->subject,    &in->agency};
+	char **more[] = {&in->matched_by, &in->kind, &in->state, &in->reason, &in->text};
+
+	memset(in, 0, sizeof(*in));
+	in->id = sqlite3_column_int64(s, 0);
+	in->received_at = col_time(s, 1);
+	for (size_t i = 0; i < UTIL_NELEM(text); i++)
+		*text[i] = col_text(s, 2 + (int)i);
+	in->message = col_id(s, 9);
+	for (size_t i = 0; i < UTIL_NELEM(more); i++)
+		*more[i] = col_text(s, 10 + (int)i);
+	in->answer = col_id(s, 15);
+	in->answer_kind = col_text(s, 16);
+	in->decided_by = col_text(s, 17);
+	in->decided_at = col_time(s, 18);
+}
+
+void store_inbound_free(struct store_inbound *in)
+{
+	char *v[] = {in->source,  in->message_id, in->hash,        in->from_addr, in->from_name,
+	             in->subject, in->agency,     in->matched_by,  in->kind,      in->state,
+	             in->reason,  in->text,       in->answer_kind, in->decided_by};
+
+	for (size_t i = 0; i < UTIL_NELEM(v); i++)
+		free(v[i]);
+	memset(in, 0, sizeof(*in));
+}
+
+int store_inbound_find(struct store *st, const char *message_id, const char *hash, int64_t *id)
+{
+	return find_id(st, id, "SELECT id FROM inbound WHERE message_id = ?1 AND hash = ?2",
+	               message_id, hash);
+}
+
+int store_inbound_by_msgid(struct store *st, const char *message_id, int64_t *id)
+{
+	return find_id(st, id, "SELECT id FROM inbound WHERE message_id = ?1 ORDER BY id LIMIT 1",
+	               message_id, NULL);
+}
+
+int store_inbound_add(struct store *st, struct store_inbound *in)
+{
+	if (execf(st,
+	          "INSERT INTO inbound (received_at, source, message_id, hash, from_addr,"
+	          " from_name, subject, agency, message, matched_by, kind, state, reason, text)"
+	          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	          "tsssssssIsssss", in->received_at, in->source, in->message_id, in->hash,
+	          in->from_addr, in->from_name, in->subject, in->agency, in->message,
+	          in->matched_by, in->kind, in->state, in->reason, in->text) < 0)
+		return -1;
+	in->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static int inbound_row(sqlite3_stmt *s, void *arg)
+{
+	read_inbound(s, arg);
+	return 1;
+}
+
+int store_inbound_get(struct store *st, int64_t id, struct store_inbound *out)
+{
+	memset(out, 0, sizeof(*out));
+	int r = queryf(st, inbound_row, out, "SELECT " INBOUND_COLS " FROM inbound WHERE id = ?1",
+	               "i", id);
+	return r < 0 ? -1 : r;
+}
+
+int store_inbound_decide(struct store *st, int64_t id, const char *state, const char *reason,
+                         const char *who, time_t at)
+{
+	return execf(st,
+	             "UPDATE inbound SET state = ?2, reason = COALESCE(?3, reason),"
+	             " decided_by = COALESCE(?4, decided_by),"
+	             " decided_at = CASE WHEN ?4 IS NULL THEN decided_at ELSE ?5 END WHERE id = ?1",
+	             "isssi", id, state, reason, who, (int64_t)at);
+}
+
+int store_inbound_set_answer(struct store *st, int64_t id, int64_t message, const char *kind)
+{
+	return execf(st, "UPDATE inbound SET answer = ?2, answer_kind = ?3 WHERE id = ?1", "iIs",
+	             id, message, kind);
+}
+
+int store_inbound_answered(struct store *st, const char *address, const char *kind, time_t since,
+                           bool *yes)
+{
+	int64_t id;
+	int r = queryf(st, first_id, &id,
+	               "SELECT id FROM inbound WHERE from_addr = ?1 COLLATE NOCASE"
+	               " AND answer_kind = ?2 AND received_at >= ?3 LIMIT 1",
+	               "ssi", address, kind, (int64_t)since);
+
+	*yes = r == 1;
+	return r < 0 ? -1 : 0;
+}
+
+struct inbound_stream {
+	store_inbound_cb cb;
+	void *arg;
+};
+
+static int inbound_each(sqlite3_stmt *s, void *arg)
+{
+	struct inbound_stream *is = arg;
+	struct store_inbound in;
+
+	read_inbound(s, &in);
+	int r = is->cb(&in, is->arg);
+	store_inbound_free(&in);
+	return r;
+}
+
+int store_inbound_list(struct store *st, const char *state, int limit, store_inbound_cb cb,
+                       void *arg)
+{
+	struct inbound_stream is = {cb, arg};
+
+	return queryf(st, inbound_each, &is,
+	              "SELECT " INBOUND_COLS " FROM inbound WHERE ?1 IS NULL OR state = ?1"
+	              " ORDER BY id DESC LIMIT ?2",
+	              "si", state, (int64_t)limit);
+}
+
+static int count_row(sqlite3_stmt *s, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
+int store_inbound_count(struct store *st, const char *state, time_t since, int64_t *n)
+{
+	*n = 0;
+	return queryf(st, count_row, n,
+	              "SELECT COUNT(*) FROM inbound WHERE state = ?1 AND received_at >= ?2", "si",
+	              state, (int64_t)since);
+}
+
+int store_inbound_task(struct store *st, int64_t inbound, int64_t task_id, int64_t occurrence_id)
+{
+	return execf(st,
+	             "INSERT OR IGNORE INTO inbound_tasks (inbound, task_id, occurrence_id)"
+	             " VALUES (?1, ?2, ?3)",
+	             "iiI", inbound, task_id, occurrence_id);
+}
+
+/* -- commands -- */
+
+void store_reply_cmds_free(struct store_reply_cmd *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].line_text), free(v[i].item), free(v[i].command), free(v[i].note);
+		free(v[i].reason), free(v[i].state), free(v[i].detail);
+	}
+	free(v);
+}
+
+int store_reply_cmd_add(struct store *st, struct store_reply_cmd *c)
+{
+	if (execf(st,
+	          "INSERT INTO reply_commands (inbound, line, line_text, item, task_id,"
+	          " occurrence_id, command, note, reason, new_due, state, detail)"
+	          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	          "iissIIssstss", c->inbound, (int64_t)c->line, c->line_text, c->item, c->task_id,
+	          c->occurrence_id, c->command, c->note, c->reason, c->new_due, c->state,
+	          c->detail) < 0)
+		return -1;
+	c->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_reply_cmd_set_state(struct store *st, int64_t id, const char *state, const char *detail)
+{
+	return execf(st, "UPDATE reply_commands SET state = ?2, detail = ?3 WHERE id = ?1", "iss",
+	             id, state, detail);
+}
+
+struct cmd_rows {
+	struct store_reply_cmd *v;
+	size_t n, cap;
+};
+
+static int cmd_row(sqlite3_stmt *s, void *arg)
+{
+	struct cmd_rows *r = arg;
+
+	if (r->n == r->cap)
+		r->v = xrealloc(r->v, (r->cap = r->cap ? r->cap * 2 : 8) * sizeof(*r->v));
+	struct store_reply_cmd *c = &r->v[r->n++];
+	c->id = sqlite3_column_int64(s, 0);
+	c->inbound = sqlite3_column_int64(s, 1);
+	c->line = sqlite3_column_int(s, 2);
+	c->line_text = col_text(s, 3);
+	c->item = col_text(s, 4);
+	c->task_id = col_id(s, 5);
+	c->occurrence_id = col_id(s, 6);
+	c->command = col_text(s, 7);
+	c->note = col_text(s, 8);
+	c->reason = col_text(s, 9);
+	c->new_due = col_time(s, 10);
+	c->state = col_text(s, 11);
+	c->detail = col_text(s, 12);
+	return 0;
+}
+
+#define CMD_COLS                                                                                   \
+	"id, inbound, line, line_text, item, task_id, occurrence_id, command, note, reason,"       \
+	" new_due, state, detail"
+
+int store_reply_cmds(struct store *st, int64_t inbound, struct store_reply_cmd **out, size_t *n)
+{
+	struct cmd_rows r = {0};
+	int rc = queryf(st, cmd_row, &r,
+	                "SELECT " CMD_COLS " FROM reply_commands WHERE inbound = ?1 ORDER BY id",
+	                "i", inbound);
+
+	*out = r.v;
+	*n = r.n;
+	return rc;
+}
+
+/* -- attachments -- */
+
+void store_attachments_free(struct store_attachment *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].filename), free(v[i].path), free(v[i].content_type);
+		free(v[i].sha256), free(v[i].refused);
+	}
+	free(v);
+}
+
+int store_attachment_add(struct store *st, struct store_attachment *a)
+{
+	if (execf(st,
+	          "INSERT INTO attachments (inbound, filename, path, content_type, size, sha256,"
+	          " refused) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	          "isssiss", a->inbound, a->filename, a->path, a->content_type, a->size, a->sha256,
+	          a->refused) < 0)
+		return -1;
+	a->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+struct att_rows {
+	struct store_attachment *v;
+	size_t n, cap;
+};
+
+static int att_row(sqlite3_stmt *s, void *arg)
+{
+	struct att_rows *r = arg;
+
+	if (r->n == r->cap)
+		r->v = xrealloc(r->v, (r->cap = r->cap ? r->cap * 2 : 4) * sizeof(*r->v));
+	struct store_attachment *a = &r->v[r->n++];
+	a->id = sqlite3_column_int64(s, 0);
+	a->inbound = sqlite3_column_int64(s, 1);
+	a->filename = col_text(s, 2);
+	a->path = col_text(s, 3);
+	a->content_type = col_text(s, 4);
+	a->size = sqlite3_column_int64(s, 5);
+	a->sha256 = col_text(s, 6);
+	a->refused = col_text(s, 7);
+	return 0;
+}
+
+int store_attachments(struct store *st, int64_t inbound, struct store_attachment **out, size_t *n)
+{
+	struct att_rows r = {0};
+	int rc = queryf(st, att_row, &r,
+	                "SELECT id, inbound, filename, path, content_type, size, sha256, refused"
+	                " FROM attachments WHERE inbound = ?1 ORDER BY id",
+	                "i", inbound);
+
+	*out = r.v;
+	*n = r.n;
+	return rc;
+}
+
+struct id_rows {
+	int64_t *v;
+	size_t n;
+};
+
+static int id_row(sqlite3_stmt *s, void *arg)
+{
+	struct id_rows *r = arg;
+
+	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	r->v[r->n++] = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
+int store_task_replies(struct store *st, int64_t task_id, store_task_reply_cb cb, void *arg)
+{
+	struct id_rows ids = {0};
+	int r = queryf(st, id_row, &ids,
+	               "SELECT inbound FROM inbound_tasks WHERE task_id = ?1 UNION"
+	               " SELECT inbound FROM reply_commands WHERE task_id = ?1 ORDER BY 1 DESC",
+	               "i", task_id);
+
+	for (size_t i = 0; i < ids.n && r == 0; i++) {
+		struct store_inbound in;
+		struct cmd_rows cmds = {0};
+		struct store_attachment *atts = NULL;
+		size_t n_atts = 0;
+		if (store_inbound_get(st, ids.v[i], &in) != 1)
+			continue;
+		r = queryf(st, cmd_row, &cmds,
+		           "SELECT " CMD_COLS " FROM reply_commands WHERE inbound = ?1"
+		           " AND (task_id = ?2 OR task_id IS NULL) ORDER BY id",
+		           "ii", ids.v[i], task_id);
+		if (r == 0)
+			r = store_attachments(st, ids.v[i], &atts, &n_atts);
+		if (r == 0)
+			r = cb(&in, cmds.v, cmds.n, atts, n_atts, arg);
+		store_reply_cmds_free(cmds.v, cmds.n);
+		store_attachments_free(atts, n_atts);
+		store_inbound_free(&in);
+	}
+	free(ids.v);
+	return r;
+}
+
+/* -- extension requests -- */
+
+void store_extension_free(struct store_extension *e)
+{
+	free(e->agency), free(e->reason), free(e->state), free(e->decided_by), free(e->note);
+	memset(e, 0, sizeof(*e));
+}
+
+int store_extension_add(struct store *st, struct store_extension *e)
+{
+	if (execf(st,
+	          "INSERT INTO extension_requests (task_id, occurrence_id, inbound, agency,"
+	          " requested_due, reason, created_at, state)"
+	          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
+	          "iIIstst", e->task_id, e->occurrence_id, e->inbound, e->agency, e->requested_due,
+	          e->reason, e->created_at) < 0)
+		return -1;
+	e->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static int extension_row(sqlite3_stmt *s, void *arg)
+{
+	struct store_extension *e = arg;
+
+	e->id = sqlite3_column_int64(s, 0);
+	e->task_id = sqlite3_column_int64(s, 1);
+	e->occurrence_id = col_id(s, 2);
+	e->inbound = col_id(s, 3);
+	e->agency = col_text(s, 4);
+	e->requested_due = col_time(s, 5);
+	e->reason = col_text(s, 6);
+	e->created_at = col_time(s, 7);
+	e->state = col_text(s, 8);
+	e->decided_by = col_text(s, 9);
+	e->decided_at = col_time(s, 10);
+	e->note = col_text(s, 11);
+	return 1;
+}
+
+int store_extension_pending(struct store *st, int64_t task_id, struct store_extension *out)
+{
+	memset(out, 0, sizeof(*out));
+	int r = queryf(st, extension_row, out,
+	               "SELECT id, task_id, occurrence_id, inbound, agency, requested_due, reason,"
+	               " created_at, state, decided_by, decided_at, note FROM extension_requests"
+	               " WHERE task_id = ?1 AND state = 'pending' ORDER BY id DESC LIMIT 1",
+	               "i", task_id);
+	return r < 0 ? -1 : r;
+}
+
+int store_extension_decide(struct store *st, int64_t id, const char *state, const char *who,
+                           const char *note, time_t now)
+{
+	return execf(st,
+	             "UPDATE extension_requests SET state = ?2, decided_by = ?3, note = ?4,"
+	             " decided_at = ?5 WHERE id = ?1",
+	             "isssi", id, state, who, note, (int64_t)now);
+}
+
+/* -- bad addresses -- */
+
+int store_bad_address(struct store *st, const char *address, const char *agency, const char *status,
+                      const char *diagnostic, int64_t inbound, time_t now)
+{
+	return execf(st,
+	             "INSERT INTO bad_addresses (address, agency, status, diagnostic, inbound,"
+	             " first_at, last_at) VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6, ?6)"
+	             " ON CONFLICT (address) DO UPDATE SET agency = COALESCE(excluded.agency,"
+	             " agency), status = excluded.status, diagnostic = excluded.diagnostic,"
+	             " inbound = excluded.inbound, last_at = excluded.last_at",
+	             "ssssIi", address, agency, status, diagnostic, inbound, (int64_t)now);
+}
+
+int store_bad_addresses_count(struct store *st, int64_t *n)
+{
+	return count(st, "SELECT COUNT(*) FROM bad_addresses WHERE reported = 0", n);
+}
+
+struct bad_stream {
+	store_bad_cb cb;
+	void *arg;
+};
+
+static int bad_row(sqlite3_stmt *s, void *arg)
+{
+	struct bad_stream *b = arg;
+
+	return b->cb((const char *)sqlite3_column_text(s, 0),
+	             (const char *)sqlite3_column_text(s, 1),
+	             (const char *)sqlite3_column_text(s, 2),
+	             (const char *)sqlite3_column_text(s, 3), col_time(s, 4), b->arg);
+}
+
+int store_bad_addresses_unreported(struct store *st, store_bad_cb cb, void *arg)
+{
+	struct bad_stream b = {cb, arg};
+
+	return queryf(st, bad_row, &b,
+	              "SELECT address, agency, status, diagnostic, last_at FROM bad_addresses"
+	              " WHERE reported = 0 ORDER BY address",
+	              "");
+}
+
+int store_bad_addresses_reported(struct store *st)
+{
+	return exec(st, "UPDATE bad_addresses SET reported = 1 WHERE reported = 0",
+	            "bad addresses");
 }

@@ -34,15 +34,24 @@ void task_free(struct task *t)
 
 void task_set_timeframe(struct task *t, const char *text, const struct tf_ctx *ctx)
 {
+	task_set_timeframe_issued(t, text, ctx, 0);
+}
+
+void task_set_timeframe_issued(struct task *t, const char *text, const struct tf_ctx *ctx,
+                               int plan_year)
+{
 	struct tf tf;
 
 	free(t->timeframe);
 	free(t->condition);
 	t->timeframe = xstrdup(text);
 	t->condition = NULL;
-	t->flags &= ~(TASK_FLAG_UNPARSED | TASK_FLAG_CONDITION | TASK_FLAG_IMPLICIT);
-	if (tf_parse(text, ctx, &tf) < 0)
+	t->flags &=
+	    ~(TASK_FLAG_UNPARSED | TASK_FLAG_CONDITION | TASK_FLAG_IMPLICIT | TASK_FLAG_LOOSE);
+	if (tf_parse_issued(text, ctx, plan_year, &tf) < 0)
 		t->flags |= TASK_FLAG_UNPARSED;
+	if (tf.loose)
+		t->flags |= TASK_FLAG_LOOSE;
 	t->kind = tf.kind;
 	t->due = tf.due;
 	t->window_start = tf.window_start;

@@ -251,6 +251,42 @@ bool text_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
+bool text_capitalized(const char *s, size_t len)
+{
+	utf8proc_int32_t cp;
+
+	if (len == 0 ||
+	    utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp) < 0)
+		return false;
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
+}
+
+size_t text_utf8_copy(char *out, size_t cap, const char *s, size_t len)
+{
+	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
+	size_t i = 0, o = 0;
+
+	if (cap == 0)
+		return 0;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n =
+		    u[i] < 0x80 ? 1 : utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
+		const char *from = n > 0 ? s + i : replacement;
+		size_t size = n > 0 ? (size_t)n : sizeof(replacement) - 1;
+
+		if (o + size >= cap)
+			break;
+		memcpy(out + o, from, size);
+		o += size;
+		i += n > 0 ? (size_t)n : 1;
+	}
+	out[o] = '\0';
+	return o;
+}
+
 size_t text_width(const char *s, size_t len)
 {
 	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;

@@ -12,8 +12,13 @@
  *   - from / following / ongoing / event / condition.
  * combine() turns the items into a struct tf by a few explicit rules and
  * rejects combinations that mean nothing. Any token no rule consumed makes
- * the phrase TF_UNPARSED, with its position: an admin fixes the text, the
- * parser never guesses.
+ * the phrase TF_UNPARSED, with its position — unless the phrase is a
+ * sentence with a deadline in it ("Ban hành trong quý II năm 2027. Tổ chức
+ * triển khai …"). Then read_loosely() reads it again clause by clause, as an
+ * official does: the words around the deadlines (verbs, agencies, document
+ * names, notes) are text, the deadlines are read by the same item rules, and
+ * the result says `loose` so that an admin checks it. A mistake inside a
+ * date ("Quý V/2025") is still an error, never skipped as text.
  */
 #include "timeframe.h"
 
@@ -51,9 +56,18 @@ enum mark { MARK_YEAR = 1, MARK_HALF = 2, MARK_QUARTER = 4, MARK_MONTH = 8, MARK
 struct span {
 	int64_t start; /* NO_DAY when the phrase gives no start */
 	int64_t end;
-	bool before; /* due at 00:00 of end, not at its end */
-	bool range;  /* written as a range: makes a TF_PERIOD */
+	bool before;          /* due at 00:00 of end, not at its end */
+	bool range;           /* written as a range: makes a TF_PERIOD */
+	bool until;           /* "đến …": beside a cycle it ends the cycle */
+	int who_from, who_to; /* loose: the tokens naming its agency, or -1 */
 };
+
+/* A token range [from, to) kept as condition text. */
+struct piece {
+	int from, to;
+};
+
+#define MAX_PIECES 8
 
 /* A date without a year; month 0 = any month (monthly anchors). */
 struct yearless {
@@ -64,12 +78,17 @@ struct yearless {
 struct parser {
 	const char *src;
 	const struct tf_ctx *ctx;
+	int plan_year; /* 0 when unknown */
 	char fold[MAX_INPUT];
 	uint32_t map[MAX_INPUT];
 	struct tok tok[MAX_TOKENS + 1];
 	int ntok, pos;
 	int err_tok;
 	char err[TF_ERROR_MAX];
+	/* The error means "this word is not a time word here" ("hàng hóa",
+	 * "đến nay"), not "this date is wrong": a loose reading takes the word
+	 * as text. */
+	bool err_soft;
 
 	struct span spans[TF_MAX_PHASES];
 	int nspans;
@@ -80,8 +99,15 @@ struct parser {
 	bool ongoing, following, has_from;
 	int64_t from_day;
 	int in_parens;
-	int event_tok;          /* first token of an event phrase, or -1 */
-	int cond_from, cond_to; /* token range of a condition, or -1 */
+	int event_tok; /* first token of an event phrase, or -1 */
+	struct piece conds[MAX_PIECES];
+	int nconds;
+
+	/* Reading a sentence (read_loosely): */
+	bool loose;
+	bool event_seen;       /* an event starter was met ("theo", "sau khi") */
+	int who_from, who_to;  /* the current sentence's subject, or -1 */
+	bool text[MAX_TOKENS]; /* the token was read as text */
 };
 
 /* ---- tokens ---------------------------------------------------------- */
@@ -132,10 +158,18 @@ static const struct tok *peek(const struct parser *p, int k)
 	return i < p->ntok ? &p->tok[i] : &p->tok[p->ntok];
 }
 
+/*
+ * The hot path of the parser, so no strlen: a word's letters are never NUL,
+ * so the loop stops at w's end or at the first difference.
+ */
 static bool tok_is(const struct tok *t, const char *w)
 {
-	return t->type == TOK_WORD && (size_t)t->len == strlen(w) &&
-	       memcmp(t->word, w, t->len) == 0;
+	if (t->type != TOK_WORD)
+		return false;
+	for (int i = 0; i < t->len; i++)
+		if (t->word[i] != w[i])
+			return false;
+	return w[t->len] == '\0';
 }
 
 static bool tok_punct(const struct tok *t, char c)
@@ -158,6 +192,49 @@ static bool at_words(const struct parser *p, ...)
 	return match;
 }
 
+static size_t tok_src_start(const struct parser *p, int i)
+{
+	return p->map[p->tok[i].at];
+}
+
+static size_t tok_src_end(const struct parser *p, int i)
+{
+	return p->map[p->tok[i].at + p->tok[i].len];
+}
+
+/* The original text of tokens [from, to], for messages: valid UTF-8, never cut inside a character.
+ */
+static const char *toks_text(const struct parser *p, int from, int to, char *buf, size_t len)
+{
+	size_t a = tok_src_start(p, from), b = tok_src_end(p, to);
+
+	text_utf8_copy(buf, len, p->src + a, b - a);
+	return buf;
+}
+
+static const char *tok_text(const struct parser *p, int i, char *buf, size_t len)
+{
+	return toks_text(p, i, i, buf, len);
+}
+
+static int record(struct parser *p, bool soft, int tok_index, const char *fmt, va_list ap)
+{
+	char msg[2 * TF_ERROR_MAX];
+
+	if (p->err[0])
+		return -1; /* the first error is the one to report */
+	p->err_tok = tok_index;
+	p->err_soft = soft;
+	if (soft && p->loose) { /* the word is text: nobody reads the message */
+		util_strlcpy(p->err, "soft", sizeof(p->err));
+		return -1;
+	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* The quoted words are valid UTF-8: cut between characters. */
+	text_utf8_copy(p->err, sizeof(p->err), msg, strlen(msg));
+	return -1;
+}
+
 static int fail(struct parser *p, int tok_index, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -165,11 +242,22 @@ static int fail(struct parser *p, int tok_index, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (p->err[0])
-		return -1; /* the first error is the one to report */
-	p->err_tok = tok_index;
 	va_start(ap, fmt);
-	vsnprintf(p->err, sizeof(p->err), fmt, ap);
+	record(p, false, tok_index, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A word that is a time word only when a date follows ("đến", "hàng", "thứ"). */
+static int fail_soft(struct parser *p, int tok_index, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail_soft(struct parser *p, int tok_index, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(p, true, tok_index, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -206,9 +294,52 @@ static int take_year(struct parser *p, int *year)
 	return 0;
 }
 
-/* An optional year after a quarter or month: "/2025", "năm 2025", "- 2025", " 2025". */
+/*
+ * "năm sau", "năm tiếp theo", "năm kế tiếp", "năm tới": the year after the
+ * plan's (delta 1); "năm nay": the plan's (0). The number of tokens, 0 when
+ * there is none at k. After a count it is a duration ("05 năm tiếp theo"),
+ * not after a date ("30/01 năm sau").
+ */
+static int relative_year_at(const struct parser *p, int k, bool in_date, int *delta)
+{
+	const struct tok *a = peek(p, k + 1), *b = peek(p, k + 2);
+	int i = p->pos + k;
+
+	if (!tok_is(peek(p, k), "nam") || (!in_date && i > 0 && p->tok[i - 1].type == TOK_NUM))
+		return 0;
+	*delta = 1;
+	if (tok_is(a, "sau") || tok_is(a, "toi"))
+		return 2;
+	if ((tok_is(a, "tiep") && tok_is(b, "theo")) || (tok_is(a, "ke") && tok_is(b, "tiep")))
+		return 3;
+	*delta = 0;
+	return tok_is(a, "nay") ? 2 : 0;
+}
+
+/* A year relative to the plan's, "của năm sau" included: 1 when taken, 0 when none. */
+static int take_relative_year(struct parser *p, bool in_date, int *year)
+{
+	int delta, of = tok_is(peek(p, 0), "cua"), n = relative_year_at(p, of, in_date, &delta);
+	char text[32];
+
+	if (n == 0)
+		return 0;
+	if (!p->plan_year)
+		return fail(p, p->pos + of,
+		            "'%s' is relative to the plan's year, which is not known",
+		            toks_text(p, p->pos + of, p->pos + of + n - 1, text, sizeof(text)));
+	*year = p->plan_year + delta;
+	p->pos += of + n;
+	return 1;
+}
+
+/* An optional year after a quarter or month: "/2025", "năm 2025", "- 2025", " 2025", "năm sau". */
 static int take_optional_year(struct parser *p, int *year)
 {
+	int r = take_relative_year(p, true, year);
+
+	if (r != 0)
+		return r < 0 ? -1 : 0;
 	*year = 0;
 	/* After '-' only a four-digit number is a year: "Quý 3-4/2024" is a range. */
 	if (((tok_punct(peek(p, 0), '/') || tok_is(peek(p, 0), "nam")) &&
@@ -234,25 +365,13 @@ static int64_t month_end(int y, int m)
 	return day_of(y, m, date_days_in_month(y, m));
 }
 
-/* The original text of token i, for messages. */
-static const char *tok_text(const struct parser *p, int i, char *buf, size_t len)
-{
-	const struct tok *t = &p->tok[i];
-	uint32_t from = p->map[t->at], to = p->map[t->at + t->len];
-	size_t n = to - from < len - 1 ? to - from : len - 1;
-
-	memcpy(buf, p->src + from, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 /* ---- items: dated spans and yearless anchors ------------------------- */
 
 static int add_span(struct parser *p, int64_t start, int64_t end, bool range, int tok_index)
 {
 	if (p->nspans == TF_MAX_PHASES)
 		return fail(p, tok_index, "more than %d deadlines in one phrase", TF_MAX_PHASES);
-	p->spans[p->nspans++] = (struct span){start, end, false, range};
+	p->spans[p->nspans++] = (struct span){start, end, false, range, false, -1, -1};
 	return 0;
 }
 
@@ -271,8 +390,8 @@ static int take_quarter_numeral(struct parser *p, int *q)
 	int v = t->type == TOK_NUM ? t->num : roman_value(t);
 	char text[16];
 
-	if (t->type != TOK_NUM && v == 0)
-		return fail(p, p->pos, "a quarter number (I-IV) was expected");
+	if (t->type != TOK_NUM && v == 0) /* "Quy hoạch" is no quarter */
+		return fail_soft(p, p->pos, "a quarter number (I-IV) was expected");
 	if (v < 1 || v > 4)
 		return fail(p, p->pos, "there is no quarter %s (quarters are I-IV)",
 		            tok_text(p, p->pos, text, sizeof(text)));
@@ -440,8 +559,8 @@ static int check_yearless(struct parser *p, int day, int month, int day_tok)
 	return 0;
 }
 
-/* The month and year after a day: "/6/2024", " tháng 6 năm 2024", "/12". */
-static void take_month_year(struct parser *p, int *month, int *year)
+/* The month and year after a day: "/6/2024", " tháng 6 năm 2024", "/12", "tháng 01 năm sau". */
+static int take_month_year(struct parser *p, int *month, int *year)
 {
 	*month = *year = 0;
 	if (is_date_separator(peek(p, 0)) && is_small_num(peek(p, 1))) {
@@ -460,6 +579,9 @@ static void take_month_year(struct parser *p, int *month, int *year)
 			p->pos += 2;
 		}
 	}
+	if (*month && !*year)
+		return take_relative_year(p, true, year) < 0 ? -1 : 0;
+	return 0;
 }
 
 /*
@@ -490,7 +612,8 @@ static int parse_date(struct parser *p)
 			return -1;
 		return add_span(p, day_of(y, day, 1), month_end(y, day), false, start) < 0 ? -1 : 1;
 	}
-	take_month_year(p, &month, &year);
+	if (take_month_year(p, &month, &year) < 0)
+		return -1;
 	if (!month) {
 		if (!said_day) {
 			p->pos = start;
@@ -566,7 +689,7 @@ static int parse_one_dated(struct parser *p, const char *after, int *span, int *
 	if (r < 0)
 		return -1;
 	if (r == 0 || p->nspans + p->nanchors != spans + anchors + 1)
-		return fail(p, at, "a date was expected after '%s'", after);
+		return fail_soft(p, at, "a date was expected after '%s'", after);
 	*span = p->nspans > spans ? spans : -1;
 	*anchor = p->nanchors > anchors ? anchors : -1;
 	return 0;
@@ -631,6 +754,8 @@ static int parse_until(struct parser *p)
 		return -1;
 	if (before)
 		make_before(p, span, anchor);
+	if (span >= 0)
+		p->spans[span].until = true;
 	if (span >= 0 && p->ctx->plan_first_year) {
 		int64_t plan_start = day_of(p->ctx->plan_first_year, 1, 1);
 		struct span *s = &p->spans[span];
@@ -748,7 +873,8 @@ static int parse_mark(struct parser *p)
 
 	p->pos++;
 	if (!take_unit(p))
-		return fail(p, at, "'năm', 'quý', 'tháng' or 'tuần' was expected after this word");
+		return fail_soft(p, at,
+		                 "'năm', 'quý', 'tháng' or 'tuần' was expected after this word");
 	return 0;
 }
 
@@ -776,37 +902,203 @@ static int parse_weekday(struct parser *p)
 		p->pos += 2;
 		return 0;
 	}
-	return fail(p, at, "a weekday was expected");
+	return fail_soft(p, at, "a weekday was expected");
 }
 
-/* Words that start a condition, or an event when nothing dated precedes. */
-static bool at_event(const struct parser *p)
-{
-	static const char *const starters[][3] = {
-	    {"khi", NULL},           {"sau", NULL},          {"ngay", "sau", NULL},
-	    {"ngay", "khi", NULL},   {"truoc", "khi", NULL}, {"theo", NULL},
-	    {"tuy", NULL},           {"neu", NULL},          {"dot", "xuat", NULL},
-	    {"trong", "vong", NULL}, {"ke", "tu", NULL},     {"hoac", NULL},
-	    {"cho", NULL},
-	};
+/* ---- word lists -------------------------------------------------------- */
 
-	for (size_t i = 0; i < UTIL_NELEM(starters); i++) {
-		int k = 0;
-		while (k < 3 && starters[i][k] && tok_is(peek(p, k), starters[i][k]))
-			k++;
-		if (k < 3 && !starters[i][k])
-			return true;
+/* Up to three folded words; a shorter entry ends with NULL. */
+typedef const char *const words3[3];
+
+/* The length of the first entry of list the tokens at pos+k start with, 0 when none. */
+static int words_at(const struct parser *p, int k, words3 *list, size_t n)
+{
+	const struct tok *t = peek(p, k);
+
+	if (t->type != TOK_WORD)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int j = 0;
+		if (list[i][0][0] != t->word[0]) /* most entries, cheaply */
+			continue;
+		while (j < 3 && list[i][j] && tok_is(peek(p, k + j), list[i][j]))
+			j++;
+		if (j == 3 || !list[i][j])
+			return j;
 	}
-	return false;
+	return 0;
+}
+
+#define WORDS_AT(p, k, list) words_at((p), (k), (list), UTIL_NELEM(list))
+
+/* Words that start a condition, or an event when nothing dated precedes. */
+static words3 event_starters[] = {
+    {"khi", NULL},          {"sau", NULL},           {"ngay", "sau", NULL}, {"ngay", "khi", NULL},
+    {"truoc", "khi", NULL}, {"theo", NULL},          {"tuy", NULL},         {"neu", NULL},
+    {"dot", "xuat", NULL},  {"trong", "vong", NULL}, {"ke", "tu", NULL},    {"hoac", NULL},
+    {"cho", NULL},          {"can", "cu", NULL},
+};
+
+/*
+ * The verbs of administrative clauses. A clause's subject — the agency that
+ * acts — runs up to its verb: "Sở Tài chính | tổng hợp trước ngày …". Only
+ * a verb written in lowercase: capitalised, it is part of a name ("Sở Xây
+ * dựng", "Ban Chỉ đạo", "Sở Kế hoạch và Đầu tư").
+ */
+static words3 verbs[] = {
+    {"hoan", "thanh"}, {"hoan", "thien"}, {"hoan", "tat"},   {"tong", "hop"},  {"gui"},
+    {"nop"},           {"bao", "cao"},    {"trinh"},         {"ban", "hanh"},  {"xay", "dung"},
+    {"thuc", "hien"},  {"trien", "khai"}, {"to", "chuc"},    {"ra", "soat"},   {"cap", "nhat"},
+    {"phe", "duyet"},  {"chu", "tri"},    {"phoi", "hop"},   {"tham", "muu"},  {"de", "xuat"},
+    {"cung", "cap"},   {"cong", "bo"},    {"tien", "hanh"},  {"thi", "diem"},  {"nhan", "rong"},
+    {"danh", "gia"},   {"kiem", "tra"},   {"huong", "dan"},  {"chi", "dao"},   {"dau", "tu"},
+    {"lap"},           {"tiep", "tuc"},   {"bo", "sung"},    {"sua", "doi"},   {"dieu", "chinh"},
+    {"theo", "doi"},   {"kien", "nghi"},  {"dang", "ky"},    {"so", "ket"},    {"tong", "ket"},
+    {"van", "hanh"},   {"nang", "cap"},   {"ket", "noi"},    {"chia", "se"},   {"ban", "giao"},
+    {"bo", "tri"},     {"dam", "bao"},    {"nghien", "cuu"}, {"khao", "sat"},  {"thanh", "lap"},
+    {"phat", "hanh"},  {"xu", "ly"},      {"giai", "quyet"}, {"tiep", "nhan"}, {"chiu", "trach"},
+    {"co", "trach"},   {"duoc", "giao"},  {"dua", "vao"},    {"hop", "nhat"},  {"sap", "xep"},
+    {"tham", "dinh"},  {"nghiem", "thu"}, {"thong", "qua"},  {"chuan", "bi"},  {"de", "nghi"},
+    {"phan", "dau"},   {"cong", "khai"},  {"tham", "gia"},   {"khoi", "cong"}, {"ket", "thuc"},
+    {"tap", "huan"},   {"ky", "ket"},     {"phat", "dong"},  {"xac", "dinh"},  {"lua", "chon"},
+};
+
+/* The head of an agency's name: "Sở …", "Bộ …", "UBND …", "Các cơ quan …". */
+static words3 agency_heads[] = {
+    {"so"},           {"bo"},           {"ubnd"},          {"uy", "ban"},    {"hdnd"},
+    {"co", "quan"},   {"don", "vi"},    {"dia", "phuong"}, {"nganh"},        {"van", "phong"},
+    {"trung", "tam"}, {"cong", "an"},   {"cuc"},           {"vien"},         {"hoi"},
+    {"toa", "an"},    {"dai"},          {"chinh", "phu"},  {"thu", "tuong"}, {"doanh", "nghiep"},
+    {"tinh", "uy"},   {"thanh", "uy"},  {"kho", "bac"},    {"ngan", "hang"}, {"bao", "hiem"},
+    {"tong", "cong"}, {"cong", "ty"},   {"tap", "doan"},   {"hoc", "vien"},  {"truong"},
+    {"benh", "vien"}, {"mat", "tran"},  {"ban"},           {"bo", "chi"},    {"thong", "tan"},
+    {"hiep", "hoi"},  {"lien", "doan"}, {"quan", "khu"},   {"bch"},          {"ttxvn"},
+};
+
+/* Documents: a number or year after them is part of their name ("Luật Đất đai 2024"). */
+static words3 documents[] = {
+    {"luat"},         {"bo", "luat"},    {"nghi", "quyet"}, {"nghi", "dinh"},    {"quyet", "dinh"},
+    {"thong", "tu"},  {"chi", "thi"},    {"ke", "hoach"},   {"chuong", "trinh"}, {"de", "an"},
+    {"du", "an"},     {"chien", "luoc"}, {"cong", "van"},   {"van", "ban"},      {"thong", "bao"},
+    {"ket", "luan"},  {"phap", "lenh"},  {"hien", "phap"},  {"cong", "dien"},    {"quy", "hoach"},
+    {"hiep", "dinh"}, {"cong", "uoc"},
+};
+
+/* Words that open a deadline: a name (a document's, an agency's) ends before them. */
+static words3 time_openers[] = {
+    {"hang"}, {"dinh", "ky"}, {"giai", "doan"}, {"thuong", "xuyen"}, {"lien", "tuc"},
+};
+
+/* Prepositions that open a deadline when a date follows ("trong năm", not "trong hoạt động"). */
+static words3 time_prepositions[] = {
+    {"truoc"}, {"trong"}, {"den"}, {"tu"}, {"vao"}, {"cuoi"}, {"moi"},
+};
+
+/* Words a date starts with, after a preposition. */
+static words3 date_words[] = {
+    {"nam"}, {"quy"}, {"qui"}, {"thang"}, {"ngay"}, {"tuan"}, {"het"}, {"hang"}, {"cac", "nam"},
+};
+
+static bool tok_capitalized(const struct parser *p, int i)
+{
+	size_t from = tok_src_start(p, i);
+
+	return text_capitalized(p->src + from, tok_src_end(p, i) - from);
+}
+
+/* A verb that ends a name (see verbs[]): its tokens, 0 when none. */
+static int verb_at(const struct parser *p, int k)
+{
+	int i = p->pos + k, n = i < p->ntok ? WORDS_AT(p, k, verbs) : 0;
+
+	return n && !tok_capitalized(p, i) ? n : 0;
+}
+
+/* "Các sở, ngành", "Sở Tài chính", "UBND tỉnh": the tokens of the head, 0 when none. */
+static int agency_at(const struct parser *p, int k)
+{
+	int lead = tok_is(peek(p, k), "cac") || tok_is(peek(p, k), "nhung");
+
+	/* "ban hành", "bổ sung", "số liệu" are no agencies. */
+	if (WORDS_AT(p, k + lead, verbs) ||
+	    (tok_is(peek(p, k + lead), "so") && tok_is(peek(p, k + lead + 1), "lieu")))
+		return 0;
+	int n = WORDS_AT(p, k + lead, agency_heads);
+	return n ? lead + n : 0;
+}
+
+/* A deadline starts at pos+k: a time word, or with dates a number or "năm 2025". */
+static bool at_time_word(const struct parser *p, int k, bool dates)
+{
+	const struct tok *t = peek(p, k), *next = peek(p, k + 1);
+
+	int n = WORDS_AT(p, k, time_prepositions);
+
+	if (n && (peek(p, k + n)->type == TOK_NUM || WORDS_AT(p, k + n, date_words)))
+		return true;
+	if (WORDS_AT(p, k, time_openers) || (at_quarter_word(p, k) && at_numeral(p, k + 1)))
+		return true;
+	return dates && (t->type == TOK_NUM ||
+	                 ((tok_is(t, "nam") || tok_is(t, "thang") || tok_is(t, "ngay")) &&
+	                  next->type == TOK_NUM));
+}
+
+/*
+ * An agency's name runs to a separator, a verb or a deadline; over a comma
+ * when a capital follows ("Sở Văn hóa, Thể thao và Du lịch").
+ */
+static bool at_name_end(const struct parser *p)
+{
+	const struct tok *t = peek(p, 0);
+
+	if (tok_punct(t, ',') && p->pos + 1 < p->ntok && tok_capitalized(p, p->pos + 1))
+		return false;
+	return p->pos >= p->ntok || (t->type == TOK_PUNCT && strchr(",;.:(+", t->punct)) ||
+	       verb_at(p, 0) || at_time_word(p, 0, true);
+}
+
+/* "báo cáo về Sở Nội vụ", "báo cáo UBND tỉnh": whom a report goes to is part of the duty. */
+static void take_recipient(struct parser *p)
+{
+	static words3 to[] = {{"ve"}, {"len"}, {"cho"}, {"toi"}, {"den"}};
+	int k = WORDS_AT(p, 0, to), head = agency_at(p, k);
+
+	if (!head)
+		return;
+	p->pos += k + head;
+	while (!at_name_end(p))
+		p->pos++;
+}
+
+/* "Trong 30 ngày kể từ …", "06 tháng sau khi …": a delay after an event. */
+static bool at_delay(const struct parser *p)
+{
+	static words3 units[] = {{"ngay"}, {"thang"}, {"nam"}, {"tuan"}};
+	static words3 after[] = {{"ke", "tu"}, {"sau"}, {"tu", "khi"}, {"tu", "ngay"}};
+
+	return peek(p, 0)->type == TOK_NUM && WORDS_AT(p, 1, units) && WORDS_AT(p, 2, after);
+}
+
+/* "Thường xuyên", "Liên tục", "(Là) nhiệm vụ thường xuyên": the tokens, 0 when none. */
+static int ongoing_at(const struct parser *p)
+{
+	static words3 nouns[] = {{"nhiem", "vu"}, {"cong", "viec"}, {"hoat", "dong"}};
+	static words3 ongoing[] = {{"thuong", "xuyen"}, {"lien", "tuc"}};
+	int k = tok_is(peek(p, 0), "la");
+
+	k += WORDS_AT(p, k, nouns);
+	int n = WORDS_AT(p, k, ongoing);
+	return n ? k + n : 0;
 }
 
 /* Labels and filler: "Thời gian thực hiện", "Giai đoạn 1:", "Định kỳ", "và". */
 static bool skip_filler(struct parser *p)
 {
-	static const char *const words[][3] = {
+	static words3 words[] = {
 	    {"thoi", "gian", NULL},  {"thuc", "hien", NULL}, {"hoan", "thanh", NULL},
 	    {"trien", "khai", NULL}, {"dinh", "ky", NULL},   {"trong", "nam", NULL},
 	    {"trong", NULL},         {"va", NULL},           {"giai", "doan", NULL},
+	    {"bat", "dau", NULL},
 	};
 	const struct tok *t = peek(p, 0);
 
@@ -821,19 +1113,13 @@ static bool skip_filler(struct parser *p)
 		p->pos += tok_is(t, "giai") ? 4 : 3;
 		return true;
 	}
-	for (size_t i = 0; i < UTIL_NELEM(words); i++) {
-		int k = 0;
-		while (k < 3 && words[i][k] && tok_is(peek(p, k), words[i][k]))
-			k++;
-		if (k < 3 && !words[i][k]) {
-			/* "trong năm 2025" keeps its "năm" for the year rule. */
-			if (i == 5 && peek(p, 2)->type == TOK_NUM)
-				k = 1;
-			p->pos += k;
-			return true;
-		}
-	}
-	return false;
+	int k = WORDS_AT(p, 0, words);
+	/* "trong năm 2025" keeps its "năm" for the year rule, "trong năm sau" too. */
+	if (k == 2 && at_words(p, "trong", "nam", NULL) &&
+	    (peek(p, 2)->type == TOK_NUM || relative_year_at(p, 1, false, &(int){0})))
+		k = 1;
+	p->pos += k;
+	return k > 0;
 }
 
 static bool something_dated(const struct parser *p)
@@ -843,18 +1129,18 @@ static bool something_dated(const struct parser *p)
 
 static int parse_items(struct parser *p);
 
-/* What the parser has collected, so a parenthesis can be tried and undone. */
+/* What the parser has collected, so an item can be tried and undone. */
 struct snapshot {
-	int nspans, nanchors, weekday;
+	int nspans, nanchors, weekday, nconds;
 	unsigned marks;
-	bool ongoing, following, has_from;
+	bool ongoing, following, has_from, event_seen;
 	int64_t from_day;
 };
 
 static struct snapshot take_snapshot(const struct parser *p)
 {
-	return (struct snapshot){p->nspans,  p->nanchors,  p->weekday,  p->marks,
-	                         p->ongoing, p->following, p->has_from, p->from_day};
+	return (struct snapshot){p->nspans,  p->nanchors,  p->weekday,  p->nconds,     p->marks,
+	                         p->ongoing, p->following, p->has_from, p->event_seen, p->from_day};
 }
 
 static void restore_snapshot(struct parser *p, const struct snapshot *s)
@@ -862,12 +1148,32 @@ static void restore_snapshot(struct parser *p, const struct snapshot *s)
 	p->nspans = s->nspans;
 	p->nanchors = s->nanchors;
 	p->weekday = s->weekday;
+	p->nconds = s->nconds;
 	p->marks = s->marks;
 	p->ongoing = s->ongoing;
 	p->following = s->following;
 	p->has_from = s->has_from;
+	p->event_seen = s->event_seen;
 	p->from_day = s->from_day;
 	p->err[0] = '\0';
+}
+
+/* Did the item between the snapshot and now say something about time? */
+static bool timing_changed(const struct parser *p, const struct snapshot *s)
+{
+	return p->nspans != s->nspans || p->nanchors != s->nanchors || p->weekday != s->weekday ||
+	       p->marks != s->marks || p->ongoing != s->ongoing || p->following != s->following ||
+	       p->has_from != s->has_from;
+}
+
+/* Keeps tokens [from, to) as condition text; a loose reading also marks them text. */
+static void add_piece(struct parser *p, int from, int to)
+{
+	if (p->loose)
+		for (int i = from; i < to; i++)
+			p->text[i] = true;
+	if (p->nconds < MAX_PIECES && to > from)
+		p->conds[p->nconds++] = (struct piece){from, to};
 }
 
 /*
@@ -893,35 +1199,67 @@ static int parse_paren(struct parser *p)
 	if (r == 0)
 		return 0;
 	restore_snapshot(p, &before);
-	if (p->cond_from >= 0)
+	if (p->nconds && !p->loose)
 		return fail(p, open, "only one condition can be written in parentheses");
-	p->cond_from = open + 1;
-	p->cond_to = close;
+	add_piece(p, open + 1, close);
+	if (p->loose) /* the parentheses too: what follows a deadline starts at '(' */
+		p->text[open] = p->text[close < p->ntok ? close : open] = true;
 	return 0;
 }
 
-/* An event starter: the whole phrase is an event, or the rest a condition. */
+/*
+ * An event starter: the whole phrase is an event, or the rest a condition.
+ * In a sentence, the rest of the clause.
+ */
 static void take_event(struct parser *p)
 {
-	if (!something_dated(p) && p->cond_from < 0)
+	if (p->loose) {
+		p->event_seen = true;
+		add_piece(p, p->pos, p->ntok);
+	} else if (!something_dated(p) && !p->nconds)
 		p->event_tok = p->pos;
-	else if (p->cond_from < 0) {
-		p->cond_from = p->pos;
-		p->cond_to = p->ntok;
-	}
+	else if (!p->nconds)
+		add_piece(p, p->pos, p->ntok);
 	p->pos = p->ntok;
+}
+
+/* "các năm tiếp theo", "các năm kế tiếp", "những năm sau": the tokens, 0 when none. */
+static int following_at(const struct parser *p)
+{
+	static words3 words[] = {{"nam", "sau"}, {"nam", "tiep", "theo"}, {"nam", "ke", "tiep"}};
+	int n =
+	    tok_is(peek(p, 0), "cac") || tok_is(peek(p, 0), "nhung") ? WORDS_AT(p, 1, words) : 0;
+
+	return n ? n + 1 : 0;
+}
+
+/* "Năm sau", "trong năm tới": the year after the plan's, as a dated year. */
+static int parse_relative_year(struct parser *p)
+{
+	int at = p->pos, year;
+
+	if (take_relative_year(p, false, &year) < 0)
+		return -1;
+	return add_span(p, day_of(year, 1, 1), day_of(year, 12, 31), false, at);
 }
 
 /* One item; 0 when the tokens at pos are not understood. */
 static int parse_item(struct parser *p)
 {
 	const struct tok *t = peek(p, 0);
+	int n;
 
 	if (tok_punct(t, '('))
 		return parse_paren(p) < 0 ? -1 : 1;
 	if (tok_punct(t, ')'))
-		return fail(p, p->pos, "')' has no matching '('");
-	if (at_event(p)) {
+		return fail_soft(p, p->pos, "')' has no matching '('");
+	if (at_words(p, "sau", "do", NULL)) { /* "sau đó" (afterwards) joins, waits for nothing */
+		p->pos += 2;
+		return 1;
+	}
+	/* "tiếp theo" is "next", not "according to". */
+	bool next = tok_is(t, "theo") && p->pos > 0 && tok_is(&p->tok[p->pos - 1], "tiep");
+	if ((WORDS_AT(p, 0, event_starters) && !next) || at_delay(p)) {
 		if (p->in_parens)
 			return 0;
 		take_event(p);
@@ -930,27 +1268,23 @@ static int parse_item(struct parser *p)
 	if (at_words(p, "bao", "cao", NULL)) {
 		p->pos += 2;
 		take_unit(p);
+		take_recipient(p);
 		return 1;
 	}
 	if (skip_filler(p))
 		return 1;
-	if (at_words(p, "thuong", "xuyen", NULL) || at_words(p, "lien", "tuc", NULL)) {
+	if ((n = ongoing_at(p)) > 0) {
 		p->ongoing = true;
-		p->pos += 2;
+		p->pos += n;
 		return 1;
 	}
-	if (at_words(p, "cac", "nam", NULL) || at_words(p, "nhung", "nam", NULL)) {
-		/* "các năm tiếp theo", "các năm kế tiếp", "những năm sau" */
-		if (tok_is(peek(p, 2), "sau"))
-			p->pos += 3;
-		else if ((tok_is(peek(p, 2), "tiep") && tok_is(peek(p, 3), "theo")) ||
-		         (tok_is(peek(p, 2), "ke") && tok_is(peek(p, 3), "tiep")))
-			p->pos += 4;
-		else
-			return 0;
+	if ((n = following_at(p)) > 0) {
 		p->following = true;
+		p->pos += n;
 		return 1;
 	}
+	if (relative_year_at(p, 0, false, &n))
+		return parse_relative_year(p) < 0 ? -1 : 1;
 	if (tok_is(t, "hang") || tok_is(t, "moi"))
 		return parse_mark(p) < 0 ? -1 : 1;
 	if (tok_is(t, "truoc"))
@@ -1001,22 +1335,38 @@ static time_t start_instant(int64_t day, int tz)
 	return day == NO_DAY ? TF_NONE : date_day_start(day, tz);
 }
 
+/* Spans in order of due ("trước ngày D" before a bare D), then of start and agency. */
 static int cmp_spans(const void *a, const void *b)
 {
 	const struct span *x = a, *y = b;
+	int64_t dx = x->end * 2 + !x->before, dy = y->end * 2 + !y->before;
 
-	return (x->end > y->end) - (x->end < y->end);
+	if (dx != dy)
+		return (dx > dy) - (dx < dy);
+	if (x->start != y->start)
+		return (x->start > y->start) - (x->start < y->start);
+	return x->who_from - y->who_from;
 }
 
-/* Dated spans: one deadline, a period, or several phases. */
-static void combine_spans(struct parser *p, struct tf *t)
+/* Sorts the spans and drops repeats ("Quý I, I/2025"); equal dues stay for other agencies. */
+static void sort_spans(struct parser *p)
+{
+	int n = 0;
+
+	qsort(p->spans, (size_t)p->nspans, sizeof(p->spans[0]), cmp_spans);
+	for (int i = 0; i < p->nspans; i++)
+		if (n == 0 || cmp_spans(&p->spans[n - 1], &p->spans[i]) != 0)
+			p->spans[n++] = p->spans[i];
+	p->nspans = n;
+}
+
+/* The sorted spans become the phases, each with its agency's bytes. */
+static void fill_phases(struct parser *p, struct tf *t)
 {
 	int tz = t->tz_offset;
 	int64_t plan_start =
 	    p->ctx->plan_first_year ? day_of(p->ctx->plan_first_year, 1, 1) : NO_DAY;
 
-	qsort(p->spans, (size_t)p->nspans, sizeof(p->spans[0]), cmp_spans);
-	t->kind = p->nspans == 1 && p->spans[0].range ? TF_PERIOD : TF_ONCE;
 	t->n_phases = p->nspans;
 	for (int i = 0; i < p->nspans; i++) {
 		struct span *s = &p->spans[i];
@@ -1025,7 +1375,20 @@ static void combine_spans(struct parser *p, struct tf *t)
 			s->start = plan_start;
 		t->phases[i].window_start = start_instant(s->start, tz);
 		t->phases[i].due = due_instant(s->end, s->before, tz);
+		if (s->who_from >= 0) {
+			size_t from = tok_src_start(p, s->who_from),
+			       to = tok_src_end(p, s->who_to - 1);
+			t->phase_agency[i] = (struct tf_range){(int)from, (int)(to - from)};
+		}
 	}
+}
+
+/* Dated spans: one deadline, a period, or several phases. */
+static void combine_spans(struct parser *p, struct tf *t)
+{
+	sort_spans(p);
+	t->kind = p->nspans == 1 && p->spans[0].range ? TF_PERIOD : TF_ONCE;
+	fill_phases(p, t);
 	t->window_start = t->phases[0].window_start;
 	t->due = t->phases[t->n_phases - 1].due;
 }
@@ -1089,8 +1452,8 @@ static int recurring_anchors(struct parser *p, struct tf *t)
 	return 0;
 }
 
-/* The bounds of a recurrence: what the phrase says, within the plan. */
-static void recurring_bounds(struct parser *p, struct tf *t, int64_t from_day)
+/* The bounds of a recurrence: what the phrase says (TF_NONE: nothing), within the plan. */
+static void recurring_bounds(struct parser *p, struct tf *t, int64_t from_day, time_t until)
 {
 	const struct tf_ctx *c = p->ctx;
 	int tz = t->tz_offset;
@@ -1100,9 +1463,13 @@ static void recurring_bounds(struct parser *p, struct tf *t, int64_t from_day)
 		if (from_day == NO_DAY || plan_start > from_day)
 			from_day = plan_start;
 	}
+	if (c->plan_last_year) {
+		time_t plan_end = due_instant(day_of(c->plan_last_year, 12, 31), false, tz);
+		if (until == TF_NONE || plan_end < until)
+			until = plan_end;
+	}
 	t->from = start_instant(from_day, tz);
-	t->until =
-	    c->plan_last_year ? due_instant(day_of(c->plan_last_year, 12, 31), false, tz) : TF_NONE;
+	t->until = until;
 	struct tf_occ first;
 	if (t->from != TF_NONE && tf_next(t, t->from, &first)) {
 		t->window_start = first.window_start;
@@ -1110,14 +1477,39 @@ static void recurring_bounds(struct parser *p, struct tf *t, int64_t from_day)
 	}
 }
 
-/* "Năm 2024 và các năm tiếp theo": the dated span repeats every year. */
+static void yearly_at_year_end(struct tf *t)
+{
+	t->kind = TF_YEARLY;
+	t->cycle_months = 12;
+	t->n_anchors = 1;
+	t->anchors[0] = (struct tf_anchor){12, 0, false, 1};
+}
+
+/*
+ * "Năm 2024 và các năm tiếp theo": the dated span repeats every year from its
+ * own. "2022 - 2025 và các năm tiếp theo": the period, then every year after
+ * it — none of the period's years is skipped. "Từ năm 2025 và các năm tiếp
+ * theo": every year from 2025.
+ */
 static int following_years(struct parser *p, struct tf *t)
 {
 	int y, m, d, wy, wm, wd;
 	const struct span *s = &p->spans[0];
 
+	if (p->nspans == 0 && p->has_from && !p->nanchors) {
+		yearly_at_year_end(t);
+		date_civil_from_days(p->from_day, &y, &m, &d);
+		recurring_bounds(p, t, day_of(y, 1, 1), TF_NONE);
+		return 0;
+	}
 	if (p->nspans != 1 || p->nanchors)
 		return fail(p, 0, "'các năm tiếp theo' needs exactly one dated deadline");
+	if (s->range) {
+		yearly_at_year_end(t);
+		fill_phases(p, t);
+		recurring_bounds(p, t, s->start, TF_NONE);
+		return 0;
+	}
 	date_civil_from_days(s->end, &y, &m, &d);
 	date_civil_from_days(s->start != NO_DAY ? s->start : day_of(y, 1, 1), &wy, &wm, &wd);
 	t->kind = TF_YEARLY;
@@ -1127,7 +1519,52 @@ static int following_years(struct parser *p, struct tf *t)
 	                                   s->before, wy == y ? wm : 1};
 	if (t->anchors[0].day && check_yearless(p, d, m, 0) < 0)
 		return -1;
-	recurring_bounds(p, t, day_of(y, 1, 1));
+	recurring_bounds(p, t, day_of(y, 1, 1), TF_NONE);
+	return 0;
+}
+
+/*
+ * A cycle and dated spans beside it:
+ *  - "hằng quý đến hết năm 2025", "Hằng năm, giai đoạn 2022-2025": the span
+ *    bounds the cycle;
+ *  - "Quý II/2025 hằng năm": a yearly cycle repeats the date, as "và các năm
+ *    tiếp theo" does;
+ *  - "trước ngày 10/5/2026 và hằng quý": the date is due first, as a phase,
+ *    then the cycle, due after it.
+ */
+static int recurring(struct parser *p, struct tf *t, unsigned marks)
+{
+	int64_t from_day = p->has_from ? p->from_day : NO_DAY;
+	time_t until = TF_NONE;
+	int n = 0;
+
+	for (int i = 0; i < p->nspans; i++) {
+		const struct span *s = &p->spans[i];
+		if (!s->until && !(s->range && p->nspans == 1)) {
+			p->spans[n++] = *s;
+			continue;
+		}
+		time_t end = due_instant(s->end, s->before, t->tz_offset);
+		if (until == TF_NONE || end < until)
+			until = end;
+		if (s->range && (from_day == NO_DAY || s->start > from_day))
+			from_day = s->start;
+	}
+	p->nspans = n;
+	if (n == 1 && marks == MARK_YEAR && !p->nanchors && !p->has_from && until == TF_NONE)
+		return following_years(p, t);
+	t->kind = kind_of_mark(marks);
+	if (recurring_anchors(p, t) < 0)
+		return -1;
+	if (n) {
+		sort_spans(p);
+		fill_phases(p, t);
+		const struct span *first = &p->spans[0];
+		int64_t first_day = first->start != NO_DAY ? first->start : first->end;
+		if (from_day == NO_DAY || first_day < from_day)
+			from_day = first_day;
+	}
+	recurring_bounds(p, t, from_day, until);
 	return 0;
 }
 
@@ -1152,6 +1589,21 @@ static int yearless_in_plan_year(struct parser *p, struct tf *t)
 	return 0;
 }
 
+/*
+ * Dated deadlines and a start: "Từ năm 2026, hoàn thành trước 30/6/2027"
+ * opens the first deadline's window; a start after it ("Thí điểm năm 2026 -
+ * 2027 và nhân rộng từ năm 2028") is work that goes on after the deadlines.
+ */
+static void combine_dated(struct parser *p, struct tf *t)
+{
+	sort_spans(p);
+	struct span *first = &p->spans[0];
+	if (p->has_from && p->from_day <= first->end &&
+	    (first->start == NO_DAY || first->start > p->from_day))
+		first->start = p->from_day;
+	combine_spans(p, t);
+}
+
 static int combine(struct parser *p, struct tf *t)
 {
 	unsigned marks = p->marks;
@@ -1160,73 +1612,365 @@ static int combine(struct parser *p, struct tf *t)
 		marks &= ~(unsigned)MARK_YEAR;
 	if (marks & (marks - 1))
 		return fail(p, 0, "the phrase names two different recurrences");
-	if (p->ongoing) {
-		if (marks || p->nspans || p->nanchors)
-			return fail(p, 0, "'thường xuyên' cannot also have a deadline");
-		t->kind = TF_ONGOING;
-		t->window_start = p->has_from ? start_instant(p->from_day, t->tz_offset) : TF_NONE;
-		return 0;
-	}
-	if (marks) {
-		if (p->nspans)
+	/*
+	 * "Thường xuyên" beside anything dated ("Thường xuyên; báo cáo hằng
+	 * năm", "Trình … năm 2026 và tổ chức thực hiện thường xuyên"): the work
+	 * goes on, and the other items give the dues.
+	 */
+	if (p->following) {
+		if (marks & ~(unsigned)MARK_YEAR)
 			return fail(p, 0,
-			            "a dated deadline cannot also recur; "
-			            "write 'và các năm tiếp theo' to repeat it");
-		t->kind = kind_of_mark(marks);
-		if (recurring_anchors(p, t) < 0)
-			return -1;
-		recurring_bounds(p, t, p->has_from ? p->from_day : NO_DAY);
-		return 0;
-	}
-	if (p->following)
+			            "'các năm tiếp theo' repeats yearly, not with another cycle");
 		return following_years(p, t);
-	if (p->has_from) {
-		if (p->nspans || p->nanchors)
-			return fail(p, 0, "'từ' with another deadline is ambiguous");
-		t->kind = TF_ONGOING;
-		t->window_start = start_instant(p->from_day, t->tz_offset);
-		return 0;
 	}
-	if (p->nanchors && p->nspans)
+	if (marks)
+		return recurring(p, t, marks);
+	if (p->nanchors && (p->nspans || p->has_from))
 		return fail(p, 0, "a date without a year beside a dated deadline");
 	if (p->nanchors)
 		return yearless_in_plan_year(p, t);
 	if (p->nspans) {
-		combine_spans(p, t);
+		combine_dated(p, t);
+		return 0;
+	}
+	if (p->ongoing || p->has_from) {
+		t->kind = TF_ONGOING;
+		t->window_start = p->has_from ? start_instant(p->from_day, t->tz_offset) : TF_NONE;
 		return 0;
 	}
 	return fail(p, 0, "no deadline was found in the phrase");
 }
 
+/* ---- sentences: deadlines inside a sentence ---------------------------- */
+
+/*
+ * Where the sentence from token i ends: at ';', at a '+' bullet, or at a '.'
+ * that is neither inside a date ("30.6.2024") nor inside parentheses. ','
+ * and "và" do not end one: "Các sở, ngành hoàn thành …" is one subject.
+ */
+static int sentence_end(const struct parser *p, int i)
+{
+	int depth = 0;
+
+	for (; i < p->ntok; i++) {
+		const struct tok *t = &p->tok[i];
+		depth += tok_punct(t, '(') - tok_punct(t, ')');
+		if (depth < 0)
+			depth = 0;
+		if (depth > 0 || t->type != TOK_PUNCT)
+			continue;
+		if (t->punct == ';' || t->punct == '+')
+			return i;
+		if (t->punct == '.' &&
+		    !(i > 0 && p->tok[i - 1].type == TOK_NUM && p->tok[i + 1].type == TOK_NUM))
+			return i;
+	}
+	return p->ntok;
+}
+
+/* "57-NQ/TW", "13/2023/NĐ-CP": numbers joined to a code are a document's number. */
+static bool at_code(const struct parser *p)
+{
+	int k = 0;
+
+	while (peek(p, k)->type == TOK_NUM &&
+	       (tok_punct(peek(p, k + 1), '/') || tok_punct(peek(p, k + 1), '-')))
+		k += 2;
+	return k > 0 && peek(p, k)->type == TOK_WORD && !at_time_word(p, k, true);
+}
+
+/* A number and what is joined to it by '/', '-' or '.'. */
+static void skip_number(struct parser *p)
+{
+	p->pos++;
+	while (p->pos + 1 < p->ntok &&
+	       (tok_punct(peek(p, 0), '/') || tok_punct(peek(p, 0), '-') ||
+	        tok_punct(peek(p, 0), '.')) &&
+	       peek(p, 1)->type != TOK_PUNCT)
+		p->pos += 2;
+}
+
+/*
+ * "đến năm 2030", "đến hết năm 2025", "năm 2030", "2030", "giai đoạn 2021 -
+ * 2025": a horizon or a period; its tokens, 0 when none.
+ */
+static int horizon_at(const struct parser *p, int k)
+{
+	int n = k;
+
+	if (tok_is(peek(p, n), "giai") && tok_is(peek(p, n + 1), "doan") &&
+	    is_year_tok(peek(p, n + 2))) {
+		n += 3;
+		if (tok_punct(peek(p, n), '-') && is_year_tok(peek(p, n + 1)))
+			n += 2;
+		return n - k;
+	}
+	n += tok_is(peek(p, n), "den") || tok_is(peek(p, n), "toi");
+	n += tok_is(peek(p, n), "het");
+	n += tok_is(peek(p, n), "nam");
+	return is_year_tok(peek(p, n)) ? n + 1 - k : 0;
+}
+
+/*
+ * A document's name, with its number, date, period and horizon: "Luật Đất
+ * đai năm 2024", "Nghị quyết số 57-NQ/TW ngày 22/12/2024", "Đề án … giai
+ * đoạn 2026-2030, định hướng đến năm 2035". It runs to a word that opens a
+ * deadline, '(' or ':'.
+ */
+static void skip_document(struct parser *p, int head)
+{
+	p->pos += head;
+	while (p->pos < p->ntok && !tok_punct(peek(p, 0), '(') && !tok_punct(peek(p, 0), ':')) {
+		const struct tok *prev = &p->tok[p->pos - 1];
+		int n =
+		    tok_is(peek(p, 0), "den") || tok_is(peek(p, 0), "giai") ? horizon_at(p, 0) : 0;
+		/* After '/' or '-' a word is a code: "19-CT/TU" is no "từ". */
+		if (!n && !tok_punct(prev, '/') && !tok_punct(prev, '-') &&
+		    at_time_word(p, 0, false))
+			return;
+		p->pos += n ? n : 1;
+	}
+}
+
+/*
+ * What a sentence names rather than dates, skipped as text: a document
+ * (above); a quotation ("“Chương trình … đến năm 2025”"); a horizon or a
+ * reference year, which are no deadlines ("định hướng đến năm 2030", "tầm
+ * nhìn 2050", "so với năm 2022"); a code
+ * ("13/2023/NĐ-CP"); a number right after words ("Chương trình 2030").
+ */
+static bool skip_name(struct parser *p, int sentence_start)
+{
+	static words3 horizons[] = {{"dinh", "huong"}, {"tam", "nhin"}, {"so", "voi"}};
+	const struct tok *t = peek(p, 0);
+	int n = WORDS_AT(p, 0, documents);
+
+	if (n || (tok_is(t, "so") && peek(p, 1)->type == TOK_NUM)) {
+		skip_document(p, n ? n : 1);
+		return true;
+	}
+	if (tok_punct(t, '"')) {
+		int close = p->pos + 1;
+		while (close < p->ntok && !tok_punct(&p->tok[close], '"'))
+			close++;
+		if (close == p->ntok)
+			return false; /* a stray quote is filler */
+		p->pos = close + 1;
+		return true;
+	}
+	if ((n = WORDS_AT(p, 0, horizons)) > 0) {
+		p->pos += n + horizon_at(p, n);
+		return true;
+	}
+	if (t->type != TOK_NUM || !(at_code(p) || (p->pos > sentence_start && p->text[p->pos - 1])))
+		return false;
+	skip_number(p);
+	return true;
+}
+
+/*
+ * The agency a sentence starts with, up to its verb or its deadline: "Các
+ * sở, ngành | hoàn thành trước …", "Sở Tài chính | tổng hợp …". None when the
+ * sentence starts with anything else ("Ban hành trong quý II …").
+ */
+static void find_subject(struct parser *p, int from, int to)
+{
+	int save = p->pos, head;
+
+	p->who_from = p->who_to = -1;
+	p->pos = from;
+	while (p->pos < to && peek(p, 0)->type == TOK_PUNCT && !tok_punct(peek(p, 0), '('))
+		p->pos++;
+	if ((head = agency_at(p, 0)) > 0) {
+		int start = p->pos, end;
+		p->pos += head;
+		while (p->pos < to && !verb_at(p, 0) && !at_time_word(p, 0, false))
+			p->pos++;
+		for (end = p->pos; end > start + head && p->tok[end - 1].type == TOK_PUNCT &&
+		                   !tok_punct(&p->tok[end - 1], ')');
+		     end--)
+			;
+		p->who_from = start;
+		p->who_to = end;
+	}
+	p->pos = save;
+}
+
+/* Text beyond list numbering ("5.", "7.3.", "c)"), which is no note. */
+static bool any_text(const struct parser *p, int from, int to)
+{
+	for (int i = from; i < to; i++) {
+		const struct tok *t = &p->tok[i];
+		if (p->text[i] && t->type != TOK_PUNCT && t->type != TOK_NUM &&
+		    !(t->type == TOK_WORD && t->len == 1))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What of a sentence is kept as condition: all of it when it has no deadline
+ * ("Tổ chức triển khai, cập nhật (nếu có)"), else what follows its last
+ * deadline ("… trong các năm sau (nếu cần)"). Conditions found inside its
+ * subject belong to the name: "Bộ Công an (Cục A05) hoàn thành …".
+ */
+static void keep_condition(struct parser *p, int from, int to, int first, int last, int nconds)
+{
+	int n = nconds, tail = last;
+
+	if (first < 0) {
+		p->nconds = nconds;
+		if (any_text(p, from, to))
+			add_piece(p, from, to);
+		return;
+	}
+	for (int i = nconds; i < p->nconds; i++)
+		if (p->who_from < 0 || p->conds[i].from < p->who_from || p->conds[i].to > p->who_to)
+			p->conds[n++] = p->conds[i];
+	p->nconds = n;
+	while (tail < to && !p->text[tail])
+		tail++;
+	if (!any_text(p, tail, to))
+		return;
+	while (p->nconds > nconds && p->conds[p->nconds - 1].from >= tail)
+		p->nconds--;
+	add_piece(p, tail, to);
+}
+
+/*
+ * One sentence [from, to) of a loose reading: the items that date are read,
+ * the other words are text. A mistake inside a date is still an error.
+ * Sets *timed when the sentence has a deadline.
+ */
+static int read_sentence(struct parser *p, int from, int to, bool *timed)
+{
+	int saved_ntok = p->ntok, first = -1, last = -1, nconds = p->nconds;
+
+	p->ntok = to;
+	p->pos = from;
+	p->who_from = p->who_to = -1;
+	while (p->pos < to) {
+		int at = p->pos;
+		if (skip_name(p, from)) {
+			for (int i = at; i < p->pos; i++)
+				p->text[i] = true;
+			continue;
+		}
+		struct snapshot before = take_snapshot(p);
+		int spans = p->nspans, r = parse_item(p);
+		if (r < 0 && !p->err_soft) {
+			p->ntok = saved_ntok;
+			return -1;
+		}
+		if (r <= 0) {
+			restore_snapshot(p, &before);
+			p->text[at] = true;
+			p->pos = at + 1;
+			continue;
+		}
+		if (!timing_changed(p, &before))
+			continue;
+		if (first < 0) {
+			first = at;
+			find_subject(p, from, at);
+		}
+		for (int i = spans; i < p->nspans; i++) {
+			p->spans[i].who_from = p->who_from;
+			p->spans[i].who_to = p->who_to;
+		}
+		last = p->pos;
+	}
+	p->ntok = saved_ntok;
+	keep_condition(p, from, to, first, last, nconds);
+	*timed |= first >= 0;
+	return 0;
+}
+
+/* Forgets the items of a first reading; the tokens stay. */
+static void reset_items(struct parser *p)
+{
+	p->pos = p->nspans = p->nanchors = p->weekday = p->in_parens = p->nconds = 0;
+	p->marks = 0;
+	p->ongoing = p->following = p->has_from = p->event_seen = false;
+	p->from_day = NO_DAY;
+	p->event_tok = p->who_from = p->who_to = -1;
+	p->err[0] = '\0';
+}
+
+/*
+ * A phrase the items did not all understand, read again as a sentence, one
+ * sentence at a time. 0 when it has a deadline (combined as usual, and
+ * loose) or waits for an event (event_tok set); otherwise -1 with the first
+ * reading's error ("'Luật' is not understood here"), or the error of a date
+ * the second reading found wrong.
+ */
+static int read_loosely(struct parser *p, struct tf *t)
+{
+	char first_err[TF_ERROR_MAX];
+	int first_tok = p->err_tok;
+	bool timed = false;
+
+	util_strlcpy(first_err, p->err, sizeof(first_err));
+	reset_items(p);
+	p->loose = true;
+	memset(p->text, 0, sizeof(p->text));
+	for (int i = 0; i < p->ntok; i++) {
+		int end = sentence_end(p, i);
+		if (read_sentence(p, i, end, &timed) < 0)
+			return -1;
+		i = end;
+	}
+	t->loose = true;
+	if (timed)
+		return combine(p, t);
+	if (p->event_seen) {
+		p->event_tok = 0;
+		return 0;
+	}
+	p->err_tok = first_tok;
+	util_strlcpy(p->err, first_err, sizeof(p->err));
+	return -1;
+}
+
 /* ---- conditions and the entry point ---------------------------------- */
 
-/* Copies src[from, to) without Markdown '*', trimmed, cut at a character boundary. */
-static void copy_condition(char *dst, const char *src, size_t from, size_t to)
+/* Trims spaces, Markdown '*', bullets and punctuation, and parentheses around it all. */
+static void trim_condition(const char *src, size_t *from, size_t *to)
 {
-	size_t n = 0;
-
-	while (from < to && (src[from] == ' ' || src[from] == '*' || src[from] == '\t'))
-		from++;
-	while (to > from && strchr(" \t*.,;", src[to - 1]))
-		to--;
-	for (size_t i = from; i < to && n + 1 < TF_COND_MAX; i++)
-		if (src[i] != '*' && src[i] != '\n' && src[i] != '\r')
-			dst[n++] = src[i];
-	while (n > 0 && ((unsigned char)dst[n - 1] & 0xC0) == 0x80 && n + 1 >= TF_COND_MAX)
-		n--; /* never end inside a UTF-8 sequence */
-	if (n > 0 && ((unsigned char)dst[n - 1] & 0xC0) == 0xC0 && n + 1 >= TF_COND_MAX)
-		n--;
-	dst[n] = '\0';
+	for (;;) {
+		while (*from < *to && strchr(" \t\r\n*+-:,;.", src[*from]))
+			(*from)++;
+		while (*to > *from && strchr(" \t\r\n*.,;:", src[*to - 1]))
+			(*to)--;
+		if (*to - *from < 2 || src[*from] != '(' || src[*to - 1] != ')')
+			return;
+		int depth = 0;
+		for (size_t i = *from; i < *to - 1; i++)
+			if ((depth += (src[i] == '(') - (src[i] == ')')) == 0)
+				return; /* "(a) b (c)": not one parenthesis */
+		(*from)++;
+		(*to)--;
+	}
 }
 
-static size_t tok_src_start(const struct parser *p, int i)
+/* Appends src[from, to), trimmed, to the condition, after "; " when there is one already. */
+static void add_condition(struct tf *t, const char *src, size_t from, size_t to)
 {
-	return p->map[p->tok[i].at];
-}
+	char piece[MAX_INPUT];
+	size_t n = 0, have = strlen(t->condition);
 
-static size_t tok_src_end(const struct parser *p, int i)
-{
-	return p->map[p->tok[i].at + p->tok[i].len];
+	trim_condition(src, &from, &to);
+	if (from >= to || have + 2 + 4 >= TF_COND_MAX)
+		return;
+	for (size_t i = from; i < to && n + 1 < sizeof(piece); i++)
+		if (src[i] != '*')
+			piece[n++] =
+			    src[i] == '\n' || src[i] == '\r' || src[i] == '\t' ? ' ' : src[i];
+	if (have) {
+		memcpy(t->condition + have, "; ", 3);
+		have += 2;
+	}
+	text_utf8_copy(t->condition + have, TF_COND_MAX - have, piece, n);
 }
 
 static void init_result(struct tf *t, const struct tf_ctx *ctx)
@@ -1251,27 +1995,26 @@ static int implicit_period(struct parser *p, struct tf *t)
 	return 0;
 }
 
-static void parser_init(struct parser *p, const char *phrase, const struct tf_ctx *ctx)
+static void parser_init(struct parser *p, const char *phrase, const struct tf_ctx *ctx,
+                        int plan_year)
 {
 	/* Not memset: the buffers are large and fully written before use. */
 	p->src = phrase;
 	p->ctx = ctx;
-	p->pos = p->nspans = p->nanchors = p->weekday = p->in_parens = 0;
-	p->marks = 0;
-	p->ongoing = p->following = p->has_from = false;
-	p->from_day = NO_DAY;
-	p->event_tok = p->cond_from = p->cond_to = p->err_tok = -1;
-	p->err[0] = '\0';
+	p->plan_year = plan_year;
+	p->loose = false;
+	p->err_tok = -1;
+	reset_items(p);
 }
 
-int tf_parse(const char *phrase, const struct tf_ctx *ctx, struct tf *out)
+int tf_parse_issued(const char *phrase, const struct tf_ctx *ctx, int plan_year, struct tf *out)
 {
 	struct parser p;
 	size_t len = strlen(phrase);
 	int r;
 
 	init_result(out, ctx);
-	parser_init(&p, phrase, ctx);
+	parser_init(&p, phrase, ctx, plan_year);
 	if (len >= MAX_INPUT) {
 		out->error_pos = MAX_INPUT - 1;
 		snprintf(out->error, sizeof(out->error), "the phrase is longer than %d bytes",
@@ -1285,9 +2028,11 @@ int tf_parse(const char *phrase, const struct tf_ctx *ctx, struct tf *out)
 		r = implicit_period(&p, out);
 	else if ((r = parse_items(&p)) == 0 && p.event_tok < 0)
 		r = combine(&p, out);
+	else if (r < 0)
+		r = read_loosely(&p, out);
 	if (r == 0 && p.event_tok >= 0) {
 		out->kind = TF_EVENT;
-		copy_condition(out->condition, phrase, 0, len);
+		add_condition(out, phrase, 0, len);
 		return 0;
 	}
 	if (r < 0) {
@@ -1296,10 +2041,15 @@ int tf_parse(const char *phrase, const struct tf_ctx *ctx, struct tf *out)
 		util_strlcpy(out->error, p.err, sizeof(out->error));
 		return -1;
 	}
-	if (p.cond_from >= 0 && p.cond_to > p.cond_from)
-		copy_condition(out->condition, phrase, tok_src_start(&p, p.cond_from),
-		               tok_src_end(&p, p.cond_to - 1));
+	for (int i = 0; i < p.nconds; i++)
+		add_condition(out, phrase, tok_src_start(&p, p.conds[i].from),
+		              tok_src_end(&p, p.conds[i].to - 1));
 	return 0;
+}
+
+int tf_parse(const char *phrase, const struct tf_ctx *ctx, struct tf *out)
+{
+	return tf_parse_issued(phrase, ctx, 0, out);
 }
 
 /* ---- iteration ------------------------------------------------------- */
@@ -1378,8 +2128,17 @@ bool tf_next(const struct tf *t, time_t not_before, struct tf_occ *out)
 	case TF_WEEKLY:
 		if (t->from != TF_NONE && not_before < t->from)
 			not_before = t->from;
-		found = t->kind == TF_WEEKLY ? next_week(t, not_before, out)
-		                             : next_in_cycles(t, not_before, out);
+		/* Dated deadlines written beside the cycle come first; the cycle follows them. */
+		for (int i = 0; i < t->n_phases && !found; i++)
+			if (t->phases[i].due >= not_before) {
+				*out = t->phases[i];
+				found = true;
+			}
+		if (!found && t->n_phases && not_before <= t->phases[t->n_phases - 1].due)
+			not_before = t->phases[t->n_phases - 1].due + 1;
+		if (!found)
+			found = t->kind == TF_WEEKLY ? next_week(t, not_before, out)
+			                             : next_in_cycles(t, not_before, out);
 		return found && (t->until == TF_NONE || out->due <= t->until);
 	default:
 		return false;

@@ -51,9 +51,10 @@ struct cfg_kvs {
 struct cfg_agency {
 	char *id, *name;
 	struct cfg_list emails, aliases;
-	char *supervisor; /* agency id, or NULL for the default */
-	char *successor;  /* agency id, or NULL */
-	int64_t since;    /* local day the successor takes over */
+	struct cfg_list reply_from; /* other addresses its staff reply from */
+	char *supervisor;           /* agency id, or NULL for the default */
+	char *successor;            /* agency id, or NULL */
+	int64_t since;              /* local day the successor takes over */
 	struct cfg_where at;
 };
 
@@ -77,6 +78,20 @@ struct cfg_task {
 	struct cfg_list leads, coordinating; /* cells, split by the directory */
 	struct cfg_kvs policy;
 	struct cfg_where at;
+};
+
+/* [inbox]: replies read from a Maildir or an IMAP mailbox; off without the section. */
+struct cfg_inbox {
+	bool enabled;
+	char *maildir; /* its new/ is watched */
+	char *url;     /* imaps://host[:port]/MAILBOX (imap:// to a loopback host only) */
+	char *user, *password_file, *ca_file;
+	char *password; /* read from password_file */
+	int interval;   /* seconds between IMAP polls */
+	char *key_file; /* the reply tokens' key: default beside the database, inbox.key */
+	unsigned char key[32];
+	bool have_key;    /* false while the default key file does not exist yet */
+	bool key_default; /* key_file is the default one, beside the database */
 };
 
 struct cfg {
@@ -114,6 +129,8 @@ struct cfg {
 	int retry_max_age;      /* seconds before a message is failed */
 	int retry_base;         /* seconds, doubled per attempt */
 
+	struct cfg_inbox inbox;
+
 	struct cal cal;
 	struct policy policy;
 
@@ -136,23 +153,24 @@ struct cfg {
  */
 struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings);
 /*
- * The same without reading [smtp] password_file, which is the service's
- * secret: deadlinectl sends nothing itself, and an admin in the service's
- * group cannot (and need not) read it.
+ * The same without reading the service's secrets ([smtp] and [inbox]
+ * password_file, the reply tokens' key): most of deadlinectl sends nothing
+ * itself, and an admin in the service's group cannot (and need not) read
+ * them.
  */
 struct cfg *cfg_load_without_secrets(const char *path, struct buf *errors, struct buf *warnings);
 /*
- * Reads password_file into c->password as cfg_load() does, for a command
- * that sends itself (test-mail, check-config --smtp). 0 (also when there is
- * none), or -1 with the errors written.
+ * Reads the secrets cfg_load_without_secrets() left alone ([smtp] and
+ * [inbox] password_file, the reply tokens' key), for a command that sends
+ * itself (test-mail, check-config --smtp). 0, or -1 with the errors written.
  */
-int cfg_read_password(struct cfg *c, struct buf *errors);
+int cfg_read_secrets(struct cfg *c, struct buf *errors);
 /*
- * Checks password_file as the daemon will find it without reading it: a
- * file, no group or other access, and owned by service_uid unless that is
- * (uid_t)-1. 0 (also when there is none), or -1 with the errors written.
+ * Checks the secrets as the daemon will find them, without reading them:
+ * files with no group or other access, owned by service_uid unless that is
+ * (uid_t)-1. 0 (also when there are none), or -1 with the errors written.
  */
-int cfg_check_password_file(const struct cfg *c, uid_t service_uid, struct buf *errors);
+int cfg_check_secrets(const struct cfg *c, uid_t service_uid, struct buf *errors);
 void cfg_free(struct cfg *c);
 
 /*

@@ -51,6 +51,8 @@ void loop_async_free(struct loop_async *a);
  * editor's rename-into-place is seen too. NULL if inotify is unavailable.
  */
 struct loop_watch *loop_watch_files(char *const *paths, size_t n, loop_cb cb, void *arg);
+/* The same for any file created in, moved into or written in a directory (a Maildir's new/). */
+struct loop_watch *loop_watch_dir(const char *dir, loop_cb cb, void *arg);
 void loop_watch_free(struct loop_watch *w);
 
 #endif

@@ -38,6 +38,8 @@ struct store;
 int store_open(const char *path, struct store **out, char *err, size_t errlen);
 int store_open_as(const char *path, uid_t uid, gid_t gid, struct store **out, char *err,
                   size_t errlen);
+/* The schema version store_open migrates a database to (PRAGMA user_version). */
+int store_schema_version(void);
 void store_close(struct store *st);
 const char *store_error(const struct store *st);
 
@@ -267,5 +269,121 @@ int store_history(struct store *st, int64_t task_id, store_history_cb cb, void *
 typedef int (*store_unresolved_cb)(const char *name, const char *plan, const char *task_key,
                                    const char *file, int line, void *arg);
 int store_unresolved(struct store *st, store_unresolved_cb cb, void *arg);
+
+/* ---- the inbox: replies, what they changed, extension requests, bounces ---- */
+
+/* The outgoing message whose Message-ID has REF (16 hex digits) before '@'; 1 if found. */
+int store_message_by_ref(struct store *st, const char *ref, struct store_message *out);
+/* The outgoing message with this Message-ID (without <>); 1 if found. */
+int store_message_by_msgid(struct store *st, const char *msgid, struct store_message *out);
+/* The tasks and occurrences an outgoing message was about, in task order; malloc'ed. */
+int store_message_tasks(struct store *st, int64_t message, int64_t **task_ids,
+                        int64_t **occurrence_ids, size_t *n);
+
+/* One message that arrived, and what became of it. Strings are owned. */
+struct store_inbound {
+	int64_t id;
+	time_t received_at;
+	char *source;     /* "maildir:NAME" or "imap:UIDVALIDITY:UID" */
+	char *message_id; /* "" when it had none */
+	char *hash;       /* SHA-256 of the raw message, hex */
+	char *from_addr, *from_name, *subject;
+	char *agency;      /* who it is from, by its token or thread; NULL when unknown */
+	int64_t message;   /* the outgoing message it answers, 0 if none */
+	char *matched_by;  /* "token", "thread" or NULL */
+	char *kind;        /* reply, automatic, bounce, loop, unmatched, malformed, duplicate */
+	char *state;       /* applied, held, ignored, refused, accepted, rejected */
+	char *reason;      /* why it was held, ignored or refused; NULL when applied */
+	char *text;        /* the reply's own text */
+	int64_t answer;    /* our confirmation or help message, 0 if none */
+	char *answer_kind; /* "confirmation", "help" or NULL */
+	char *decided_by;  /* who accepted or rejected a held reply */
+	time_t decided_at; /* TF_NONE until then */
+};
+void store_inbound_free(struct store_inbound *in);
+
+/* The message recorded with this Message-ID and content hash; 1 (and *id) if any. */
+int store_inbound_find(struct store *st, const char *message_id, const char *hash, int64_t *id);
+/* The first message recorded with this Message-ID, whatever its content; 1 if any. */
+int store_inbound_by_msgid(struct store *st, const char *message_id, int64_t *id);
+int store_inbound_add(struct store *st, struct store_inbound *in);              /* sets in->id */
+int store_inbound_get(struct store *st, int64_t id, struct store_inbound *out); /* 1 if found */
+/* A new state; who and at record a person's decision (who NULL: the daemon's). */
+int store_inbound_decide(struct store *st, int64_t id, const char *state, const char *reason,
+                         const char *who, time_t at);
+int store_inbound_set_answer(struct store *st, int64_t id, int64_t message, const char *kind);
+/* Whether an answer of `kind` went to address since `since`. */
+int store_inbound_answered(struct store *st, const char *address, const char *kind, time_t since,
+                           bool *yes);
+typedef int (*store_inbound_cb)(const struct store_inbound *in, void *arg);
+/* Newest first, at most limit; only those in `state` unless NULL. */
+int store_inbound_list(struct store *st, const char *state, int limit, store_inbound_cb cb,
+                       void *arg);
+/* How many messages are in `state` and arrived at or after `since`. */
+int store_inbound_count(struct store *st, const char *state, time_t since, int64_t *n);
+/* A task the message is about (the tasks of the message it answers). */
+int store_inbound_task(struct store *st, int64_t inbound, int64_t task_id, int64_t occurrence_id);
+
+/* One line of a reply read as a command, and what it did: the audit trail. */
+struct store_reply_cmd {
+	int64_t id, inbound;
+	int line;        /* in the reply's own text */
+	char *line_text; /* as written */
+	char *item;      /* the item named, NULL for every task */
+	int64_t task_id; /* 0 when it names no task of the message */
+	int64_t occurrence_id;
+	char *command; /* done, in-progress, waiting, not-met, extend */
+	char *note, *reason;
+	time_t new_due; /* extend: the date asked for (end of day), else TF_NONE */
+	char *state;    /* applied, held, rejected, unknown-item, unchanged */
+	char *detail;
+};
+void store_reply_cmds_free(struct store_reply_cmd *v, size_t n);
+int store_reply_cmd_add(struct store *st, struct store_reply_cmd *c); /* sets c->id */
+int store_reply_cmd_set_state(struct store *st, int64_t id, const char *state, const char *detail);
+int store_reply_cmds(struct store *st, int64_t inbound, struct store_reply_cmd **out, size_t *n);
+
+/* A file that came with a message: saved beside the store, or refused. */
+struct store_attachment {
+	int64_t id, inbound;
+	char *filename, *path, *content_type, *sha256;
+	int64_t size;
+	char *refused; /* why it was not saved, or NULL */
+};
+void store_attachments_free(struct store_attachment *v, size_t n);
+int store_attachment_add(struct store *st, struct store_attachment *a);
+int store_attachments(struct store *st, int64_t inbound, struct store_attachment **out, size_t *n);
+
+/* A task's replies, newest first, with the commands about it and the files. */
+typedef int (*store_task_reply_cb)(const struct store_inbound *in,
+                                   const struct store_reply_cmd *cmds, size_t n_cmds,
+                                   const struct store_attachment *atts, size_t n_atts, void *arg);
+int store_task_replies(struct store *st, int64_t task_id, store_task_reply_cb cb, void *arg);
+
+/* An agency's request for a new deadline (gia hạn), until the monitor settles it. */
+struct store_extension {
+	int64_t id, task_id, occurrence_id, inbound;
+	char *agency, *reason;
+	time_t requested_due, created_at;
+	char *state; /* pending, approved, refused */
+	char *decided_by, *note;
+	time_t decided_at;
+};
+void store_extension_free(struct store_extension *e);
+int store_extension_add(struct store *st, struct store_extension *e); /* sets e->id */
+/* The latest pending request of a task; 1 if there is one. */
+int store_extension_pending(struct store *st, int64_t task_id, struct store_extension *out);
+int store_extension_decide(struct store *st, int64_t id, const char *state, const char *who,
+                           const char *note, time_t now);
+
+/* A recipient address a delivery report says is gone for good. */
+int store_bad_address(struct store *st, const char *address, const char *agency, const char *status,
+                      const char *diagnostic, int64_t inbound, time_t now);
+typedef int (*store_bad_cb)(const char *address, const char *agency, const char *status,
+                            const char *diagnostic, time_t last_at, void *arg);
+/* Bad addresses not told to the admin yet; then mark them told. */
+int store_bad_addresses_count(struct store *st, int64_t *n);
+int store_bad_addresses_unreported(struct store *st, store_bad_cb cb, void *arg);
+int store_bad_addresses_reported(struct store *st);
 
 #endif

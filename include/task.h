@@ -35,6 +35,7 @@ enum task_status {
 #define TASK_FLAG_NO_LEAD    0x04u
 #define TASK_FLAG_CONDITION  0x08u /* the timeframe carries a condition */
 #define TASK_FLAG_IMPLICIT   0x10u /* no timeframe written: the plan's period */
+#define TASK_FLAG_LOOSE      0x20u /* the timeframe was read from a sentence: check it */
 
 struct task_agency {
 	enum task_role role;
@@ -70,6 +71,9 @@ void task_free(struct task *t);
 
 /* Parses and stores the timeframe; sets kind, due, window, condition, flags. */
 void task_set_timeframe(struct task *t, const char *text, const struct tf_ctx *ctx);
+/* The same in a plan issued in plan_year ("năm sau" is the year after it; 0: unknown). */
+void task_set_timeframe_issued(struct task *t, const char *text, const struct tf_ctx *ctx,
+                               int plan_year);
 
 /*
  * Resolves a cell of agency names into assignments with the given role.

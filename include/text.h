@@ -34,6 +34,16 @@ char *text_nfc(const char *s);
 
 bool text_utf8_valid(const char *s, size_t len);
 
+/* True when s[0..len) starts with an uppercase letter ("Sở", NFC or NFD "Đ"). */
+bool text_capitalized(const char *s, size_t len);
+
+/*
+ * Copies s[0..len) into out (at most cap-1 bytes, NUL-terminated) as valid
+ * UTF-8: each invalid byte becomes U+FFFD, and a character that does not fit
+ * is left out whole, never cut. Returns the number of bytes written.
+ */
+size_t text_utf8_copy(char *out, size_t cap, const char *s, size_t len);
+
 /* Terminal columns of the first len bytes: combining accents (NFD) take
  * none, wide characters two, invalid bytes one each. */
 size_t text_width(const char *s, size_t len);

@@ -12,8 +12,17 @@
  *    the end of its last day.
  *  - "trước ngày D" (before D) is due at 00:00:00 of D.
  *  - a window runs from 00:00:00 of its first day to its due instant.
- * Nothing is guessed: a phrase the parser does not fully understand is
- * TF_UNPARSED with the byte position and a reason.
+ * Nothing is guessed silently. A phrase made only of timing words is read
+ * exactly, or is TF_UNPARSED with the byte position and a reason. A phrase
+ * that is a sentence ("Ban hành trong quý II năm 2027. Tổ chức triển khai …")
+ * is read as an official reads it: its deadline-bearing clauses give the
+ * dues, the other clauses are kept in condition, and `loose` is set so that
+ * an admin checks it. A sentence with no deadline-bearing clause stays
+ * TF_UNPARSED (or TF_EVENT when it waits for something: "… theo hướng dẫn").
+ *
+ * Dated deadlines written beside a cycle ("trước ngày 10/5/2026 và hằng quý",
+ * "2022 - 2025 và các năm tiếp theo") come first, as phases of the recurring
+ * kind; the cycle's occurrences follow, due after the last phase.
  */
 #ifndef DEADLINED_TIMEFRAME_H
 #define DEADLINED_TIMEFRAME_H
@@ -41,11 +50,20 @@ enum tf_kind {
 #define TF_COND_MAX    240
 #define TF_ERROR_MAX   120
 
-/* What the caller knows that a phrase may leave implicit. */
+/*
+ * What the caller knows that a phrase may leave implicit. The year the plan
+ * was issued is an argument of tf_parse_issued(): a fourth field here would
+ * break every positional {tz, first, last} under -Wextra -Werror.
+ */
 struct tf_ctx {
 	int tz_offset;       /* seconds east of UTC */
 	int plan_first_year; /* the plan's period, 0 when unknown; an empty */
 	int plan_last_year;  /* phrase means this period, and recurrences end with it */
+};
+
+/* A byte range of the phrase given to tf_parse(); len 0 when there is none. */
+struct tf_range {
+	int off, len;
 };
 
 /*
@@ -80,9 +98,24 @@ struct tf {
 	time_t window_start;
 	time_t due;
 
-	/* ONCE with several phases ("Quý I/2025; Quý III/2025"): in order. */
+	/*
+	 * Dated deadlines, in order of due: ONCE and PERIOD ("Quý I/2025; Quý
+	 * III/2025"), and recurring kinds whose cycle follows dated deadlines
+	 * (see above; 0 phases for a plain cycle). Two phases share a due only
+	 * when they are for different agencies (phase_agency).
+	 */
 	int n_phases;
 	struct tf_occ phases[TF_MAX_PHASES];
+	/*
+	 * Who each phase is for, when its clause names it: "+ Các sở, ngành hoàn
+	 * thành trước ngày 30/6/2026. + Sở Tài chính tổng hợp trước ngày
+	 * 15/7/2026." gives "Các sở, ngành" and "Sở Tài chính". It is the subject
+	 * of the phase's sentence (from an agency word — Sở, Bộ, UBND, các cơ
+	 * quan … — to its verb), as written, within the input; one or several
+	 * names, for the directory to resolve (dir_split). len 0: the clause names
+	 * no one, the task's own agencies apply. Only a loose reading sets it.
+	 */
+	struct tf_range phase_agency[TF_MAX_PHASES];
 
 	/* Recurring kinds: cycle_months is 12, 6, 3 or 1 (0 for WEEKLY). */
 	int cycle_months;
@@ -92,10 +125,23 @@ struct tf {
 	time_t from;  /* occurrences are due within [from, until]; */
 	time_t until; /* TF_NONE = unbounded on that side */
 
-	bool implicit;               /* the phrase was empty: the plan's period applies */
-	char condition[TF_COND_MAX]; /* UTF-8 from the input; "" when none */
-	int error_pos;               /* UNPARSED: byte offset in the input */
-	char error[TF_ERROR_MAX];    /* UNPARSED: why, in English */
+	bool implicit; /* the phrase was empty: the plan's period applies */
+	/*
+	 * Read from a sentence: some words are not timing (verbs, agencies,
+	 * notes). The dues come from its deadline-bearing clauses; the clauses
+	 * without a deadline, and what follows the last deadline of a clause,
+	 * are in condition. The caller flags the task for an admin to check.
+	 */
+	bool loose;
+	/*
+	 * From the input: a condition ("sau khi có hướng dẫn …"), or for a loose
+	 * reading the parts that are not deadlines, joined by "; ". "" when none.
+	 * Valid UTF-8 (an invalid input byte becomes U+FFFD), never cut inside a
+	 * character; so is error.
+	 */
+	char condition[TF_COND_MAX];
+	int error_pos;            /* UNPARSED: byte offset in the input */
+	char error[TF_ERROR_MAX]; /* UNPARSED: why, in English */
 	int tz_offset;
 };
 
@@ -107,9 +153,17 @@ struct tf {
 int tf_parse(const char *phrase, const struct tf_ctx *ctx, struct tf *out);
 
 /*
+ * tf_parse() for a plan issued in plan_year (0 when unknown): "năm sau",
+ * "năm tiếp theo", "năm tới" are the year after it, "năm nay" that year.
+ * Without the year such a phrase is TF_UNPARSED, with that reason.
+ */
+int tf_parse_issued(const char *phrase, const struct tf_ctx *ctx, int plan_year, struct tf *out);
+
+/*
  * The first occurrence due at or after not_before (for ONCE: the first phase
- * not yet due; for PERIOD: the period itself). Returns false when there is
- * none (ONGOING, EVENT, UNPARSED, or past the bounds).
+ * not yet due; for PERIOD: the period itself; for a recurring kind with
+ * phases: a phase, else a cycle due after the last phase). Returns false
+ * when there is none (ONGOING, EVENT, UNPARSED, or past the bounds).
  */
 bool tf_next(const struct tf *t, time_t not_before, struct tf_occ *out);
 

@@ -43,18 +43,17 @@ int cli_load_config(struct cli *c)
 	return 0;
 }
 
-int cli_read_password(struct cli *c)
+int cli_read_secrets(struct cli *c)
 {
 	struct buf errors = BUF_INIT;
-	int rc = cfg_read_password(c->cfg, &errors);
+	int rc = cfg_read_secrets(c->cfg, &errors);
 
-	/* Sending needs it; the service's group cannot read it, by design. */
+	/* Sending needs them; the service's group cannot read them, by design. */
 	if (rc < 0)
-		fprintf(
-		    stderr,
-		    "deadlinectl: %s%s: this command sends, so it needs the password: run it as "
-		    "root or as the service's user\n",
-		    buf_str(&errors), c->config_path);
+		fprintf(stderr,
+		        "deadlinectl: %s%s: this command sends, so it needs the password: run it "
+		        "as root or as the service's user\n",
+		        buf_str(&errors), c->config_path);
 	buf_free(&errors);
 	return rc;
 }
@@ -201,6 +200,17 @@ int cli_parse_when(const char *s, int tz, bool end_of_day, time_t *out)
 	if (end_of_day && strlen(s) == 10)
 		*out += DATE_DAY - 1;
 	return 0;
+}
+
+const char *cli_user(void)
+{
+	const char *u = getenv("SUDO_USER");
+
+	if (!u || !*u)
+		u = getlogin();
+	if (!u || !*u)
+		u = getenv("USER");
+	return u && *u ? u : "admin";
 }
 
 int cli_find_task(struct cli *c, const char *ref, struct task *t)

@@ -4,8 +4,7 @@
 #include "cli/cmd.h"
 
 #include "date.h"
-#include "json.h"
-#include "text.h"
+#include "tfview.h"
 #include "timeframe.h"
 
 #include <getopt.h>
@@ -15,108 +14,33 @@
 
 struct parse_opts {
 	struct tf_ctx ctx;
+	int plan_year; /* --issued: "năm sau" is the year after it */
 	time_t now;
 	bool json;
 };
 
-/* The occurrence a phrase is "due" at: the first at or after now when it recurs. */
-static bool reported_occurrence(const struct tf *t, time_t now, struct tf_occ *o)
+/* "2025" or "2025-11-18": the year a plan was issued. */
+static int issued_year(const char *s, int *year)
 {
-	if (tf_recurring(t->kind))
-		return tf_next(t, now, o);
-	if (t->kind == TF_ONCE && t->n_phases > 1 && tf_next(t, now, o))
-		return true;
-	o->window_start = t->window_start;
-	o->due = t->due;
-	return t->due != TF_NONE || t->window_start != TF_NONE;
-}
+	int y, m, d, n = 0;
 
-static void parse_json(const char *phrase, const struct tf *t, const struct parse_opts *o,
-                       struct buf *b)
-{
-	struct tf_occ occ, next[3];
-	bool have = t->kind != TF_UNPARSED && reported_occurrence(t, o->now, &occ);
-	size_t n = tf_recurring(t->kind) || t->n_phases > 1
-	               ? tf_occurrences(t, o->now, (time_t)INT64_MAX / 2, next, 3)
-	               : 0;
-	bool first = true;
-	int tz = o->ctx.tz_offset;
-
-	buf_addc(b, '{');
-	json_key(b, "input", &first);
-	json_string(b, phrase);
-	json_key(b, "kind", &first);
-	json_string(b, tf_kind_name(t->kind));
-	json_key(b, "due", &first);
-	json_time(b, have ? occ.due : TF_NONE, tz);
-	json_key(b, "window_start", &first);
-	json_time(b, have ? occ.window_start : TF_NONE, tz);
-	json_key(b, "window_end", &first);
-	json_time(b, have ? occ.due : TF_NONE, tz);
-	json_key(b, "next", &first);
-	buf_addc(b, '[');
-	for (size_t i = 0; i < n; i++) {
-		buf_adds(b, i ? "," : "");
-		json_time(b, next[i].due, tz);
-	}
-	buf_addc(b, ']');
-	json_key(b, "condition", &first);
-	json_string(b, t->condition[0] ? t->condition : NULL);
-	json_key(b, "implicit", &first);
-	buf_adds(b, t->implicit ? "true" : "false");
-	if (t->kind == TF_UNPARSED) {
-		json_key(b, "error", &first);
-		json_string(b, t->error);
-		json_key(b, "error_pos", &first);
-		buf_printf(b, "%d", t->error_pos);
-	}
-	buf_adds(b, "}\n");
-}
-
-static void parse_text(const char *phrase, const struct tf *t, const struct parse_opts *o,
-                       struct buf *b)
-{
-	struct tf_occ occ, next[3];
-	char a[40], z[40];
-	int tz = o->ctx.tz_offset;
-
-	buf_printf(b, "%s\n", phrase);
-	if (t->kind == TF_UNPARSED) {
-		size_t col = text_width(phrase, (size_t)t->error_pos);
-		buf_printf(b, "  unparsed at byte %d: %s\n    %s\n    %*s^\n", t->error_pos,
-		           t->error, phrase, (int)col, "");
-		return;
-	}
-	buf_printf(b, "  %s", tf_kind_name(t->kind));
-	if (reported_occurrence(t, o->now, &occ)) {
-		if (occ.due != TF_NONE)
-			buf_printf(b, ": due %s", date_format_iso(occ.due, tz, a, sizeof(a)));
-		if (occ.window_start != TF_NONE)
-			buf_printf(b, " (window from %s)",
-			           date_format_iso(occ.window_start, tz, z, sizeof(z)));
-	}
-	buf_addc(b, '\n');
-	size_t n = tf_recurring(t->kind) || t->n_phases > 1
-	               ? tf_occurrences(t, o->now, (time_t)INT64_MAX / 2, next, 3)
-	               : 0;
-	for (size_t i = 0; i < n; i++)
-		buf_printf(b, "%s%s",
-		           i ? ", " : "  next: ", date_format_iso(next[i].due, tz, a, sizeof(a)));
-	if (n)
-		buf_addc(b, '\n');
-	if (t->condition[0])
-		buf_printf(b, "  condition: %s\n", t->condition);
-	if (t->implicit)
-		buf_adds(b, "  (empty: the plan's period)\n");
+	if (sscanf(s, "%4d%n", &y, &n) == 1 && s[n] == '\0' && n == 4)
+		m = d = 1;
+	else if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] != '\0')
+		return -1;
+	if (y < 1900 || y > 2200 || !date_valid(y, m, d))
+		return -1;
+	*year = y;
+	return 0;
 }
 
 static bool parse_one(const char *phrase, const struct parse_opts *o)
 {
 	struct tf t;
 	struct buf b = BUF_INIT;
-	bool ok = tf_parse(phrase, &o->ctx, &t) == 0;
+	bool ok = tf_parse_issued(phrase, &o->ctx, o->plan_year, &t) == 0;
 
-	(o->json ? parse_json : parse_text)(phrase, &t, o, &b);
+	(o->json ? tfview_json : tfview_text)(&b, phrase, &t, o->now);
 	fputs(buf_str(&b), stdout);
 	buf_free(&b);
 	return ok;
@@ -124,13 +48,12 @@ static bool parse_one(const char *phrase, const struct parse_opts *o)
 
 int cmd_parse(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {{"now", required_argument, NULL, 'n'},
-	                                     {"plan-period", required_argument, NULL, 'p'},
-	                                     {"tz", required_argument, NULL, 'z'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"now", required_argument, NULL, 'n'}, {"plan-period", required_argument, NULL, 'p'},
+	    {"tz", required_argument, NULL, 'z'},  {"issued", required_argument, NULL, 'i'},
+	    {"json", no_argument, NULL, 'j'},      {NULL, 0, NULL, 0}};
 	const char *usage = c->usage;
-	struct parse_opts o = {{DATE_TZ_VIETNAM, 0, 0}, c->now, false};
+	struct parse_opts o = {{DATE_TZ_VIETNAM, 0, 0}, 0, c->now, false};
 	const char *now = NULL;
 	int ch, failed = 0;
 
@@ -144,6 +67,8 @@ int cmd_parse(struct cli *c, int argc, char **argv)
 		    o.ctx.plan_first_year <= o.ctx.plan_last_year)
 			continue;
 		if (ch == 'z' && date_parse_zone(optarg, &o.ctx.tz_offset) == 0)
+			continue;
+		if (ch == 'i' && issued_year(optarg, &o.plan_year) == 0)
 			continue;
 		if (ch == 'j') {
 			o.json = true;

@@ -4,6 +4,7 @@
 #include "cli/cmd.h"
 
 #include "date.h"
+#include "inbox/answer.h"
 #include "sync.h"
 
 #include <getopt.h>
@@ -86,23 +87,103 @@ int cmd_progress(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* A one-off or period deadline; else why not (printed). */
+static bool extendable(const struct task *t)
+{
+	if (t->due != TF_NONE && !tf_recurring(t->kind))
+		return true;
+	fprintf(stderr, "deadlinectl: only a one-off or period deadline can be extended; for one "
+	                "occurrence of a recurring duty use `progress … waiting`\n");
+	return false;
+}
+
+static void print_extended(const struct cli *c, const struct task *t, time_t due)
+{
+	char a[40];
+
+	printf("%s:%s: deadline extended to %s\n", t->plan_id, t->key,
+	       date_format_iso(due, c->cfg->tz_offset, a, sizeof(a)));
+}
+
+/* An agency's request (from its reply): approved, the deadline moves; refused, it stays. */
+static int settle_request(struct cli *c, const struct task *t, bool approve, const char *note)
+{
+	struct store_extension x;
+	int found = store_extension_pending(c->st, t->id, &x);
+
+	if (found <= 0) {
+		fprintf(stderr, "deadlinectl: %s:%s: %s\n", t->plan_id, t->key,
+		        found < 0 ? store_error(c->st) : "no extension request is pending");
+		return 1;
+	}
+	if (approve && !extendable(t)) {
+		store_extension_free(&x);
+		return 1;
+	}
+	struct answer_env e = {c->st, c->cfg, c->dir};
+	int64_t msg;
+	int rc =
+	    store_begin(c->st) < 0 ||
+	    (approve && (store_task_extend(c->st, t->id, x.requested_due, c->now) < 0 ||
+	                 sync_touch(c->st, t->id) < 0)) ||
+	    store_extension_decide(c->st, x.id, approve ? "approved" : "refused", cli_user(), note,
+	                           c->now) < 0 ||
+	    store_history_add(c->st, t->id, approve ? "extension-approved" : "extension-refused",
+	                      note, c->now) < 0 ||
+	    answer_extension_decided(&e, x.agency, t, x.requested_due, approve, note, c->now,
+	                             &msg) < 0 ||
+	    store_commit(c->st) < 0;
+	if (rc) {
+		fprintf(stderr, "deadlinectl: %s\n", store_error(c->st));
+		store_rollback(c->st);
+	} else {
+		if (approve)
+			print_extended(c, t, x.requested_due);
+		else
+			printf("%s:%s: the extension %s asked for is refused\n", t->plan_id, t->key,
+			       x.agency);
+		cli_poke_daemon(c);
+	}
+	store_extension_free(&x);
+	return rc;
+}
+
 int cmd_extend(struct cli *c, int argc, char **argv)
 {
+	static const struct option opts[] = {{"approve", no_argument, NULL, 'a'},
+	                                     {"refuse", no_argument, NULL, 'r'},
+	                                     {"note", required_argument, NULL, 'n'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *usage = c->usage;
+	const char *note = NULL;
+	int approve = 0, refuse = 0, ch;
 	struct task t;
 	time_t due;
 
-	if (argc != 3)
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'a')
+			approve = 1;
+		else if (ch == 'r')
+			refuse = 1;
+		else if (ch == 'n')
+			note = optarg;
+		else
+			return cli_usage_error(usage);
+	}
+	bool settling = approve || refuse;
+	if (approve + refuse > 1 || argc - optind != (settling ? 1 : 2) || (note && !settling))
 		return cli_usage_error(usage);
-	if (cli_open_store(c) < 0 || cli_find_task(c, argv[1], &t) < 0)
+	if (cli_open_store(c) < 0 || cli_find_task(c, argv[optind], &t) < 0)
 		return 1;
-	if (cli_parse_when(argv[2], c->cfg->tz_offset, true, &due) < 0 || t.due == TF_NONE ||
-	    tf_recurring(t.kind)) {
-		fprintf(stderr, "deadlinectl: %s\n",
-		        t.due == TF_NONE || tf_recurring(t.kind)
-		            ? "only a one-off or period deadline can be extended; for one "
-		              "occurrence of a recurring duty use `progress … waiting`"
-		            : "DATE is YYYY-MM-DD or an ISO 8601 time");
+	if (settling) {
+		int rc = settle_request(c, &t, approve, note);
+		task_free(&t);
+		return rc;
+	}
+	if (!extendable(&t) ||
+	    cli_parse_when(argv[optind + 1], c->cfg->tz_offset, true, &due) < 0) {
+		if (t.due != TF_NONE && !tf_recurring(t.kind))
+			fprintf(stderr, "deadlinectl: DATE is YYYY-MM-DD or an ISO 8601 time\n");
 		task_free(&t);
 		return 1;
 	}
@@ -112,9 +193,7 @@ int cmd_extend(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "deadlinectl: %s\n", store_error(c->st));
 		store_rollback(c->st);
 	} else {
-		char a[40];
-		printf("%s:%s: deadline extended to %s\n", t.plan_id, t.key,
-		       date_format_iso(due, c->cfg->tz_offset, a, sizeof(a)));
+		print_extended(c, &t, due);
 		cli_poke_daemon(c);
 	}
 	task_free(&t);

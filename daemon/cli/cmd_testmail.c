@@ -173,7 +173,7 @@ int cmd_test_mail(struct cli *c, int argc, char **argv)
 		return 2;
 	}
 	const char *address = argv[optind];
-	if (cli_open_view(c) < 0 || cli_read_password(c) < 0)
+	if (cli_open_view(c) < 0 || cli_read_secrets(c) < 0)
 		goto out;
 	if (agency && !cfg_agency(c->cfg, agency)) {
 		fprintf(stderr, "deadlinectl: --agency %s: no such agency in the directory\n",
@@ -216,7 +216,7 @@ int cmd_test_mail(struct cli *c, int argc, char **argv)
 	d.subject = buf_steal(&subject);
 
 	char err[256], *msgid = compose_message_id(c->cfg, c->now);
-	if (compose_digest(c->cfg, &d, msgid, c->now, &body, err, sizeof(err)) < 0) {
+	if (compose_digest(c->cfg, &d, NULL, msgid, c->now, &body, err, sizeof(err)) < 0) {
 		fprintf(stderr, "deadlinectl: the sample cannot be sent: %s\n", err);
 		free(msgid);
 		goto out;

@@ -45,9 +45,10 @@ int cli_load_config(struct cli *c);
 int cli_open_store(struct cli *c);
 /*
  * For the commands that send themselves (test-mail, check-config --smtp):
- * the SMTP password, which cli_load_config leaves unread. 0 or -1 (printed).
+ * the SMTP password and the reply tokens' key, which cli_load_config leaves
+ * unread. 0 or -1 (printed).
  */
-int cli_read_password(struct cli *c);
+int cli_read_secrets(struct cli *c);
 /* The [daemon] user's uid and gid: 1, 0 when the config names none, -1 (printed) when unknown. */
 int cli_service_account(const struct cli *c, uid_t *uid, gid_t *gid);
 /*
@@ -62,6 +63,8 @@ const char *cli_socket_path(struct cli *c);
 void cli_poke_daemon(struct cli *c);
 /* "2025-12-08" (the start of the day, or its end), or a full ISO 8601 time. */
 int cli_parse_when(const char *s, int tz, bool end_of_day, time_t *out);
+/* Who runs the command, for the audit trail: the sudo user, the login, else "admin". */
+const char *cli_user(void);
 /* A task by PLAN:KEY or id, loaded into *t; an error printed when none. 0 or -1. */
 int cli_find_task(struct cli *c, const char *ref, struct task *t);
 
@@ -94,6 +97,7 @@ int cmd_resend(struct cli *c, int argc, char **argv);
 int cmd_test_mail(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_inbox(struct cli *c, int argc, char **argv);
 int cmd_backup(struct cli *c, int argc, char **argv);
 
 #endif

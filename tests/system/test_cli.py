@@ -1,7 +1,8 @@
 """deadlinectl as an admin uses it: `parse` (the timeframe language: kinds,
 dues, windows, the next occurrences from --now, conditions, errors with
 their byte position, human and JSON output, phrases from standard input,
---plan-period, --tz), `check-config` on good and broken configurations,
+--plan-period, --issued, --tz, sentences read loosely, valid UTF-8 whatever
+the input), `check-config` on good and broken configurations,
 the commands that talk to a daemon when none runs, an unknown command and
 --help.
 
@@ -258,8 +259,9 @@ UNPARSED = [
     ("29/2/2025", 0),
     ("29/2 hàng năm", 0),
     ("2025 - 2022", None),
-    ("foo Quý II/2025", 0),
-    ("Quý II/2025 bar", len("Quý II/2025 ".encode())),
+    ("foo bar", 0),
+    ("Luật Đất đai 2024", 0),
+    ("Quý II/2025 và Quý V", len("Quý II/2025 và Quý ".encode())),
     ("Giai đoạn 1: Quý I/2025; Giai đoạn 2: Quý V/2025",
      len("Giai đoạn 1: Quý I/2025; Giai đoạn 2: Quý ".encode())),
     ("Quý II", None),
@@ -345,6 +347,72 @@ def test_parse_caret_under_the_error_in_an_nfd_phrase():
         w.cleanup()
 
 
+def test_parse_sentences_are_read_loosely_and_say_so():
+    """A deadline inside a sentence: the due of its clause, the rest kept as condition,
+    "loose" to be checked; several agencies' deadlines as phases; "năm sau" with --issued."""
+    w = workdir()
+    try:
+        sentence = "Ban hành trong quý II năm 2027. Tổ chức triển khai, cập nhật (nếu có)"
+        agencies = ("+ Các sở, ngành hoàn thành trước ngày 30 tháng 6 năm 2026. "
+                    "+ Sở Tài chính tổng hợp trước ngày 15 tháng 7 năm 2026.")
+        rc, (a, b, c), _ = parse_json(w.config, "--now", NOW, sentence, agencies, "Quý II/2026")
+        check(rc == 0, f"exit {rc}")
+        check(a["kind"] == "once" and a["due"] == end_of(2027, 6, 30) and a["loose"] is True
+              and a["condition"] == "Tổ chức triển khai, cập nhật (nếu có)", str(a))
+        check(b["kind"] == "once" and b["loose"] is True and b["next"] ==
+              [start_of(2026, 6, 30), start_of(2026, 7, 15)], str(b))
+        check([(x["due"], x["agency"]) for x in b["phases"]] ==
+              [(start_of(2026, 6, 30), "Các sở, ngành"), (start_of(2026, 7, 15), "Sở Tài chính")],
+              f"one phase per agency: {b['phases']}")
+        check(c["loose"] is False, f"a plain phrase is not loose: {c}")
+        p = ctl(w.config, "parse", "--now", NOW, agencies)
+        check(p.returncode == 0 and "  phase 2: due 2026-07-15T00:00:00+07:00, Sở Tài chính\n"
+              in p.stdout and "\n  (loose: " in p.stdout, repr(p.stdout))
+        # "năm sau": the year after the plan's, or not understood without it.
+        rc, (o,), _ = parse_json(w.config, "--now", NOW, "--issued", "2025-11-18", "Quý II năm sau")
+        check(rc == 0 and o["due"] == end_of(2026, 6, 30), str(o))
+        rc, (o,), _ = parse_json(w.config, "--now", NOW, "--issued", "2030", "năm sau")
+        check(rc == 0 and o["due"] == end_of(2031, 12, 31), str(o))
+        rc, (o,), _ = parse_json(w.config, "--now", NOW, "Quý II năm sau")
+        check(rc == 1 and o["kind"] == "unparsed" and "plan's year" in o["error"], str(o))
+        p = ctl(w.config, "parse", "--issued", "2025-13-01", "năm sau")
+        check(p.returncode == 2, f"a bad --issued is a usage error: {p.returncode}")
+    finally:
+        w.cleanup()
+
+
+def test_parse_json_is_valid_utf8_whatever_the_input():
+    """Invalid bytes are shown as U+FFFD, control characters escaped; a long condition is
+    cut between characters."""
+    w = workdir()
+    try:
+        long_event = ("Sau khi Nghị định về quản lý, kết nối và chia sẻ dữ liệu số của cơ quan "
+                      "nhà nước được ban hành và có hiệu lực thi hành, tổ chức triển khai thực "
+                      "hiện theo quy định tại Nghị định đó")
+        lines = [b"Khi c\xff ph\xc3\xa1t sinh", b"Qu\xc3 II/2025", b"Khi c\x01\x1b[31m c\xc3\xb3",
+                 *(("x" * k + long_event).encode() for k in range(4))]
+        p = subprocess.run([DEADLINECTL, "--config", w.config, "parse", "--json", "-"],
+                           input=b"\n".join(lines) + b"\n", capture_output=True, timeout=60)
+        out = p.stdout.decode("utf-8")  # raises if it is not valid UTF-8
+        objs = [json.loads(line) for line in out.splitlines()]
+        check(len(objs) == len(lines), out)
+        check(objs[0]["input"] == "Khi c\ufffd phát sinh" and objs[0]["kind"] == "event"
+              and objs[0]["condition"] == "Khi c\ufffd phát sinh", str(objs[0]))
+        check(objs[1]["input"] == "Qu\ufffd II/2025" and objs[1]["kind"] == "unparsed",
+              str(objs[1]))
+        check(objs[2]["input"] == "Khi c\x01\x1b[31m có" and "\\u0001" in out, out)
+        for k, o in enumerate(objs[3:]):
+            check(o["kind"] == "event" and o["condition"] and
+                  ("x" * k + long_event).startswith(o["condition"]), f"cut: {o['condition']!r}")
+        # The human text shows control characters as spaces.
+        p = subprocess.run([DEADLINECTL, "--config", w.config, "parse", "-"],
+                           input=b"Khi c\x1b[31m\xff\n", capture_output=True, timeout=60)
+        check(b"\x1b" not in p.stdout and p.stdout.decode("utf-8").startswith("Khi c [31m\ufffd\n"),
+              repr(p.stdout))
+    finally:
+        w.cleanup()
+
+
 def test_parse_empty_phrase_takes_the_plan_period():
     w = workdir()
     try:
@@ -352,7 +420,9 @@ def test_parse_empty_phrase_takes_the_plan_period():
         check(rc == 0, f"exit {rc}")
         check(o == {"input": "", "kind": "period", "due": end_of(2025, 12, 31),
                     "window_start": start_of(2022, 1, 1), "window_end": end_of(2025, 12, 31),
-                    "next": [], "condition": None, "implicit": True}, str(o))
+                    "next": [], "condition": None, "implicit": True, "loose": False,
+                    "phases": [{"window_start": start_of(2022, 1, 1),
+                                "due": end_of(2025, 12, 31), "agency": None}]}, str(o))
         rc, (o,), _ = parse_json(w.config, "--now", NOW, "--plan-period", "2023-2023", "")
         check(rc == 0 and o["kind"] == "once" and o["due"] == end_of(2023, 12, 31)
               and o["window_start"] == start_of(2023, 1, 1) and o["implicit"] is True,
@@ -484,8 +554,8 @@ def phrase_file():
                     end_of(y, 3 * q, last_day(y, 3 * q)), start_of(y, 3 * q - 2, 1)))
     for _ in range(20):  # not understood
         y = rnd.randint(2019, 2031)
-        out.append((rnd.choice([f"Quý V/{y}", f"Tháng 13/{y}", f"Quý II/{y} xyz", f"abc {y}",
-                                f"31/4/{y}"]), "unparsed", None, None))
+        out.append((rnd.choice([f"Quý V/{y}", f"Tháng 13/{y}", f"Quý II và Quý V/{y}",
+                                f"abc {y}", f"31/4/{y}"]), "unparsed", None, None))
     fixed = [("Hàng tuần", "weekly", end_of(2025, 11, 28), start_of(2025, 11, 24)),
              ("Thường xuyên", "ongoing", None, None),
              ("Hàng quý", "quarterly", end_of(2025, 12, 31), start_of(2025, 10, 1)),
@@ -716,6 +786,30 @@ def test_reading_commands_show_the_ini_tasks_but_never_write():
         w.cleanup()
 
 
+def test_tasks_show_a_timeframe_read_from_a_sentence():
+    """A timeframe read loosely is flagged for an admin: [loose] in the text, "loose" in the
+    JSON flags, and listed by --flagged beside the unparsed ones; a plain one is not."""
+    w = Workdir()
+    try:
+        w.write_config(TASK_INI + "\n[task ban-hanh]\nplan = KH-THU\ntitle = Ban hành quy chế\n"
+                       "lead = Sở Y tế\ntimeframe = Ban hành trong Quý II/2026. Tổ chức triển khai"
+                       "\n", transport="maildir")
+        by_key = {t["key"]: t for t in
+                  map(json.loads, ctl(w.config, "tasks", "--json", check_rc=0).stdout.splitlines())}
+        loose, plain = by_key["ban-hanh"], by_key["bao-cao-thu"]
+        check(loose["kind"] == "once" and loose["due"] == end_of(2026, 6, 30)
+              and loose["condition"] == "Tổ chức triển khai" and "loose" in loose["flags"],
+              str(loose))
+        check("loose" not in plain["flags"], str(plain))
+        p = ctl(w.config, "tasks", check_rc=0)
+        check(re.search(r"Ban hành quy chế\n.*\| once \|.*\[loose\]", p.stdout)
+              and not re.search(r"Báo cáo thử\n.*\[loose\]", p.stdout), p.stdout)
+        p = ctl(w.config, "tasks", "--flagged", check_rc=0)
+        check("Ban hành quy chế" in p.stdout and "Báo cáo thử" not in p.stdout, p.stdout)
+    finally:
+        w.cleanup()
+
+
 def test_daemon_commands_without_a_daemon_fail_clearly():
     w = workdir()
     try:
@@ -758,7 +852,7 @@ def test_unknown_command_and_help():
         check(p.stdout == "", repr(p.stdout))
         commands = ["parse", "check-config", "import", "tasks", "show", "agenda", "agencies",
                     "preview", "messages", "resend", "test-mail", "progress", "extend",
-                    "report", "export", "backup", *DAEMON_COMMANDS]
+                    "inbox", "report", "export", "backup", *DAEMON_COMMANDS]
         for args in (("--help",), ("-h",)):
             p = raw_ctl(*args)
             check(p.returncode == 0, f"{args}: exit {p.returncode}")
@@ -784,6 +878,8 @@ if __name__ == "__main__":
                test_parse_unparsed_phrases_have_an_error_and_its_byte_position,
                test_parse_human_output,
                test_parse_caret_under_the_error_in_an_nfd_phrase,
+               test_parse_sentences_are_read_loosely_and_say_so,
+               test_parse_json_is_valid_utf8_whatever_the_input,
                test_parse_empty_phrase_takes_the_plan_period,
                test_parse_tz_changes_the_zone_of_every_instant,
                test_parse_tz_refuses_what_is_not_an_offset,
@@ -797,5 +893,6 @@ if __name__ == "__main__":
                test_check_config_points_at_the_line_of_a_bad_reference,
                test_check_config_reports_a_template_error_with_file_and_line,
                test_reading_commands_show_the_ini_tasks_but_never_write,
+               test_tasks_show_a_timeframe_read_from_a_sentence,
                test_daemon_commands_without_a_daemon_fail_clearly,
                test_unknown_command_and_help])

@@ -1251,7 +1251,7 @@ static void test_password_file_read_by_the_daemon_only(void **state)
 			continue;
 		expect_true("no password without secrets", c->password == NULL);
 		uid_t service = cases[i].owner == 1 ? me : cases[i].owner == 2 ? other : any;
-		int rc = cfg_check_password_file(c, service, &errors);
+		int rc = cfg_check_secrets(c, service, &errors);
 		expect_int(what, rc, cases[i].ok ? 0 : -1);
 		if (cases[i].why)
 			expect_error(what, buf_str(&errors), path, LINES(6), "smtp",

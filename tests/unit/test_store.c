@@ -358,10 +358,16 @@ static void test_open_creates_schema_wal_latest_version(void **state)
 	char *mode = raw_text(f->path, "PRAGMA journal_mode");
 	check_str("journal_mode seen by a second connection", mode, "wal");
 	free(mode);
-	check_int("PRAGMA user_version", raw_int(f->path, "PRAGMA user_version"), 3);
-	static const char *const tables[] = {"meta",          "plans",         "tasks",
-	                                     "assignments",   "occurrences",   "messages",
-	                                     "notifications", "rcpt_failures", "history"};
+	check_int("PRAGMA user_version", raw_int(f->path, "PRAGMA user_version"),
+	          store_schema_version());
+	static const char *const tables[] = {"meta",          "plans",
+	                                     "tasks",         "assignments",
+	                                     "occurrences",   "messages",
+	                                     "notifications", "rcpt_failures",
+	                                     "history",       "inbound",
+	                                     "inbound_tasks", "reply_commands",
+	                                     "attachments",   "extension_requests",
+	                                     "bad_addresses"};
 	for (size_t i = 0; i < N_ELEMS(tables); i++) {
 		char q[160];
 		snprintf(q, sizeof(q),
@@ -375,7 +381,8 @@ static void test_open_creates_schema_wal_latest_version(void **state)
 	if (store_open(f->path, &reader, err, sizeof(err)) != 0)
 		fail_msg("second concurrent open: %s", err);
 	store_close(reader);
-	check_int("user_version after three opens", raw_int(f->path, "PRAGMA user_version"), 3);
+	check_int("user_version after three opens", raw_int(f->path, "PRAGMA user_version"),
+	          store_schema_version());
 }
 
 /* Foreign keys are on: a task needs its plan, an occurrence its task. */
@@ -413,6 +420,10 @@ static void test_migration_from_version_1(void **state)
 	store_close(st);
 	st = NULL;
 	static const char *const downgrade =
+	    /* Version 4's tables (the inbox), version 3's column, then version 2's. */
+	    "DROP TABLE inbound_tasks; DROP TABLE reply_commands; DROP TABLE attachments;"
+	    "DROP TABLE extension_requests; DROP TABLE bad_addresses; DROP TABLE inbound;"
+	    "DROP INDEX messages_ref;"
 	    "DROP INDEX messages_recipient;"
 	    "ALTER TABLE messages DROP COLUMN resend_of;"
 	    "ALTER TABLE messages DROP COLUMN delivered_to;"
@@ -432,7 +443,8 @@ static void test_migration_from_version_1(void **state)
 
 	if (store_open(path, &st, err, sizeof(err)) != 0)
 		fail_msg("opening a version 1 database: %s", err);
-	check_int("user_version after the upgrade", raw_int(path, "PRAGMA user_version"), 3);
+	check_int("user_version after the upgrade", raw_int(path, "PRAGMA user_version"),
+	          store_schema_version());
 	check_int("the index of refused recipients",
 	          raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND"
 	                        " name = 'rcpt_failures_message'"),
@@ -1674,7 +1686,7 @@ static void test_hostile_values_round_trip(void **state)
 
 	/* Nothing was dropped or deleted. */
 	check_int("tables",
-	          raw_int(f->path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"), 9);
+	          raw_int(f->path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"), 15);
 	check_int("plans", raw_int(f->path, "SELECT COUNT(*) FROM plans"), 1);
 	check_int("tasks", raw_int(f->path, "SELECT COUNT(*) FROM tasks"), 1);
 	check_int("assignments", raw_int(f->path, "SELECT COUNT(*) FROM assignments"), 3);
@@ -1683,6 +1695,153 @@ static void test_hostile_values_round_trip(void **state)
 	char *raw_title = raw_text(f->path, "SELECT title FROM tasks");
 	check_str("title as stored in the file", raw_title, title);
 	free(raw_title);
+}
+
+struct reply_seen {
+	int64_t inbound;
+	size_t cmds, atts;
+	const char *state;
+};
+
+static int collect_reply(const struct store_inbound *in, const struct store_reply_cmd *cmds,
+                         size_t n_cmds, const struct store_attachment *atts, size_t n_atts,
+                         void *arg)
+{
+	struct reply_seen *r = arg;
+
+	(void)atts;
+	r->inbound = in->id;
+	r->cmds = n_cmds;
+	r->atts = n_atts;
+	r->state = n_cmds && !strcmp(cmds[0].state, "applied") ? "applied" : "?";
+	return 0;
+}
+
+static int count_bad(const char *address, const char *agency, const char *status,
+                     const char *diagnostic, time_t last_at, void *arg)
+{
+	(void)agency, (void)status, (void)diagnostic, (void)last_at;
+	check_str("lowercased", address, "sct@x.example");
+	++*(int *)arg;
+	return 0;
+}
+
+/* The inbox's rows: a message once per (Message-ID, hash), its commands and files,
+ * a task's replies, requests, bad addresses, and a reply token's lookup. */
+static void test_inbox_rows(void **state)
+{
+	struct fx *f = *state;
+	struct store_message got;
+	int64_t id, *tasks, *occs, held;
+	size_t nt;
+	bool yes;
+
+	add_plan(f, "KH-1", 2025, 2025);
+	int64_t t = add_task(f, "KH-1", "a", "A");
+	int64_t occ = add_occ(f, t, 1000);
+	struct store_note n = note(occ, "stp", "r7", 100);
+	int64_t m =
+	    queue(f, "deadlined.20250620T020000.0123456789abcdef@q.example", &n, 1, 100, true);
+	check_int("by ref", store_message_by_ref(f->st, "0123456789abcdef", &got), 1);
+	check_int("that message", got.id, m);
+	store_message_free(&got);
+	check_int("unknown ref", store_message_by_ref(f->st, "ffffffffffffffff", &got), 0);
+	must(f->st, store_message_tasks(f->st, m, &tasks, &occs, &nt));
+	check_int("tasks", nt, 1);
+	check_int("task", tasks[0], t);
+	check_int("occurrence", occs[0], occ);
+	free(tasks), free(occs);
+
+	struct store_inbound in = {.received_at = 200,
+	                           .source = "maildir:x",
+	                           .message_id = "r1@x",
+	                           .hash = "h1",
+	                           .from_addr = "a@x.example",
+	                           .agency = "stp",
+	                           .message = m,
+	                           .matched_by = "token",
+	                           .kind = "reply",
+	                           .state = "applied",
+	                           .text = "Hoàn thành\n"};
+	must(f->st, store_inbound_add(f->st, &in));
+	check_int("found", store_inbound_find(f->st, "r1@x", "h1", &id), 1);
+	check_int("its id", id, in.id);
+	check_int("other bytes", store_inbound_find(f->st, "r1@x", "h2", &id), 0);
+	check_int("by Message-ID", store_inbound_by_msgid(f->st, "r1@x", &id), 1);
+	check_int("twice refused", store_inbound_add(f->st, &in), -1);
+	must(f->st, store_inbound_task(f->st, in.id, t, occ));
+	must(f->st, store_inbound_task(f->st, in.id, t, occ));
+
+	struct store_reply_cmd c = {.inbound = in.id,
+	                            .line = 1,
+	                            .line_text = "Hoàn thành",
+	                            .task_id = t,
+	                            .occurrence_id = occ,
+	                            .command = "done",
+	                            .new_due = TF_NONE,
+	                            .state = "pending"};
+	must(f->st, store_reply_cmd_add(f->st, &c));
+	must(f->st, store_reply_cmd_set_state(f->st, c.id, "applied", "done"));
+	struct store_attachment a = {.inbound = in.id,
+	                             .filename = "Báo cáo.pdf",
+	                             .path = "/x",
+	                             .content_type = "application/pdf",
+	                             .size = 9,
+	                             .sha256 = "ab"};
+	must(f->st, store_attachment_add(f->st, &a));
+	struct reply_seen r = {0};
+	must(f->st, store_task_replies(f->st, t, collect_reply, &r));
+	check_int("the reply", r.inbound, in.id);
+	check_int("its command", r.cmds, 1);
+	check_int("its file", r.atts, 1);
+	check_str("applied", r.state, "applied");
+
+	must(f->st, store_inbound_set_answer(f->st, in.id, m, "help"));
+	must(f->st, store_inbound_answered(f->st, "A@X.example", "help", 150, &yes));
+	check_int("answered, any case", yes, 1);
+	must(f->st, store_inbound_answered(f->st, "a@x.example", "help", 300, &yes));
+	check_int("not since", yes, 0);
+	must(f->st, store_inbound_count(f->st, "held", 0, &held));
+	check_int("none held", held, 0);
+	must(f->st, store_inbound_decide(f->st, in.id, "held", "why", NULL, 300));
+	must(f->st, store_inbound_count(f->st, "held", 0, &held));
+	check_int("held", held, 1);
+	must(f->st, store_inbound_decide(f->st, in.id, "accepted", NULL, "admin", 400));
+	struct store_inbound back;
+	check_int("get", store_inbound_get(f->st, in.id, &back), 1);
+	check_str("state", back.state, "accepted");
+	check_str("reason kept", back.reason, "why");
+	check_str("who", back.decided_by, "admin");
+	check_int("when", back.decided_at, 400);
+	store_inbound_free(&back);
+
+	struct store_extension x = {.task_id = t,
+	                            .occurrence_id = occ,
+	                            .inbound = in.id,
+	                            .agency = "stp",
+	                            .requested_due = 5000,
+	                            .reason = "kinh phí",
+	                            .created_at = 200};
+	must(f->st, store_extension_add(f->st, &x));
+	struct store_extension p;
+	check_int("pending", store_extension_pending(f->st, t, &p), 1);
+	check_int("its date", p.requested_due, 5000);
+	check_str("its reason", p.reason, "kinh phí");
+	store_extension_free(&p);
+	must(f->st, store_extension_decide(f->st, x.id, "approved", "admin", NULL, 300));
+	check_int("settled", store_extension_pending(f->st, t, &p), 0);
+
+	int64_t nbad;
+	int listed = 0;
+	must(f->st, store_bad_address(f->st, "SCT@x.example", "sct", "5.1.1", "550", in.id, 300));
+	must(f->st, store_bad_address(f->st, "sct@x.example", NULL, "5.1.1", "550", in.id, 310));
+	must(f->st, store_bad_addresses_count(f->st, &nbad));
+	check_int("one address", nbad, 1);
+	must(f->st, store_bad_addresses_unreported(f->st, count_bad, &listed));
+	check_int("listed", listed, 1);
+	must(f->st, store_bad_addresses_reported(f->st));
+	must(f->st, store_bad_addresses_count(f->st, &nbad));
+	check_int("told", nbad, 0);
 }
 
 int main(void)
@@ -1720,6 +1879,7 @@ int main(void)
 	    T(test_stats),
 	    T(test_unresolved_names),
 	    T(test_hostile_values_round_trip),
+	    T(test_inbox_rows),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

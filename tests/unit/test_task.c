@@ -189,6 +189,20 @@ static void test_timeframe_flags(void **state)
 	check_flags("empty timeframe (CONDITION cleared)", t.flags, TASK_FLAG_IMPLICIT);
 	check_str("condition cleared", t.condition, NULL);
 
+	/* Read from a sentence: the deadline, the rest as condition, flagged to be checked. */
+	task_set_timeframe(&t, "Ban hành trong quý II năm 2027. Tổ chức triển khai, cập nhật",
+	                   &no_plan);
+	check_int("loose kind", t.kind, TF_ONCE);
+	check_int("loose due", t.due, end_of(2027, 6, 30));
+	check_flags("a sentence", t.flags, TASK_FLAG_LOOSE | TASK_FLAG_CONDITION);
+	check_str("the rest", t.condition, "Tổ chức triển khai, cập nhật");
+	/* "năm sau": known with the plan's year only. */
+	task_set_timeframe(&t, "Quý II năm sau", &no_plan);
+	check_flags("năm sau, no year of issue (LOOSE cleared)", t.flags, TASK_FLAG_UNPARSED);
+	task_set_timeframe_issued(&t, "Quý II năm sau", &no_plan, 2025);
+	check_flags("năm sau in a plan of 2025", t.flags, 0);
+	check_int("năm sau: 2026", t.due, end_of(2026, 6, 30));
+
 	/* A new timeframe clears the timeframe flags but keeps the others. */
 	t.flags |= TASK_FLAG_UNRESOLVED | TASK_FLAG_NO_LEAD;
 	task_set_timeframe(&t, "Quý IV/2025", &no_plan);

@@ -120,6 +120,50 @@ static void test_utf8(void **state)
 	assert_string_equal(n, "Quý");
 	free(n);
 	assert_null(text_nfc("\xff"));
+	assert_true(text_capitalized("Sở", 3));
+	assert_true(text_capitalized("\xc4\x90\xe1\xba\xa7u t\xc6\xb0", 8)); /* Đầu tư */
+	assert_true(text_capitalized("D\xcc\x9b", 3));                       /* NFD */
+	assert_false(text_capitalized("sở", 3));
+	assert_false(text_capitalized("\xc4\x91", 2)); /* đ */
+	assert_false(text_capitalized("2025", 4));
+	assert_false(text_capitalized("\xff", 1));
+	assert_false(text_capitalized("", 0));
+}
+
+static void test_utf8_copy(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t cap;
+		const char *want;
+	} cases[] = {
+	    {"Quý II", 16, "Quý II"},
+	    /* Invalid bytes, each a U+FFFD: a lone continuation, a cut sequence,
+	     * an overlong '/', a surrogate, a code point past U+10FFFF. */
+	    {"a\x80"
+	     "b",
+	     16,
+	     "a\xEF\xBF\xBD"
+	     "b"},
+	    {"Qu\xc3", 16, "Qu\xEF\xBF\xBD"},
+	    {"\xc0\xaf", 16, "\xEF\xBF\xBD\xEF\xBF\xBD"},
+	    {"\xed\xa0\x80", 16, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},
+	    {"\xf4\x90\x80\x80", 16, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},
+	    /* A character that does not fit is left out whole: "ý" is 2 bytes. */
+	    {"Quý", 4, "Qu"},
+	    {"Quý", 5, "Quý"},
+	    {"a\x80", 3, "a"},
+	    {"abc", 1, ""},
+	};
+	char out[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = text_utf8_copy(out, cases[i].cap, cases[i].in, strlen(cases[i].in));
+		assert_string_equal(out, cases[i].want);
+		assert_int_equal(n, strlen(cases[i].want));
+		assert_true(text_utf8_valid(out, n));
+	}
 }
 
 int main(void)
@@ -131,6 +175,7 @@ int main(void)
 	    cmocka_unit_test(test_name_key),
 	    cmocka_unit_test(test_sanitize_line),
 	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_utf8_copy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

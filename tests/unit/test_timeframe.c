@@ -6,6 +6,7 @@
 #include "check.h"
 
 #include "date.h"
+#include "text.h"
 #include "timeframe.h"
 
 #include <stdio.h>
@@ -764,7 +765,9 @@ static void test_errors(void **state)
 	assert_unparsed("tháng 13/2025", &no_plan, blen("tháng "));
 	assert_unparsed("31/2/2025", &no_plan, 0);
 	assert_unparsed("trước ngày 31/4 hàng năm", &no_plan, blen("trước ngày "));
-	assert_unparsed("Quý II/2025 abc", &no_plan, blen("Quý II/2025 "));
+	/* A word that is no timing makes a sentence, read loosely (test_deadline_in_a_sentence);
+	 * a wrong date in it is still an error. */
+	assert_unparsed("Quý II/2025 và Quý V", &no_plan, blen("Quý II/2025 và Quý "));
 	assert_unparsed("blah blah", &no_plan, 0);
 	/* 29 February is not in every year. */
 	assert_unparsed("29/2 hàng năm", &no_plan, ANY_POS);
@@ -1032,8 +1035,10 @@ static void check_invariants(const char *ph, const struct tf *t)
 		            t->phases[0].window_start);
 		expect_time(ph, "due (of the last phase)", t->due, t->phases[t->n_phases - 1].due);
 		for (int i = 1; i < t->n_phases; i++)
-			expect_true(ph, "phases in order of due",
-			            t->phases[i - 1].due < t->phases[i].due);
+			expect_true(ph, "phases in order of due, one due per agency",
+			            t->phases[i - 1].due < t->phases[i].due ||
+			                (t->phases[i - 1].due == t->phases[i].due &&
+			                 t->phase_agency[i - 1].len + t->phase_agency[i].len > 0));
 	}
 	if (is_recurring(t->kind) && t->from != TF_NONE) {
 		/* The struct holds the first occurrence within the bounds. */
@@ -1144,6 +1149,380 @@ static void test_invariants(void **state)
 	}
 }
 
+/* ---- sentences, cycles beside dates, several agencies, open ends ---- */
+
+#define MAX_DUES  5
+#define MAX_WHO   3
+#define NO_AGENCY ""
+#define UNCHECKED NULL
+#define LOOSE     true  /* read from a sentence */
+#define EXACT     false /* every word understood */
+
+struct phase_want {
+	struct when due;    /* y 0 ends the list */
+	const char *agency; /* NO_AGENCY: the clause names no one */
+};
+
+/*
+ * One phrase and what an official reads in it: the kind; whether it was read
+ * from a sentence; the condition kept (UNCHECKED: not checked here); the
+ * first occurrences due from 1/1/2020, in order (y 0 ends the list: no
+ * more); the phases, each with the agency it names.
+ */
+struct shape_case {
+	const char *phrase;
+	int plan_first, plan_last, issued;
+	enum tf_kind kind;
+	bool loose;
+	const char *condition;
+	struct when dues[MAX_DUES];
+	struct phase_want phases[MAX_WHO];
+};
+
+static void expect_agency(const char *phrase, const struct tf *t, int i, const char *want)
+{
+	const struct tf_range *a = &t->phase_agency[i];
+	char what[48];
+
+	snprintf(what, sizeof(what), "phase_agency[%d].len", i);
+	expect_int(phrase, what, a->len, (long long)strlen(want));
+	if (a->len == (int)strlen(want) && a->len > 0 &&
+	    (a->off < 0 || a->off + a->len > blen(phrase) ||
+	     memcmp(phrase + a->off, want, (size_t)a->len) != 0)) {
+		print_error("\"%s\": phase %d is for \"%.*s\", expected \"%s\"\n", phrase, i,
+		            a->len, a->off >= 0 ? phrase + a->off : "", want);
+		fail();
+	}
+}
+
+static size_t count_whens(const struct when *w, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && w[n].y != 0)
+		n++;
+	return n;
+}
+
+static void check_shape(const struct shape_case *c)
+{
+	struct tf_ctx ctx = plan_ctx(c->plan_first, c->plan_last);
+	struct tf_occ occ[MAX_DUES];
+	struct tf t;
+	char what[48];
+	int n_phases = 0;
+
+	memset(&t, 0, sizeof(t));
+	memset(t.condition, 'Z', sizeof(t.condition));
+	if (tf_parse_issued(c->phrase, &ctx, c->issued, &t) != 0) {
+		print_error("\"%s\": unparsed: %.*s (byte %d)\n", c->phrase, TF_ERROR_MAX - 1,
+		            t.error, t.error_pos);
+		fail();
+	}
+	expect_kind(c->phrase, t.kind, c->kind);
+	expect_int(c->phrase, "loose", t.loose, c->loose);
+	if (c->condition)
+		expect_cstr(c->phrase, "condition", t.condition, sizeof(t.condition), c->condition);
+	while (n_phases < MAX_WHO && c->phases[n_phases].due.y != 0)
+		n_phases++;
+	expect_int(c->phrase, "n_phases", t.n_phases, n_phases);
+	for (int i = 0; i < n_phases && i < t.n_phases; i++) {
+		snprintf(what, sizeof(what), "phases[%d].due", i);
+		expect_time(c->phrase, what, t.phases[i].due, when_time(c->phases[i].due));
+		expect_agency(c->phrase, &t, i, c->phases[i].agency);
+	}
+	size_t want = count_whens(c->dues, MAX_DUES);
+	size_t got = tf_occurrences(&t, start_of(2020, 1, 1), end_of(2040, 12, 31), occ, MAX_DUES);
+	expect_int(c->phrase, "occurrences (at most 5)", (long long)got, (long long)want);
+	for (size_t i = 0; i < got && i < want; i++) {
+		snprintf(what, sizeof(what), "occurrence %zu due", i);
+		expect_time(c->phrase, what, occ[i].due, when_time(c->dues[i]));
+	}
+	check_invariants(c->phrase, &t);
+}
+
+/* One row per phrase reads better than one field per line. */
+/* clang-format off */
+#define E(y, m, d)    W_END(y, m, d)   /* due at the end of that day */
+#define B(y, m, d)    W_START(y, m, d) /* due as that day begins ("trước ngày") */
+#define NO_PHASES     {{W_NONE, NO_AGENCY}}
+#define YEARS_FROM(y) {E(y, 12, 31), E(y + 1, 12, 31), E(y + 2, 12, 31), E(y + 3, 12, 31), \
+                       E(y + 4, 12, 31)}
+
+/* A deadline inside a sentence: the clause with a date gives the due, the rest is kept. */
+static const struct shape_case sentence_cases[] = {
+    {"Ban hành trong quý II năm 2027. Tổ chức triển khai, cập nhật (nếu có)", 0, 0, 0,
+     TF_ONCE, LOOSE, "Tổ chức triển khai, cập nhật (nếu có)",
+     {E(2027, 6, 30)}, {{E(2027, 6, 30), NO_AGENCY}}},
+    /* With a comma: what follows the deadline is kept. */
+    {"Ban hành trong quý II/2027, tổ chức triển khai (nếu có)", 0, 0, 0,
+     TF_ONCE, LOOSE, "tổ chức triển khai (nếu có)",
+     {E(2027, 6, 30)}, {{E(2027, 6, 30), NO_AGENCY}}},
+    {"Công bố trong năm 2026", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {E(2026, 12, 31)}, {{E(2026, 12, 31), NO_AGENCY}}},
+    /* NFD, capitals, no diacritics. */
+    {"Co\xcc\x82ng bo\xcc\x82\xcc\x81 trong na\xcc\x86m 2026", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {E(2026, 12, 31)}, {{E(2026, 12, 31), NO_AGENCY}}},
+    {"CÔNG BỐ TRONG NĂM 2026", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {E(2026, 12, 31)}, {{E(2026, 12, 31), NO_AGENCY}}},
+    {"Cong bo trong nam 2026", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {E(2026, 12, 31)}, {{E(2026, 12, 31), NO_AGENCY}}},
+    /* Then ongoing work, which has no due of its own. */
+    {"Trình UBND tỉnh trong năm 2026 và tổ chức thực hiện thường xuyên", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {E(2026, 12, 31)}, {{E(2026, 12, 31), NO_AGENCY}}},
+    /* A pilot period, then a start after it: the period is due, the rest goes on. */
+    {"Thí điểm năm 2026 - 2027 và nhân rộng từ năm 2028", 0, 0, 0,
+     TF_PERIOD, LOOSE, "", {E(2027, 12, 31)}, {{E(2027, 12, 31), NO_AGENCY}}},
+    {"Xây dựng và trình phê duyệt Đề án trước ngày 30/9/2026; tổ chức thực hiện từ năm 2027", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {B(2026, 9, 30)}, {{B(2026, 9, 30), NO_AGENCY}}},
+    /* A year, then the following years, with the condition of the second clause. */
+    {"Hoàn thành trong năm 2027 và rà soát, bổ sung trong các năm sau (nếu cần)", 0, 0, 0,
+     TF_YEARLY, LOOSE, "nếu cần", YEARS_FROM(2027), NO_PHASES},
+    /* A year in a name is no deadline: the law's, the resolution's date, the programme's. */
+    {"Triển khai thi hành Luật Đất đai năm 2024 trong năm 2025", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {E(2025, 12, 31)}, {{E(2025, 12, 31), NO_AGENCY}}},
+    {"Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 trước ngày 30/6/2026", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {B(2026, 6, 30)}, {{B(2026, 6, 30), NO_AGENCY}}},
+    {"Tổng kết Chương trình 2030 vào Quý IV/2030", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {E(2030, 12, 31)}, {{E(2030, 12, 31), NO_AGENCY}}},
+    {"Sơ kết Đề án giai đoạn 2026-2030, định hướng đến năm 2035 trong Quý I/2028", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {E(2028, 3, 31)}, {{E(2028, 3, 31), NO_AGENCY}}},
+    /* A word that is no timing after a deadline: read, and kept. */
+    {"Quý II/2025 abc", 0, 0, 0,
+     TF_ONCE, LOOSE, "abc", {E(2025, 6, 30)}, {{E(2025, 6, 30), NO_AGENCY}}},
+    /* No date, but waiting for someone: an event, the sentence kept. */
+    {"Tổ chức triển khai theo hướng dẫn của Bộ Y tế", 0, 0, 0,
+     TF_EVENT, LOOSE, "Tổ chức triển khai theo hướng dẫn của Bộ Y tế", {W_NONE}, NO_PHASES},
+};
+
+/* Ongoing work with a recurring report: the cycle gives the dues. */
+static const struct shape_case cycle_cases[] = {
+    {"Thường xuyên; báo cáo định kỳ hằng năm", 2026, 2030, 0,
+     TF_YEARLY, EXACT, "", YEARS_FROM(2026), NO_PHASES},
+    /* Whom the report goes to is part of the duty. */
+    {"Thường xuyên, định kỳ 6 tháng báo cáo về Sở Nội vụ", 2026, 2030, 0,
+     TF_HALF_YEARLY, EXACT, "",
+     {E(2026, 6, 30), E(2026, 12, 31), E(2027, 6, 30), E(2027, 12, 31), E(2028, 6, 30)}, NO_PHASES},
+    {"Thuong xuyen, dinh ky hang quy bao cao UBND tinh", 2026, 2030, 0,
+     TF_QUARTERLY, EXACT, "",
+     {E(2026, 3, 31), E(2026, 6, 30), E(2026, 9, 30), E(2026, 12, 31), E(2027, 3, 31)}, NO_PHASES},
+    /* A dated deadline and a cycle: the date first, then the cycle after it … */
+    {"trước ngày 10 tháng 5 năm 2026 và hằng quý", 0, 0, 0,
+     TF_QUARTERLY, EXACT, "",
+     {B(2026, 5, 10), E(2026, 6, 30), E(2026, 9, 30), E(2026, 12, 31), E(2027, 3, 31)},
+     {{B(2026, 5, 10), NO_AGENCY}}},
+    /* … within the plan's period. */
+    {"trước ngày 10/5/2026 và hằng quý", 2026, 2026, 0,
+     TF_QUARTERLY, EXACT, "",
+     {B(2026, 5, 10), E(2026, 6, 30), E(2026, 9, 30), E(2026, 12, 31)},
+     {{B(2026, 5, 10), NO_AGENCY}}},
+    {"Quý I/2026 và hằng tháng", 0, 0, 0,
+     TF_MONTHLY, EXACT, "",
+     {E(2026, 3, 31), E(2026, 4, 30), E(2026, 5, 31), E(2026, 6, 30), E(2026, 7, 31)},
+     {{E(2026, 3, 31), NO_AGENCY}}},
+    /* With a yearly cycle the date itself repeats, as "và các năm tiếp theo" says. */
+    {"Trước ngày 31/3/2026, sau đó hằng năm", 0, 0, 0,
+     TF_YEARLY, EXACT, "",
+     {B(2026, 3, 31), B(2027, 3, 31), B(2028, 3, 31), B(2029, 3, 31), B(2030, 3, 31)}, NO_PHASES},
+    /* A period or "đến" bounds the cycle. */
+    {"Hằng năm, giai đoạn 2022 - 2025", 0, 0, 0,
+     TF_YEARLY, EXACT, "",
+     {E(2022, 12, 31), E(2023, 12, 31), E(2024, 12, 31), E(2025, 12, 31)}, NO_PHASES},
+    {"hằng quý đến hết năm 2026", 2026, 2030, 0,
+     TF_QUARTERLY, EXACT, "",
+     {E(2026, 3, 31), E(2026, 6, 30), E(2026, 9, 30), E(2026, 12, 31)}, NO_PHASES},
+    /* Routine work, however it is said. */
+    {"Là nhiệm vụ thường xuyên", 0, 0, 0, TF_ONGOING, EXACT, "", {W_NONE}, NO_PHASES},
+    {"Nhiệm vụ thường xuyên", 0, 0, 0, TF_ONGOING, EXACT, "", {W_NONE}, NO_PHASES},
+    {"Là công việc thường xuyên, liên tục", 0, 0, 0, TF_ONGOING, EXACT, "", {W_NONE}, NO_PHASES},
+    {"Bắt đầu triển khai từ năm 2026", 0, 0, 0, TF_ONGOING, EXACT, "", {W_NONE}, NO_PHASES},
+};
+
+/* Several deadlines for several agencies: phases, each with whom it is for. */
+static const struct shape_case agency_cases[] = {
+    {"+ Các sở, ngành hoàn thành trước ngày 30 tháng 6 năm 2026. "
+     "+ Sở Tài chính tổng hợp trước ngày 15 tháng 7 năm 2026.", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {B(2026, 6, 30), B(2026, 7, 15)},
+     {{B(2026, 6, 30), "Các sở, ngành"}, {B(2026, 7, 15), "Sở Tài chính"}}},
+    /* Written latest first: the phases are in order of due. */
+    {"+ Sở Tài chính tổng hợp trước ngày 15/7/2026. "
+     "+ Các sở, ngành gửi số liệu trong Quý II/2026.", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {E(2026, 6, 30), B(2026, 7, 15)},
+     {{E(2026, 6, 30), "Các sở, ngành"}, {B(2026, 7, 15), "Sở Tài chính"}}},
+    {"- UBND các xã, phường gửi báo cáo trước ngày 15/11/2026; "
+     "- Sở Nội vụ tổng hợp, trình UBND tỉnh trước ngày 30/11/2026", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {B(2026, 11, 15), B(2026, 11, 30)},
+     {{B(2026, 11, 15), "UBND các xã, phường"}, {B(2026, 11, 30), "Sở Nội vụ"}}},
+    {"+ Các sở, ban, ngành, UBND các huyện gửi kết quả kiểm tra về Sở Nội vụ trước ngày 20 "
+     "tháng 11 năm 2026. + Sở Nội vụ tổng hợp, báo cáo Chủ tịch UBND tỉnh trước ngày 05 tháng 12 "
+     "năm 2026.", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {B(2026, 11, 20), B(2026, 12, 5)},
+     {{B(2026, 11, 20), "Các sở, ban, ngành, UBND các huyện"}, {B(2026, 12, 5), "Sở Nội vụ"}}},
+    /* One due for two agencies: two phases, one occurrence. */
+    {"Sở Y tế hoàn thành trước ngày 30/6/2026; "
+     "Sở Giáo dục và Đào tạo hoàn thành trước ngày 30/6/2026", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {B(2026, 6, 30)},
+     {{B(2026, 6, 30), "Sở Y tế"}, {B(2026, 6, 30), "Sở Giáo dục và Đào tạo"}}},
+    /* A clause that names no one: the task's own agencies. */
+    {"Hoàn thành trong Quý III/2026; Sở Tư pháp thẩm định trước ngày 15/10/2026", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {E(2026, 9, 30), B(2026, 10, 15)},
+     {{E(2026, 9, 30), NO_AGENCY}, {B(2026, 10, 15), "Sở Tư pháp"}}},
+    /* A capitalised verb is part of the name; a parenthesis in the name is no condition. */
+    {"Sở Xây dựng tổng hợp, báo cáo UBND tỉnh trước ngày 15/7/2026", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {B(2026, 7, 15)}, {{B(2026, 7, 15), "Sở Xây dựng"}}},
+    {"Bộ Công an (Cục A05) hoàn thành trước ngày 30/6/2026", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {B(2026, 6, 30)}, {{B(2026, 6, 30), "Bộ Công an (Cục A05)"}}},
+    /* NFD: the range is in the input's own bytes. */
+    {"So\xcc\x9b\xcc\x89 Ta\xcc\x80i chi\xcc\x81nh to\xcc\x82\xcc\x89ng ho\xcc\x9b\xcc\xa3p "
+     "tru\xcc\x9bo\xcc\x9b\xcc\x81" "c nga\xcc\x80y 15/7/2026", 0, 0, 0,
+     TF_ONCE, LOOSE, "", {B(2026, 7, 15)},
+     {{B(2026, 7, 15), "So\xcc\x9b\xcc\x89 Ta\xcc\x80i chi\xcc\x81nh"}}},
+};
+
+/* Open ends: a period and the years after it; years relative to the plan's. */
+static const struct shape_case open_end_cases[] = {
+    /* The period is due, then every year: none of its years is skipped. */
+    {"2022 - 2025 và các năm tiếp theo", 0, 0, 0,
+     TF_YEARLY, EXACT, "", YEARS_FROM(2025), {{E(2025, 12, 31), NO_AGENCY}}},
+    {"Giai đoạn 2026-2030 và những năm tiếp theo", 0, 0, 0,
+     TF_YEARLY, EXACT, "", YEARS_FROM(2030), {{E(2030, 12, 31), NO_AGENCY}}},
+    {"2022 - 2025 và các năm tiếp theo", 2022, 2025, 0,
+     TF_YEARLY, EXACT, "", {E(2025, 12, 31)}, {{E(2025, 12, 31), NO_AGENCY}}},
+    {"Năm 2025 và những năm tiếp theo", 0, 0, 0,
+     TF_YEARLY, EXACT, "", YEARS_FROM(2025), NO_PHASES},
+    {"Từ năm 2025 và các năm tiếp theo", 0, 0, 0,
+     TF_YEARLY, EXACT, "", YEARS_FROM(2025), NO_PHASES},
+    /* Relative to the year the plan was issued. */
+    {"Năm tiếp theo", 0, 0, 2025,
+     TF_ONCE, EXACT, "", {E(2026, 12, 31)}, {{E(2026, 12, 31), NO_AGENCY}}},
+    {"năm sau", 2030, 2035, 2030,
+     TF_ONCE, EXACT, "", {E(2031, 12, 31)}, {{E(2031, 12, 31), NO_AGENCY}}},
+    {"nam toi", 0, 0, 2025,
+     TF_ONCE, EXACT, "", {E(2026, 12, 31)}, {{E(2026, 12, 31), NO_AGENCY}}},
+    {"Quý II năm sau", 0, 0, 2025,
+     TF_ONCE, EXACT, "", {E(2026, 6, 30)}, {{E(2026, 6, 30), NO_AGENCY}}},
+    {"trước ngày 30 tháng 01 của năm tiếp theo", 0, 0, 2025,
+     TF_ONCE, EXACT, "", {B(2026, 1, 30)}, {{B(2026, 1, 30), NO_AGENCY}}},
+    {"Trong năm nay", 0, 0, 2025,
+     TF_ONCE, EXACT, "", {E(2025, 12, 31)}, {{E(2025, 12, 31), NO_AGENCY}}},
+    /* Each year's report of the year before. */
+    {"Hằng năm, trước ngày 31/01 năm sau", 0, 0, 2025,
+     TF_YEARLY, EXACT, "",
+     {B(2026, 1, 31), B(2027, 1, 31), B(2028, 1, 31), B(2029, 1, 31), B(2030, 1, 31)}, NO_PHASES},
+};
+
+/* Someone else's schedule: an event, with the text kept. */
+static const struct shape_case schedule_cases[] = {
+    {"Theo lộ trình, hướng dẫn của Bộ Y tế", 0, 0, 0,
+     TF_EVENT, EXACT, "Theo lộ trình, hướng dẫn của Bộ Y tế", {W_NONE}, NO_PHASES},
+    {"Theo kế hoạch hằng năm của UBND tỉnh", 0, 0, 0,
+     TF_EVENT, EXACT, "Theo kế hoạch hằng năm của UBND tỉnh", {W_NONE}, NO_PHASES},
+    {"Theo lộ trình được giao tại Kế hoạch số 02-KH/BCĐTW", 0, 0, 0,
+     TF_EVENT, EXACT, "Theo lộ trình được giao tại Kế hoạch số 02-KH/BCĐTW", {W_NONE}, NO_PHASES},
+    {"theo huong dan cua Bo Tai chinh", 0, 0, 0,
+     TF_EVENT, EXACT, "theo huong dan cua Bo Tai chinh", {W_NONE}, NO_PHASES},
+    {"Căn cứ hướng dẫn của Bộ Tài chính", 0, 0, 0,
+     TF_EVENT, EXACT, "Căn cứ hướng dẫn của Bộ Tài chính", {W_NONE}, NO_PHASES},
+    /* A delay after an event has no date of its own either. */
+    {"Trong 30 ngày kể từ ngày Nghị định có hiệu lực", 0, 0, 0,
+     TF_EVENT, EXACT, UNCHECKED, {W_NONE}, NO_PHASES},
+    {"06 tháng sau khi Luật có hiệu lực", 0, 0, 0,
+     TF_EVENT, EXACT, UNCHECKED, {W_NONE}, NO_PHASES},
+};
+
+/* clang-format on */
+
+/* One cmocka test per shape, each a table. */
+#define SHAPE_TEST(name, cases)                                                                    \
+	static void name(void **state)                                                             \
+	{                                                                                          \
+		(void)state;                                                                       \
+		for (size_t i_ = 0; i_ < N_ELEMS(cases); i_++)                                     \
+			check_shape(&(cases)[i_]);                                                 \
+	}
+
+SHAPE_TEST(test_deadline_in_a_sentence, sentence_cases)
+SHAPE_TEST(test_ongoing_plus_a_cycle, cycle_cases)
+SHAPE_TEST(test_deadlines_for_several_agencies, agency_cases)
+SHAPE_TEST(test_open_ends, open_end_cases)
+SHAPE_TEST(test_someone_elses_schedule, schedule_cases)
+
+/* Sentences with no deadline-bearing clause, a name's year, a mistake inside a date. */
+static void test_sentences_without_a_deadline(void **state)
+{
+	static const struct {
+		const char *phrase;
+		int issued, pos;
+		const char *why; /* a part of the reason */
+	} cases[] = {
+	    {"Tổ chức triển khai, cập nhật (nếu có)", 0, 0, "not understood"},
+	    {"Luật Đất đai 2024", 0, 0, "not understood"},
+	    {"Chương trình 2030", 0, 0, "not understood"},
+	    {"Nghị quyết số 57-NQ/TW ngày 22/12/2024", 0, 0, "not understood"},
+	    {"Kế hoạch 2026-2030 của tỉnh", 0, 0, "not understood"},
+	    {"Đề án 06", 0, 0, "not understood"},
+	    /* A duration is no year. */
+	    {"trong 05 năm tiếp theo", 2025, ANY_POS, ""},
+	    /* Inside a sentence a wrong date is still an error, where it is. */
+	    {"Ban hành trong Quý V/2026", 0, (int)sizeof("Ban hành trong Quý ") - 1, "quarter"},
+	    {"Sở Tài chính tổng hợp trước ngày 31/4/2026", 0,
+	     (int)sizeof("Sở Tài chính tổng hợp trước ngày ") - 1, "31/04/2026"},
+	    /* "năm sau" needs the plan's year. */
+	    {"Năm tiếp theo", 0, 0, "relative to the plan's year"},
+	    {"Quý II năm sau", 0, (int)sizeof("Quý II ") - 1, "relative to the plan's year"},
+	};
+	struct tf t;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		const char *ph = cases[i].phrase;
+		int rc = tf_parse_issued(ph, &no_plan, cases[i].issued, &t);
+
+		expect_int(ph, "tf_parse_issued() result", rc, -1);
+		expect_kind(ph, t.kind, TF_UNPARSED);
+		expect_int(ph, "loose", t.loose, false);
+		if (cases[i].pos != ANY_POS)
+			expect_int(ph, "error_pos", t.error_pos, cases[i].pos);
+		if (!strstr(t.error, cases[i].why)) {
+			print_error("\"%s\": the reason \"%s\" does not say \"%s\"\n", ph, t.error,
+			            cases[i].why);
+			fail();
+		}
+		assert_unparsed(ph, &no_plan, cases[i].issued ? ANY_POS : cases[i].pos);
+	}
+}
+
+/*
+ * The condition is cut between characters, whatever the byte the cut falls
+ * on: a long "Sau khi …" phrase, shifted by 0 to 3 bytes.
+ */
+static void test_long_condition_is_cut_between_characters(void **state)
+{
+	static const char words[] = "Sau khi Nghị định về quản lý, kết nối và chia sẻ dữ liệu số "
+	                            "của cơ quan nhà nước được ban hành và có hiệu lực thi hành, "
+	                            "tổ chức triển khai thực hiện theo quy định tại Nghị định đó";
+	char phrase[sizeof(words) + 8];
+	struct tf t;
+
+	(void)state;
+	assert_true(sizeof(words) > TF_COND_MAX);
+	for (int shift = 0; shift < 4; shift++) {
+		snprintf(phrase, sizeof(phrase), "%.*s%s", shift, "KKK", words);
+		parse_ok(phrase, &no_plan, &t);
+		expect_kind(phrase, t.kind, TF_EVENT);
+		size_t n = strlen(t.condition);
+		expect_true(phrase, "a condition that fills the field", n + 5 > TF_COND_MAX - 1);
+		expect_true(phrase, "a condition that is valid UTF-8",
+		            text_utf8_valid(t.condition, n));
+		expect_true(phrase, "a condition that starts the phrase",
+		            strncmp(t.condition, phrase, n) == 0);
+	}
+	/* Invalid input bytes become U+FFFD. */
+	parse_ok("Khi c\xff phát sinh", &no_plan, &t);
+	expect_cstr("Khi c\\xff phát sinh", "condition", t.condition, sizeof(t.condition),
+	            "Khi c\xef\xbf\xbd phát sinh");
+}
+
 static void test_kind_names(void **state)
 {
 	static const struct {
@@ -1226,6 +1605,13 @@ int main(void)
 	    cmocka_unit_test(test_empty_phrase_uses_plan),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_seed_phrases),
+	    cmocka_unit_test(test_deadline_in_a_sentence),
+	    cmocka_unit_test(test_ongoing_plus_a_cycle),
+	    cmocka_unit_test(test_deadlines_for_several_agencies),
+	    cmocka_unit_test(test_open_ends),
+	    cmocka_unit_test(test_someone_elses_schedule),
+	    cmocka_unit_test(test_sentences_without_a_deadline),
+	    cmocka_unit_test(test_long_condition_is_cut_between_characters),
 	    cmocka_unit_test(test_invariants),
 	    cmocka_unit_test(test_kind_names),
 	    cmocka_unit_test(test_time_zone),
