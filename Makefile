@@ -187,6 +187,7 @@ install: all
 	    -e 's|^control_socket = .*|control_socket = $(RUNDIR)/control|' \
 	    -e 's|^templates = .*|templates = $(DATADIR)/templates|' \
 	    -e 's|^maildir = .*|maildir = $(STATEDIR)/mail|' \
+	    -e 's|^; maildir = \.\./var/inbox$$|; maildir = $(STATEDIR)/inbox|' \
 	    -e 's|^; user = deadlined$$|user = deadlined|' config/deadlined.ini >$(BUILD)/deadlined.ini; \
 	grep -q '^user = deadlined$$' $(BUILD)/deadlined.ini; \
 	put 0644 $(BUILD)/deadlined.ini $(DOCDIR)/examples/deadlined.ini; \

@@ -259,9 +259,9 @@ class Machine:
         text = re.sub(r"^transport = .*$", "transport = smtp", text, flags=re.M)
         text = re.sub(r"^port = .*$", f"port = {self.smtp.port}", text, flags=re.M)
         text = re.sub(r"^tls = .*$", "tls = none", text, flags=re.M)
-        text = re.sub(r"^; user = nhacviec$", "user = nhacviec", text, flags=re.M)
-        text = re.sub(r"^; password_file = .*$", "password_file = /etc/deadlined/smtp-password",
-                      text, flags=re.M)
+        smtp = "; user = nhacviec\n; password_file = /etc/deadlined/smtp-password\n"
+        check(smtp in text, "the example's [smtp] shows user and password_file")
+        text = text.replace(smtp, smtp.replace("; ", ""))
         text = re.sub(r"^retry_base = .*$", "retry_base = 1s", text, flags=re.M)
         with open(conf, "w", encoding="utf-8") as f:
             f.write(text)

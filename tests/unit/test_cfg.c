@@ -1263,6 +1263,36 @@ static void test_password_file_read_by_the_daemon_only(void **state)
 	}
 }
 
+/* The inbox's reply key is a secret too: loaded by the daemon, checked by check-config. */
+static void test_inbox_key_read_by_the_daemon_only(void **state)
+{
+	struct fx *f = *state;
+	const char *text = "[inbox]\nmaildir = in\nkey_file = secret/key\n" TAIL;
+	const char *path = fx_write(f, "main.ini", text);
+	const char *key = fx_write(f, "secret/key", "0123456789abcdef0123456789abcdef\n");
+	struct buf errors = BUF_INIT;
+
+	assert_int_equal(chmod(key, 0640), 0);
+	load_fails("a key readable by the group", path, &errors);
+	buf_reset(&errors);
+	struct cfg *c = cfg_load_without_secrets(path, &errors, NULL);
+	expect_true("loaded without the key", c != NULL && errors.len == 0);
+	if (!c)
+		return;
+	expect_true("no key read", !c->inbox.have_key);
+	expect_int("check-config's verdict", cfg_check_secrets(c, (uid_t)-1, &errors), -1);
+	expect_error("the key's mode", buf_str(&errors), path, LINES(3), "inbox", "key_file",
+	             "readable by group or others");
+	buf_reset(&errors);
+	assert_int_equal(chmod(key, 0600), 0);
+	expect_int("checked", cfg_check_secrets(c, geteuid(), &errors), 0);
+	expect_true("still not read", !c->inbox.have_key);
+	expect_int("read when sending", cfg_read_secrets(c, &errors), 0);
+	expect_true("read", c->inbox.have_key);
+	cfg_free(c);
+	buf_free(&errors);
+}
+
 /*
  * Whether one error sits at (file_a, lines_a, section_a) and names the other
  * place: file_b followed by one of lines_b ("FILE:LINE").
@@ -1989,6 +2019,7 @@ int main(void)
 	    T(test_tls_none_loopback),
 	    T(test_password_file),
 	    T(test_password_file_read_by_the_daemon_only),
+	    T(test_inbox_key_read_by_the_daemon_only),
 	    T(test_duplicate_names),
 	    T(test_duplicate_agency_section),
 	    T(test_unparsed_timeframe_is_a_warning),
