@@ -125,7 +125,7 @@ $(BUILD)/fuzz/%.o: daemon/%.c $(HEADERS) $(PKG_FLAGS)
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(BUILD)/fuzz/libfuzzmods.a: $(FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libfuzzmods.a
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(BUILD)/fuzz/libfuzzmods.a
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/libfuzzmods.a $(PKG_LIBS)
 
 # Every benchmark, into bench/results.md (see bench/run).

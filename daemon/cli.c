@@ -33,15 +33,16 @@ static const struct {
      "validate the configuration and templates; --smtp: log in to the server"},
     {"import", cmd_import,
      "import [--plan-id ID] [--title T] [--issued YYYY-MM-DD] [--period YYYY-YYYY]\n"
-     "       [--monitor AGENCY] [--dry-run] [--json] FILE...",
+     "       [--monitor AGENCY] [--dry-run] [--json] [--retire-missing] FILE...\n"
+     "       deadlinectl import --explain FILE...",
      "import plan documents as tasks"},
     {"tasks", cmd_tasks, "tasks [--plan PLAN] [--flagged] [--json]", "list tasks"},
     {"show", cmd_show, "show TASK [--json]",
      "a task's whole story: source, occurrences, notifications, history"},
     {"agenda", cmd_agenda, "agenda [--agency A] [--plan P] [--days N] [--overdue] [--json]",
      "what is overdue, due soon and upcoming, by agency"},
-    {"agencies", cmd_agencies, "agencies [--unresolved] [--json]",
-     "list the directory, or names that match nothing"},
+    {"agencies", cmd_agencies, "agencies [--unresolved [--stanzas]] [--json]",
+     "list the directory, or names that match nothing (--stanzas: directory.ini drafts)"},
     {"preview", cmd_preview,
      "preview --from DATE --to DATE [--json]\n"
      "       deadlinectl preview --render [--at DATE] [--agency A] [--html DIR]",

@@ -7,9 +7,11 @@
 #include "dir.h"
 
 #include "buf.h"
+#include "import/words.h"
 #include "text.h"
 #include "util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -124,11 +126,30 @@ enum dir_kind dir_lookup(const struct dir *d, const char *name, const char **id)
 
 /* ---- splitting a cell -------------------------------------------------- */
 
-/* A word of the cell: its key, where it is, and what separates it from the next. */
+/*
+ * A cell is read word by word. Names are separated for sure by ';', a line
+ * break, a bullet, "(1)" or a full stop; a ',' or "và" separates two names
+ * only where a new one starts: a name the directory knows, or an
+ * organisation's head word (words_org_head) written as a name begins —
+ * "Bộ", "Sở", "UBND", "Trung tâm" with a capital, or "các", "những" —
+ * so that "Bộ Văn hóa, Thể thao và Du lịch" stays one name. Inside a
+ * collective ("các bộ, ngành, địa phương") only a strong head followed by a
+ * proper name ("UBND các tỉnh", "Ủy ban nhân dân", "Sở Tài chính") starts
+ * another. Nothing is split inside parentheses.
+ */
+
+enum sep { SEP_NONE, SEP_SOFT, SEP_HARD };
+
+/* A word of the cell: its key, where it is, what separates it from the next. */
 struct word {
 	char *key;
 	size_t start, end;
-	char sep_after; /* ';' hard, ',' soft, ' ' none */
+	enum sep sep_after;
+	int depth;         /* parentheses open around it */
+	bool capital;      /* written with a capital first letter */
+	bool sentence_end; /* a '.' or a line break after it: a list head ends there */
+	char stop;         /* the first of ';', ':', '.', '\n' after it, or 0 */
+	bool enumerator;   /* "(1)", "a)": a list's marker, not a word of a name */
 };
 
 static bool word_cp(utf8proc_int32_t cp)
@@ -151,10 +172,18 @@ static size_t next_cp(const char *s, size_t i, size_t len, utf8proc_int32_t *cp)
 	return (size_t)n;
 }
 
+static void mark_sep(struct word *w, size_t n, enum sep sep)
+{
+	if (n && w[n - 1].sep_after < sep)
+		w[n - 1].sep_after = sep;
+}
+
 /* Words as text_name_key sees them; '&' is a word of its own ("và"). */
 static size_t cut_words(const char *s, struct word *w, size_t max)
 {
 	size_t len = strlen(s), i = 0, n = 0;
+	int depth = 0;
+	bool line_start = true;
 
 	while (i < len && n < max) {
 		utf8proc_int32_t cp;
@@ -167,15 +196,55 @@ static size_t cut_words(const char *s, struct word *w, size_t max)
 				while (i < len && (step = next_cp(s, i, len, &cp)) && word_cp(cp))
 					i += step;
 			char *raw = xstrndup(s + start, i - start);
-			w[n++] = (struct word){text_name_key(raw), start, i, ' '};
+			utf8proc_int32_t first;
+			next_cp(raw, 0, strlen(raw), &first);
+			w[n] = (struct word){text_name_key(raw),
+			                     start,
+			                     i,
+			                     SEP_NONE,
+			                     depth,
+			                     utf8proc_category(first) == UTF8PROC_CATEGORY_LU,
+			                     false,
+			                     false,
+			                     0};
+			/* "(1)" or "a)" opening a line or following a separator: a marker. */
+			bool closes = i < len && s[i] == ')';
+			bool short_word = i - start <= 2;
+			if (closes && short_word &&
+			    ((start > 0 && s[start - 1] == '(') || line_start ||
+			     (n && w[n - 1].sep_after != SEP_NONE))) {
+				w[n].enumerator = true;
+				mark_sep(w, n, SEP_HARD);
+			}
 			free(raw);
+			line_start = false;
+			n++;
 			continue;
 		}
-		if (n && (cp == ';' || cp == ',' || cp == ':' || cp == '.' || cp == '\n'))
-			if (w[n - 1].sep_after != ';')
-				w[n - 1].sep_after = cp == ',' ? ',' : ';';
+		if (cp == '(')
+			depth++;
+		else if (cp == ')' && depth)
+			depth--;
+		else if (cp == ';' || cp == '\n' || cp == '.' || cp == ':') {
+			mark_sep(w, n, depth && cp != '\n' ? SEP_SOFT : SEP_HARD);
+			if ((cp == '.' || cp == '\n') && n)
+				w[n - 1].sentence_end = true;
+			if (n && !w[n - 1].stop)
+				w[n - 1].stop = (char)cp;
+		} else if (cp == ',')
+			mark_sep(w, n, SEP_SOFT);
+		else if ((cp == '-' || cp == '+' || cp == 0x2022) && line_start)
+			mark_sep(w, n, SEP_HARD); /* a bullet */
+		if (cp == '\n')
+			line_start = true;
+		else if (cp != ' ' && cp != '\t' && cp != '-' && cp != '+' && cp != 0x2022)
+			line_start = false;
 		i += step;
 	}
+	/* A marker is no word of a name: the word before it ends one. */
+	for (size_t k = 0; k < n; k++)
+		if (w[k].enumerator && k)
+			mark_sep(w, k, SEP_HARD);
 	return n;
 }
 
@@ -195,13 +264,14 @@ static const struct dir_name *match_span(const struct dir *d, const struct word 
 	return n;
 }
 
-/* The longest known name starting at word i, not crossing a ';'. */
+/* The longest known name starting at word i, not crossing a hard separator. */
 static size_t longest_match(const struct dir *d, const struct word *w, size_t n, size_t i,
                             const struct dir_name **found)
 {
 	size_t end = i;
 
-	while (end + 1 < n && end - i + 1 < (size_t)d->max_words && w[end].sep_after != ';')
+	while (end + 1 < n && end - i + 1 < (size_t)d->max_words && w[end].sep_after != SEP_HARD &&
+	       !w[end + 1].enumerator)
 		end++;
 	for (size_t j = end + 1; j-- > i;)
 		if ((*found = match_span(d, w, i, j)))
@@ -234,15 +304,52 @@ static size_t skip_joiners(const struct dir *d, const struct word *w, size_t n, 
 			f = (size_t)-1; /* start over: "và" may follow "có liên quan" */
 		}
 	}
+	while (i < n && w[i].enumerator)
+		i++;
 	return i;
 }
 
-/* "các Sở: GTVT, Y tế" — the directory knows the bare names; drop the head. */
+/* "các", "những": a collective's first word, in any case or spelling. */
+static bool collective_word(const char *key)
+{
+	char f[16];
+
+	if (strlen(key) > 12)
+		return false;
+	text_fold(key, strlen(key), f, NULL, sizeof(f));
+	return !strcmp(f, "cac") || !strcmp(f, "nhung");
+}
+
+/*
+ * "các Sở: GTVT, Y tế", "Các Cục: Di sản văn hóa; Bản quyền tác giả" — a
+ * list of names of one kind: the head is dropped (the directory knows the
+ * bare names), and remembered in *head_at (the word of the head) so that an
+ * unknown item is named whole ("Cục Bản quyền tác giả").
+ */
+static size_t list_head_at(const struct dir *d, const struct word *w, size_t n, size_t i,
+                           size_t *head_word)
+{
+	size_t k = i < n ? phrase_at(w, n, i, d->list_head) : 0;
+
+	if (i >= n)
+		return i;
+	if (k && w[i + k - 1].sep_after == SEP_HARD && i + k < n) {
+		*head_word = i + 1;
+		return i + k;
+	}
+	if (!collective_word(w[i].key) || i + 2 >= n || w[i + 1].sep_after != SEP_HARD)
+		return i;
+	if (!words_org_head(w[i + 1].key) || w[i + 1].stop != ':')
+		return i;
+	*head_word = i + 1;
+	return i + 2;
+}
+
 static size_t skip_list_head(const struct dir *d, const struct word *w, size_t n, size_t i)
 {
-	size_t k = phrase_at(w, n, i, d->list_head);
+	size_t head;
 
-	return k && w[i + k - 1].sep_after == ';' ? i + k : i;
+	return list_head_at(d, w, n, i, &head);
 }
 
 /* Does a known name start at word i, possibly after joining words? */
@@ -254,48 +361,260 @@ static bool known_name_at(const struct dir *d, const struct word *w, size_t n, s
 	return at < n && longest_match(d, w, n, at, &found) > at;
 }
 
+/* The key of words [i, i + 3], for head words of more than one word; a
+ * one-word head that is also a common word ("Báo cáo", "Ban hành", "sở
+ * hữu") heads a name only before a capital or "các". */
+static bool head_at(const struct word *w, size_t n, size_t i)
+{
+	struct buf key = BUF_INIT;
+
+	for (size_t k = i; k < n && k < i + 4; k++) {
+		buf_adds(&key, k > i ? " " : "");
+		buf_adds(&key, w[k].key);
+	}
+	bool head = words_org_head(buf_str(&key)) > 0;
+	if (head && words_org_head_weak(buf_str(&key)))
+		head = i + 1 < n && !w[i + 1].enumerator &&
+		       (w[i + 1].capital || collective_word(w[i + 1].key));
+	buf_free(&key);
+	return head;
+}
+
+/* Words [i, j] are nothing but head words ("Bộ", "Trung tâm", "Sở Sở"). */
+static bool words_org_head_span(const struct word *w, size_t i, size_t j)
+{
+	struct buf key = BUF_INIT;
+	size_t at = 0;
+	bool only = true;
+
+	for (size_t k = i; k <= j; k++) {
+		buf_adds(&key, k > i ? " " : "");
+		buf_adds(&key, w[k].key);
+	}
+	while (only && at < key.len) {
+		size_t h = words_org_head(key.data + at);
+		only = h > 0;
+		at += h + (key.data[at + h] == ' ');
+	}
+	buf_free(&key);
+	return only;
+}
+
+/* A word that opens another name after a ',' or "và" (see the top). */
+static bool new_name_at(const struct word *w, size_t n, size_t i, bool in_collective)
+{
+	char first[32];
+
+	if (i >= n || w[i].depth)
+		return false;
+	text_fold(w[i].key, strlen(w[i].key), first, NULL, sizeof(first));
+	if (collective_word(w[i].key))
+		return !in_collective;
+	if (!w[i].capital || !head_at(w, n, i))
+		return false;
+	if (!in_collective)
+		return true;
+	/* Inside "các bộ, ngành, …": "UBND các tỉnh", "Sở Tài chính", "Ủy ban nhân dân". */
+	return i + 1 < n && (w[i + 1].capital || collective_word(w[i + 1].key) ||
+	                     !strcmp(first, "uy") || !strcmp(first, "ubnd"));
+}
+
+/* The folded text of words [i, i + 3], for phrases that end a name. */
+static void fold_from(const struct word *w, size_t n, size_t i, char *out, size_t cap)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t k = i; k < n && k < i + 4; k++) {
+		buf_adds(&b, k > i ? " " : "");
+		buf_adds(&b, w[k].key);
+	}
+	text_fold(buf_str(&b), b.len, out, NULL, cap);
+	buf_free(&b);
+}
+
+static bool strong_head_at(const struct word *w, size_t n, size_t i)
+{
+	struct buf key = BUF_INIT;
+
+	for (size_t k = i; k < n && k < i + 4; k++) {
+		buf_adds(&key, k > i ? " " : "");
+		buf_adds(&key, w[k].key);
+	}
+	bool strong = words_org_head_strong(buf_str(&key)) > 0;
+	buf_free(&key);
+	return strong;
+}
+
+/*
+ * Where an unknown name that starts at word i ends (its last word). Known
+ * names end it only when they are full names with a head word of their
+ * own: a bare alias ("Tài chính", "VHTTDL") inside a name is part of it
+ * ("Vụ Kế hoạch, Tài chính", "Trung tâm Chuyển đổi số VHTTDL").
+ */
+static size_t unknown_end(const struct dir *d, const struct word *w, size_t n, size_t i,
+                          bool comma_list)
+{
+	bool collective = collective_word(w[i].key);
+	bool agency = collective || head_at(w, n, i);
+	size_t j = i;
+
+	while (j + 1 < n && w[j].sep_after != SEP_HARD && !w[j + 1].enumerator) {
+		size_t next = j + 1;
+		/* Nothing is split inside parentheses; after them, as anywhere. */
+		if (w[next].depth) {
+			j++;
+			continue;
+		}
+		/* "Bộ Công an tiến hành rà soát …", "các bộ, ngành với …": the name ends. */
+		char f[96];
+		fold_from(w, n, next, f, sizeof(f));
+		char prev[16];
+		text_fold(w[j].key, strlen(w[j].key), prev, NULL, sizeof(prev));
+		/* "các đơn vị được giao thực hiện TTHC": a name, not a sentence. */
+		bool passive = !strcmp(prev, "duoc") || !strcmp(prev, "giao");
+		if (agency && !passive && w[j].sep_after == SEP_NONE && !w[next].capital &&
+		    words_ends_name(f))
+			break;
+		bool comma = w[j].sep_after == SEP_SOFT;
+		bool va = !comma && phrase_at(w, n, next, "va");
+		size_t after = va ? next + 1 : next;
+		bool full_known = known_name_at(d, w, n, after) && head_at(w, n, after);
+		if (comma && (new_name_at(w, n, after, collective) || full_known ||
+		              (comma_list && w[after].capital)))
+			break;
+		/* After "và" only a strong head opens a name: "Cục Tiền lương và Bảo hiểm xã hội".
+		 */
+		if (va && (new_name_at(w, n, after, collective) || full_known) &&
+		    (strong_head_at(w, n, after) || full_known))
+			break;
+		/* "Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ": two names, no comma. */
+		if (!comma && !va && w[next].capital && strong_head_at(w, n, next) &&
+		    !words_org_head_span(w, i, j) && !head_at(w, n, j) && next + 1 < n &&
+		    w[next + 1].capital)
+			break;
+		j++;
+	}
+	return j;
+}
+
 static void push_match(struct dir_match **out, size_t *n, enum dir_kind kind, const char *id,
                        const char *cell, size_t start, size_t end)
 {
+	/* A closing parenthesis belongs to the name it closes. */
+	while (cell[end] == ')' || (cell[end] == ' ' && cell[end + 1] == ')'))
+		end++;
 	*out = xrealloc(*out, (*n + 1) * sizeof(**out));
 	(*out)[(*n)++] = (struct dir_match){kind, id, xstrndup(cell + start, end - start)};
+}
+
+/* The state of one split: the words, and what has been found so far. */
+struct split {
+	const struct dir *d;
+	const char *cell;
+	struct word *w;
+	size_t n;
+	struct dir_match *out;
+	size_t count;
+	bool segment_has_name; /* since the last hard separator */
+	size_t head;           /* the word heading the current list ("Các Cục:"), or SIZE_MAX */
+	bool comma_list;       /* its items are parted by ',' (it has no ';') */
+};
+
+/* At word i: a list head "Các Cục:" is noted and skipped; returns the next word. */
+static size_t enter_list(struct split *s, size_t i)
+{
+	size_t h = SIZE_MAX;
+
+	i = list_head_at(s->d, s->w, s->n, skip_joiners(s->d, s->w, s->n, i), &h);
+	if (h == SIZE_MAX)
+		return i;
+	s->head = h;
+	s->comma_list = true;
+	for (size_t k = i; k < s->n && s->comma_list; k++) {
+		s->comma_list = s->w[k].stop != ';';
+		if (s->w[k].sentence_end)
+			break;
+	}
+	return i;
+}
+
+/* A name the directory knows starts at word i and ends before next; returns where to go on. */
+static size_t known(struct split *s, size_t i, size_t next, const struct dir_name *found)
+{
+	const struct word *w = s->w;
+	size_t n = s->n;
+
+	/*
+	 * A known name that goes on in capitals ("Ngân hàng Nhà nước Việt
+	 * Nam", "Sở Y tế Đà Nẵng") names something the directory does not
+	 * know: the whole of it is one unresolved name, never a guess.
+	 */
+	if (next < n && w[next - 1].sep_after == SEP_NONE && w[next].capital &&
+	    w[next].depth == w[i].depth && !w[next].enumerator && !head_at(w, n, next) &&
+	    !known_name_at(s->d, w, n, next)) {
+		size_t j = next;
+		while (j + 1 < n && w[j].sep_after == SEP_NONE && w[j + 1].capital &&
+		       !head_at(w, n, j + 1))
+			j++;
+		push_match(&s->out, &s->count, DIR_UNRESOLVED, NULL, s->cell, w[i].start, w[j].end);
+		return j + 1;
+	}
+	/* "Bộ Công an (Trung tâm Dữ liệu quốc gia)": the unit stays with it. */
+	size_t end = next;
+	while (end < n && w[end].depth > w[i].depth)
+		end++;
+	push_match(&s->out, &s->count, found->kind, found->id, s->cell, w[i].start, w[end - 1].end);
+	return end;
+}
+
+/* A name nobody knows starts at word i; returns where to go on. */
+static size_t unknown(struct split *s, size_t i)
+{
+	const struct word *w = s->w;
+	size_t j = unknown_end(s->d, w, s->n, i, s->head != SIZE_MAX && s->comma_list);
+
+	if (s->head != SIZE_MAX && !strong_head_at(w, s->n, i)) {
+		/* An item of "Các Cục: …" is a Cục: named whole. */
+		push_match(&s->out, &s->count, DIR_UNRESOLVED, NULL, s->cell, w[i].start, w[j].end);
+		struct dir_match *m = &s->out[s->count - 1];
+		struct buf whole = BUF_INIT;
+		buf_printf(&whole, "%.*s %s", (int)(w[s->head].end - w[s->head].start),
+		           s->cell + w[s->head].start, m->written);
+		free(m->written);
+		m->written = buf_steal(&whole);
+	} else if (!s->segment_has_name || w[i].capital || collective_word(w[i].key)) {
+		/* Words after a name that open none of their own ("… với các tiêu
+		 * chuẩn", "trên địa bàn tỉnh") say something about it: no agency. */
+		push_match(&s->out, &s->count, DIR_UNRESOLVED, NULL, s->cell, w[i].start, w[j].end);
+	}
+	return j + 1;
 }
 
 size_t dir_split(const struct dir *d, const char *cell, struct dir_match **out)
 {
 	/* A word takes at least one byte ("a&b" is three words). */
 	size_t cap = strlen(cell) + 1;
-	struct word *w = xcalloc(cap, sizeof(*w));
-	size_t n = cut_words(cell, w, cap), i = 0, count = 0;
+	struct split s = {d,        cell, xcalloc(cap, sizeof(struct word)), 0, NULL, 0, false,
+	                  SIZE_MAX, false};
 
-	*out = NULL;
-	while (i < n) {
-		i = skip_list_head(d, w, n, skip_joiners(d, w, n, i));
-		if (i >= n)
+	s.n = cut_words(cell, s.w, cap);
+	for (size_t i = 0; i < s.n;) {
+		if (i && s.w[i - 1].sep_after == SEP_HARD)
+			s.segment_has_name = false;
+		if (i && s.w[i - 1].sentence_end)
+			s.head = SIZE_MAX;
+		if ((i = enter_list(&s, i)) >= s.n)
 			break;
 		const struct dir_name *found;
-		size_t next = longest_match(d, w, n, i, &found);
-		if (found) {
-			push_match(out, &count, found->kind, found->id, cell, w[i].start,
-			           w[next - 1].end);
-			i = next;
-			continue;
-		}
-		/*
-		 * Unknown words run to the next separator, or to where a known
-		 * name starts (after "và" or not): "Phòng Kế hoạch và Tài chính"
-		 * is one unknown name, "Phòng X và Sở Y tế" is two.
-		 */
-		size_t j = i;
-		while (j + 1 < n && w[j].sep_after == ' ' && !known_name_at(d, w, n, j + 1))
-			j++;
-		push_match(out, &count, DIR_UNRESOLVED, NULL, cell, w[i].start, w[j].end);
-		i = j + 1;
+		size_t next = longest_match(d, s.w, s.n, i, &found);
+		i = found ? known(&s, i, next, found) : unknown(&s, i);
+		s.segment_has_name = true;
 	}
-	for (size_t k = 0; k < n; k++)
-		free(w[k].key);
-	free(w);
-	return count;
+	for (size_t k = 0; k < s.n; k++)
+		free(s.w[k].key);
+	free(s.w);
+	*out = s.out;
+	return s.count;
 }
 
 void dir_matches_free(struct dir_match *m, size_t n)

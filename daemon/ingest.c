@@ -6,14 +6,19 @@
  */
 #include "ingest.h"
 
-#include "import.h"
+#include "buf.h"
+#include "import/doc.h"
+#include "import/explain.h"
+#include "import/meaning.h"
+#include "import/reader.h"
 #include "json.h"
 #include "sync.h"
-#include "text.h"
 #include "util.h"
 
 #include <errno.h>
 #include <libgen.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +27,86 @@ struct plan_facts {
 	int first_year, last_year;
 	bool from_file_name; /* the id is the file's stem: neither given nor read */
 };
+
+/* ---- failures: one report, in the form asked for --------------------------------------------- */
+
+static void report_failure(const struct ingest_options *o, FILE *out, FILE *err, const char *path,
+                           const struct doc_pos *pos, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void report_failure(const struct ingest_options *o, FILE *out, FILE *err, const char *path,
+                           const struct doc_pos *pos, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024], at[96] = "";
+	struct buf b = BUF_INIT;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (pos && (pos->line || pos->page || pos->table || pos->para))
+		doc_pos_format(pos, at, sizeof(at));
+	fprintf(err, "%s: %s%s%s\n", path, at, *at ? ": " : "", msg);
+	if (!o || !o->json)
+		return;
+	bool first = true;
+	buf_addc(&b, '{');
+	json_key(&b, "file", &first);
+	json_string(&b, path);
+	json_key(&b, "error", &first);
+	json_string(&b, msg);
+	json_key(&b, "position", &first);
+	json_string(&b, *at ? at : NULL);
+	json_key(&b, "line", &first);
+	if (pos && pos->line)
+		buf_printf(&b, "%d", pos->line);
+	else
+		buf_adds(&b, "null");
+	buf_adds(&b, "}\n");
+	fputs(buf_str(&b), out);
+	buf_free(&b);
+}
+
+/* ---- reading a file ---------------------------------------------------------------------------
+ */
+
+struct reading {
+	char *data;
+	size_t len;
+	struct doc doc;
+	struct import_result result;
+};
+
+static void reading_free(struct reading *r)
+{
+	free(r->data);
+	doc_free(&r->doc);
+	result_free(&r->result);
+}
+
+/* Reads and understands a file; -1 (reported) when it cannot be read at all. */
+static int read_plan(const struct ingest_options *o, const char *path, struct reading *r, FILE *out,
+                     FILE *err)
+{
+	memset(r, 0, sizeof(*r));
+	doc_init(&r->doc);
+	result_init(&r->result);
+	r->data = util_read_file(path, &r->len);
+	if (!r->data) {
+		report_failure(o, out, err, path, NULL, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	if (reader_read(r->data, r->len, &r->doc) < 0) {
+		const struct doc_problem *p = r->doc.n_problems ? &r->doc.problems[0] : NULL;
+		report_failure(o, out, err, path, p ? &p->pos : NULL, "%s",
+		               p ? p->what : "cannot be read");
+		return -1;
+	}
+	meaning_read(&r->doc, &r->result);
+	return 0;
+}
+
+/* ---- the plan ------------------------------------------------------------------------------ */
 
 static char *file_stem(const char *path)
 {
@@ -55,7 +140,7 @@ static char *agency_id(const struct dir *d, const char *text)
 }
 
 static void decide_plan(const struct dir *d, const struct ingest_options *o,
-                        const struct import_doc *doc, const char *path, struct plan_facts *p)
+                        const struct import_result *doc, const char *path, struct plan_facts *p)
 {
 	const struct cfg_plan *cp;
 	const char *id = o->plan_id ? o->plan_id : doc->number;
@@ -81,6 +166,11 @@ static void decide_plan(const struct dir *d, const struct ingest_options *o,
 	                                              : doc->monitor);
 }
 
+static void plan_facts_free(struct plan_facts *p)
+{
+	free(p->id), free(p->title), free(p->issued), free(p->monitor);
+}
+
 /* The same file, however the two paths are written. */
 static bool same_file(const char *a, const char *b)
 {
@@ -99,14 +189,15 @@ static bool same_file(const char *a, const char *b)
 /*
  * A plan named after its file ("bang" for bang.md) belongs to that file:
  * another file of the same name ("bang.csv", "../cu/bang.md") would
- * otherwise silently replace its tasks. 1: refused (reported), -1: store.
+ * otherwise silently replace its tasks. 1: refused, -1: store, 0: fine.
  */
 static int claimed_by_another_file(struct store *st, const struct plan_facts *p, const char *path,
-                                   FILE *out)
+                                   char **holder)
 {
 	struct store_plan have;
 	int found;
 
+	*holder = NULL;
 	if (!p->from_file_name)
 		return 0;
 	if ((found = store_plan_get(st, p->id, &have)) <= 0)
@@ -115,20 +206,18 @@ static int claimed_by_another_file(struct store *st, const struct plan_facts *p,
 	bool other =
 	    have.source && util_streq(have.origin, "import") && !same_file(have.source, path);
 	if (other)
-		fprintf(out,
-		        "%s: plan '%s' (named after the file, the document states no number) "
-		        "already holds the tasks of %s; import this file with --plan-id NEW-ID "
-		        "as another plan, or with --plan-id %s to revise that plan\n",
-		        path, p->id, have.source, p->id);
+		*holder = xstrdup(have.source);
 	store_plan_free(&have);
 	return other;
 }
 
-static void plan_facts_free(struct plan_facts *p)
-{
-	free(p->id), free(p->title), free(p->issued), free(p->monitor);
-}
+/* ---- rows to tasks -------------------------------------------------------------------------- */
 
+/*
+ * The task of one row. A row gives one task today; when the timeframe
+ * parser names an agency per phase ("+ Các sở … trước 30/6; + Sở Tài chính
+ * … trước 15/7"), this is where a row becomes one task per agency's due.
+ */
 static void build_task(const struct dir *d, const struct plan_facts *p,
                        const struct import_row *row, const char *path, struct task *t)
 {
@@ -168,16 +257,15 @@ static bool same_agencies(const struct task *a, const struct task *b)
 	return true;
 }
 
-/* What a re-import changes, in words, for the report; "" when it is new. */
-static void describe_change(struct store *st, const struct task *t, struct buf *out)
+/* What a re-import changes, in words, for the report. */
+static void describe_change(struct store *st, int64_t id, const struct task *t, struct buf *out)
 {
-	char ref[512];
-	int64_t id;
 	struct task old;
 
-	snprintf(ref, sizeof(ref), "%s:%s", t->plan_id, t->key);
-	if (store_task_find(st, ref, &id) != 1 || store_task_get(st, id, &old) != 1)
+	if (store_task_get(st, id, &old) != 1)
 		return;
+	if (old.status == TASK_REMOVED)
+		buf_adds(out, "back in the document; ");
 	if (strcmp(old.title, t->title))
 		buf_adds(out, "title; ");
 	if (strcmp(old.timeframe, t->timeframe))
@@ -208,186 +296,494 @@ static void flag_reasons(const struct task *t, const struct tf_ctx *ctx, struct 
 		out->data[out->len -= 2] = '\0';
 }
 
+/* ---- the plan's stored tasks, by key ------------------------------------------------------------
+ */
+
+struct stored {
+	char *key, *hash, *title;
+	int64_t id;
+	enum task_status status;
+	bool import, seen;
+	int line;
+};
+
+struct stored_map {
+	struct stored *v;
+	size_t n, cap;
+	size_t *slot; /* index + 1; 0 = empty */
+	size_t n_slots;
+};
+
+static uint64_t hash_key(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+static int load_one(const struct store_task_key *k, void *arg)
+{
+	struct stored_map *m = arg;
+
+	if (m->n == m->cap)
+		m->v = xrealloc(m->v, (m->cap = m->cap ? m->cap * 2 : 256) * sizeof(*m->v));
+	m->v[m->n++] = (struct stored){xstrdup(k->key),
+	                               xstrdup(k->content_hash ? k->content_hash : ""),
+	                               xstrdup(k->title ? k->title : ""),
+	                               k->id,
+	                               k->status,
+	                               util_streq(k->origin, "import"),
+	                               false,
+	                               k->source_line};
+	return 0;
+}
+
+static int load_stored(struct store *st, const char *plan, struct stored_map *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (store_task_keys(st, plan, load_one, m) < 0)
+		return -1;
+	m->n_slots = 16;
+	while (m->n_slots < m->n * 2)
+		m->n_slots *= 2;
+	m->slot = xcalloc(m->n_slots, sizeof(*m->slot));
+	for (size_t i = 0; i < m->n; i++) {
+		size_t s = hash_key(m->v[i].key) & (m->n_slots - 1);
+		while (m->slot[s])
+			s = (s + 1) & (m->n_slots - 1);
+		m->slot[s] = i + 1;
+	}
+	return 0;
+}
+
+static struct stored *find_stored(const struct stored_map *m, const char *key)
+{
+	for (size_t s = hash_key(key) & (m->n_slots - 1); m->slot[s];
+	     s = (s + 1) & (m->n_slots - 1))
+		if (!strcmp(m->v[m->slot[s] - 1].key, key))
+			return &m->v[m->slot[s] - 1];
+	return NULL;
+}
+
+static void stored_free(struct stored_map *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].key), free(m->v[i].hash), free(m->v[i].title);
+	free(m->v);
+	free(m->slot);
+}
+
+/* ---- storing ----------------------------------------------------------------------------------
+ */
+
 struct ingest_report {
-	struct buf flagged, changed; /* text or JSON array members */
+	struct buf flagged, changed, missing; /* text or JSON array members */
 	struct sync_report sync;
+	int created, updated, unchanged, missing_count, retired;
 	bool json;
 };
 
 static void note_row(struct ingest_report *rep, struct buf *list, const struct import_row *row,
-                     const char *what)
+                     const char *key, const char *what)
 {
+	char at[96];
+
 	if (!*what)
 		return;
+	doc_pos_format(&row->pos, at, sizeof(at));
 	if (rep->json) {
 		bool first = true;
 		buf_adds(list, list->len ? ",{" : "{");
 		json_key(list, "line", &first);
 		buf_printf(list, "%d", row->line);
+		json_key(list, "position", &first);
+		json_string(list, at);
 		json_key(list, "key", &first);
-		json_string(list, row->key);
+		json_string(list, key);
 		json_key(list, "why", &first);
 		json_string(list, what);
 		buf_addc(list, '}');
+	} else if (row->line) {
+		buf_printf(list, "    line %d %s: %s\n", row->line, key, what);
 	} else {
-		buf_printf(list, "    line %d %s: %s\n", row->line, row->key, what);
+		buf_printf(list, "    %s %s: %s\n", at, key, what);
 	}
 }
 
-static int store_rows(struct store *st, const struct dir *d, const struct plan_facts *p,
-                      const struct import_doc *doc, const char *path, time_t now,
-                      struct ingest_report *rep)
+static void note_missing(struct ingest_report *rep, const struct stored *s, bool retired)
 {
-	struct tf_ctx ctx = {dir_cfg(d)->tz_offset, p->first_year, p->last_year};
-	struct store_plan sp = {p->id,        p->title, p->issued,     p->monitor,
-	                        (char *)path, "import", p->first_year, p->last_year};
+	if (rep->json) {
+		bool first = true;
+		buf_adds(&rep->missing, rep->missing.len ? ",{" : "{");
+		json_key(&rep->missing, "key", &first);
+		json_string(&rep->missing, s->key);
+		json_key(&rep->missing, "title", &first);
+		json_string(&rep->missing, s->title);
+		json_key(&rep->missing, "status", &first);
+		json_string(&rep->missing, task_status_name(s->status));
+		json_key(&rep->missing, "retired", &first);
+		buf_adds(&rep->missing, retired ? "true}" : "false}");
+	} else {
+		buf_printf(&rep->missing, "    %s (%s): %s\n", s->key, task_status_name(s->status),
+		           s->title);
+	}
+}
 
-	if (store_plan_upsert(st, &sp, now) < 0)
+struct job {
+	struct store *st;
+	const struct dir *d;
+	const struct ingest_options *o;
+	const struct plan_facts *plan;
+	const struct import_result *doc;
+	const char *path;
+	time_t now;
+	struct task *tasks;  /* one per row */
+	struct stored **old; /* the stored task of each row, or NULL */
+	bool *write;         /* new or changed */
+	struct stored_map stored;
+	struct ingest_report rep;
+};
+
+/* Everything decided before a write: the tasks, and which of them change. */
+static int prepare(struct job *j)
+{
+	const struct import_result *doc = j->doc;
+	struct tf_ctx ctx = {dir_cfg(j->d)->tz_offset, j->plan->first_year, j->plan->last_year};
+
+	if (load_stored(j->st, j->plan->id, &j->stored) < 0)
 		return -1;
+	j->tasks = xcalloc(doc->n_rows + 1, sizeof(*j->tasks));
+	j->old = xcalloc(doc->n_rows + 1, sizeof(*j->old));
+	j->write = xcalloc(doc->n_rows + 1, sizeof(*j->write));
 	for (size_t i = 0; i < doc->n_rows; i++) {
-		struct task t;
+		struct task *t = &j->tasks[i];
 		struct buf why = BUF_INIT;
-		enum store_change change;
-		build_task(d, p, &doc->rows[i], path, &t);
-		describe_change(st, &t, &why);
-		int rc = sync_task(st, &t, ctx.tz_offset, now, &change, &rep->sync);
-		if (change == STORE_UPDATED)
-			note_row(rep, &rep->changed, &doc->rows[i], buf_str(&why));
+		char hash[17];
+		build_task(j->d, j->plan, &doc->rows[i], j->path, t);
+		task_content_hash(t, hash);
+		struct stored *s = find_stored(&j->stored, t->key);
+		j->old[i] = s;
+		if (s) {
+			s->seen = true;
+			j->write[i] = strcmp(s->hash, hash) || s->status == TASK_REMOVED;
+			if (j->write[i]) {
+				describe_change(j->st, s->id, t, &why);
+				note_row(&j->rep, &j->rep.changed, &doc->rows[i], t->key,
+				         buf_str(&why));
+			}
+		} else {
+			j->write[i] = true;
+		}
+		j->rep.created += !s;
+		j->rep.updated += s && j->write[i];
+		j->rep.unchanged += !j->write[i];
 		buf_reset(&why);
-		flag_reasons(&t, &ctx, &why);
-		note_row(rep, &rep->flagged, &doc->rows[i], buf_str(&why));
+		flag_reasons(t, &ctx, &why);
+		note_row(&j->rep, &j->rep.flagged, &doc->rows[i], t->key, buf_str(&why));
+		j->rep.sync.flagged +=
+		    (t->flags & (TASK_FLAG_UNPARSED | TASK_FLAG_UNRESOLVED)) != 0;
 		buf_free(&why);
-		task_free(&t);
-		if (rc < 0)
-			return -1;
 	}
 	return 0;
 }
 
-static void print_text(FILE *out, const char *path, const struct plan_facts *p,
-                       const struct import_doc *doc, const struct ingest_report *rep, bool dry_run)
+/* The stored tasks the document no longer holds, still to be done. */
+static bool missing(const struct stored *s)
 {
-	fprintf(out, "%s: plan %s", path, p->id);
+	return !s->seen && s->import && !task_status_final(s->status);
+}
+
+/* Writes the new and changed tasks, INGEST_CHUNK per transaction, then retires. */
+static int write_all(struct job *j)
+{
+	struct store_plan sp = {j->plan->id,         j->plan->title,    j->plan->issued,
+	                        j->plan->monitor,    (char *)j->path,   "import",
+	                        j->plan->first_year, j->plan->last_year};
+	int tz = dir_cfg(j->d)->tz_offset;
+	size_t i = 0, n = j->doc->n_rows;
+	bool plan_done = false;
+
+	do {
+		if (store_begin(j->st) < 0)
+			return -1;
+		if (!plan_done && store_plan_upsert(j->st, &sp, j->now) < 0)
+			goto fail;
+		plan_done = true;
+		for (size_t in_chunk = 0; i < n && in_chunk < INGEST_CHUNK; i++) {
+			enum store_change change;
+			struct sync_report r = {0};
+			if (!j->write[i])
+				continue;
+			if (sync_task(j->st, &j->tasks[i], tz, j->now, &change, &r) < 0)
+				goto fail;
+			j->rep.sync.occurrences += r.occurrences;
+			in_chunk++;
+		}
+		if (store_commit(j->st) < 0)
+			return -1;
+	} while (i < n);
+	if (!j->o->retire_missing)
+		return 0;
+	char note[600];
+	snprintf(note, sizeof(note), "no longer in %s", j->path);
+	size_t k = 0;
+	do {
+		if (store_begin(j->st) < 0)
+			return -1;
+		for (size_t in_chunk = 0; k < j->stored.n && in_chunk < INGEST_CHUNK; k++) {
+			if (!missing(&j->stored.v[k]))
+				continue;
+			if (store_task_set_status(j->st, j->stored.v[k].id, TASK_REMOVED, note,
+			                          j->now) < 0)
+				goto fail;
+			in_chunk++;
+		}
+		if (store_commit(j->st) < 0)
+			return -1;
+	} while (k < j->stored.n);
+	return 0;
+fail:
+	store_rollback(j->st);
+	return -1;
+}
+
+/* ---- the report ---------------------------------------------------------------------------------
+ */
+
+static void problems_text(const struct reading *rd, FILE *out)
+{
+	char at[96];
+	size_t n = rd->doc.n_problems + rd->result.n_problems;
+
+	if (!n)
+		return;
+	fprintf(out, "  notes on reading the document:\n");
+	for (size_t i = 0; i < rd->doc.n_problems; i++)
+		fprintf(out, "    %s: %s\n",
+		        doc_pos_format(&rd->doc.problems[i].pos, at, sizeof(at)),
+		        rd->doc.problems[i].what);
+	for (size_t i = 0; i < rd->result.n_problems; i++)
+		fprintf(out, "    %s: %s\n",
+		        doc_pos_format(&rd->result.problems[i].pos, at, sizeof(at)),
+		        rd->result.problems[i].what);
+}
+
+static void print_text(FILE *out, const struct job *j, const struct reading *rd)
+{
+	const struct plan_facts *p = j->plan;
+	const struct import_result *doc = j->doc;
+	const struct ingest_report *rep = &j->rep;
+
+	fprintf(out, "%s: plan %s", j->path, p->id);
 	if (p->issued)
 		fprintf(out, " of %s", p->issued);
 	if (p->first_year)
 		fprintf(out, ", %d-%d", p->first_year, p->last_year);
 	fprintf(out, ", monitored by %s\n", p->monitor ? p->monitor : "(the default)");
 	fprintf(out, "  title: %s\n", p->title);
+	if (doc->issuer)
+		fprintf(out, "  issued by: %s\n", doc->issuer);
 	fprintf(out,
 	        "  found %zu tasks: %zu in tables, %zu in numbered items, %zu reporting duties\n",
 	        doc->n_rows, doc->per_layout[IMPORT_TABLE], doc->per_layout[IMPORT_PROSE],
 	        doc->per_layout[IMPORT_DUTY]);
+	if (doc->n_indicators)
+		fprintf(out,
+		        "  also %zu indicator rows (targets to monitor, not tasks: not stored)\n",
+		        doc->n_indicators);
 	fprintf(out, "  %s %d new, %d updated, %d unchanged, %d occurrences\n",
-	        dry_run ? "would store (dry run, nothing written):" : "stored:", rep->sync.created,
-	        rep->sync.updated, rep->sync.unchanged, rep->sync.occurrences);
+	        j->o->dry_run ? "would store (dry run, nothing written):" : "stored:", rep->created,
+	        rep->updated, rep->unchanged, rep->sync.occurrences);
 	if (rep->changed.len)
 		fprintf(out, "  changed:\n%s", buf_str(&rep->changed));
+	if (rep->missing.len)
+		fprintf(
+		    out, "  %s (%d):\n%s",
+		    j->o->retire_missing
+		        ? (j->o->dry_run ? "no longer in the document, would be retired"
+		                         : "no longer in the document, retired")
+		        : "no longer in the document (still open; --retire-missing retires them)",
+		    rep->missing_count, buf_str(&rep->missing));
 	if (rep->flagged.len)
 		fprintf(out, "  flagged (stored, to be fixed by an admin):\n%s",
 		        buf_str(&rep->flagged));
-	if (doc->problems.len) {
-		fprintf(out, "  notes on reading the document:\n");
-		for (const char *l = buf_str(&doc->problems); *l; l += strcspn(l, "\n") + 1)
-			fprintf(out, "    line %.*s\n", (int)strcspn(l, "\n"), l);
-	}
+	problems_text(rd, out);
 }
 
-static void print_json(FILE *out, const char *path, const struct plan_facts *p,
-                       const struct import_doc *doc, const struct ingest_report *rep, bool dry_run)
+static void json_problems(struct buf *b, const struct reading *rd)
 {
+	char at[96];
+	bool more = false;
+
+	buf_adds(b, ",\"problems\":[");
+	for (size_t pass = 0; pass < 2; pass++) {
+		size_t n = pass ? rd->result.n_problems : rd->doc.n_problems;
+		for (size_t i = 0; i < n; i++) {
+			const struct doc_pos *pos =
+			    pass ? &rd->result.problems[i].pos : &rd->doc.problems[i].pos;
+			const char *what =
+			    pass ? rd->result.problems[i].what : rd->doc.problems[i].what;
+			struct buf line = BUF_INIT;
+			buf_printf(&line, "%s: %s", doc_pos_format(pos, at, sizeof(at)), what);
+			buf_adds(b, more ? "," : "");
+			json_string(b, buf_str(&line));
+			buf_free(&line);
+			more = true;
+		}
+	}
+	buf_addc(b, ']');
+}
+
+static void print_json(FILE *out, const struct job *j, const struct reading *rd)
+{
+	const struct plan_facts *p = j->plan;
+	const struct import_result *doc = j->doc;
+	const struct ingest_report *rep = &j->rep;
 	struct buf b = BUF_INIT;
 	bool first = true;
 
 	buf_addc(&b, '{');
 	json_key(&b, "file", &first);
-	json_string(&b, path);
+	json_string(&b, j->path);
 	json_key(&b, "plan", &first);
 	json_string(&b, p->id);
 	json_key(&b, "title", &first);
 	json_string(&b, p->title);
 	json_key(&b, "issued", &first);
 	json_string(&b, p->issued);
+	json_key(&b, "issuer", &first);
+	json_string(&b, doc->issuer);
 	json_key(&b, "monitor", &first);
 	json_string(&b, p->monitor);
 	json_key(&b, "found", &first);
 	buf_printf(&b, "{\"table\":%zu,\"prose\":%zu,\"duty\":%zu}", doc->per_layout[IMPORT_TABLE],
 	           doc->per_layout[IMPORT_PROSE], doc->per_layout[IMPORT_DUTY]);
+	json_key(&b, "indicators", &first);
+	buf_printf(&b, "%zu", doc->n_indicators);
 	json_key(&b, "dry_run", &first);
-	buf_adds(&b, dry_run ? "true" : "false");
-	buf_printf(&b, ",\"created\":%d,\"updated\":%d,\"unchanged\":%d", rep->sync.created,
-	           rep->sync.updated, rep->sync.unchanged);
-	buf_printf(&b, ",\"changed\":[%s],\"flagged\":[%s],\"problems\":[", buf_str(&rep->changed),
-	           buf_str(&rep->flagged));
-	bool more = false;
-	for (const char *l = buf_str(&doc->problems); *l; l += strcspn(l, "\n") + 1) {
-		char *line = xstrndup(l, strcspn(l, "\n"));
-		if (more)
-			buf_addc(&b, ',');
-		json_string(&b, line);
-		free(line);
-		more = true;
-	}
-	buf_adds(&b, "]}\n");
+	buf_adds(&b, j->o->dry_run ? "true" : "false");
+	buf_printf(&b, ",\"created\":%d,\"updated\":%d,\"unchanged\":%d,\"occurrences\":%d",
+	           rep->created, rep->updated, rep->unchanged, rep->sync.occurrences);
+	buf_printf(&b, ",\"retired\":%d", rep->retired);
+	buf_printf(&b, ",\"changed\":[%s],\"missing\":[%s],\"flagged\":[%s]",
+	           buf_str(&rep->changed), buf_str(&rep->missing), buf_str(&rep->flagged));
+	json_problems(&b, rd);
+	buf_adds(&b, "}\n");
 	fputs(buf_str(&b), out);
 	buf_free(&b);
 }
 
-int ingest_file(struct store *st, const struct dir *d, const struct ingest_options *o,
-                const char *path, time_t now, FILE *out, struct ingest_totals *totals)
-{
-	size_t len;
-	char *text = util_read_file(path, &len);
-	struct import_doc doc;
-	struct plan_facts plan;
-	struct ingest_report rep = {BUF_INIT, BUF_INIT, {0}, o->json};
-	int rc = -1;
+/* ---- the entry points ----------------------------------------------------------------------- */
 
-	if (!text) {
-		fprintf(out, "%s: cannot read: %s\n", path, strerror(errno));
+static void job_free(struct job *j)
+{
+	for (size_t i = 0; j->tasks && i < j->doc->n_rows; i++)
+		task_free(&j->tasks[i]);
+	free(j->tasks);
+	free(j->old);
+	free(j->write);
+	stored_free(&j->stored);
+	buf_free(&j->rep.changed);
+	buf_free(&j->rep.flagged);
+	buf_free(&j->rep.missing);
+}
+
+/* Checks the plan may be written, compares, writes (unless a dry run). 0, or -1 reported. */
+static int run_job(struct job *j, FILE *out, FILE *err)
+{
+	const struct ingest_options *o = j->o;
+	char *holder;
+	int claimed = claimed_by_another_file(j->st, j->plan, j->path, &holder);
+
+	if (claimed > 0) {
+		report_failure(
+		    o, out, err, j->path, NULL,
+		    "plan '%s' (named after the file, the document states no number) "
+		    "already holds the tasks of %s; import this file with --plan-id NEW-ID "
+		    "as another plan, or with --plan-id %s to revise that plan",
+		    j->plan->id, holder, j->plan->id);
+		free(holder);
 		return -1;
 	}
-	if (!text_utf8_valid(text, len)) {
-		fprintf(out, "%s: not UTF-8 text (convert it first, e.g. with iconv)\n", path);
-		free(text);
+	if (claimed < 0 || prepare(j) < 0) {
+		report_failure(o, out, err, j->path, NULL, "database: %s", store_error(j->st));
 		return -1;
 	}
-	if (import_parse(text, len, &doc) == 0) {
-		fprintf(out,
-		        "%s: no tasks found: no table with task/lead headers, no items with "
-		        "'Đơn vị chủ trì', no reporting duty\n",
-		        path);
-		goto out;
+	for (size_t i = 0; i < j->stored.n; i++)
+		if (missing(&j->stored.v[i])) {
+			j->rep.missing_count++;
+			note_missing(&j->rep, &j->stored.v[i], o->retire_missing && !o->dry_run);
+		}
+	if (!o->dry_run && write_all(j) < 0) {
+		report_failure(o, out, err, j->path, NULL, "database: %s", store_error(j->st));
+		return -1;
 	}
-	decide_plan(d, o, &doc, path, &plan);
-	int claimed = claimed_by_another_file(st, &plan, path, out);
-	if (claimed) {
-		if (claimed < 0)
-			fprintf(out, "%s: database: %s\n", path, store_error(st));
-	} else if (store_begin(st) < 0 || store_rows(st, d, &plan, &doc, path, now, &rep) < 0) {
-		fprintf(out, "%s: database: %s\n", path, store_error(st));
-		store_rollback(st);
-	} else if (o->dry_run) {
-		store_rollback(st);
-		rc = 0;
-	} else {
-		rc = store_commit(st) < 0 ? (fprintf(out, "%s: %s\n", path, store_error(st)), -1)
-		                          : 0;
+	j->rep.retired = o->retire_missing && !o->dry_run ? j->rep.missing_count : 0;
+	return 0;
+}
+
+int ingest_file(struct store *st, const struct dir *d, const struct ingest_options *o,
+                const char *path, time_t now, FILE *out, FILE *err, struct ingest_totals *totals)
+{
+	struct reading rd;
+	struct plan_facts plan;
+	struct job j;
+	int rc;
+
+	if (read_plan(o, path, &rd, out, err) < 0) {
+		reading_free(&rd);
+		totals->failed++;
+		return -1;
 	}
+	if (rd.result.n_rows == 0) {
+		report_failure(
+		    o, out, err, path, NULL,
+		    "no tasks found: no table with task/lead headers, no items with "
+		    "'Đơn vị chủ trì', no reporting duty (import --explain shows how the "
+		    "document was read)");
+		reading_free(&rd);
+		totals->failed++;
+		return -1;
+	}
+	decide_plan(d, o, &rd.result, path, &plan);
+	memset(&j, 0, sizeof(j));
+	j.st = st, j.d = d, j.o = o, j.plan = &plan, j.doc = &rd.result, j.path = path;
+	j.now = now;
+	j.rep.json = o->json;
+	rc = run_job(&j, out, err);
 	if (rc == 0) {
-		(o->json ? print_json : print_text)(out, path, &plan, &doc, &rep, o->dry_run);
+		(o->json ? print_json : print_text)(out, &j, &rd);
 		totals->files++;
-		totals->tasks += rep.sync.tasks;
-		totals->created += rep.sync.created;
-		totals->updated += rep.sync.updated;
-		totals->unchanged += rep.sync.unchanged;
-		totals->flagged += rep.sync.flagged;
+		totals->tasks += (int)rd.result.n_rows;
+		totals->created += j.rep.created;
+		totals->updated += j.rep.updated;
+		totals->unchanged += j.rep.unchanged;
+		totals->flagged += j.rep.sync.flagged;
+		totals->missing += j.rep.missing_count;
+		totals->retired += j.rep.retired;
+	} else {
+		totals->failed++;
 	}
+	job_free(&j);
 	plan_facts_free(&plan);
-out:
-	buf_free(&rep.changed);
-	buf_free(&rep.flagged);
-	import_doc_free(&doc);
-	free(text);
+	reading_free(&rd);
 	return rc;
+}
+
+int ingest_explain(const char *path, FILE *out, FILE *err)
+{
+	struct reading rd;
+	struct buf b = BUF_INIT;
+
+	if (read_plan(NULL, path, &rd, out, err) < 0) {
+		reading_free(&rd);
+		return -1;
+	}
+	explain_write(path, &rd.doc, &rd.result, &b);
+	fputs(buf_str(&b), out);
+	buf_free(&b);
+	reading_free(&rd);
+	return 0;
 }

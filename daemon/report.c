@@ -4,6 +4,7 @@
 #include "date.h"
 #include "json.h"
 #include "preview.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -214,10 +215,21 @@ static void group_line(const struct cfg_group *g, bool json, FILE *out)
 	buf_free(&b);
 }
 
+/* ---- unresolved names ------------------------------------------------------------------- */
+
+struct unresolved_name {
+	char *name;
+	struct buf tasks; /* "PLAN:KEY (FILE:LINE)" lines, text form */
+	size_t n_tasks;
+	char *first_task;
+};
+
 struct unresolved_ctx {
 	bool json;
 	FILE *out;
-	int count;
+	int rows;
+	struct unresolved_name *names; /* in name order, as the store gives them */
+	size_t n, cap;
 };
 
 static int one_unresolved(const char *name, const char *plan, const char *key, const char *file,
@@ -227,39 +239,148 @@ static int one_unresolved(const char *name, const char *plan, const char *key, c
 	struct buf b = BUF_INIT;
 	bool first = true;
 
-	c->count++;
-	if (!c->json) {
-		fprintf(c->out, "%s\n    in %s:%s (%s:%d)\n", name, plan, key, file ? file : "?",
-		        line);
+	c->rows++;
+	if (c->json) {
+		buf_addc(&b, '{');
+		json_key(&b, "name", &first);
+		json_string(&b, name);
+		json_key(&b, "plan", &first);
+		json_string(&b, plan);
+		json_key(&b, "task", &first);
+		json_string(&b, key);
+		json_key(&b, "file", &first);
+		json_string(&b, file);
+		json_key(&b, "line", &first);
+		buf_printf(&b, "%d}\n", line);
+		fputs(buf_str(&b), c->out);
+		buf_free(&b);
 		return 0;
 	}
-	buf_addc(&b, '{');
-	json_key(&b, "name", &first);
-	json_string(&b, name);
-	json_key(&b, "plan", &first);
-	json_string(&b, plan);
-	json_key(&b, "task", &first);
-	json_string(&b, key);
-	json_key(&b, "file", &first);
-	json_string(&b, file);
-	json_key(&b, "line", &first);
-	buf_printf(&b, "%d}\n", line);
-	fputs(buf_str(&b), c->out);
-	buf_free(&b);
+	if (!c->n || strcmp(c->names[c->n - 1].name, name)) {
+		if (c->n == c->cap)
+			c->names = xrealloc(c->names, (c->cap = c->cap ? c->cap * 2 : 32) *
+			                                  sizeof(*c->names));
+		struct buf ref = BUF_INIT;
+		buf_printf(&ref, "%s:%s", plan, key);
+		c->names[c->n++] =
+		    (struct unresolved_name){xstrdup(name), BUF_INIT, 0, buf_steal(&ref)};
+	}
+	struct unresolved_name *u = &c->names[c->n - 1];
+	buf_printf(&u->tasks, "    in %s:%s (%s:%d)\n", plan, key, file ? file : "?", line);
+	u->n_tasks++;
 	return 0;
 }
 
-int report_agencies(struct store *st, const struct dir *d, bool unresolved, bool json, FILE *out)
+/* An id for the directory: ASCII letters and digits, words joined by '-'. */
+static void slug(const char *name, const struct cfg *c, struct buf *taken, struct buf *out)
+{
+	char f[512];
+	size_t n = text_fold(name, strlen(name), f, NULL, sizeof(f));
+
+	buf_reset(out);
+	/* Whole words, up to 40 bytes. */
+	for (size_t i = 0; i < n;) {
+		while (i < n && !((f[i] >= 'a' && f[i] <= 'z') || (f[i] >= '0' && f[i] <= '9')))
+			i++;
+		size_t w = 0;
+		while (i + w < n && ((f[i + w] >= 'a' && f[i + w] <= 'z') ||
+		                     (f[i + w] >= '0' && f[i + w] <= '9')))
+			w++;
+		if (!w || out->len + w + 1 > 40)
+			break;
+		if (out->len)
+			buf_addc(out, '-');
+		buf_add(out, f + i, w);
+		i += w;
+	}
+	if (!out->len)
+		buf_adds(out, "co-quan");
+	size_t base = out->len;
+	/* Unique among the directory's ids and the stanzas already printed. */
+	for (int k = 2;; k++) {
+		struct buf probe = BUF_INIT;
+		buf_printf(&probe, "\n%s\n", buf_str(out));
+		bool used = cfg_agency(c, buf_str(out)) || cfg_group(c, buf_str(out)) ||
+		            strstr(buf_str(taken), buf_str(&probe));
+		buf_free(&probe);
+		if (!used)
+			break;
+		out->data[out->len = base] = '\0';
+		buf_printf(out, "-%d", k);
+	}
+	buf_printf(taken, "\n%s\n", buf_str(out));
+}
+
+/* "Các bộ, ngành", "những cơ quan …": a name that stands for several agencies. */
+static bool collective(const char *name)
+{
+	char f[512];
+
+	text_fold(name, strlen(name), f, NULL, sizeof(f));
+	return !strncmp(f, "cac ", 4) || !strncmp(f, "nhung ", 6) || strstr(f, "lien quan") ||
+	       !strncmp(f, "co quan, ", 9) || !strncmp(f, "don vi, ", 8);
+}
+
+#define INI_LINE_MAX 200 /* cfg refuses longer lines (Debian's inih cuts them) */
+
+static void print_stanzas(const struct unresolved_ctx *u, const struct cfg *c, FILE *out)
+{
+	struct buf taken = BUF_INIT, id = BUF_INIT;
+
+	fprintf(out,
+	        "; Names in imported tasks that the directory does not know, as stanzas\n"
+	        "; for directory.ini. For each: add the email lines and keep it, or, when\n"
+	        "; it is another way of writing an agency already there, add it to that\n"
+	        "; agency as 'alias = NAME' and delete the stanza. A group needs members\n"
+	        "; (agency ids) or an email. Ids may be changed, before any task uses them.\n");
+	for (size_t i = 0; i < u->n; i++) {
+		const struct unresolved_name *n = &u->names[i];
+		bool group = collective(n->name);
+		slug(n->name, c, &taken, &id);
+		fprintf(out, "\n; used by %zu task%s, first %s\n", n->n_tasks,
+		        n->n_tasks == 1 ? "" : "s", n->first_task);
+		if (strlen("name = ") + strlen(n->name) >= INI_LINE_MAX || strchr(n->name, '\n')) {
+			fprintf(
+			    out,
+			    "; %zu bytes, too long for one line of directory.ini: give the\n"
+			    "; agency a shorter name and this one as an alias in a shorter form\n",
+			    strlen(n->name));
+			fprintf(out, ";[%s %s]\n", group ? "group" : "agency", buf_str(&id));
+			continue;
+		}
+		fprintf(out, "[%s %s]\nname = %s\n", group ? "group" : "agency", buf_str(&id),
+		        n->name);
+		if (group)
+			fprintf(out, "; member = AGENCY-ID\n; email = ADDRESS\n");
+		else
+			fprintf(out, "; email = ADDRESS\n");
+	}
+	buf_free(&taken);
+	buf_free(&id);
+}
+
+int report_agencies(struct store *st, const struct dir *d, enum report_agencies_what what,
+                    bool json, FILE *out)
 {
 	const struct cfg *c = dir_cfg(d);
 
-	if (unresolved) {
-		struct unresolved_ctx u = {json, out, 0};
-		if (store_unresolved(st, one_unresolved, &u) < 0)
-			return -1;
-		if (!json)
-			fprintf(out, "%d unresolved name%s\n", u.count, u.count == 1 ? "" : "s");
-		return 0;
+	if (what != REPORT_DIRECTORY) {
+		struct unresolved_ctx u = {json && what == REPORT_UNRESOLVED, out, 0, NULL, 0, 0};
+		int rc = store_unresolved(st, one_unresolved, &u);
+		if (rc == 0 && what == REPORT_STANZAS) {
+			print_stanzas(&u, c, out);
+		} else if (rc == 0 && !u.json) {
+			for (size_t i = 0; i < u.n; i++)
+				fprintf(out, "%s\n%s", u.names[i].name, buf_str(&u.names[i].tasks));
+			fprintf(out, "%zu unresolved name%s\n", u.n, u.n == 1 ? "" : "s");
+		}
+		for (size_t i = 0; i < u.n; i++) {
+			free(u.names[i].name);
+			free(u.names[i].first_task);
+			buf_free(&u.names[i].tasks);
+		}
+		free(u.names);
+		return rc < 0 ? -1 : 0;
 	}
 	for (size_t i = 0; i < c->n_agencies; i++)
 		agency_line(d, &c->agencies[i], json, out);

@@ -868,6 +868,35 @@ int store_task_find(struct store *st, const char *ref, int64_t *id)
 	return found == 1 ? 1 : 0;
 }
 
+int store_task_keys(struct store *st, const char *plan, store_task_key_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	int r = 0, rc;
+
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT key, id, content_hash, status, origin, title, source_line"
+	                       " FROM tasks WHERE plan_id = ?1 ORDER BY id",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "task keys");
+	bind_text(s, 1, plan);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		enum task_status status = TASK_OPEN;
+		task_status_parse((const char *)sqlite3_column_text(s, 3), &status);
+		struct store_task_key k = {(const char *)sqlite3_column_text(s, 0),
+		                           (const char *)sqlite3_column_text(s, 2),
+		                           (const char *)sqlite3_column_text(s, 4),
+		                           (const char *)sqlite3_column_text(s, 5),
+		                           sqlite3_column_int64(s, 1),
+		                           status,
+		                           sqlite3_column_int(s, 6)};
+		r = cb(&k, arg);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st, "task keys");
+	sqlite3_finalize(s);
+	return r;
+}
+
 int store_task_ids(struct store *st, const char *plan, int64_t **ids, size_t *n)
 {
 	sqlite3_stmt *s;

@@ -7,7 +7,12 @@
  * names. dir_split() reads it word by word and takes, at each position, the
  * longest run of words the directory knows (names and aliases compared by
  * text_name_key). Words it cannot place are kept, as written, as one
- * unresolved name: never dropped, never guessed. Built from a validated
+ * unresolved name: never dropped, never guessed, never a fragment. Such a
+ * name ends at ';', a line break, a bullet or "(1)"; at a ',' or "và" only
+ * where a new name starts (a name the directory knows in full, or an
+ * organisation's head word written as a name begins — "Bộ", "Sở", "UBND",
+ * "các" …); at a verb or "với" in a sentence; never inside parentheses.
+ * "Các Cục: A; B" gives "Cục A" and "Cục B". Built from a validated
  * cfg, which must outlive it. Pure.
  */
 #ifndef DEADLINED_DIR_H

@@ -21,8 +21,14 @@ void report_task_fields(const struct dir *d, const struct task *t, struct buf *b
 int report_tasks(struct store *st, const struct dir *d, const char *plan, bool flagged_only,
                  bool json, FILE *out);
 
-/* The directory, or with unresolved: the names in tasks that match nothing. */
-int report_agencies(struct store *st, const struct dir *d, bool unresolved, bool json, FILE *out);
+enum report_agencies_what {
+	REPORT_DIRECTORY,  /* the agencies and groups of the directory */
+	REPORT_UNRESOLVED, /* names in tasks that match nothing, each with its tasks */
+	REPORT_STANZAS,    /* those names as [agency]/[group] stanzas for directory.ini */
+};
+
+int report_agencies(struct store *st, const struct dir *d, enum report_agencies_what what,
+                    bool json, FILE *out);
 
 /* Every email the engine would send in [from, to]. */
 int report_preview(struct store *st, const struct dir *d, const struct digest_templates *tpl,

@@ -88,6 +88,16 @@ int store_task_find(struct store *st, const char *ref, int64_t *id);
 typedef int (*store_task_cb)(const struct task *t, void *arg);
 /* Every task (of one plan, or all when plan is NULL), in plan and id order. */
 int store_tasks(struct store *st, const char *plan, store_task_cb cb, void *arg);
+/* What an import compares a plan's stored tasks with, read once per import. */
+struct store_task_key {
+	const char *key, *content_hash, *origin, *title;
+	int64_t id;
+	enum task_status status;
+	int source_line;
+};
+typedef int (*store_task_key_cb)(const struct store_task_key *k, void *arg);
+/* Every task of one plan, in id order: one indexed query, however many there are. */
+int store_task_keys(struct store *st, const char *plan, store_task_key_cb cb, void *arg);
 /* The ids of every task (of one plan, or all), in plan and id order; *ids malloc'ed. */
 int store_task_ids(struct store *st, const char *plan, int64_t **ids, size_t *n);
 int store_task_set_status(struct store *st, int64_t id, enum task_status s, const char *note,

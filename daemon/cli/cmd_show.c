@@ -22,9 +22,9 @@ static const char *const msg_state_names[] = {"queued", "sent", "failed", "parti
 struct story {
 	struct store_occ *occ;
 	size_t n_occ;
-	struct table *notes, *history;
-	struct buf notes_json, history_json;
-	size_t n_notes, n_history;
+	struct table *notes, *history, *replies;
+	struct buf notes_json, history_json, replies_json;
+	size_t n_notes, n_history, n_replies;
 	const struct cli *c;
 };
 
@@ -129,6 +129,62 @@ static int on_history(time_t at, const char *what, const char *detail, void *arg
 	return 0;
 }
 
+/* One reply about the task (the inbox): who, when, and what each of its lines did. */
+static int on_reply(const struct store_inbound *in, const struct store_reply_cmd *cmds,
+                    size_t n_cmds, const struct store_attachment *atts, size_t n_atts, void *arg)
+{
+	struct story *s = arg;
+	struct buf *j = &s->replies_json, did = BUF_INIT;
+	char when[32];
+	bool first = true;
+
+	for (size_t i = 0; i < n_cmds; i++)
+		buf_printf(&did, "%s%s: %s", i ? "; " : "", cmds[i].command, cmds[i].state);
+	for (size_t i = 0; i < n_atts; i++)
+		buf_printf(&did, "%sfile %s%s", did.len ? "; " : "", atts[i].filename,
+		           atts[i].refused ? " (not saved)" : "");
+	table_cell(s->replies, cli_when(s->c, in->received_at, when, sizeof(when)));
+	table_cell(s->replies, in->from_addr ? in->from_addr : "?");
+	table_cell(s->replies, in->agency ? in->agency : "-");
+	table_cell(s->replies, in->state);
+	table_cell(s->replies, did.len ? buf_str(&did) : in->reason ? in->reason : "");
+	buf_adds(j, s->n_replies++ ? ",{" : "{");
+	json_key(j, "received_at", &first);
+	json_time(j, in->received_at, s->c->cfg->tz_offset);
+	const char *fields[][2] = {{"from", in->from_addr},
+	                           {"agency", in->agency},
+	                           {"subject", in->subject},
+	                           {"state", in->state},
+	                           {"reason", in->reason}};
+	for (size_t i = 0; i < UTIL_NELEM(fields); i++) {
+		json_key(j, fields[i][0], &first);
+		json_string(j, fields[i][1]);
+	}
+	json_key(j, "commands", &first);
+	buf_addc(j, '[');
+	for (size_t i = 0; i < n_cmds; i++) {
+		bool f = true;
+		buf_adds(j, i ? ",{" : "{");
+		json_key(j, "line", &f);
+		json_string(j, cmds[i].line_text);
+		json_key(j, "command", &f);
+		json_string(j, cmds[i].command);
+		json_key(j, "state", &f);
+		json_string(j, cmds[i].state);
+		buf_addc(j, '}');
+	}
+	buf_addc(j, ']');
+	json_key(j, "files", &first);
+	buf_addc(j, '[');
+	for (size_t i = 0; i < n_atts; i++) {
+		buf_adds(j, i ? "," : "");
+		json_string(j, atts[i].path ? atts[i].path : atts[i].filename);
+	}
+	buf_adds(j, "]}");
+	buf_free(&did);
+	return 0;
+}
+
 static void field(struct buf *b, const char *name, const char *value)
 {
 	if (value && *value)
@@ -177,9 +233,12 @@ static void show_text(const struct cli *c, const struct task *t, const struct st
 	           t->status_note ? t->status_note : "");
 	field(b, "Status", buf_str(&line));
 	buf_reset(&line);
-	static const char *const flags[] = {"timeframe not understood", "unresolved agency",
-	                                    "no lead agency", "has a condition",
-	                                    "no timeframe written (the plan's period)"};
+	static const char *const flags[] = {"timeframe not understood",
+	                                    "unresolved agency",
+	                                    "no lead agency",
+	                                    "has a condition",
+	                                    "no timeframe written (the plan's period)",
+	                                    "deadline read from a sentence: check it"};
 	for (unsigned f = 0; f < UTIL_NELEM(flags); f++)
 		if (t->flags & (1u << f))
 			buf_printf(&line, "%s%s", line.len ? "; " : "", flags[f]);
@@ -221,12 +280,9 @@ static void show_text(const struct cli *c, const struct task *t, const struct st
 	buf_printf(b, "\nNotifications (%zu)\n", s->n_notes);
 	if (s->n_notes)
 		table_render(s->notes, "  ", b);
-	/*
-	 * Replies (the inbox): their section goes here, between what was sent
-	 * and the history, one row per reply received about this task (from,
-	 * received at, subject, what it recorded), from the inbox's store
-	 * function listing a task's replies.
-	 */
+	buf_printf(b, "\nReplies (%zu)\n", s->n_replies);
+	if (s->n_replies)
+		table_render(s->replies, "  ", b);
 	buf_printf(b, "\nHistory (%zu)\n", s->n_history);
 	if (s->n_history)
 		table_render(s->history, "  ", b);
@@ -301,6 +357,8 @@ static void show_json(const struct cli *c, const struct task *t, const struct st
 	buf_addc(b, ']');
 	json_key(b, "notifications", &first);
 	buf_printf(b, "[%s]", buf_str(&s->notes_json));
+	json_key(b, "replies", &first);
+	buf_printf(b, "[%s]", buf_str(&s->replies_json));
 	json_key(b, "history", &first);
 	buf_printf(b, "[%s]}\n", buf_str(&s->history_json));
 }
@@ -311,6 +369,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	const char *nh[] = {"DUE",     "AGENCY", "STEP",    "KIND",
 	                    "PLANNED", "STATE",  "MESSAGE", "RESULT"};
 	const char *hh[] = {"AT", "WHAT", "DETAIL"};
+	const char *rh[] = {"RECEIVED", "FROM", "AGENCY", "STATE", "WHAT IT DID"};
 	bool json = false;
 	struct task t;
 	int ch;
@@ -327,7 +386,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
 
 	struct story s = {.c = c,
 	                  .notes = table_new(nh, UTIL_NELEM(nh)),
-	                  .history = table_new(hh, UTIL_NELEM(hh))};
+	                  .history = table_new(hh, UTIL_NELEM(hh)),
+	                  .replies = table_new(rh, UTIL_NELEM(rh))};
 	struct store_plan p;
 	table_max_width(s.notes, 7, 60);
 	table_max_width(s.history, 2, 80);
@@ -338,6 +398,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	}
 	int rc = found < 0 || store_occ_of_task(c->st, t.id, on_occ, &s) < 0 ||
 	         store_task_notes(c->st, t.id, on_note, &s) < 0 ||
+	         store_task_replies(c->st, t.id, on_reply, &s) < 0 ||
 	         store_history(c->st, t.id, on_history, &s) < 0;
 	if (rc) {
 		fprintf(stderr, "deadlinectl: %s\n", store_error(c->st));
@@ -351,8 +412,10 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		store_plan_free(&p);
 	table_free(s.notes);
 	table_free(s.history);
+	table_free(s.replies);
 	buf_free(&s.notes_json);
 	buf_free(&s.history_json);
+	buf_free(&s.replies_json);
 	free(s.occ);
 	task_free(&t);
 	return rc;

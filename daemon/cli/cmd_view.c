@@ -47,24 +47,30 @@ int cmd_tasks(struct cli *c, int argc, char **argv)
 int cmd_agencies(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"unresolved", no_argument, NULL, 'u'},
+	                                     {"stanzas", no_argument, NULL, 's'},
 	                                     {"json", no_argument, NULL, 'j'},
 	                                     {NULL, 0, NULL, 0}};
-	bool unresolved = false, json = false;
+	enum report_agencies_what what = REPORT_DIRECTORY;
+	bool json = false, stanzas = false;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch == 'u')
-			unresolved = true;
+			what = REPORT_UNRESOLVED;
+		else if (ch == 's')
+			stanzas = true;
 		else if (ch == 'j')
 			json = true;
 		else
 			return cli_usage_error(c->usage);
 	}
-	if (optind != argc)
+	if (optind != argc || (stanzas && json))
 		return cli_usage_error(c->usage);
-	if (unresolved ? cli_open_view(c) < 0 : cli_load_config(c) < 0)
+	if (stanzas)
+		what = REPORT_STANZAS;
+	if (what != REPORT_DIRECTORY ? cli_open_view(c) < 0 : cli_load_config(c) < 0)
 		return 1;
-	if (report_agencies(c->st, c->dir, unresolved, json, stdout) < 0) {
+	if (report_agencies(c->st, c->dir, what, json, stdout) < 0) {
 		fprintf(stderr, "deadlinectl: %s\n", store_error(c->st));
 		return 1;
 	}

@@ -17,6 +17,7 @@ import os
 import re
 import unicodedata
 
+from harness import DIRECTORY as DIRECTORY_INI
 from harness import SEEDS, Skip, Workdir, check, ctl, read_directory, run_tests
 
 SEED_906 = "906-QD-UBND-2022_digital-economy-plan-2022-2025.txt"
@@ -1137,6 +1138,199 @@ def test_agencies_json_lists_the_whole_directory():
         w.cleanup()
 
 
+# ---- what the new importer adds: explanation, failures in JSON, retiring, stanzas ----------
+
+FLAT = """\
+KẾ HOẠCH
+
+Thử nghiệm bảng dàn phẳng năm 2026
+
+|
+**STT**
+|
+**Nội dung công việc**
+|
+**Đơn vị thực hiện**
+|
+**Thời gian hoàn thành**
+|
+**Ghi chú**
+|
+|
+**I**
+|
+**Nhóm một**
+|
+|
+1
+|
+Việc một viết
+trên hai dòng
+|
+Sở Y tế
+|
+Quý II/2026
+|
+Ưu tiên
+|
+|
+2
+|
+Việc hai
+|
+|
+3
+|
+Việc ba
+|
+Bộ Văn hóa, Thể thao và Du lịch, Sở Tư pháp
+|
+Quý IV/2026
+|
+|
+"""
+
+
+def test_import_explain_shows_how_a_document_was_read():
+    w = workdir()
+    try:
+        path = w.file("phang.txt", FLAT)
+        p = do_import(w, "--explain", path)
+        out = p.stdout
+        check(f"{path}: " in out and "(flattened)" in out, out)
+        check('1 index "STT" | 2 task "Nội dung công việc" | 3 lead "Đơn vị thực hiện" | '
+              '4 timeframe "Thời gian hoàn thành" | 5 note "Ghi chú"' in out, out)
+        check(re.search(rf"lines {line_no(FLAT, '**STT**')}-\d+: header", out), out)
+        check(re.search(rf"lines {line_no(FLAT, '**I**')}-\d+: section I — ", out), out)
+        check(re.search(rf"lines {line_no(FLAT, 'Việc một viết') - 2}-\d+: task I\.1 — a task row\n",
+                        out), out)
+        check(re.search(r"task I\.2 — a task row; lead, timeframe, note from the merged cell "
+                        r"above", out), f"an inherited cell is said: {out}")
+        check("found 3 tasks: 3 in tables" in out, out)
+        check(tasks(w) == [], "--explain stores nothing")
+    finally:
+        w.cleanup()
+
+
+def test_import_json_reports_failures_too():
+    w = workdir()
+    try:
+        missing = os.path.join(w.path, "khong-co.txt")
+        nul = os.path.join(w.path, "nul.csv")
+        with open(nul, "wb") as f:
+            f.write("STT,Nhiệm vụ,Chủ trì\n1,Việc một,Sở Y tế\n2,Việc\0 hai,Sở Y tế\n"
+                    "3,Việc ba,Sở Y tế\n".encode("utf-8"))
+        bad = os.path.join(w.path, "latin1.txt")
+        with open(bad, "wb") as f:
+            f.write(b"TT\tNhi\xe1\xbb\x87m v\xe1\xbb\xa5\tCh\xe1\xbb\xa7 tr\xc3\xac\n"
+                    b"1\tVi\xeac\tS\xe1\xbb\x9f Y t\xe1\xba\xbf\n")
+        empty = w.file("van-ban.txt", "Một văn bản không giao nhiệm vụ nào.\n")
+        good = w.file("bang.md", MARKDOWN)
+        reps = import_json(w, missing, nul, bad, empty, good, rc=1)
+        check(len(reps) == 5, f"one object per file, failures included: {reps}")
+        by_file = {r["file"]: r for r in reps}
+        check("cannot read" in by_file[missing]["error"], str(by_file[missing]))
+        check(by_file[nul]["line"] == 3 and "NUL" in by_file[nul]["error"]
+              and by_file[nul]["position"] == "line 3", str(by_file[nul]))
+        check(by_file[bad]["line"] == 2 and "not UTF-8" in by_file[bad]["error"], str(by_file[bad]))
+        check("no tasks found" in by_file[empty]["error"], str(by_file[empty]))
+        check(by_file[good]["created"] == 5 and "error" not in by_file[good], str(by_file[good]))
+        check({t["source"]["file"] for t in tasks(w)} == {good}, "only the good file is stored")
+        # The errors go to stderr as well, with the place.
+        p = do_import(w, nul, rc=1)
+        check(f"{nul}: line 3: a NUL byte" in p.stderr, p.stderr)
+    finally:
+        w.cleanup()
+
+
+def test_a_number_cell_broken_over_lines_gives_a_clean_key():
+    w = workdir()
+    try:
+        path = w.file("so.csv", "STT,Nhiệm vụ,Chủ trì,Thời hạn\n\"1\r\n.2\",Việc,Sở Y tế,2026\n")
+        do_import(w, "--plan-id", "KH-CR", path)
+        (t,) = tasks(w, "--plan", "KH-CR")
+        check(t["key"] == "1.2" and t["index"] == "1.2", f"key {t['key']!r} index {t['index']!r}")
+    finally:
+        w.cleanup()
+
+
+def test_reimport_says_what_disappeared_and_retire_missing_retires_it():
+    w = workdir()
+    try:
+        path = w.file("bang.md", MARKDOWN)
+        do_import(w, "--plan-id", "KH-MD", "--period", "2024-2026", path)
+        p = ctl(w.config, "progress", "KH-MD:B.1", "done")
+        check(p.returncode == 0, p.stderr)
+        revised = w.file("bang-sua.md", MARKDOWN.replace(
+            "| 2 | Rà soát thiết bị đầu cuối | Sở Y tế | | |\n", "").replace(
+            "| 1 | Tập huấn kỹ năng số | Sở Khoa học và Công nghệ | | 2024 - 2026 |\n", ""))
+        (rep,) = import_json(w, "--plan-id", "KH-MD", "--period", "2024-2026", revised)
+        check([m["key"] for m in rep["missing"]] == ["A.I.2"] and rep["retired"] == 0
+              and rep["missing"][0]["retired"] is False,
+              f"a done task is not missing, an open one is: {rep['missing']}")
+        check(by_key(tasks(w))["A.I.2"]["status"] == "open", "only reported")
+        p = do_import(w, "--plan-id", "KH-MD", "--period", "2024-2026", revised)
+        check("no longer in the document (still open; --retire-missing retires them) (1):\n"
+              "    A.I.2 (open): Rà soát thiết bị đầu cuối" in p.stdout, p.stdout)
+        (rep,) = import_json(w, "--plan-id", "KH-MD", "--period", "2024-2026",
+                             "--retire-missing", revised)
+        check(rep["retired"] == 1 and rep["missing"][0]["retired"] is True, str(rep))
+        t = by_key(tasks(w))
+        check(t["A.I.2"]["status"] == "removed" and t["B.1"]["status"] == "done",
+              f"retired, never deleted; done stays done: {t['A.I.2']['status']}")
+        history = w.sql("SELECT what, detail FROM history h JOIN tasks t ON t.id = h.task_id "
+                        "WHERE t.key = 'A.I.2' ORDER BY h.id")
+        check(history[-1] == ("removed", f"no longer in {revised}"), str(history))
+        # Back in the document: open again, with its history.
+        (rep,) = import_json(w, "--plan-id", "KH-MD", "--period", "2024-2026", path)
+        check(rep["missing"] == [] and "A.I.2" in {c["key"] for c in rep["changed"]}, str(rep))
+        check(by_key(tasks(w))["A.I.2"]["status"] == "open", "it came back")
+    finally:
+        w.cleanup()
+
+
+def test_unresolved_names_become_directory_stanzas():
+    w = workdir()
+    try:
+        text = ("| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời hạn |\n"
+                "|---|---|---|---|---|\n"
+                "| 1 | Việc một | Bộ Công an (Cục A05) | Các bộ, ngành liên quan | 2026 |\n"
+                "| 2 | Việc hai | Bộ Văn hóa, Thể thao và Du lịch; Sở Y tế | | 2026 |\n"
+                "| 3 | Việc ba | Bộ Công an | Bộ Văn hóa, Thể thao và Du lịch | 2027 |\n")
+        path = w.file("bo.md", text)
+        do_import(w, "--plan-id", "KH-BO", path)
+        p = ctl(w.config, "agencies", "--unresolved")
+        check(p.returncode == 0 and p.stdout.startswith(
+            "Bộ Công an\n    in KH-BO:3 ("), f"each name once, with its tasks: {p.stdout}")
+        check("Bộ Văn hóa, Thể thao và Du lịch\n    in KH-BO:2 (" in p.stdout and
+              f"    in KH-BO:3 ({path}:5)\n" in p.stdout, p.stdout)
+        check(p.stdout.endswith("4 unresolved names\n"), p.stdout)
+        p = ctl(w.config, "agencies", "--unresolved", "--stanzas")
+        check(p.returncode == 0, p.stderr)
+        stanzas = p.stdout
+        check("[agency bo-cong-an]\nname = Bộ Công an\n" in stanzas and
+              "[agency bo-cong-an-cuc-a05]\nname = Bộ Công an (Cục A05)\n" in stanzas and
+              "[group cac-bo-nganh-lien-quan]\nname = Các bộ, ngành liên quan\n" in stanzas,
+              stanzas)
+        # Filled in and added to the directory, they load and the names resolve.
+        filled = re.sub(r"; email = ADDRESS", lambda m: "email = x@bo.example", stanzas)
+        directory = w.file("directory.ini", open(DIRECTORY_INI, encoding="utf-8").read()
+                           + "\n" + filled)
+        with open(w.config, encoding="utf-8") as f:
+            config = f.read()
+        with open(w.config, "w", encoding="utf-8") as f:
+            f.write(re.sub(r"^include = .*$", f"include = {directory}", config, flags=re.M))
+        p = ctl(w.config, "agencies")
+        check(p.returncode == 0, f"the stanzas load: {p.stderr}")
+        do_import(w, "--plan-id", "KH-BO", path)
+        check(unresolved(w) == [], f"every name resolves now: {unresolved(w)}")
+        check(by_key(tasks(w))["1"]["lead"] == ["bo-cong-an-cuc-a05"], str(tasks(w)))
+        p = ctl(w.config, "agencies", "--stanzas", "--json")
+        check(p.returncode == 2, "--stanzas is text")
+    finally:
+        w.cleanup()
+
+
 if __name__ == "__main__":
     run_tests([test_seed_906_appendix_table_and_reporting_duties,
                test_seed_189_duplicate_numbers_and_rows_split_over_pages,
@@ -1161,4 +1355,9 @@ if __name__ == "__main__":
                test_import_errors,
                test_progress_takes_its_options_after_task_and_status,
                test_tasks_flagged_lists_what_an_admin_must_fix,
-               test_agencies_json_lists_the_whole_directory])
+               test_agencies_json_lists_the_whole_directory,
+               test_import_explain_shows_how_a_document_was_read,
+               test_import_json_reports_failures_too,
+               test_a_number_cell_broken_over_lines_gives_a_clean_key,
+               test_reimport_says_what_disappeared_and_retire_missing_retires_it,
+               test_unresolved_names_become_directory_stanzas])

@@ -5,6 +5,7 @@ that come back and that reminders stop. Hostile mail (a spoofed sender, a
 forged or replayed token, a reply to another agency's message, a loop, a
 20 MB file, broken MIME, automatic replies) must be refused or held with a
 clear reason and change nothing else."""
+import json
 import os
 import re
 
@@ -158,6 +159,15 @@ def test_done_stops_the_reminders_and_survives_a_restart():
         check(s.maildir.new() == [] and len(s.maildir.cur()) == 1, "the reply is in cur/")
         check(all(n.endswith(":2,S") for n in s.maildir.cur()), s.maildir.cur())
         check(s.inbound_count() == 1, "recorded once")
+        # The task's story shows the reply and what its line did.
+        story = json.loads(ctl(s.w.config, "show", "KH-TEST:khao-sat", "--json",
+                               check_rc=0).stdout)
+        replies = story["replies"]
+        check(len(replies) == 1 and replies[0]["state"] == "applied"
+              and replies[0]["agency"] == "sct"
+              and [c["command"] for c in replies[0]["commands"]] == ["done"], replies)
+        text = ctl(s.w.config, "show", "KH-TEST:khao-sat", check_rc=0).stdout
+        check("Replies (1)" in text and "done: applied" in text, text)
     finally:
         s.cleanup()
 

@@ -180,6 +180,9 @@ static bool check_invariants(const struct dir *d, const char *cell, const struct
 
 	for (size_t i = 0; i < n; i++) {
 		const char *at = m[i].written ? strstr(pos, m[i].written) : NULL;
+		/* An item of "Các Cục: A, B" is named with its kind: "Cục A". */
+		if (!at && m[i].written && strchr(m[i].written, ' '))
+			at = strstr(pos, strchr(m[i].written, ' ') + 1);
 		if (!m[i].written || !*m[i].written || !at) {
 			print_error(
 			    "\"%s\": match %zu has written \"%s\", not the next text of the "
@@ -187,7 +190,8 @@ static bool check_invariants(const struct dir *d, const char *cell, const struct
 			    cell, i, m[i].written ? m[i].written : "(null)");
 			return false;
 		}
-		pos = at + strlen(m[i].written);
+		pos = at + strlen(at == strstr(pos, m[i].written) ? m[i].written
+		                                                  : strchr(m[i].written, ' ') + 1);
 		if ((m[i].kind == DIR_AGENCY && (!m[i].id || !cfg_agency(c, m[i].id))) ||
 		    (m[i].kind == DIR_GROUP && (!m[i].id || !cfg_group(c, m[i].id))) ||
 		    (m[i].kind == DIR_UNRESOLVED && m[i].id)) {
@@ -808,7 +812,8 @@ static const struct split_case synthetic_cells[] = {
     {"a word missing", "Trung tâm Hòa", "U:Trung tâm Hòa"},
     {"a diacritic missing", "Sở Tư phap", "U:Sở Tư phap"},
     {"another tone", "Sở Y tê", "U:Sở Y tê"},
-    {"a word more, after a name", "Sở Y tế Quảng Ngãi", "A:yt | U:Quảng Ngãi"},
+    /* a known name going on in capitals names something else: one unknown name */
+    {"a word more, after a name", "Sở Y tế Quảng Ngãi", "U:Sở Y tế Quảng Ngãi"},
     /* the longest known name wins */
     {"longest match", "Sở Alpha và Beta", "A:alpha-beta"},
     {"longest match, then more", "Sở Alpha và Beta và Sở Alpha", "A:alpha-beta | A:alpha"},
@@ -863,6 +868,70 @@ static const struct split_case unknown_with_va[] = {
      "A:yt | U:Phòng Kế hoạch và Tài chính"},
     {"unknown name with &", "Bộ TT&TT", "U:Bộ TT&TT"},
 };
+
+/*
+ * Names of other provinces and of the central government, which a
+ * province's directory does not know: each comes out whole — a ',' or "và"
+ * parts two names only where a new one starts ("Bộ", "Sở", "UBND", "các"
+ * written as a name begins), never inside one.
+ */
+static const char beyond_province_ini[] =
+    "[mail]\nmaildir = mail\n"
+    "[agency yt]\nname = Sở Y tế\nalias = Y tế\nemail = yt@t.example\n"
+    "[agency kh]\nname = Sở Khoa học và Công nghệ\nalias = Khoa học và Công nghệ\n"
+    "email = kh@t.example\n"
+    "[agency tc]\nname = Sở Tài chính\nalias = Tài chính\nemail = tc@t.example\n";
+
+static const struct split_case beyond_province[] = {
+    {"commas and và inside a ministry", "Bộ Văn hóa, Thể thao và Du lịch",
+     "U:Bộ Văn hóa, Thể thao và Du lịch"},
+    {"a ministry is not the Sở its field names", "Bộ Khoa học và Công nghệ",
+     "U:Bộ Khoa học và Công nghệ"},
+    {"a parenthesis stays with its name", "Bộ Công an (Trung tâm Dữ liệu quốc gia), Sở Y tế",
+     "U:Bộ Công an (Trung tâm Dữ liệu quốc gia) | A:yt"},
+    {"names, then a collective",
+     "Bộ Công an, Bộ Tài chính và các bộ, ngành, địa phương "
+     "khác có liên quan",
+     "U:Bộ Công an | U:Bộ Tài chính | U:các bộ, ngành, địa phương khác có liên quan"},
+    {"a collective is one name", "UBND các tỉnh, thành phố trực thuộc trung ương",
+     "U:UBND các tỉnh, thành phố trực thuộc trung ương"},
+    {"a collective ends where a strong head with a name starts",
+     "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ và Ủy ban nhân dân các tỉnh",
+     "U:các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ | U:Ủy ban nhân dân các tỉnh"},
+    {"after và only a strong head opens a name", "Cục Tiền lương và Bảo hiểm xã hội",
+     "U:Cục Tiền lương và Bảo hiểm xã hội"},
+    {"two ministries without a comma", "Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ",
+     "U:Bộ Thông tin và Truyền thông | U:Bộ Khoa học và Công nghệ"},
+    {"an enumeration", "(1) Trung tâm Chuyển đổi số; (2) Cục Du lịch Quốc gia",
+     "U:Trung tâm Chuyển đổi số | U:Cục Du lịch Quốc gia"},
+    {"bullets on their lines", "- Sở Y tế\n- Phòng Văn hóa và Thông tin",
+     "A:yt | U:Phòng Văn hóa và Thông tin"},
+    {"a line break between two names", "Các sở, ngành\nSở Tài chính", "U:Các sở, ngành | A:tc"},
+    {"a bare alias inside an unknown name is part of it", "Vụ Kế hoạch, Tài chính",
+     "U:Vụ Kế hoạch, Tài chính"},
+    {"a sentence: the verb ends the name", "Bộ Công an tiến hành rà soát các văn bản",
+     "U:Bộ Công an"},
+    {"what for ends a name", "các bộ, ngành với các tiêu chuẩn nội ngành", "U:các bộ, ngành"},
+    {"a list of one kind names each whole", "Các Cục: Di sản văn hóa, Bản quyền tác giả",
+     "U:Cục Di sản văn hóa | U:Cục Bản quyền tác giả"},
+    {"a list parted by ';' keeps its commas",
+     "Các Cục: Xuất bản, In và Phát hành; Báo chí. "
+     "Vụ Pháp chế",
+     "U:Cục Xuất bản, In và Phát hành | U:Cục Báo chí | U:Vụ Pháp chế"},
+    {"a known name going on in capitals", "Sở Tài chính Hà Nội", "U:Sở Tài chính Hà Nội"},
+    {"a known name and words about it", "Sở Tài chính trên địa bàn tỉnh", "A:tc"},
+};
+
+static void test_names_beyond_the_province(void **state)
+{
+	struct fixture *fx = NULL;
+
+	(void)state;
+	assert_int_equal(fixture_from_cfg((void **)&fx, load_text(beyond_province_ini)), 0);
+	run_split_cases(fx->dir, "names beyond the province", beyond_province,
+	                N_ELEMS(beyond_province));
+	fixture_teardown((void **)&fx);
+}
 
 static void test_unknown_name_with_va(void **state)
 {
@@ -1062,6 +1131,7 @@ int main(void)
 	    REAL(test_real_names_and_emails),
 	    SYNTH(test_synthetic_cells),
 	    SYNTH(test_unknown_name_with_va),
+	    cmocka_unit_test(test_names_beyond_the_province),
 	    SYNTH(test_written_text),
 	    SYNTH(test_long_cell),
 	    SYNTH(test_synthetic_lookup),

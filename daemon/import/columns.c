@@ -1,0 +1,269 @@
+/* columns — see import/columns.h. */
+#include "import/columns.h"
+
+#include "import/words.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEADER_MAX   90 /* folded bytes: header cells are short */
+#define HEADER_WORDS 9
+
+struct rule {
+	const char *words;
+	enum col_role role;
+};
+
+/*
+ * In order: the first rule whose words the header holds decides. Specific
+ * before general: "Văn bản giao nhiệm vụ" is a source, not the task;
+ * "Người đứng đầu chịu trách nhiệm" a person, not the lead; "Thời gian
+ * thực hiện" a time, not the lead; "Cơ quan chủ trì theo dõi, đánh giá" a
+ * lead, not a status.
+ */
+static const struct rule rules[] = {
+    {"ghi chu", COL_NOTE},
+    {"kinh phi", COL_BUDGET},
+    {"nguon von", COL_BUDGET},
+    {"du toan", COL_BUDGET},
+    {"ngan sach", COL_BUDGET},
+    {"van ban", COL_SOURCE},
+    {"can cu", COL_SOURCE},
+    {"nguoi", COL_PERSON},
+    {"lanh dao", COL_PERSON},
+    {"ho ten", COL_PERSON},
+    {"ho va ten", COL_PERSON},
+    {"don vi tinh", COL_UNIT},
+    {"dvt", COL_UNIT},
+    {"thoi gian", COL_TIME},
+    {"thoi han", COL_TIME},
+    {"han hoan thanh", COL_TIME},
+    {"thoi diem", COL_TIME},
+    {"moc thoi gian", COL_TIME},
+    {"ngay hoan thanh", COL_TIME},
+    {"nam hoan thanh", COL_TIME},
+    {"phoi hop", COL_COORD},
+    {"chu tri", COL_LEAD},
+    {"chiu trach nhiem", COL_LEAD},
+    {"trach nhiem", COL_LEAD},
+    {"phu trach", COL_LEAD},
+    {"phan cong", COL_LEAD},
+    {"theo doi", COL_LEAD}, /* "Cơ quan theo dõi, đánh giá": who follows an indicator */
+    {"ket qua", COL_RESULT},
+    {"san pham", COL_RESULT},
+    {"dau ra", COL_RESULT},
+    {"tinh trang", COL_STATUS},
+    {"trang thai", COL_STATUS},
+    {"muc do hoan thanh", COL_STATUS},
+    {"danh gia", COL_STATUS},
+    {"nhiem vu", COL_TASK},
+    {"noi dung", COL_TASK},
+    {"giai phap", COL_TASK},
+    {"cong viec", COL_TASK},
+    {"hoat dong", COL_TASK},
+    {"chi tieu", COL_TASK},
+    {"muc tieu", COL_TASK},
+    {"de an", COL_TASK},
+    {"du an", COL_TASK},
+    {"chuong trinh", COL_TASK},
+    {"danh muc", COL_TASK},
+    {"tien do", COL_TIME},   /* a status when a deadline column is there too */
+    {"thuc hien", COL_LEAD}, /* "Đơn vị thực hiện", after "Nội dung thực hiện" */
+    {"han", COL_TIME},
+};
+
+static const char *const index_words[] = {"tt", "stt", "so tt", "#", "so thu tu", "thu tu", "s tt"};
+/* A bare "Đơn vị" or "Cơ quan": the lead, unless another column is (then a unit). */
+static const char *const bare_agency[] = {"don vi", "co quan", "co quan, don vi",
+                                          "don vi, dia phuong", "co quan, don vi, dia phuong"};
+
+enum col_role columns_role(const char *header)
+{
+	char buf[256];
+	const char *f = words_fold(header, buf, sizeof(buf));
+	size_t n = strlen(f);
+
+	while (n && strchr(":.*", f[n - 1]))
+		buf[(f - buf) + --n] = '\0';
+	if (!*f || n > HEADER_MAX)
+		return COL_OTHER;
+	for (size_t i = 0; i < UTIL_NELEM(index_words); i++)
+		if (!strcmp(f, index_words[i]))
+			return COL_INDEX;
+	for (size_t i = 0; i < UTIL_NELEM(bare_agency); i++)
+		if (!strcmp(f, bare_agency[i]))
+			return COL_LEAD;
+	if (words_starts(f, "ten"))
+		return COL_TASK;
+	for (size_t i = 0; i < UTIL_NELEM(rules); i++)
+		if (words_has(f, rules[i].words))
+			return rules[i].role;
+	return COL_OTHER;
+}
+
+static bool weak_time(const char *f)
+{
+	return words_has(f, "tien do") && !words_has(f, "thoi gian") && !words_has(f, "thoi han");
+}
+
+static bool bare(const char *f)
+{
+	for (size_t i = 0; i < UTIL_NELEM(bare_agency); i++)
+		if (!strcmp(f, bare_agency[i]))
+			return true;
+	return false;
+}
+
+void columns_free(struct columns *c)
+{
+	for (int i = 0; i < c->n; i++)
+		free(c->header[i]);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Two columns naming one role: the stronger keeps it, the other is demoted. */
+static void settle(struct columns *c)
+{
+	char buf[256];
+
+	for (int r = 0; r < COL_ROLES; r++)
+		c->where[r] = -1;
+	/* "Tiến độ" beside a real deadline column reads as the status. */
+	for (int i = 0; i < c->n; i++)
+		if (c->role[i] == COL_TIME && weak_time(words_fold(c->header[i], buf, sizeof(buf))))
+			for (int k = 0; k < c->n; k++)
+				if (k != i && c->role[k] == COL_TIME &&
+				    !weak_time(words_fold(c->header[k], buf, sizeof(buf)))) {
+					c->role[i] = COL_STATUS;
+					break;
+				}
+	/* A bare "Đơn vị" beside a named lead is a unit of measure. */
+	for (int i = 0; i < c->n; i++)
+		if (c->role[i] == COL_LEAD && bare(words_fold(c->header[i], buf, sizeof(buf))))
+			for (int k = 0; k < c->n; k++)
+				if (k != i && c->role[k] == COL_LEAD &&
+				    !bare(words_fold(c->header[k], buf, sizeof(buf)))) {
+					c->role[i] = COL_UNIT;
+					break;
+				}
+	for (int i = 0; i < c->n; i++) {
+		if (c->role[i] == COL_OTHER)
+			continue;
+		if (c->where[c->role[i]] >= 0) {
+			/* A second task or lead column is text beside the first. */
+			c->role[i] = COL_OTHER;
+			continue;
+		}
+		c->where[c->role[i]] = i;
+	}
+}
+
+static bool indicator_table(const struct columns *c)
+{
+	char buf[256];
+
+	if (c->where[COL_TIME] >= 0)
+		return false;
+	if (c->where[COL_TASK] >= 0 &&
+	    words_has(words_fold(c->header[c->where[COL_TASK]], buf, sizeof(buf)), "chi tieu"))
+		return true;
+	if (c->where[COL_LEAD] >= 0) {
+		const char *f = words_fold(c->header[c->where[COL_LEAD]], buf, sizeof(buf));
+		return words_has(f, "theo doi") || words_has(f, "danh gia");
+	}
+	return false;
+}
+
+bool columns_read(const struct doc_cell *cells, size_t n, struct columns *out)
+{
+	struct columns c;
+	int named = 0, written = 0;
+	bool task_or_lead = false, numbered_row = false;
+
+	memset(&c, 0, sizeof(c));
+	if (!n)
+		return false;
+	int base = cells[0].grid_col;
+	for (size_t i = 0; i < n; i++) {
+		const struct doc_cell *cell = &cells[i];
+		int at = cell->grid_col - base, end = at + cell->col_span;
+		if (end > COLUMNS_MAX)
+			break;
+		for (int g = at; g < end; g++) {
+			c.header[g] = xstrdup(cell->text);
+			c.role[g] = g == at ? columns_role(cell->text) : COL_OTHER;
+		}
+		if (end > c.n)
+			c.n = end;
+		if (!*cell->text)
+			continue;
+		char buf[256];
+		const char *f = words_fold(cell->text, buf, sizeof(buf));
+		if (strlen(f) > HEADER_MAX || words_count(f) > HEADER_WORDS) {
+			columns_free(&c);
+			return false;
+		}
+		if (!written && isdigit((unsigned char)cell->text[0]))
+			numbered_row = true; /* "7.2 | …": a data row, whatever its words */
+		written++;
+		named += c.role[at] != COL_OTHER;
+		task_or_lead |= c.role[at] == COL_TASK || c.role[at] == COL_LEAD;
+	}
+	for (int g = 0; g < c.n; g++)
+		if (!c.header[g])
+			c.header[g] = xstrdup("");
+	/* Roles named, each once: a data row may say "giải pháp" twice. */
+	unsigned distinct = 0;
+	int kinds = 0;
+	for (int g = 0; g < c.n; g++)
+		if (c.role[g] != COL_OTHER && !(distinct & (1u << c.role[g]))) {
+			distinct |= 1u << c.role[g];
+			kinds++;
+		}
+	if (named < 2 || kinds < 2 || !task_or_lead || named * 2 < written || numbered_row) {
+		columns_free(&c);
+		return false;
+	}
+	settle(&c);
+	if (c.where[COL_TASK] < 0 && c.where[COL_LEAD] < 0) {
+		columns_free(&c);
+		return false;
+	}
+	c.indicators = indicator_table(&c);
+	*out = c;
+	return true;
+}
+
+bool columns_repeated(const struct columns *c, const struct doc_cell *cells, size_t n)
+{
+	char a[256], b[256];
+	int same = 0, written = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *f = words_fold(cells[i].text, a, sizeof(a));
+		if (!*f)
+			continue;
+		written++;
+		for (int g = 0; g < c->n; g++)
+			if (*c->header[g] && !strcmp(f, words_fold(c->header[g], b, sizeof(b)))) {
+				same++;
+				break;
+			}
+	}
+	return written >= 2 && same == written;
+}
+
+const char *columns_role_name(enum col_role r)
+{
+	static const char *const names[COL_ROLES] = {
+	    [COL_OTHER] = "other",   [COL_INDEX] = "index",   [COL_TASK] = "task",
+	    [COL_LEAD] = "lead",     [COL_COORD] = "coord",   [COL_TIME] = "timeframe",
+	    [COL_RESULT] = "result", [COL_NOTE] = "note",     [COL_STATUS] = "status",
+	    [COL_BUDGET] = "budget", [COL_PERSON] = "person", [COL_SOURCE] = "source",
+	    [COL_UNIT] = "unit",
+	};
+
+	return (unsigned)r < COL_ROLES ? names[r] : "?";
+}

@@ -1,0 +1,746 @@
+/*
+ * lists — see import/lists.h.
+ *
+ * Two passes over the same paragraphs: items with labels, then duties.
+ * Paragraphs are the document's own, and the cells of tables that hold no
+ * task header, each split at its line breaks.
+ */
+#include "import/lists.h"
+
+#include "buf.h"
+#include "import/lines.h"
+#include "import/words.h"
+#include "text.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define MAX_DEPTH 8
+
+/* A paragraph as the lists read it. */
+struct para {
+	size_t block;
+	bool from_cell;     /* a line of a table cell: only what it makes is worth a note */
+	const char *number; /* "1.", "a)", "II.", "-", "" */
+	char *text;         /* without the number */
+	struct doc_pos pos;
+};
+
+enum para_kind { PARA_PLAIN, PARA_ROMAN, PARA_NUMBERED, PARA_LETTERED, PARA_BULLET };
+
+static enum para_kind kind_of(const char *number)
+{
+	size_t n = strlen(number);
+
+	if (!n)
+		return PARA_PLAIN;
+	if (isdigit((unsigned char)number[0]))
+		return PARA_NUMBERED;
+	if (words_roman(number, strcspn(number, ".")) && number[n - 1] == '.')
+		return PARA_ROMAN;
+	if (number[n - 1] == ')' && n <= 3)
+		return PARA_LETTERED;
+	if (!isalnum((unsigned char)number[0]) && strncmp(number, "Đ", 2))
+		return PARA_BULLET;
+	return PARA_PLAIN;
+}
+
+/* ---- collecting the paragraphs --------------------------------------------------------------- */
+
+struct paras {
+	struct para *v;
+	size_t n, cap;
+};
+
+static void add_para(struct paras *ps, size_t block, const char *number, const char *text,
+                     size_t len, struct doc_pos pos)
+{
+	if (ps->n == ps->cap)
+		ps->v = xrealloc(ps->v, (ps->cap = ps->cap ? ps->cap * 2 : 64) * sizeof(*ps->v));
+	ps->v[ps->n++] = (struct para){block, false, number, xstrndup(text, len), pos};
+}
+
+static bool task_block(const struct import_result *r, size_t block)
+{
+	for (size_t i = 0; i < r->n_tables; i++)
+		if (r->tables[i].block == block && r->tables[i].kind != TABLE_OTHER)
+			return true;
+	return false;
+}
+
+/* The markers a cell's lines start with, kept for the paragraphs made from it. */
+static const char *const cell_markers[] = {"", "-", "+", "•"};
+
+static const char *cell_number(const char *s, size_t n, size_t *skip)
+{
+	size_t marker_at, text_at;
+	char *line = xstrndup(s, n);
+	size_t m = lines_marker(line, &marker_at, &text_at);
+	const char *number = cell_markers[0];
+
+	*skip = 0;
+	if (m && (line[marker_at] == '-' || line[marker_at] == '+')) {
+		number = cell_markers[line[marker_at] == '-' ? 1 : 2];
+		*skip = text_at;
+	}
+	free(line);
+	return number;
+}
+
+static void collect(const struct doc *d, const struct import_result *r, struct paras *ps)
+{
+	for (size_t b = 0; b < d->n_blocks; b++) {
+		const struct doc_block *blk = &d->blocks[b];
+		if (blk->kind == DOC_PARAGRAPH) {
+			add_para(ps, b, blk->para->number, blk->para->text, strlen(blk->para->text),
+			         blk->para->pos);
+			continue;
+		}
+		if (task_block(r, b))
+			continue;
+		for (size_t i = 0; i < blk->table->n_rows; i++)
+			for (size_t c = 0; c < blk->table->rows[i].n_cells; c++) {
+				const struct doc_cell *cell = &blk->table->rows[i].cells[c];
+				for (const char *s = cell->text; *s;) {
+					size_t n = strcspn(s, "\n"), skip;
+					const char *number = cell_number(s, n, &skip);
+					add_para(ps, b, number, s + skip, n - skip, cell->pos);
+					ps->v[ps->n - 1].from_cell = true;
+					s += n + (s[n] == '\n');
+				}
+			}
+	}
+}
+
+static void paras_free(struct paras *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->v[i].text);
+	free(ps->v);
+}
+
+/* ---- text helpers -------------------------------------------------------------------------- */
+
+/* Drops trailing punctuation that is not part of a name or a phrase. */
+static char *clean_value(const char *s, size_t len)
+{
+	char *v = xstrndup(s, len);
+	result_one_line(&v);
+	size_t n = strlen(v);
+	while (n && strchr(";.,: -+", v[n - 1]))
+		v[--n] = '\0';
+	while (n && (v[0] == '-' || v[0] == '+' || v[0] == ' ')) {
+		memmove(v, v + 1, n);
+		n--;
+	}
+	return v;
+}
+
+#define FIELD_MAX 16384 /* a value grows no further: no quadratic appends */
+
+static void append(char **field, const char *more, const char *sep)
+{
+	if (!more || !*more || (*field && strlen(*field) > FIELD_MAX))
+		return;
+	if (!*field || !**field) {
+		free(*field);
+		*field = xstrdup(more);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s%s%s", *field, sep, more);
+	free(*field);
+	*field = buf_steal(&b);
+}
+
+/* ---- labels ------------------------------------------------------------------------------- */
+
+enum label { LABEL_NONE, LABEL_LEAD, LABEL_COORD, LABEL_TIME, LABEL_CONTENT, LABEL_RESULT };
+
+#define LABEL_MAX 70 /* bytes before the colon */
+
+static enum label label_of(const char *s, size_t len)
+{
+	char buf[LABEL_MAX * 2];
+	char *raw = xstrndup(s, len);
+	const char *f = words_fold(raw, buf, sizeof(buf));
+	enum label l = LABEL_NONE;
+
+	free(raw);
+	if (words_count(f) > 9)
+		return LABEL_NONE;
+	/* A label names who or when: "Đơn vị chủ trì", "Cơ quan phối hợp",
+	 * "Chủ trì"; "Chủ trì triển khai các nhiệm vụ:" is a sentence. */
+	bool noun = words_starts(f, "don vi") || words_starts(f, "co quan") ||
+	            words_starts(f, "trach nhiem") || words_starts(f, "to chuc") ||
+	            words_starts(f, "bo phan") || words_starts(f, "phan cong");
+	bool bare_lead = !strcmp(f, "chu tri") || !strcmp(f, "chu tri thuc hien");
+	bool bare_coord = !strcmp(f, "phoi hop") || !strcmp(f, "phoi hop thuc hien");
+	if (words_starts(f, "noi dung"))
+		l = LABEL_CONTENT;
+	else if (words_has(f, "chu tri") && (noun || bare_lead))
+		l = LABEL_LEAD;
+	else if (words_has(f, "phoi hop") && (noun || bare_coord))
+		l = LABEL_COORD;
+	else if (noun && (words_has(f, "thuc hien") || words_has(f, "chiu trach nhiem") ||
+	                  words_has(f, "phu trach") || words_has(f, "trach nhiem")))
+		l = LABEL_LEAD;
+	else if (words_starts(f, "thoi gian") || words_starts(f, "thoi han") ||
+	         words_starts(f, "tien do") || words_starts(f, "han hoan thanh") ||
+	         words_starts(f, "thoi diem"))
+		l = LABEL_TIME;
+	else if (words_starts(f, "noi dung"))
+		l = LABEL_CONTENT;
+	else if (words_starts(f, "san pham") || words_starts(f, "ket qua"))
+		l = LABEL_RESULT;
+	return l;
+}
+
+struct found_label {
+	enum label label;
+	size_t at, value; /* where the label and its value start */
+};
+
+/* A label at s + at: "<words>:" with the colon close enough. */
+static bool label_at(const char *s, size_t at, struct found_label *out)
+{
+	const char *colon = strchr(s + at, ':');
+
+	if (!colon || (size_t)(colon - (s + at)) > LABEL_MAX)
+		return false;
+	enum label l = label_of(s + at, (size_t)(colon - (s + at)));
+	if (l == LABEL_NONE)
+		return false;
+	*out = (struct found_label){l, at, (size_t)(colon - s) + 1};
+	return true;
+}
+
+/*
+ * The labels of a paragraph: at its start, and after a "- ", "+ " or line
+ * break that follows a ';', '.' or ':' ("Cơ quan thực hiện: - Đơn vị chủ
+ * trì: X; - Đơn vị phối hợp: Y"). Returns how many (at most max).
+ */
+static size_t scan_labels(const char *s, struct found_label *out, size_t max)
+{
+	size_t n = 0;
+
+	if (label_at(s, 0, &out[0]))
+		n = 1;
+	for (size_t i = 1; s[0] && s[i] && n < max; i++) {
+		bool bullet = (s[i] == '-' || s[i] == '+') && s[i + 1] == ' ' && s[i - 1] == ' ';
+		if (!bullet && s[i - 1] != '\n')
+			continue;
+		size_t back = i - 1;
+		while (back > 0 && s[back] == ' ')
+			back--;
+		if (bullet && !strchr(";.:\n", s[back]))
+			continue;
+		size_t at = bullet ? i + 2 : i;
+		if (n && at < out[n - 1].value)
+			continue;
+		if (label_at(s, at, &out[n]))
+			n++;
+	}
+	return n;
+}
+
+/* ---- items and their tasks ------------------------------------------------------------------- */
+
+struct item {
+	char *index, *title, *path; /* path: the titles of the sections and items above */
+	struct doc_pos pos;
+	size_t block;
+	bool has_child;
+	size_t first_row, n_rows; /* the tasks it holds */
+};
+
+struct prose {
+	struct import_result *r;
+	char *section; /* "III. NỘI DUNG THỰC HIỆN" */
+	struct item *items;
+	size_t n_items;
+	size_t stack[MAX_DEPTH];
+	int depth, numbered_depth;
+	ssize_t row; /* the task being filled, or -1 */
+	bool section_has_task;
+	enum label pending; /* a label whose value is the bullets under it */
+	const char *pending_bullet;
+	struct buf content; /* text since the item's heading or the last task */
+	char **contents;    /* per task of this section: that text, for titles */
+	size_t n_contents;
+};
+
+/* Plain text is noted for the paragraphs of the document, not for each line of a cell. */
+static void text_fate(struct prose *p, const struct para *para, const char *why)
+{
+	if (!para->from_cell)
+		result_fate(p->r, para->block, para->pos, FATE_TEXT, NULL, "%s", why);
+}
+
+static void new_item(struct prose *p, char *index, char *title, struct doc_pos pos, size_t block,
+                     int depth)
+{
+	struct buf path = BUF_INIT;
+
+	if (p->section)
+		buf_adds(&path, p->section);
+	for (int i = 0; i < depth && i < p->depth; i++) {
+		struct item *up = &p->items[p->stack[i]];
+		buf_printf(&path, "%s%s. %s", path.len ? " / " : "", up->index, up->title);
+	}
+	if (depth > 0 && depth <= p->depth)
+		p->items[p->stack[depth - 1]].has_child = true;
+	p->items = xrealloc(p->items, (p->n_items + 1) * sizeof(*p->items));
+	p->items[p->n_items] = (struct item){
+	    index, title, path.len ? buf_steal(&path) : NULL, pos, block, false, 0, 0};
+	buf_free(&path);
+	p->depth = depth < MAX_DEPTH ? depth : MAX_DEPTH - 1;
+	p->stack[p->depth++] = p->n_items++;
+	p->row = -1;
+	p->pending = LABEL_NONE;
+	buf_reset(&p->content);
+}
+
+static struct import_row *new_task(struct prose *p, struct doc_pos pos, size_t block)
+{
+	size_t at = p->stack[p->depth - 1];
+	struct item *it = &p->items[at];
+	struct import_row *row = result_add_row(p->r, IMPORT_PROSE, it->pos);
+
+	row->base_key = xstrdup(it->index);
+	row->key = xstrdup(it->index);
+	row->context = -1;
+	row->index = xstrdup(it->index);
+	row->category = it->path ? xstrdup(it->path) : NULL;
+	row->title = xstrdup(it->title);
+	row->timeframe = xstrdup("");
+	row->raw = xstrdup(it->title);
+	if (!it->n_rows)
+		it->first_row = p->r->n_rows - 1;
+	it->n_rows++;
+	p->section_has_task = true;
+	p->row = (ssize_t)(p->r->n_rows - 1);
+	/* The text written since the item's heading (or the task before) is this one's. */
+	p->contents = xrealloc(p->contents, p->r->n_rows * sizeof(*p->contents));
+	for (size_t i = p->n_contents; i < p->r->n_rows; i++)
+		p->contents[i] = NULL;
+	p->n_contents = p->r->n_rows;
+	p->contents[p->r->n_rows - 1] = p->content.len ? xstrdup(buf_str(&p->content)) : NULL;
+	buf_reset(&p->content);
+	result_fate(p->r, block, pos, FATE_TASK, row->key, "a labelled task of item %s", it->index);
+	return row;
+}
+
+/* An item with several tasks: each is titled by its own text, where it has one. */
+static void retitle(struct prose *p, const struct item *it)
+{
+	if (it->n_rows < 2)
+		return;
+	for (size_t i = it->first_row; i < p->n_contents; i++) {
+		struct import_row *row = &p->r->rows[i];
+		if (row->layout != IMPORT_PROSE || strcmp(row->base_key, it->index) ||
+		    !p->contents[i])
+			continue;
+		free(row->title);
+		row->title = clean_value(p->contents[i], strlen(p->contents[i]));
+	}
+}
+
+static void end_section(struct prose *p)
+{
+	size_t leaves = 0, with_tasks = 0;
+
+	for (size_t i = 0; i < p->n_items; i++)
+		if (!p->items[i].has_child) {
+			leaves++;
+			with_tasks += p->items[i].n_rows > 0;
+		}
+	/* Items among labelled ones, most of them: a leaf without labels is a
+	 * task whose labels were forgotten, kept and flagged. */
+	bool flag_leaves = p->section_has_task && with_tasks * 2 >= leaves;
+	for (size_t i = 0; i < p->n_items; i++) {
+		struct item *it = &p->items[i];
+		retitle(p, it);
+		if (it->has_child || it->n_rows || !flag_leaves)
+			continue;
+		/* A leaf item among labelled ones, without labels: kept, flagged. */
+		result_problem(p->r, it->pos, "item %s has no 'Đơn vị chủ trì' line", it->index);
+		p->stack[0] = i;
+		p->depth = 1;
+		new_task(p, it->pos, it->block);
+	}
+	for (size_t i = 0; i < p->n_items; i++) {
+		free(p->items[i].index);
+		free(p->items[i].title);
+		free(p->items[i].path);
+	}
+	free(p->items);
+	free(p->section);
+	p->items = NULL;
+	p->section = NULL;
+	p->n_items = 0;
+	p->depth = p->numbered_depth = 0;
+	p->row = -1;
+	p->section_has_task = false;
+	p->pending = LABEL_NONE;
+	buf_reset(&p->content);
+}
+
+static char **field_of(struct import_row *row, enum label l)
+{
+	return l == LABEL_LEAD    ? &row->lead
+	       : l == LABEL_COORD ? &row->coord
+	       : l == LABEL_TIME  ? &row->timeframe
+	                          : &row->result;
+}
+
+static void set_label(struct prose *p, const struct para *para, enum label l, const char *value,
+                      size_t len)
+{
+	char *v = clean_value(value, len);
+
+	if (l == LABEL_CONTENT) {
+		if (*v)
+			buf_printf(&p->content, "%s%s", p->content.len ? " " : "", v);
+		p->pending = *v ? LABEL_NONE : LABEL_CONTENT;
+		free(v);
+		return;
+	}
+	if (!p->depth) {
+		result_problem(p->r, para->pos, "'%.*s' outside any numbered item",
+		               result_cut(para->text, 40), para->text);
+		result_fate(p->r, para->block, para->pos, FATE_UNREAD, NULL,
+		            "a label outside any numbered item");
+		free(v);
+		return;
+	}
+	struct import_row *row = p->row >= 0 ? &p->r->rows[p->row] : NULL;
+	/* A result says what a task yields: it makes none of its own. */
+	if (l == LABEL_RESULT && !row) {
+		free(v);
+		return;
+	}
+	/* A second lead under one item starts another task. */
+	if (!row || (l == LABEL_LEAD && row->lead && *v))
+		row = new_task(p, para->pos, para->block);
+	char **field = field_of(row, l);
+	if (*v) {
+		free(*field);
+		*field = v;
+		p->pending = LABEL_NONE;
+	} else {
+		free(v);
+		p->pending = l;
+		p->pending_bullet = para->number;
+	}
+	append(&row->raw, para->text, " ");
+}
+
+static bool labels_line(struct prose *p, const struct para *para)
+{
+	struct found_label found[8];
+	size_t n = scan_labels(para->text, found, 8);
+
+	if (!n || found[0].at != 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		size_t end = i + 1 < n ? found[i + 1].at : strlen(para->text);
+		set_label(p, para, found[i].label, para->text + found[i].value,
+		          end - found[i].value);
+	}
+	result_fate(p->r, para->block, para->pos, FATE_LABEL,
+	            p->row >= 0 ? p->r->rows[p->row].key : NULL, "%zu label%s", n,
+	            n > 1 ? "s" : "");
+	return true;
+}
+
+static void prose_para(struct prose *p, const struct para *para)
+{
+	enum para_kind kind = kind_of(para->number);
+
+	if (kind == PARA_ROMAN) {
+		end_section(p);
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "%s %s", para->number, para->text);
+		p->section = clean_value(buf_str(&b), b.len);
+		buf_free(&b);
+		text_fate(p, para, "a section heading");
+		return;
+	}
+	if (labels_line(p, para))
+		return;
+	if (kind == PARA_NUMBERED && !words_figure_start(para->number)) {
+		int depth = 1;
+		for (const char *c = para->number; *c; c++)
+			depth += *c == '.' && isdigit((unsigned char)c[1]);
+		new_item(p, words_index_key(para->number),
+		         clean_value(para->text, strlen(para->text)), para->pos, para->block,
+		         depth - 1);
+		p->numbered_depth = p->depth;
+		text_fate(p, para, "a numbered item (a task when labels follow)");
+		return;
+	}
+	if (kind == PARA_LETTERED && p->numbered_depth) {
+		struct buf idx = BUF_INIT;
+		const struct item *up = &p->items[p->stack[p->numbered_depth - 1]];
+		buf_printf(&idx, "%s.%.*s", up->index, (int)strlen(para->number) - 1, para->number);
+		new_item(p, buf_steal(&idx), clean_value(para->text, strlen(para->text)), para->pos,
+		         para->block, p->numbered_depth);
+		text_fate(p, para, "a lettered item (a task when labels follow)");
+		return;
+	}
+	/* The bullets under a label left empty are its value ("Thời gian thực hiện:" / "+ …"). */
+	if (p->pending != LABEL_NONE && p->pending != LABEL_CONTENT && p->row >= 0 &&
+	    kind == PARA_BULLET && strcmp(para->number, p->pending_bullet)) {
+		struct import_row *row = &p->r->rows[p->row];
+		/* Each part keeps its bullet: "+ Các sở … trước ngày 30/6; + Sở Tài chính …". */
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "%s%s%s", para->number, *para->number ? " " : "", para->text);
+		char *v = xstrdup(buf_str(&b));
+		result_one_line(&v);
+		append(field_of(row, p->pending), v, "\n");
+		append(&row->raw, para->text, " ");
+		free(v);
+		buf_free(&b);
+		result_fate(p->r, para->block, para->pos, FATE_LABEL, row->key,
+		            "the value of the label above");
+		return;
+	}
+	if (p->pending == LABEL_CONTENT && kind == PARA_BULLET) {
+		buf_printf(&p->content, "%s%s", p->content.len ? " " : "", para->text);
+		text_fate(p, para, "content of the item");
+		return;
+	}
+	p->pending = LABEL_NONE;
+	if (p->depth && *para->text)
+		buf_printf(&p->content, "%s%s", p->content.len ? " " : "", para->text);
+	if (p->row >= 0 && *para->text)
+		append(&p->r->rows[p->row].raw, para->text, " ");
+	text_fate(p, para, "text");
+}
+
+static void read_prose(const struct paras *ps, struct import_result *r)
+{
+	struct prose p = {.r = r, .row = -1};
+
+	for (size_t i = 0; i < ps->n; i++)
+		prose_para(&p, &ps->v[i]);
+	end_section(&p);
+	for (size_t i = 0; i < p.n_contents; i++)
+		free(p.contents[i]);
+	free(p.contents);
+	buf_free(&p.content);
+}
+
+/* ---- reporting duties ----------------------------------------------------------------------- */
+
+struct match {
+	size_t a, b; /* folded offsets; a == b: none */
+};
+
+static struct match find_re(const char *pattern, const char *folded_text)
+{
+	regex_t re;
+	regmatch_t m;
+	struct match out = {0, 0};
+
+	if (regcomp(&re, pattern, REG_EXTENDED) != 0)
+		return out;
+	if (regexec(&re, folded_text, 1, &m, 0) == 0)
+		out = (struct match){(size_t)m.rm_so, (size_t)m.rm_eo};
+	regfree(&re);
+	return out;
+}
+
+/* The original text of folded [a, b), with a closing "*)" or ")" that follows. */
+static void original(const char *text, const uint32_t *map, const char *f, struct match m,
+                     struct buf *out)
+{
+	size_t b = m.b;
+
+	while (f[b] == '*' || f[b] == ')')
+		b++;
+	buf_add(out, text + map[m.a], map[b] - map[m.a]);
+}
+
+/*
+ * The deadline of a reporting duty, as written: "Định kỳ hàng năm (trước
+ * ngày 15/12)", "trước ngày 01/12 hàng năm", "hằng năm (trước ngày 15
+ * tháng 11)", "báo cáo 6 tháng và báo cáo năm". NULL when the paragraph
+ * sets no deadline.
+ */
+static char *duty_timeframe(const char *text)
+{
+	char f[WORDS_FOLD_MAX];
+	uint32_t map[WORDS_FOLD_MAX];
+
+	text_fold(text, strlen(text), f, map, sizeof(f));
+	if (!strstr(f, "bao cao"))
+		return NULL;
+	struct match date = find_re("truoc (ngay )?[0-9]{1,2}/[0-9]{1,2}(/[0-9]{4})?|truoc ngay "
+	                            "[0-9]{1,2} thang [0-9]{1,2}( nam [0-9]{4})?",
+	                            f);
+	struct match rec = find_re("(dinh ky )?(hang|moi) (nam|quy|thang)|bao cao 6 thang( va bao "
+	                           "cao nam)?|dinh ky 6 thang",
+	                           f);
+	struct buf out = BUF_INIT;
+	bool has_date = date.b > date.a, has_rec = rec.b > rec.a;
+
+	if (has_date && has_rec) {
+		size_t gap = date.a > rec.b ? date.a - rec.b : rec.a > date.b ? rec.a - date.b : 0;
+		if (gap <= 16) {
+			struct match both = {date.a < rec.a ? date.a : rec.a,
+			                     date.b > rec.b ? date.b : rec.b};
+			original(text, map, f, both, &out);
+		} else {
+			original(text, map, f, rec, &out);
+			buf_adds(&out, ", ");
+			original(text, map, f, date, &out);
+		}
+	} else if (has_date || has_rec) {
+		original(text, map, f, has_date ? date : rec, &out);
+	}
+	return out.len ? buf_steal(&out) : NULL;
+}
+
+/* The character at s is a lower-case letter (ASCII or Vietnamese). */
+static bool lower_at(const char *s)
+{
+	utf8proc_int32_t cp;
+
+	if (utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp) <= 0)
+		return false;
+	return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
+/*
+ * Whom a numbered item of the organisation section addresses: the text up
+ * to its colon ("2. Các sở, ban, ngành …:"), or, when the item goes on in
+ * a sentence ("1. Các cơ quan, đơn vị xây dựng kế hoạch …", "6. Giao Sở Tư
+ * pháp theo dõi …"), the name before its first verb. NULL when the text
+ * does not start with an agency's name ("7. Cơ chế phối hợp …").
+ */
+static char *addressee(const char *text)
+{
+	char f[WORDS_FOLD_MAX];
+	uint32_t map[WORDS_FOLD_MAX];
+	size_t colon = strcspn(text, ":");
+	size_t n = text_fold(text, strlen(text), f, map, sizeof(f));
+	size_t start = !strncmp(f, "giao ", 5) ? 5 : 0;
+
+	if (!words_org_name(text + map[start]))
+		return NULL;
+	if (text[colon] == ':' && colon < 200)
+		return clean_value(text + map[start], colon - map[start]);
+	size_t cut = n;
+	for (size_t at = start + 1; at < n; at++)
+		if (f[at - 1] == ' ' && words_ends_name(f + at) && lower_at(text + map[at])) {
+			cut = at;
+			break;
+		}
+	if (cut == n)
+		return clean_value(text + map[start], strlen(text) - map[start]);
+	return clean_value(text + map[start], map[cut] - map[start]);
+}
+
+static void add_duty(struct import_result *r, const struct para *p, const char *section,
+                     const char *agency, int item, int nth, char *timeframe)
+{
+	struct import_row *row = result_add_row(r, IMPORT_DUTY, p->pos);
+	char key[64];
+
+	snprintf(key, sizeof(key), "duty.%d.%d", item, nth);
+	row->base_key = xstrdup(key);
+	row->key = xstrdup(key);
+	row->context = -1;
+	row->index = xstrdup(kind_of(p->number) == PARA_LETTERED ? p->number : "");
+	row->category = section ? xstrdup(section) : NULL;
+	row->title = clean_value(p->text, strlen(p->text));
+	row->lead = agency ? xstrdup(agency) : NULL;
+	row->timeframe = timeframe;
+	row->raw = xstrdup(p->text);
+	if (!agency)
+		result_problem(r, p->pos,
+		               "a reporting duty outside any numbered item: no lead agency");
+	result_fate(r, p->block, p->pos, FATE_DUTY, key, "a reporting duty: '%s'", timeframe);
+}
+
+/* The monitoring agency: the first addressee told to "theo dõi" or "đôn đốc". */
+static void note_monitor(struct import_result *r, const struct para *p, const char *agency)
+{
+	char f[WORDS_FOLD_MAX];
+
+	if (r->monitor || !agency)
+		return;
+	text_fold(p->text, strlen(p->text), f, NULL, sizeof(f));
+	if ((strstr(f, "theo doi") || strstr(f, "don doc")) && strncmp(f, "phoi hop", 8) &&
+	    !strstr(f, ") phoi hop"))
+		r->monitor = xstrdup(agency);
+}
+
+static bool is_organisation(const char *text)
+{
+	char f[256];
+
+	return strstr(words_fold(text, f, sizeof(f)), "to chuc thuc hien") != NULL;
+}
+
+static void read_duties(const struct paras *ps, struct import_result *r)
+{
+	char *section = NULL, *agency = NULL;
+	bool inside = false;
+	int item = 0, nth = 0;
+
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct para *p = &ps->v[i];
+		enum para_kind kind = kind_of(p->number);
+		char f[64];
+		if (kind == PARA_ROMAN) {
+			inside = is_organisation(p->text);
+			free(section);
+			section = NULL;
+			if (inside) {
+				struct buf b = BUF_INIT;
+				buf_printf(&b, "%s %s", p->number, p->text);
+				section = clean_value(buf_str(&b), b.len);
+				buf_free(&b);
+			}
+			continue;
+		}
+		if (!inside)
+			continue;
+		if (words_starts(words_fold(p->text, f, sizeof(f)), "noi nhan"))
+			break;
+		if (kind == PARA_NUMBERED) {
+			free(agency);
+			agency = addressee(p->text);
+			item++;
+			nth = 0;
+		}
+		note_monitor(r, p, agency);
+		char *tf = duty_timeframe(p->text);
+		if (tf) {
+			/* "Sở Tài chính định kỳ hằng quý tổng hợp …": its own agency first. */
+			char *own = kind == PARA_NUMBERED ? NULL : addressee(p->text);
+			add_duty(r, p, section, own ? own : agency, item, ++nth, tf);
+			free(own);
+		}
+	}
+	free(section);
+	free(agency);
+}
+
+void lists_read(const struct doc *d, struct import_result *r)
+{
+	struct paras ps = {0};
+
+	collect(d, r, &ps);
+	read_prose(&ps, r);
+	read_duties(&ps, r);
+	paras_free(&ps);
+}

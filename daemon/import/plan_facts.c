@@ -1,0 +1,408 @@
+/*
+ * plan_facts — see import/plan_facts.h.
+ *
+ * The document is read as units in order: each paragraph, each line of a
+ * table cell (a page's layout table holds "Số:" and the date). The head is
+ * what comes before the title's keyword, and a little after it.
+ */
+#include "import/plan_facts.h"
+
+#include "buf.h"
+#include "import/lines.h"
+#include "import/words.h"
+#include "text.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <regex.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEAD_UNITS 150 /* without a keyword, the head is this long */
+#define TITLE_MAX  400
+#define NUMBER_MAX 48
+
+struct unit {
+	char *text;
+	bool para;
+	int heading;
+};
+
+struct units {
+	struct unit *v;
+	size_t n, cap;
+};
+
+static void add_unit(struct units *u, const char *text, size_t len, bool para, int heading)
+{
+	if (u->n == u->cap)
+		u->v = xrealloc(u->v, (u->cap = u->cap ? u->cap * 2 : 64) * sizeof(*u->v));
+	char *t = xstrndup(text, len);
+	result_one_line(&t);
+	u->v[u->n++] = (struct unit){t, para, heading};
+}
+
+/* Units up to the first task table (the appendix is no head). */
+static void collect(const struct doc *d, const struct import_result *r, struct units *u)
+{
+	for (size_t b = 0; b < d->n_blocks; b++) {
+		const struct doc_block *blk = &d->blocks[b];
+		if (blk->kind == DOC_PARAGRAPH) {
+			struct buf t = BUF_INIT;
+			buf_printf(&t, "%s%s%s", blk->para->number, *blk->para->number ? " " : "",
+			           blk->para->text);
+			add_unit(u, buf_str(&t), t.len, true, blk->para->heading);
+			buf_free(&t);
+			continue;
+		}
+		for (size_t i = 0; i < r->n_tables; i++)
+			if (r->tables[i].block == b && r->tables[i].kind != TABLE_OTHER)
+				return;
+		for (size_t i = 0; i < blk->table->n_rows; i++)
+			for (size_t c = 0; c < blk->table->rows[i].n_cells; c++)
+				for (const char *s = blk->table->rows[i].cells[c].text; *s;) {
+					size_t n = strcspn(s, "\n");
+					add_unit(u, s, n, false, 0);
+					s += n + (s[n] == '\n');
+				}
+	}
+}
+
+static void units_free(struct units *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		free(u->v[i].text);
+	free(u->v);
+}
+
+static const char *fold(const char *s, char *buf, size_t cap)
+{
+	return words_fold(s, buf, cap);
+}
+
+/* ---- the keyword and the title ------------------------------------------------------------- */
+
+static const char *const keywords[] = {"ke hoach",   "quyet dinh", "chuong trinh",
+                                       "nghi quyet", "thong bao",  "chi thi",
+                                       "de an",      "bao cao",    "cong dien"};
+
+/* The keyword's length when the unit is a document-type keyword, with or without title after. */
+static size_t keyword_of(const struct unit *u)
+{
+	char buf[512];
+	const char *f = fold(u->text, buf, sizeof(buf));
+	size_t letters;
+
+	if (!u->para)
+		return 0;
+	for (size_t i = 0; i < UTIL_NELEM(keywords); i++) {
+		size_t n = strlen(keywords[i]);
+		if (strncmp(f, keywords[i], n))
+			continue;
+		if (!f[n])
+			return strlen(u->text);
+		/* "QUYẾT ĐỊNH:" opens the decision, not the title. */
+		if (f[n] == ':')
+			return 0;
+		/* "KẾ HOẠCH Chuyển đổi số …": the keyword in capitals, the title after. */
+		size_t raw = strcspn(u->text, " ");
+		raw += 1 + strcspn(u->text + raw + 1, " ");
+		if (f[n] == ' ' && lines_all_caps(u->text, raw, &letters))
+			return raw;
+	}
+	return 0;
+}
+
+static bool title_stop(const char *text)
+{
+	static const char *const stops[] = {"can cu",
+	                                    "thuc hien",
+	                                    "theo de nghi",
+	                                    "chu tich",
+	                                    "trien khai thuc hien quyet dinh",
+	                                    "phan",
+	                                    "quyet dinh",
+	                                    "noi nhan",
+	                                    "kinh gui",
+	                                    "kem theo",
+	                                    "thu tuong",
+	                                    "bo truong",
+	                                    "chinh phu",
+	                                    "uy ban nhan dan",
+	                                    "tm",
+	                                    "kt",
+	                                    "dieu"};
+	char buf[256];
+	const char *f = fold(text, buf, sizeof(buf));
+
+	while (*f == '(' || *f == '*')
+		f++;
+	for (size_t i = 0; i < UTIL_NELEM(stops); i++)
+		if (words_starts(f, stops[i]))
+			return true;
+	return !*f;
+}
+
+static char *cut_title(const char *s)
+{
+	char *t = xstrdup(s);
+	size_t n = strlen(t);
+
+	if (n > TITLE_MAX) {
+		n = (size_t)result_cut(t, TITLE_MAX);
+		t[n] = '\0';
+	}
+	while (n && strchr(";.,: ", t[n - 1]))
+		t[--n] = '\0';
+	return t;
+}
+
+static size_t read_title(const struct units *u, struct import_result *r)
+{
+	for (size_t i = 0; i < u->n && i < HEAD_UNITS * 4; i++) {
+		size_t k = keyword_of(&u->v[i]);
+		if (!k)
+			continue;
+		const char *rest = u->v[i].text + k;
+		rest += strspn(rest, " ");
+		if (*rest) {
+			r->title = cut_title(rest);
+			return i;
+		}
+		for (size_t j = i + 1; j < u->n && j <= i + 2; j++) {
+			if (!u->v[j].para)
+				break;
+			if (title_stop(u->v[j].text))
+				break;
+			r->title = cut_title(u->v[j].text);
+			break;
+		}
+		return i;
+	}
+	/* A công văn says what it is about after "V/v". */
+	for (size_t i = 0; i < u->n && i < HEAD_UNITS; i++) {
+		char buf[64];
+		if (!strncmp(fold(u->v[i].text, buf, sizeof(buf)), "v/v", 3)) {
+			r->title = cut_title(u->v[i].text + 3 + strspn(u->v[i].text + 3, " :"));
+			break;
+		}
+	}
+	return u->n < HEAD_UNITS ? u->n : HEAD_UNITS;
+}
+
+/* ---- number and date --------------------------------------------------------------------------
+ */
+
+/* "906/QĐ-UBND": digits, a slash; as one word. */
+static bool number_like(const char *s, size_t n)
+{
+	return n && n <= NUMBER_MAX && memchr(s, '/', n) && isdigit((unsigned char)s[0]);
+}
+
+static void read_number(const struct units *u, size_t head, struct import_result *r)
+{
+	for (size_t i = 0; i < head && i < u->n; i++) {
+		char f[512];
+		uint32_t map[512];
+		const char *orig = u->v[i].text;
+		text_fold(orig, strlen(orig), f, map, sizeof(f));
+		const char *at = NULL;
+		for (const char *p = f; (p = strstr(p, "so")) != NULL; p++)
+			if ((p == f || !isalnum((unsigned char)p[-1])) &&
+			    (!strncmp(p, "so:", 3) || !strncmp(p, "so hieu:", 8))) {
+				at = p;
+				break;
+			}
+		if (!at)
+			continue;
+		const char *v = orig + map[(size_t)(strchr(at, ':') - f) + 1];
+		v += strspn(v, " ");
+		size_t n = strcspn(v, " *");
+		if (!*v && i + 1 < u->n) {
+			v = u->v[i + 1].text;
+			n = strcspn(v, " *");
+		}
+		if (number_like(v, n)) {
+			r->number = xstrndup(v, n);
+			size_t len = strlen(r->number);
+			while (len && strchr(";.,", r->number[len - 1]))
+				r->number[--len] = '\0';
+			return;
+		}
+		if (*v)
+			return; /* "Số:    /BC-SKHCN": no number yet */
+	}
+}
+
+static bool find_date(const char *f, int *d, int *m, int *y)
+{
+	regex_t re;
+	regmatch_t g[4];
+	bool found = false;
+
+	if (regcomp(&re, "ngay +([0-9]{1,2}) +thang +([0-9]{1,2}) +nam +([0-9]{4})", REG_EXTENDED))
+		return false;
+	if (regexec(&re, f, 4, g, 0) == 0) {
+		*d = atoi(f + g[1].rm_so);
+		*m = atoi(f + g[2].rm_so);
+		*y = atoi(f + g[3].rm_so);
+		found = true;
+	}
+	regfree(&re);
+	return found;
+}
+
+static void set_issued(struct import_result *r, int d, int m, int y)
+{
+	char date[16];
+
+	if (d < 1 || d > 31 || m < 1 || m > 12 || y < 1900 || y > 2200)
+		return;
+	snprintf(date, sizeof(date), "%04d-%02d-%02d", y, m, d);
+	r->issued = xstrdup(date);
+}
+
+static void read_issued(const struct units *u, size_t head, struct import_result *r)
+{
+	int d, m, y;
+
+	for (size_t i = 0; i < head && i < u->n; i++) {
+		char buf[1024];
+		const char *f = fold(u->v[i].text, buf, sizeof(buf));
+		if (words_starts(f, "can cu"))
+			continue;
+		if (find_date(f, &d, &m, &y)) {
+			set_issued(r, d, m, y);
+			return;
+		}
+	}
+	/* A web page's "Ngày ban hành:" and the date in the next cell. */
+	for (size_t i = 0; i + 1 < head && i + 1 < u->n; i++) {
+		char buf[256];
+		if (strncmp(fold(u->v[i].text, buf, sizeof(buf)), "ngay ban hanh", 13))
+			continue;
+		const char *v = u->v[i].text + strcspn(u->v[i].text, ":");
+		v = *v ? v + 1 + strspn(v + 1, " ") : "";
+		if (!*v)
+			v = u->v[i + 1].text;
+		if (sscanf(v, "%d/%d/%d", &d, &m, &y) == 3) {
+			set_issued(r, d, m, y);
+			return;
+		}
+	}
+}
+
+/* ---- the issuing body -------------------------------------------------------------------------
+ */
+
+/* A heading's words, without the rules and marks around them ("BỘ NỘI VỤ -------"). */
+static char *heading_words(const char *s, size_t len)
+{
+	char *t = xstrndup(s, len);
+	size_t n = strlen(t);
+
+	while (n && strchr(" -_*=|", t[n - 1]))
+		t[--n] = '\0';
+	size_t lead = strspn(t, " -_*=|");
+	memmove(t, t + lead, n - lead + 1);
+	return t;
+}
+
+/*
+ * The body that issued the document: what stands in capitals before the
+ * national motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") at the head, on its
+ * line or the one before ("UBND TỈNH …" / "SỞ KHOA HỌC VÀ CÔNG NGHỆ").
+ */
+static void read_issuer(const struct units *u, size_t head, struct import_result *r)
+{
+	for (size_t i = 0; i < head && i < u->n; i++) {
+		char f[512];
+		uint32_t map[512];
+		const char *text = u->v[i].text;
+		text_fold(text, strlen(text), f, map, sizeof(f));
+		const char *motto = strstr(f, "cong hoa xa hoi");
+		if (!motto)
+			continue;
+		char *before = heading_words(text, map[motto - f]);
+		size_t letters;
+		if (!*before && i > 0) {
+			free(before);
+			before = heading_words(u->v[i - 1].text, strlen(u->v[i - 1].text));
+		}
+		if (lines_all_caps(before, strlen(before), &letters) && letters >= 4 &&
+		    words_count(words_fold(before, f, sizeof(f))) <= 15)
+			r->issuer = before;
+		else
+			free(before);
+		break;
+	}
+	/* A web page says it in its metadata: "Nơi ban hành:" and the next cell. */
+	for (size_t i = 0; !r->issuer && i + 1 < head && i + 1 < u->n; i++) {
+		char f[64];
+		if (strncmp(fold(u->v[i].text, f, sizeof(f)), "noi ban hanh", 12))
+			continue;
+		const char *v = u->v[i].text + strcspn(u->v[i].text, ":");
+		v = *v ? v + 1 + strspn(v + 1, " *") : "";
+		r->issuer =
+		    heading_words(*v ? v : u->v[i + 1].text, strlen(*v ? v : u->v[i + 1].text));
+	}
+}
+
+/* ---- the period --------------------------------------------------------------------------- */
+
+static bool matched(const char *pattern, const char *f, size_t *a, size_t *b)
+{
+	regex_t re;
+	regmatch_t m;
+	bool found = false;
+
+	if (regcomp(&re, pattern, REG_EXTENDED))
+		return false;
+	for (size_t from = 0; !found && regexec(&re, f + from, 1, &m, 0) == 0;) {
+		*a = from + (size_t)m.rm_so;
+		*b = from + (size_t)m.rm_eo;
+		/* "ngày 22 tháng 12 năm 2024" dates the text named, it is no period. */
+		found = !(*a >= 6 && strstr(f + (*a > 12 ? *a - 12 : 0), "thang ") &&
+		          strstr(f + (*a > 12 ? *a - 12 : 0), "thang ") < f + *a);
+		from = *b;
+	}
+	regfree(&re);
+	return found;
+}
+
+static void read_period(struct import_result *r)
+{
+	char f[WORDS_FOLD_MAX];
+	size_t a, b;
+
+	if (!r->title)
+		return;
+	text_fold(r->title, strlen(r->title), f, NULL, sizeof(f));
+	if (matched("(19|20)[0-9]{2} *- *(19|20)[0-9]{2}", f, &a, &b)) {
+		r->first_year = atoi(f + a);
+		r->last_year = atoi(f + b - 4);
+	} else if (matched("den nam (19|20)[0-9]{2}", f, &a, &b)) {
+		r->last_year = atoi(f + b - 4);
+		r->first_year = r->issued ? atoi(r->issued) : r->last_year;
+	} else if (matched("nam (19|20)[0-9]{2}", f, &a, &b)) {
+		r->first_year = r->last_year = atoi(f + b - 4);
+	}
+	if (r->first_year > r->last_year)
+		r->first_year = r->last_year = 0;
+}
+
+void plan_facts_read(const struct doc *d, struct import_result *r)
+{
+	struct units u = {0};
+
+	collect(d, r, &u);
+	size_t keyword = read_title(&u, r);
+	size_t head = keyword < u.n ? keyword + 3 : u.n;
+	read_number(&u, head, r);
+	read_issued(&u, keyword, r);
+	read_issuer(&u, keyword, r);
+	read_period(r);
+	units_free(&u);
+}

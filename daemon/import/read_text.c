@@ -1,0 +1,78 @@
+/* read_text — see import/read_text.h. */
+#include "import/read_text.h"
+
+#include "import/lines.h"
+#include "import/read_csv.h"
+#include "import/read_flat.h"
+#include "import/read_grid.h"
+#include "import/read_para.h"
+#include "util.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+int read_text_check(const char *data, size_t len, const char **why, int *column)
+{
+	int line = 1;
+	size_t line_start = 0;
+
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		if (data[i] == '\0') {
+			*why = "a NUL byte";
+			*column = (int)(i - line_start) + 1;
+			return line;
+		}
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)data + i,
+		                                      (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0) {
+			*why = "invalid UTF-8";
+			*column = (int)(i - line_start) + 1;
+			return line;
+		}
+		if (cp == '\n') {
+			line++;
+			line_start = i + 1;
+		}
+		i += (size_t)n;
+	}
+	return 0;
+}
+
+int read_text(const char *data, size_t len, struct doc *out)
+{
+	const char *why;
+	int column, bad = read_text_check(data, len, &why, &column);
+	struct lines l;
+
+	if (bad) {
+		doc_problem(out, (struct doc_pos){.line = bad, .end_line = bad},
+		            "%s at byte %d of the line: the file is not UTF-8 text (convert it "
+		            "first, e.g. with iconv)",
+		            why, column);
+		return -1;
+	}
+	/* A byte order mark is not text. */
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		data += 3, len -= 3;
+	if (read_csv_detect(data, len))
+		return read_csv(data, len, out);
+	lines_split(data, len, &l);
+	for (size_t i = 0; i < l.n;) {
+		if (read_grid_line(&l.v[i])) {
+			i = read_grid(&l, i, out);
+			continue;
+		}
+		if (read_flat_line(&l.v[i])) {
+			i = read_flat(&l, i, out);
+			continue;
+		}
+		size_t end = i + 1;
+		while (end < l.n && !read_grid_line(&l.v[end]) && !read_flat_line(&l.v[end]))
+			end++;
+		read_paras(&l, i, end, DOC_FORM_TEXT, out);
+		i = end;
+	}
+	lines_free(&l);
+	return 0;
+}

@@ -1,0 +1,58 @@
+/*
+ * columns — a table's header cells to column roles, by their words, the
+ * way an official reads "Đơn vị chủ trì" or "Thời gian hoàn thành" in any
+ * order and wording. A column whose words say nothing known is OTHER: kept
+ * as text, never a reason to drop the table. Pure.
+ */
+#ifndef DEADLINED_IMPORT_COLUMNS_H
+#define DEADLINED_IMPORT_COLUMNS_H
+
+#include "import/doc.h"
+
+#include <stdbool.h>
+
+enum col_role {
+	COL_OTHER,  /* words the importer does not know: kept in the row's text */
+	COL_INDEX,  /* STT, TT */
+	COL_TASK,   /* Nhiệm vụ, Nội dung, Tên …, Chỉ tiêu */
+	COL_LEAD,   /* Chủ trì, Đơn vị thực hiện, … chịu trách nhiệm */
+	COL_COORD,  /* Phối hợp */
+	COL_TIME,   /* Thời gian, Thời hạn, Tiến độ (when no other) */
+	COL_RESULT, /* Kết quả, Sản phẩm, Đầu ra */
+	COL_NOTE,   /* Ghi chú */
+	COL_STATUS, /* Tình trạng, Mức độ hoàn thành, Tiến độ (beside a deadline) */
+	COL_BUDGET, /* Kinh phí, Nguồn vốn */
+	COL_PERSON, /* Người đứng đầu, Lãnh đạo phụ trách: a person, not an agency */
+	COL_SOURCE, /* Văn bản giao nhiệm vụ, Căn cứ */
+	COL_UNIT,   /* Đơn vị tính: a unit of measure */
+	COL_ROLES
+};
+
+#define COLUMNS_MAX DOC_MAX_COLS
+
+struct columns {
+	int n;                           /* grid columns */
+	enum col_role role[COLUMNS_MAX]; /* by grid column */
+	char *header[COLUMNS_MAX];       /* the header's text, tidied */
+	int where[COL_ROLES];            /* the grid column of each role, or -1 */
+	bool indicators; /* "Chỉ tiêu" / "… theo dõi, đánh giá" and no time: targets, not tasks */
+};
+
+/* The role one header cell names on its own (COL_OTHER when nothing). */
+enum col_role columns_role(const char *header);
+
+/*
+ * Reads a row as a header: at least two cells name a role, one of them the
+ * task or the lead, and at least half of the written cells name one; every
+ * cell is short. Grid columns count from the first cell given. On success
+ * fills *out (free with columns_free).
+ */
+bool columns_read(const struct doc_cell *cells, size_t n, struct columns *out);
+void columns_free(struct columns *c);
+
+/* The same header again (a page break repeats it, sometimes without STT). */
+bool columns_repeated(const struct columns *c, const struct doc_cell *cells, size_t n);
+
+const char *columns_role_name(enum col_role r); /* "index", "task", "lead" … */
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * lists — the meaning of running text: tasks written as numbered items with
+ * labelled lines, and reporting duties.
+ *
+ *  - PROSE: numbered items ("1.", "1.1.", "a)") followed by labels —
+ *    "Đơn vị chủ trì: …", "Cơ quan thực hiện: …", "Đơn vị phối hợp: …",
+ *    "Thời gian thực hiện: …", "Thời hạn ban hành: …" — in any wording
+ *    of that kind, bulleted or not, several on one line ("b) Cơ quan thực
+ *    hiện: - Đơn vị chủ trì: …; - Đơn vị phối hợp: …"), a value that is
+ *    empty on its line being the bullets under it. Each lead label starts a
+ *    task of the innermost item; an item holding several tasks titles each
+ *    by the text written before its labels.
+ *  - DUTY: the reporting duties of the organisation section (Tổ chức thực
+ *    hiện): "Định kỳ hàng năm (trước ngày 15/12) … báo cáo …", a task for
+ *    the agency the item is addressed to; the agency told to "theo dõi,
+ *    đôn đốc" is the plan's monitor.
+ * Numbered paragraphs without labels are text, not tasks, unless their
+ * section has labelled tasks (then a leaf item is kept, flagged). Cells of
+ * tables that are not task tables are read as text too (a web page puts
+ * whole documents in layout tables). Pure.
+ */
+#ifndef DEADLINED_IMPORT_LISTS_H
+#define DEADLINED_IMPORT_LISTS_H
+
+#include "import/doc.h"
+#include "import/result.h"
+
+void lists_read(const struct doc *d, struct import_result *r);
+
+#endif

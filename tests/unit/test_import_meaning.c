@@ -1,0 +1,407 @@
+/*
+ * Unit tests for the import's meaning stage (columns, tables, lists,
+ * plan_facts, meaning): documents written here, in the forms and with the
+ * traps real plans have, but in other words, column orders and forms than
+ * the plans in ../shared — a plan of another province must read as well.
+ *
+ * Each task is compared in one line:
+ *   KEY «title» L:lead C:coord T:timeframe [S:category]
+ * (names on separate lines in a cell shown as " / "; empty fields as "-").
+ */
+#include "check.h"
+
+#include "buf.h"
+#include "import/columns.h"
+#include "import/doc.h"
+#include "import/meaning.h"
+#include "import/read_text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void field(struct buf *b, const char *tag, const char *s)
+{
+	buf_printf(b, " %s:", tag);
+	if (!s || !*s) {
+		buf_addc(b, '-');
+		return;
+	}
+	for (; *s; s++)
+		buf_adds(b, *s == '\n' ? " / " : (char[]){*s, 0});
+}
+
+static char *render_task(const struct import_row *r, bool category)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "%s «%s»", r->key, r->title);
+	field(&b, "L", r->lead);
+	field(&b, "C", r->coord);
+	field(&b, "T", r->timeframe);
+	if (category)
+		field(&b, "S", r->category);
+	return buf_steal(&b);
+}
+
+struct meaning_case {
+	const char *what;
+	const char *text;
+	size_t indicators;
+	bool category;
+	const char *tasks[12]; /* all of them, in order; NULL-terminated */
+};
+
+static void read_doc(const char *text, struct doc *d, struct import_result *r)
+{
+	doc_init(d);
+	result_init(r);
+	assert_int_equal(read_text(text, strlen(text), d), 0);
+	meaning_read(d, r);
+}
+
+static void run_cases(const struct meaning_case *cases, size_t n)
+{
+	size_t failed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct meaning_case *c = &cases[i];
+		struct doc d;
+		struct import_result r;
+		size_t want = 0;
+		bool ok = true;
+		read_doc(c->text, &d, &r);
+		while (c->tasks[want])
+			want++;
+		if (r.n_rows != want || r.n_indicators != c->indicators)
+			ok = false;
+		for (size_t k = 0; k < r.n_rows && k < want; k++) {
+			char *got = render_task(&r.rows[k], c->category);
+			ok &= !strcmp(got, c->tasks[k]);
+			free(got);
+		}
+		if (!ok) {
+			print_error("%s: %zu tasks (want %zu), %zu indicators (want %zu)\n",
+			            c->what, r.n_rows, want, r.n_indicators, c->indicators);
+			for (size_t k = 0; k < r.n_rows || k < want; k++) {
+				char *got =
+				    k < r.n_rows ? render_task(&r.rows[k], c->category) : NULL;
+				print_error(
+				    "  %s %s\n      want %s\n",
+				    got && k < want && !strcmp(got, c->tasks[k]) ? "  " : "!!",
+				    got ? got : "(none)", k < want ? c->tasks[k] : "(none)");
+				free(got);
+			}
+			for (size_t k = 0; k < r.n_problems; k++)
+				print_error("  note line %d: %s\n", r.problems[k].pos.line,
+				            r.problems[k].what);
+			failed++;
+		}
+		result_free(&r);
+		doc_free(&d);
+	}
+	if (failed) {
+		print_error("%zu of %zu documents read wrongly\n", failed, n);
+		fail();
+	}
+}
+
+/* ---- header words ------------------------------------------------------------------------- */
+
+static void test_column_roles(void **state)
+{
+	static const struct {
+		const char *header;
+		enum col_role role;
+	} cases[] = {
+	    {"STT", COL_INDEX},
+	    {"TT", COL_INDEX},
+	    {"Số TT", COL_INDEX},
+	    {"Nội dung công việc", COL_TASK},
+	    {"Tên nhiệm vụ/dự án", COL_TASK},
+	    {"Nhiệm vụ, giải pháp", COL_TASK},
+	    {"Chỉ tiêu", COL_TASK},
+	    {"Đơn vị thực hiện", COL_LEAD},
+	    {"Cơ quan thực hiện", COL_LEAD},
+	    {"Cơ quan chủ trì", COL_LEAD},
+	    {"Đơn vị chịu trách nhiệm phổ biến", COL_LEAD},
+	    {"Trách nhiệm thực hiện", COL_LEAD},
+	    {"Đơn vị", COL_LEAD},
+	    {"Cơ quan phối hợp", COL_COORD},
+	    {"Đơn vị phối hợp thực hiện", COL_COORD},
+	    {"Thời gian hoàn thành", COL_TIME},
+	    {"Thời gian thực hiện", COL_TIME},
+	    {"Thời hạn", COL_TIME},
+	    {"Tiến độ", COL_TIME},
+	    {"Sản phẩm đầu ra", COL_RESULT},
+	    {"Kết quả dự kiến", COL_RESULT},
+	    {"Kết quả thực hiện", COL_RESULT},
+	    {"Ghi chú", COL_NOTE},
+	    {"Nguồn kinh phí", COL_BUDGET},
+	    {"Tình trạng", COL_STATUS},
+	    {"Người đứng đầu chịu trách nhiệm", COL_PERSON},
+	    {"Lãnh đạo phụ trách", COL_PERSON},
+	    {"Văn bản giao nhiệm vụ", COL_SOURCE},
+	    {"Đơn vị tính", COL_UNIT},
+	    {"Hình thức phổ biến", COL_OTHER},
+	    {"Mức độ hoàn chỉnh", COL_OTHER},
+	    {"", COL_OTHER},
+	};
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++)
+		check_str(cases[i].header, columns_role_name(columns_role(cases[i].header)),
+		          columns_role_name(cases[i].role));
+}
+
+/* Two columns, one role: the weaker gives way. */
+static void test_column_conflicts(void **state)
+{
+	static const char text[] = "TT\tChỉ tiêu\tĐơn vị\tKết quả\tCơ quan chủ trì theo dõi\n"
+	                           "TT\tNhiệm vụ\tThời hạn\tTiến độ\tĐơn vị chủ trì\n";
+	struct doc d;
+	struct import_result r;
+
+	(void)state;
+	read_doc(text, &d, &r);
+	assert_int_equal(r.n_tables, 2);
+	check_str("a bare Đơn vị beside a lead", columns_role_name(r.tables[0].cols.role[2]),
+	          "unit");
+	check_int("no time, a lead that follows up: indicators", r.tables[0].kind,
+	          TABLE_INDICATORS);
+	check_str("Tiến độ beside a deadline", columns_role_name(r.tables[1].cols.role[3]),
+	          "status");
+	check_int("tasks", r.tables[1].kind, TABLE_TASKS);
+	result_free(&r);
+	doc_free(&d);
+}
+
+/* ---- tables ------------------------------------------------------------------------------- */
+
+static const struct meaning_case table_cases[] = {
+    {"another province's words, the time before the lead, extra columns (tab-separated)",
+     "STT\tNội dung công việc\tThời gian hoàn thành\tĐơn vị thực hiện\tCơ quan phối "
+     "hợp\tSản phẩm đầu ra\tGhi chú\n"
+     "A\tCÁC NHIỆM VỤ CHUNG\t\t\t\t\t\n"
+     "I\tHạ tầng\t\t\t\t\t\n"
+     "1\tNâng cấp trung tâm dữ liệu\tQuý III/2026\tSở Khoa học và Công nghệ\tSở Tài "
+     "chính\tTrung tâm được nâng cấp\tƯu tiên\n"
+     "2\tMở rộng mạng diện rộng\t2026 - 2027\tBộ Công an (Cục A05)\t\tMạng\t\n",
+     0,
+     true,
+     {"A.I.1 «Nâng cấp trung tâm dữ liệu» L:Sở Khoa học và Công nghệ C:Sở Tài chính "
+      "T:Quý III/2026 S:A. CÁC NHIỆM VỤ CHUNG / I. Hạ tầng",
+      "A.I.2 «Mở rộng mạng diện rộng» L:Bộ Công an (Cục A05) C:- T:2026 - 2027 S:A. CÁC "
+      "NHIỆM VỤ CHUNG / I. Hạ tầng",
+      NULL}},
+    {"a person column before the lead is no lead; a source column is no task",
+     "| TT | Tên công việc | Văn bản giao việc | Lãnh đạo phụ trách | Cơ quan chủ trì | Hạn |\n"
+     "|---|---|---|---|---|---|\n"
+     "| 1 | Việc một | Nghị quyết số 9/NQ-CP | Giám đốc Sở X | Sở Xây dựng | 30/9/2026 |\n",
+     0,
+     false,
+     {"1 «Việc một» L:Sở Xây dựng C:- T:30/9/2026", NULL}},
+    {"flattened: merged cells inherited, a sub-row, the end of a row cut by an empty cell",
+     "|\n**STT**\n|\n**Nhiệm vụ**\n|\n**Đơn vị chủ trì**\n|\n**Thời gian**\n|\n**Kết quả**\n|\n"
+     "**Tình trạng**\n|\n|\n"
+     "**I**\n|\n**Thể chế**\n|\n|\n"
+     "1\n|\nSoạn quy chế\nmới\n|\nSở Nội vụ\n|\nQuý I/2026\n|\nQuy chế\n|\nĐang làm\n|\n|\n"
+     "2\n|\nSửa quy chế cũ\n|\n|\n"
+     "Phổ biến quy chế cho các xã\n|\nSở Tư pháp\n|\n|\n"
+     "3\n|\nLập danh mục\n|\nSở Y tế\n|\nQuý II/2026\n|\n|\nĐã xong\n|\n|\n",
+     0,
+     false,
+     {"I.1 «Soạn quy chế mới» L:Sở Nội vụ C:- T:Quý I/2026",
+      "I.2 «Sửa quy chế cũ» L:Sở Nội vụ C:- T:Quý I/2026",
+      "I.2#2 «Phổ biến quy chế cho các xã» L:Sở Tư pháp C:- T:Quý I/2026",
+      "I.3 «Lập danh mục» L:Sở Y tế C:- T:Quý II/2026", NULL}},
+    {"a column-number row, italic numbers, italic sub-groups with numbering going on",
+     "|\n**TT**\n|\n**Nhiệm vụ**\n|\n**Cơ quan chủ trì**\n|\n**Thời hạn**\n|\n|\n"
+     "*A*\n|\n*B*\n|\n*1*\n|\n*2*\n|\n|\n"
+     "**II**\n|\n**Dữ liệu**\n|\n|\n*II.1*\n|\n*Dữ liệu ngành*\n|\n|\n"
+     "*1*\n|\nLàm sạch dữ liệu\n|\nSở Tài chính\n|\n2026\n|\n|\n"
+     "*II.2*\n|\n*Dữ liệu xã*\n|\n|\n"
+     "*2*\n|\nKết nối dữ liệu\n|\nUBND các xã\n|\n2027\n|\n|\n",
+     0,
+     true,
+     {"II.1.1 «Làm sạch dữ liệu» L:Sở Tài chính C:- T:2026 S:II. Dữ liệu / II.1. Dữ liệu "
+      "ngành",
+      "II.2.2 «Kết nối dữ liệu» L:UBND các xã C:- T:2027 S:II. Dữ liệu / II.2. Dữ liệu xã", NULL}},
+    {"a bold group without a number; the header again after a page, without STT, in other "
+     "words; the last row never closed",
+     "|\n**STT**\n|\n**Nhiệm vụ**\n|\n**Đơn vị chủ trì**\n|\n**Thời hạn**\n|\n|\n"
+     "** **\n|\n**Nhóm việc của Sở A**\n|\n** **\n|\n** **\n|\n|\n"
+     "1\n|\nViệc một\n|\nSở A\n|\n2026\n|\n|\n\n\n"
+     "|\n**Nội dung**\n|\n**Đơn vị chủ trì**\n|\n**Thời hạn**\n|\n|\n"
+     "2\n|\nViệc hai\n|\nSở B\n|\n2027\n|\nBản quyền thuộc về trang web\n|\n",
+     0,
+     true,
+     {"1 «Việc một» L:Sở A C:- T:2026 S:Nhóm việc của Sở A",
+      "2 «Việc hai» L:Sở B C:- T:2027 S:Nhóm việc của Sở A", NULL}},
+    {"two tables whose numbers restart, each under its numbered heading",
+     "1. Việc quá hạn\n\n| STT | Nhiệm vụ | Đơn vị chủ trì | Thời hạn |\n|---|---|---|---|\n"
+     "| 1 | Việc A | Sở A | 30/6/2026 |\n| 2 | Việc B | Sở B | 30/6/2026 |\n\n"
+     "2. Việc đến hạn\n\n| STT | Nhiệm vụ | Đơn vị chủ trì | Thời hạn |\n|---|---|---|---|\n"
+     "| 1 | Việc C | Sở C | 31/12/2026 |\n",
+     0,
+     true,
+     {"1.1 «Việc A» L:Sở A C:- T:30/6/2026 S:1. Việc quá hạn",
+      "1.2 «Việc B» L:Sở B C:- T:30/6/2026 S:1. Việc quá hạn",
+      "2.1 «Việc C» L:Sở C C:- T:31/12/2026 S:2. Việc đến hạn", NULL}},
+    {"an indicator table is reported apart; the task table after it is read",
+     "| TT | Chỉ tiêu | Đơn vị tính | Mục tiêu 2030 | Cơ quan theo dõi, đánh giá |\n"
+     "|---|---|---|---|---|\n| 1 | Tỷ lệ hồ sơ trực tuyến | % | 80 | Văn phòng UBND |\n"
+     "| 2 | Số doanh nghiệp số | DN | 500 | Sở Khoa học và Công nghệ |\n\nPhụ lục II\n\n"
+     "| TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian |\n|---|---|---|---|\n"
+     "| 1 | Xây dựng cổng dữ liệu | Sở A | Quý IV/2026 |\n",
+     2,
+     false,
+     {"1 «Xây dựng cổng dữ liệu» L:Sở A C:- T:Quý IV/2026", NULL}},
+    {"a heading glued into the last cell of a table's last row starts the next table",
+     "|\n**STT**\n|\n**Nhiệm vụ**\n|\n**Cơ quan chủ trì**\n|\n**Thời hạn**\n|\n|\n"
+     "1\n|\nViệc A\n|\nSở A\n|\n2026\n|\n**2. Nhóm hai**\n|\n"
+     "**STT**\n|\n**Nhiệm vụ**\n|\n**Cơ quan chủ trì**\n|\n**Thời hạn**\n|\n|\n"
+     "1\n|\nViệc B\n|\nSở B\n|\n2027\n|\n|\n",
+     0,
+     false,
+     {"T1.1 «Việc A» L:Sở A C:- T:2026", "2.1 «Việc B» L:Sở B C:- T:2027", NULL}},
+    {"a CR LF inside a CSV number cell never reaches the key",
+     "STT,Nhiệm vụ,Chủ trì,Thời hạn\n\"1\r\n.2\",Việc,Sở Y tế,2026\n",
+     0,
+     false,
+     {"1.2 «Việc» L:Sở Y tế C:- T:2026", NULL}},
+};
+
+static void test_tables(void **state)
+{
+	(void)state;
+	run_cases(table_cases, N_ELEMS(table_cases));
+}
+
+/* ---- running text ------------------------------------------------------------------------- */
+
+static const struct meaning_case list_cases[] = {
+    {"labels in other words; several on one line; a value that is the bullets under it",
+     "II. NỘI DUNG\n\n1. Số hóa hồ sơ\n\na) Nội dung: quét và lưu hồ sơ giấy.\n\n"
+     "b) Cơ quan thực hiện: - Đơn vị chủ trì: Sở Nội vụ; - Đơn vị phối hợp: Sở Tư pháp.\n\n"
+     "c) Thời hạn ban hành: Quý III/2026.\n\n2. Rà soát văn bản\n\n- Cơ quan chủ trì: Bộ Tư "
+     "pháp.\n- Thời gian thực hiện:\n+ Các sở gửi kết quả trước ngày 15 tháng 6 năm "
+     "2026.\n+ Sở Tư pháp tổng hợp trước ngày 30 tháng 6 năm 2026.\n",
+     0,
+     false,
+     {"1 «Số hóa hồ sơ» L:Sở Nội vụ C:Sở Tư pháp T:Quý III/2026",
+      "2 «Rà soát văn bản» L:Bộ Tư pháp C:- T:+ Các sở gửi kết quả trước ngày 15 tháng 6 năm "
+      "2026. + Sở Tư pháp tổng hợp trước ngày 30 tháng 6 năm 2026.",
+      NULL}},
+    {"an item with two tasks, each titled by its own text; labels cut by emphasis",
+     "III. NHIỆM VỤ\n\n**4. Bồi dưỡng cán bộ**\n\n- Mở lớp bồi dưỡng kỹ năng số.\n\n"
+     "*Đơn vị chủ trì thực\nhiện: *Sở Nội vụ.\n\n*Thời gian thực hiện: *Hằng\nnăm.\n\n"
+     "- Biên soạn tài liệu.\n\n*Đơn vị chủ trì: *Sở Thông tin.\n\n*Thời gian thực "
+     "hiện: *Quý II/2026.\n",
+     0,
+     false,
+     {"4 «Mở lớp bồi dưỡng kỹ năng số» L:Sở Nội vụ C:- T:Hằng năm",
+      "4#2 «Biên soạn tài liệu» L:Sở Thông tin C:- T:Quý II/2026", NULL}},
+    {"numbered paragraphs without labels, figures, recipients and a page footer are no tasks",
+     "I. MỤC TIÊU\n\n1. Đến năm 2030 hoàn thành chuyển đổi số.\n\n2. 100% hồ sơ trực "
+     "tuyến.\n\n300.000 hộ gia đình có cáp quang.\n\n12 tháng 3 năm 2024\n\n2026 - 2030\n\n"
+     "Chủ trì triển khai các nhiệm vụ: xây dựng kế hoạch.\n\nNơi nhận:\n- Bộ Nội vụ;\n"
+     "- Lưu: VT.\n\nĐịa chỉ: 17 Nguyễn Gia Thiều\nMã số thuế: 0315459414\n",
+     0,
+     false,
+     {NULL}},
+    {"a reporting duty of the organisation section, with the plan's monitor",
+     "IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Thông tin chủ trì theo dõi, đôn đốc thực hiện.\n\n"
+     "2. Các sở, ban, ngành:\n\na) Triển khai kế hoạch.\n\nb) Báo cáo kết quả trước ngày "
+     "10 tháng 12 hằng năm.\n\n3. Sở Tài chính bố trí kinh phí.\n\n- Sở Tài chính định kỳ "
+     "hằng quý báo cáo UBND tỉnh.\n",
+     0,
+     false,
+     {"duty.2.1 «Báo cáo kết quả trước ngày 10 tháng 12 hằng năm» L:Các sở, ban, ngành C:- "
+      "T:trước ngày 10 tháng 12 hằng năm",
+      "duty.3.1 «Sở Tài chính định kỳ hằng quý báo cáo UBND tỉnh» L:Sở Tài chính C:- "
+      "T:định kỳ hằng quý",
+      NULL}},
+};
+
+static void test_lists(void **state)
+{
+	(void)state;
+	run_cases(list_cases, N_ELEMS(list_cases));
+}
+
+/* ---- the plan's own facts ------------------------------------------------------------------ */
+
+static void test_plan_facts(void **state)
+{
+	static const struct {
+		const char *what, *text, *number, *issued, *title;
+		int first, last;
+	} cases[] = {
+	    {"a web page: the number in the cell after 'Số hiệu', the date split, CHƯƠNG TRÌNH",
+	     "|\n**Số hiệu:**\n|\n45/CTr-UBND\n|\n|\n**Ngày ban hành:**\n|\n02/03/2026\n|\n\n\n"
+	     "*Đà Nẵng, ngày 02\ntháng 3 năm 2026*\n\n**CHƯƠNG TRÌNH**\n\nCHUYỂN ĐỔI SỐ GIAI ĐOẠN "
+	     "2026 - 2030\n\n*Căn cứ Luật ngày 19 tháng 6 năm 2015;*\n",
+	     "45/CTr-UBND", "2026-03-02", "CHUYỂN ĐỔI SỐ GIAI ĐOẠN 2026 - 2030", 2026, 2030},
+	    {"'Số:' on its own line, the recipients before the title never taken",
+	     "HỘI ĐỒNG NHÂN DÂN\nTỈNH KHÁNH HÒA\n|\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n|\n"
+	     "Số:\n|\n7/NQ-HĐND\n|\nNơi nhận:\n- Văn phòng Quốc hội;\n\n# NGHỊ QUYẾT\n"
+	     "## Về nhiệm vụ năm 2027\n",
+	     "7/NQ-HĐND", NULL, "Về nhiệm vụ năm 2027", 2027, 2027},
+	    {"a year that dates a text named in the title is no period",
+	     "Số: 3/KH-UBND\nHuế, ngày 5 tháng 1 năm 2026\n\nKẾ HOẠCH\n\nTriển khai Nghị quyết "
+	     "ngày "
+	     "22 "
+	     "tháng 12 năm 2024 đến năm 2030\n",
+	     "3/KH-UBND", "2026-01-05",
+	     "Triển khai Nghị quyết ngày 22 tháng 12 năm 2024 đến năm 2030", 2026, 2030},
+	    {"no number yet", "Số:    /BC-SKHCN\n\nBÁO CÁO\n\nTình hình năm 2025\n", NULL, NULL,
+	     "Tình hình năm 2025", 2025, 2025},
+	};
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct doc d;
+		struct import_result r;
+		read_doc(cases[i].text, &d, &r);
+		check_str(cases[i].what, r.number, cases[i].number);
+		check_str(cases[i].what, r.issued, cases[i].issued);
+		check_str(cases[i].what, r.title, cases[i].title);
+		check_int(cases[i].what, r.first_year, cases[i].first);
+		check_int(cases[i].what, r.last_year, cases[i].last);
+		if (i == 1)
+			check_str("the issuer, before the motto", r.issuer,
+			          "HỘI ĐỒNG NHÂN DÂN TỈNH KHÁNH HÒA");
+		result_free(&r);
+		doc_free(&d);
+	}
+}
+
+/* Nothing read is lost: every row and paragraph has a fate, and rows that look like
+ * tasks but cannot be read are problems with their line. */
+static void test_nothing_dropped_silently(void **state)
+{
+	static const char text[] = "Một bảng không có tiêu đề cột:\n\n"
+	                           "| 1 | Việc không có bảng tiêu đề nào | Sở A | 2026 |\n";
+	struct doc d;
+	struct import_result r;
+
+	(void)state;
+	read_doc(text, &d, &r);
+	check_int("no task", r.n_rows, 0);
+	check_int("one problem", r.n_problems, 1);
+	check_int("at its line", r.problems[0].pos.line, 3);
+	bool unread = false;
+	for (size_t i = 0; i < r.n_fates; i++)
+		unread |= r.fates[i].fate == FATE_UNREAD && r.fates[i].pos.line == 3;
+	check_int("its fate says so", unread, 1);
+	result_free(&r);
+	doc_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_column_roles), cmocka_unit_test(test_column_conflicts),
+	    cmocka_unit_test(test_tables),       cmocka_unit_test(test_lists),
+	    cmocka_unit_test(test_plan_facts),   cmocka_unit_test(test_nothing_dropped_silently),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
