@@ -53,7 +53,7 @@ DEB_PKGS = build-essential pkg-config libev-dev libsqlite3-dev libesmtp-dev libi
            python3-minimal python3-aiosmtpd dovecot-imapd python3-docx python3-icalendar \
            python3-reportlab fonts-dejavu-core remind msmtp strace
 
-.PHONY: all deps run test unit system sanitize fuzz bench install clean format
+.PHONY: all deps run test unit system sanitize fuzz bench install uninstall clean format
 all: $(BINDIR)/deadlined $(BINDIR)/deadlinectl
 
 $(BUILD):
@@ -132,29 +132,87 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(BUILD)/fuzz/li
 bench: all $(BENCH_BIN)
 	BUILD=$(BUILD) bench/run $(BENCH_BIN)
 
-# Installs the binaries, the unit, the templates and the directory; the
-# example config becomes /etc/deadlined/deadlined.ini (with the system's
-# paths) only if there is none yet: an admin's config is never overwritten.
-SYSCONF = $(DESTDIR)/etc/deadlined
+# ---- install / uninstall ------------------------------------------------------
+# `make install` (PREFIX, DESTDIR for packaging) installs the programs, the
+# unit, the sysusers.d and tmpfiles.d files, the man pages, the templates,
+# the docs and the example config; it writes /etc/deadlined/deadlined.ini
+# and directory.ini (with the system's paths) only when there are none: an
+# admin's config is never overwritten. Every file and directory it adds is
+# listed in $(MANIFEST); `make uninstall` removes exactly those (directories
+# only when empty), so the admin's config and the state stay. Installed
+# directly (no DESTDIR) as root, it also creates the user, group and state
+# directory; a package does that in its postinst.
+SBINDIR_I   = $(PREFIX)/sbin
+BINDIR_I    = $(PREFIX)/bin
+DATADIR     = $(PREFIX)/share/deadlined
+DOCDIR      = $(PREFIX)/share/doc/deadlined
+MANDIR      = $(PREFIX)/share/man
+UNITDIR     = $(PREFIX)/lib/systemd/system
+SYSUSERSDIR = $(PREFIX)/lib/sysusers.d
+TMPFILESDIR = $(PREFIX)/lib/tmpfiles.d
+CONFDIR     = /etc/deadlined
+STATEDIR    = /var/lib/deadlined
+RUNDIR      = /run/deadlined
+MANIFEST    = $(DATADIR)/install-manifest
+TEMPLATES   = $(wildcard config/templates/*/*)
+
+# The shell functions of the install recipe. dirs: makes the missing directories
+# of a path, one level at a time, listing each (with a trailing /); put MODE
+# SRC DST: installs a file and lists it; conf SRC DST: installs only when
+# there is none, unlisted (the admin's from then on).
+define INSTALL_FNS
+set -e; D='$(DESTDIR)'; [ -z "$$D" ] || mkdir -p "$$D"; list=$$(mktemp); trap 'rm -f "$$list"' EXIT; \
+dirs() { case "$$1" in /|.) return 0;; esac; [ -d "$$D$$1" ] && return 0; dirs "$$(dirname "$$1")"; \
+  mkdir "$$D$$1"; echo "$$1/" >>"$$list"; }; \
+put() { dirs "$$(dirname "$$3")"; install -m "$$1" "$$2" "$$D$$3"; echo "$$3" >>"$$list"; }; \
+conf() { dirs "$$(dirname "$$2")"; if [ -e "$$D$$2" ]; then echo "kept $$2 (yours)"; \
+  else install -m 0644 "$$1" "$$D$$2"; echo "wrote $$2"; fi; }
+endef
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(SYSCONF)/templates/vi \
-	  $(SYSCONF)/templates/en $(DESTDIR)$(PREFIX)/lib/systemd/system \
-	  $(DESTDIR)$(PREFIX)/share/doc/deadlined
-	install -m 0755 deadlined $(DESTDIR)$(PREFIX)/sbin/deadlined
-	install -m 0755 deadlinectl $(DESTDIR)$(PREFIX)/bin/deadlinectl
-	install -m 0644 config/templates/vi/* $(SYSCONF)/templates/vi/
-	install -m 0644 config/templates/en/* $(SYSCONF)/templates/en/
-	install -m 0644 config/directory.ini $(SYSCONF)/directory.ini.example
-	sed -e 's|^database = .*|database = /var/lib/deadlined/deadlined.db|' \
-	    -e 's|^control_socket = .*|control_socket = /run/deadlined/control|' \
-	    -e 's|^maildir = .*|maildir = /var/lib/deadlined/mail|' \
-	    config/deadlined.ini > $(SYSCONF)/deadlined.ini.example
-	chmod 0644 $(SYSCONF)/deadlined.ini.example
-	[ -e $(SYSCONF)/deadlined.ini ] || cp -p $(SYSCONF)/deadlined.ini.example $(SYSCONF)/deadlined.ini
-	[ -e $(SYSCONF)/directory.ini ] || cp -p $(SYSCONF)/directory.ini.example $(SYSCONF)/directory.ini
-	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/deadlined/README.md
-	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/deadlined.service.in \
-	  > $(DESTDIR)$(PREFIX)/lib/systemd/system/deadlined.service
+	@$(INSTALL_FNS); \
+	[ -f "$$D$(MANIFEST)" ] && cat "$$D$(MANIFEST)" >"$$list"; \
+	put 0755 $(BINDIR)/deadlined $(SBINDIR_I)/deadlined; \
+	put 0755 $(BINDIR)/deadlinectl $(BINDIR_I)/deadlinectl; \
+	sed -e 's|@SBINDIR@|$(SBINDIR_I)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/deadlined.service.in \
+	  >$(BUILD)/deadlined.service; \
+	put 0644 $(BUILD)/deadlined.service $(UNITDIR)/deadlined.service; \
+	put 0644 systemd/deadlined.sysusers $(SYSUSERSDIR)/deadlined.conf; \
+	put 0644 systemd/deadlined.tmpfiles $(TMPFILESDIR)/deadlined.conf; \
+	for f in $(MANPAGES); do put 0644 "$$f" "$(MANDIR)/man$${f##*.}/$${f##*/}"; done; \
+	for f in $(TEMPLATES); do put 0644 "$$f" "$(DATADIR)/$${f#config/}"; done; \
+	put 0644 config/templates/README.md $(DOCDIR)/templates.md; \
+	put 0644 README.md $(DOCDIR)/README.md; \
+	sed -e 's|^database = .*|database = $(STATEDIR)/deadlined.db|' \
+	    -e 's|^control_socket = .*|control_socket = $(RUNDIR)/control|' \
+	    -e 's|^templates = .*|templates = $(DATADIR)/templates|' \
+	    -e 's|^maildir = .*|maildir = $(STATEDIR)/mail|' \
+	    -e 's|^; maildir = \.\./var/inbox$$|; maildir = $(STATEDIR)/inbox|' \
+	    -e 's|^; user = deadlined$$|user = deadlined|' config/deadlined.ini >$(BUILD)/deadlined.ini; \
+	grep -q '^user = deadlined$$' $(BUILD)/deadlined.ini; \
+	put 0644 $(BUILD)/deadlined.ini $(DOCDIR)/examples/deadlined.ini; \
+	put 0644 config/directory.ini $(DOCDIR)/examples/directory.ini; \
+	conf $(BUILD)/deadlined.ini $(CONFDIR)/deadlined.ini; \
+	conf config/directory.ini $(CONFDIR)/directory.ini; \
+	echo "$(MANIFEST)" >>"$$list"; \
+	sort -u "$$list" >"$$D$(MANIFEST)"; chmod 0644 "$$D$(MANIFEST)"; \
+	echo "installed $$(grep -vc '/$$' "$$D$(MANIFEST)") files under $${D:-/} (listed in $(MANIFEST))"; \
+	if [ -z "$$D" ] && [ "$$(id -u)" -eq 0 ] && command -v systemd-sysusers >/dev/null; then \
+	  systemd-sysusers $(SYSUSERSDIR)/deadlined.conf; \
+	  systemd-tmpfiles --create $(TMPFILESDIR)/deadlined.conf; \
+	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	fi
+
+# Removes what the manifest lists: the files, then the directories install
+# made, deepest first, each only if empty (/etc/deadlined keeps the config).
+uninstall:
+	@set -e; D='$(DESTDIR)'; m="$$D$(MANIFEST)"; \
+	[ -f "$$m" ] || { echo "uninstall: no $$m: nothing installed here" >&2; exit 1; }; \
+	list=$$(cat "$$m"); \
+	echo "$$list" | grep -v '/$$' | while read -r f; do rm -f "$$D$$f"; done; \
+	echo "$$list" | grep '/$$' | awk '{ print length, $$0 }' | sort -rn | cut -d' ' -f2- | \
+	  while read -r d; do rmdir "$$D$$d" 2>/dev/null || true; done; \
+	echo "removed what $(MANIFEST) listed; kept $(CONFDIR) (your config) and $(STATEDIR) (the state)"
 
 format:
 	clang-format -i $(wildcard daemon/*.c daemon/*/*.c include/*.h include/*/*.h tests/unit/*.c tests/fuzz/*.c bench/*.c)

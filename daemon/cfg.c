@@ -74,6 +74,7 @@ struct loader {
 	struct buf *errors, *warnings;
 	int nerrors;
 	int depth;
+	bool secrets; /* read [smtp] password_file (the daemon does; deadlinectl need not) */
 
 	/* the file being read */
 	const char *file; /* owned by cfg->files */
@@ -514,6 +515,7 @@ static const struct rule rules[] = {
     {SEC_TOP, "include", R_FN, 0, 0, 0, set_include, true},
     {SEC_DAEMON, "database", R_PATH, C(database), 0, 0, NULL, false},
     {SEC_DAEMON, "control_socket", R_PATH, C(control_socket), 0, 0, NULL, false},
+    {SEC_DAEMON, "user", R_STR, C(service_user), 0, 0, NULL, false},
     {SEC_DAEMON, "templates", R_PATH, C(templates), 0, 0, NULL, false},
     {SEC_DAEMON, "language", R_FN, 0, 0, 0, set_language, false},
     {SEC_DAEMON, "timezone", R_FN, 0, 0, 0, set_timezone, false},
@@ -1078,26 +1080,42 @@ static bool is_loopback(const char *host)
 	return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
-/* A password file must be the service's secret: no group or other access. */
+/*
+ * A secret (a password file, the reply tokens' key) must be the service's:
+ * a regular file with no group or other access. 0, or -1 with the error
+ * given at [section] key; *st is filled.
+ */
+static int check_secret(struct loader *l, const struct cfg *c, const char *section, const char *key,
+                        const char *path, struct stat *st)
+{
+	struct cfg_where at = where_of(c, section, key);
+
+	if (stat(path, st) < 0) {
+		verror(l, at, section, key, "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		verror(l, at, section, key, "'%s' is not a file", path);
+		return -1;
+	}
+	if (st->st_mode & 077) {
+		verror(l, at, section, key, "'%s' is readable by group or others: chmod 600 it",
+		       path);
+		return -1;
+	}
+	return 0;
+}
+
 static char *read_secret(struct loader *l, struct cfg *c, const char *section, const char *path)
 {
 	struct stat st;
-	struct cfg_where at = where_of(c, section, "password_file");
 
-	if (stat(path, &st) < 0) {
-		verror(l, at, section, "password_file", "cannot read '%s': %s", path,
-		       strerror(errno));
+	if (check_secret(l, c, section, "password_file", path, &st) < 0)
 		return NULL;
-	}
-	if (st.st_mode & 077) {
-		verror(l, at, section, "password_file",
-		       "'%s' is readable by group or others: chmod 600 it", path);
-		return NULL;
-	}
 	char *text = util_read_file(path, NULL);
 	if (!text) {
-		verror(l, at, section, "password_file", "cannot read '%s': %s", path,
-		       strerror(errno));
+		verror(l, where_of(c, section, "password_file"), section, "password_file",
+		       "cannot read '%s': %s", path, strerror(errno));
 		return NULL;
 	}
 	text[strcspn(text, "\r\n")] = '\0';
@@ -1119,26 +1137,33 @@ static void validate_smtp(struct loader *l, struct cfg *c)
 		       "none is only allowed to a loopback host, not '%s'", c->host);
 	if (c->user && !c->password_file)
 		verror(l, where_of(c, "smtp", "user"), "smtp", "user", "needs password_file");
-	if (c->password_file)
+	if (c->password_file && l->secrets)
 		c->password = read_secret(l, c, "smtp", c->password_file);
+}
+
+/* The reply tokens' key file: the configured one, else inbox.key beside the database. */
+static void inbox_key_path(struct cfg *c)
+{
+	struct cfg_inbox *in = &c->inbox;
+
+	if (in->key_file)
+		return;
+	char *db = xstrdup(c->database);
+	struct buf path = BUF_INIT;
+	buf_printf(&path, "%s/inbox.key", dirname(db));
+	in->key_file = buf_steal(&path);
+	in->key_default = true;
+	free(db);
 }
 
 /* The key of the reply tokens: the configured file, or the default one once it exists. */
 static void read_inbox_key(struct loader *l, struct cfg *c)
 {
 	struct cfg_inbox *in = &c->inbox;
-	bool given = in->key_file != NULL;
 	char err[512];
 
-	if (!given) {
-		char *db = xstrdup(c->database);
-		struct buf path = BUF_INIT;
-		buf_printf(&path, "%s/inbox.key", dirname(db));
-		in->key_file = buf_steal(&path);
-		free(db);
-		if (access(in->key_file, F_OK) != 0)
-			return; /* the daemon makes it at start */
-	}
+	if (in->have_key || (in->key_default && access(in->key_file, F_OK) != 0))
+		return; /* the daemon makes the default one at start */
 	if (token_key_load(in->key_file, false, in->key, err, sizeof(err)) < 0)
 		verror(l, where_of(c, "inbox", "key_file"), "inbox", "key_file", "%s", err);
 	else
@@ -1181,10 +1206,12 @@ static void validate_inbox(struct loader *l, struct cfg *c)
 		if (in->user && !in->password_file)
 			verror(l, where_of(c, "inbox", "user"), "inbox", "user",
 			       "needs password_file");
-		if (in->password_file)
+		if (in->password_file && l->secrets)
 			in->password = read_secret(l, c, "inbox", in->password_file);
 	}
-	read_inbox_key(l, c);
+	inbox_key_path(c);
+	if (l->secrets)
+		read_inbox_key(l, c);
 }
 
 static void validate_agencies(struct loader *l, struct cfg *c)
@@ -1413,10 +1440,10 @@ static struct cfg *cfg_new(const char *path)
 	return c;
 }
 
-struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings)
+static struct cfg *load(const char *path, bool secrets, struct buf *errors, struct buf *warnings)
 {
 	struct cfg *c = cfg_new(path);
-	struct loader l = {.cfg = c, .errors = errors, .warnings = warnings};
+	struct loader l = {.cfg = c, .errors = errors, .warnings = warnings, .secrets = secrets};
 
 	/* A ';' in a value is text ("Sở A; Sở B"), not the start of a comment. */
 	ini_allow_inline_comments = false;
@@ -1432,6 +1459,60 @@ struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings)
 		return NULL;
 	}
 	return c;
+}
+
+struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings)
+{
+	return load(path, true, errors, warnings);
+}
+
+struct cfg *cfg_load_without_secrets(const char *path, struct buf *errors, struct buf *warnings)
+{
+	return load(path, false, errors, warnings);
+}
+
+int cfg_read_secrets(struct cfg *c, struct buf *errors)
+{
+	struct loader l = {.cfg = c, .errors = errors};
+	struct cfg_inbox *in = &c->inbox;
+
+	if (c->password_file && !c->password)
+		c->password = read_secret(&l, c, "smtp", c->password_file);
+	if (in->enabled && in->url && in->password_file && !in->password)
+		in->password = read_secret(&l, c, "inbox", in->password_file);
+	if (in->enabled)
+		read_inbox_key(&l, c);
+	return l.nerrors ? -1 : 0;
+}
+
+int cfg_check_secrets(const struct cfg *c, uid_t service_uid, struct buf *errors)
+{
+	struct loader l = {.cfg = (struct cfg *)c, .errors = errors};
+	const struct cfg_inbox *in = &c->inbox;
+	const struct {
+		const char *section, *key, *path;
+	} secrets[] = {
+	    {"smtp", "password_file", c->password_file},
+	    {"inbox", "password_file", in->enabled && in->url ? in->password_file : NULL},
+	    /* The default key appears at the daemon's first start. */
+	    {"inbox", "key_file",
+	     in->enabled && !(in->key_default && access(in->key_file, F_OK) != 0) ? in->key_file
+	                                                                          : NULL},
+	};
+	struct stat st;
+
+	for (size_t i = 0; i < UTIL_NELEM(secrets); i++) {
+		if (!secrets[i].path || check_secret(&l, c, secrets[i].section, secrets[i].key,
+		                                     secrets[i].path, &st) < 0)
+			continue;
+		if (service_uid != (uid_t)-1 && st.st_uid != service_uid)
+			verror(&l, where_of(c, secrets[i].section, secrets[i].key),
+			       secrets[i].section, secrets[i].key,
+			       "'%s' belongs to uid %u, not to the service's user (uid %u), which "
+			       "cannot read it: chown it",
+			       secrets[i].path, (unsigned)st.st_uid, (unsigned)service_uid);
+	}
+	return l.nerrors ? -1 : 0;
 }
 
 char *cfg_control_socket(const char *path)
@@ -1477,6 +1558,7 @@ void cfg_free(struct cfg *c)
 	char **strings[] = {&c->path,
 	                    &c->database,
 	                    &c->control_socket,
+	                    &c->service_user,
 	                    &c->templates,
 	                    &c->language,
 	                    &c->monitor,

@@ -74,6 +74,8 @@ static const struct {
      "the progress report: per task and per agency"},
     {"export", cmd_export, "export ics [--agency A] [--days N] DIR",
      "one iCalendar file of deadlines per agency"},
+    {"backup", cmd_backup, "backup FILE",
+     "copy the database to a new FILE, also while the daemon runs"},
     {CTL_STATUS, cmd_daemon, CTL_STATUS, "the daemon's state: next wake-up, queue, last result"},
     {CTL_RELOAD, cmd_daemon, CTL_RELOAD, "make the daemon reread its configuration"},
     {CTL_RESCHEDULE, cmd_daemon, CTL_RESCHEDULE, "make the daemon look at the store again"},

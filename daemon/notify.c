@@ -292,6 +292,29 @@ static int cmp_pending(const void *a, const void *b)
 	return strcmp(x->note.agency, y->note.agency);
 }
 
+/* A queued digest in the journal: its agency, its Message-ID, each task and plan it is about. */
+static void log_queued(const struct digest_item *items, size_t n, const char *holder,
+                       const struct digest_msg *d, const char *message_id)
+{
+	const char **tasks = xcalloc(n ? n : 1, sizeof(*tasks));
+	const char **plans = xcalloc(n ? n : 1, sizeof(*plans));
+
+	for (size_t i = 0; i < n; i++) {
+		tasks[i] = items[i].task->key;
+		plans[i] = items[i].task->plan_id;
+	}
+	log_fields(LOG_INFO,
+	           &(struct log_about){.agency = holder,
+	                               .message_id = message_id,
+	                               .tasks = tasks,
+	                               .plans = plans,
+	                               .n_tasks = n},
+	           "%s for %s <%s>: %zu task%s, %s", sched_kind_name(d->kind), d->to_name,
+	           d->to.v[0], n, n == 1 ? "" : "s", d->subject);
+	free(tasks);
+	free(plans);
+}
+
 /* The threads this recipient can follow: only mail it was actually sent. */
 static char (*threads(struct round *r, const char *holder, const struct pending *p, size_t n))[256]
 {
@@ -372,8 +395,9 @@ static int queue_digest(struct round *r, struct pending *p, size_t n)
 	digest_build(env->tpl, env->dir, p[0].holder, items, k, r->now, compose_domain(env->cfg),
 	             &d);
 	if (d.to.n == 0 || k == 0) {
-		log_warnx("%s has no email address: %zu notifications recorded as failed",
-		          p[0].holder, n);
+		log_fields(LOG_WARNING, &(struct log_about){.agency = p[0].holder},
+		           "%s has no email address: %zu notifications recorded as failed",
+		           p[0].holder, n);
 		rc = claim(env->st, p, n, NOTE_FAILED, 0);
 		goto out;
 	}
@@ -382,7 +406,8 @@ static int queue_digest(struct round *r, struct pending *p, size_t n)
 	char err[256];
 	if (compose_digest(env->cfg, &d, p[0].holder, m.message_id, r->now, &text, err,
 	                   sizeof(err)) < 0) {
-		log_warnx("cannot compose a message to %s: %s", d.to_name, err);
+		log_fields(LOG_WARNING, &(struct log_about){.agency = p[0].holder},
+		           "cannot compose a message to %s: %s", d.to_name, err);
 		buf_free(&text);
 		rc = claim(env->st, p, n, NOTE_FAILED, 0);
 		goto out;
@@ -403,8 +428,7 @@ static int queue_digest(struct round *r, struct pending *p, size_t n)
 		rc = -1;
 	} else if (queued) {
 		rc = 1;
-		log_info("%s for %s <%s>: %zu task%s, %s", sched_kind_name(d.kind), d.to_name,
-		         d.to.v[0], k, k == 1 ? "" : "s", d.subject);
+		log_queued(items, k, p[0].holder, &d, m.message_id);
 	}
 out:
 	store_message_free(&m);

@@ -159,6 +159,15 @@ static void refused_recipients(struct outbox *ob, const struct mail_result *r, t
 			                   r->rcpts[i].text, now);
 }
 
+/* The reply that refused or deferred a message, for the journal: the first recipient's. */
+static int reply_code(const struct mail_result *r)
+{
+	for (size_t i = 0; i < r->n_rcpts; i++)
+		if (!r->rcpts[i].accepted && r->rcpts[i].code)
+			return r->rcpts[i].code;
+	return 0;
+}
+
 /*
  * A temporary failure after some recipients were settled (accepted, or
  * refused for good): the next attempt goes to the others only, so nobody
@@ -211,7 +220,11 @@ static void give_up(struct outbox *ob, const struct mail_result *r, const struct
 		}
 	store_message_result(ob->st, r->id, reached ? MSG_PARTIAL : MSG_FAILED, why, TF_NONE, now);
 	ob->stats.failed++;
-	log_warnx("%s: %s", m->message_id, why);
+	log_fields(LOG_WARNING,
+	           &(struct log_about){.agency = m->recipient,
+	                               .message_id = m->message_id,
+	                               .smtp_code = reply_code(r)},
+	           "%s: %s", m->message_id, why);
 }
 
 static void record_result(struct outbox *ob, const struct cfg *c, const struct mail_result *r,
@@ -231,8 +244,10 @@ static void record_result(struct outbox *ob, const struct cfg *c, const struct m
 		store_message_result(ob->st, r->id, m.refused ? MSG_PARTIAL : MSG_SENT,
 		                     m.refused ? m.last_error : NULL, TF_NONE, now);
 		ob->stats.delivered++;
-		log_info("delivered %s to %.*s%s (%s)", m.message_id, to_len, to,
-		         to[to_len] && to[to_len + 1] ? " and the others" : "", r->where);
+		log_fields(LOG_INFO,
+		           &(struct log_about){.agency = m.recipient, .message_id = m.message_id},
+		           "delivered %s to %.*s%s (%s)", m.message_id, to_len, to,
+		           to[to_len] && to[to_len + 1] ? " and the others" : "", r->where);
 		snprintf(why, sizeof(why), "delivered %s", m.message_id);
 		break;
 	case MAIL_PARTIAL:
@@ -242,8 +257,12 @@ static void record_result(struct outbox *ob, const struct cfg *c, const struct m
 		    ob->st, r->id, r->status == MAIL_PARTIAL || earlier ? MSG_PARTIAL : MSG_FAILED,
 		    r->error, TF_NONE, now);
 		ob->stats.failed++;
-		log_warnx("%s %s: %s", r->status == MAIL_PARTIAL ? "partly refused" : "refused",
-		          m.message_id, r->error ? r->error : "?");
+		log_fields(LOG_WARNING,
+		           &(struct log_about){.agency = m.recipient,
+		                               .message_id = m.message_id,
+		                               .smtp_code = reply_code(r)},
+		           "%s %s: %s", r->status == MAIL_PARTIAL ? "partly refused" : "refused",
+		           m.message_id, r->error ? r->error : "?");
 		snprintf(why, sizeof(why), "refused %s: %s", m.message_id,
 		         r->error ? r->error : "?");
 		break;
@@ -255,9 +274,13 @@ static void record_result(struct outbox *ob, const struct cfg *c, const struct m
 		}
 		time_t next = backoff(c, m.attempts + 1, now);
 		store_message_result(ob->st, r->id, MSG_QUEUED, r->error, next, now);
-		log_warnx("%s not delivered (%s); retry at %s", m.message_id,
-		          r->error ? r->error : "?",
-		          date_format_iso(next, c->tz_offset, at, sizeof(at)));
+		log_fields(LOG_WARNING,
+		           &(struct log_about){.agency = m.recipient,
+		                               .message_id = m.message_id,
+		                               .smtp_code = reply_code(r)},
+		           "%s not delivered (%s); retry at %s", m.message_id,
+		           r->error ? r->error : "?",
+		           date_format_iso(next, c->tz_offset, at, sizeof(at)));
 		snprintf(why, sizeof(why), "deferred %s: %s", m.message_id,
 		         r->error ? r->error : "?");
 	}

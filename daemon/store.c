@@ -10,11 +10,16 @@
 
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const migrations[] = {
     /* 1: the first schema */
@@ -428,12 +433,77 @@ static int migrate(struct store *st)
 	return 0;
 }
 
+/* ---- the files: never readable by others ---------------------------------- */
+
+/*
+ * A new database is shared with exactly the group its directory is shared
+ * with: 0660 in a group-writable directory (/var/lib/deadlined is 2770, so
+ * that the service's group can import), else 0600; never with others. It
+ * takes the directory's owner (when root) and group (when root or a member
+ * of it) unless the caller names them, so that a store root's deadlinectl
+ * creates is still the service's.
+ */
+static int create_file(const char *path, uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	char *copy = xstrdup(path);
+	struct stat dir;
+	int rc = stat(dirname(copy), &dir);
+
+	free(copy);
+	int fd = rc < 0 ? -1 : open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return 0;
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot create it: %s", path, strerror(errno));
+		return -1;
+	}
+	bool named = uid != (uid_t)-1 || gid != (gid_t)-1;
+	if (!named) {
+		uid = geteuid() == 0 ? dir.st_uid : (uid_t)-1;
+		gid = dir.st_gid;
+	}
+	/* Not a member of the directory's group: the file keeps ours, as mkdir would. */
+	if ((fchown(fd, uid, gid) < 0 && named) ||
+	    fchmod(fd, dir.st_mode & S_IWGRP ? 0660 : 0600) < 0) {
+		snprintf(err, errlen, "%s: cannot give it to uid %d, gid %d: %s", path, (int)uid,
+		         (int)gid, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* A store made before that rule (make run made them 0644): others lose access. */
+static void tighten(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	char name[4096];
+	struct stat st;
+
+	for (size_t i = 0; i < UTIL_NELEM(suffixes); i++) {
+		snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
+		if (stat(name, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		    (st.st_mode & S_IRWXO))
+			chmod(name, st.st_mode & 07770);
+	}
+}
+
 int store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
-	struct store *st = xcalloc(1, sizeof(*st));
+	return store_open_as(path, (uid_t)-1, (gid_t)-1, out, err, errlen);
+}
 
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+int store_open_as(const char *path, uid_t uid, gid_t gid, struct store **out, char *err,
+                  size_t errlen)
+{
+	if (create_file(path, uid, gid, err, errlen) < 0)
+		return -1;
+	tighten(path);
+
+	struct store *st = xcalloc(1, sizeof(*st));
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path,
 		         st->db ? sqlite3_errmsg(st->db) : "no memory");
 		store_close(st);
@@ -453,6 +523,87 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	}
 	*out = st;
 	return 0;
+}
+
+/* ---- backup ----------------------------------------------------------------- */
+
+/* "ok", or the first problem PRAGMA integrity_check finds. */
+static int check_integrity(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "integrity_check: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		const char *verdict = (const char *)sqlite3_column_text(s, 0);
+		if (verdict && !strcmp(verdict, "ok"))
+			rc = 0;
+		else
+			snprintf(err, errlen, "the copy fails integrity_check: %s",
+			         verdict ? verdict : "?");
+	} else {
+		snprintf(err, errlen, "integrity_check: %s", sqlite3_errmsg(db));
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/*
+ * One backup step over every page: a single read transaction, so the copy
+ * is one consistent snapshot, and in WAL mode the daemon keeps writing
+ * meanwhile. The copy then leaves WAL mode, to be one self-contained file.
+ */
+static int copy_into(struct store *st, sqlite3 *copy, char *err, size_t errlen)
+{
+	sqlite3_backup *b = sqlite3_backup_init(copy, "main", st->db, "main");
+	int rc;
+
+	if (!b) {
+		snprintf(err, errlen, "backup: %s", sqlite3_errmsg(copy));
+		return -1;
+	}
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		sqlite3_sleep(50);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "backup: %s", sqlite3_errstr(rc));
+		return -1;
+	}
+	char *msg = NULL;
+	if (sqlite3_exec(copy, "PRAGMA journal_mode = DELETE", NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "backup: %s", msg ? msg : sqlite3_errmsg(copy));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return check_integrity(copy, err, errlen);
+}
+
+int store_backup(struct store *st, const char *dest, char *err, size_t errlen)
+{
+	char why[400] = "";
+	int fd = open(dest, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", dest,
+		         errno == EEXIST ? "exists already: name a new file" : strerror(errno));
+		return -1;
+	}
+	close(fd);
+	sqlite3 *copy = NULL;
+	int rc = -1;
+	if (sqlite3_open_v2(dest, &copy, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		snprintf(why, sizeof(why), "%s", copy ? sqlite3_errmsg(copy) : "no memory");
+	else
+		rc = copy_into(st, copy, why, sizeof(why));
+	sqlite3_close(copy);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: %s", dest, why);
+		unlink(dest);
+	}
+	return rc;
 }
 
 void store_close(struct store *st)

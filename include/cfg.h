@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum cfg_transport { CFG_MAILDIR, CFG_SMTP };
 enum cfg_tls { CFG_TLS_STARTTLS, CFG_TLS_NONE };
@@ -90,7 +91,8 @@ struct cfg_inbox {
 	int interval;   /* seconds between IMAP polls */
 	char *key_file; /* the reply tokens' key: default beside the database, inbox.key */
 	unsigned char key[32];
-	bool have_key; /* false while the default key file does not exist yet */
+	bool have_key;    /* false while the default key file does not exist yet */
+	bool key_default; /* key_file is the default one, beside the database */
 };
 
 struct cfg {
@@ -100,6 +102,7 @@ struct cfg {
 
 	/* [daemon] */
 	char *database, *control_socket, *templates, *language;
+	char *service_user; /* the account the daemon runs as, or NULL: see cfg_load */
 	int tz_offset;
 	char *monitor;            /* default monitoring agency */
 	char *default_supervisor; /* where escalation ends: UBND tỉnh */
@@ -122,7 +125,7 @@ struct cfg {
 	char *ca_file;
 	bool verify;
 	char *user, *password_file;
-	char *password; /* read from password_file */
+	char *password; /* read from password_file by cfg_load(), NULL otherwise */
 	char *envelope_from, *helo;
 	int timeout;            /* seconds per SMTP command */
 	int max_per_connection; /* messages per session */
@@ -152,6 +155,25 @@ struct cfg {
  * is stored flagged) go to warnings; both may be NULL.
  */
 struct cfg *cfg_load(const char *path, struct buf *errors, struct buf *warnings);
+/*
+ * The same without reading the service's secrets ([smtp] and [inbox]
+ * password_file, the reply tokens' key): most of deadlinectl sends nothing
+ * itself, and an admin in the service's group cannot (and need not) read
+ * them.
+ */
+struct cfg *cfg_load_without_secrets(const char *path, struct buf *errors, struct buf *warnings);
+/*
+ * Reads the secrets cfg_load_without_secrets() left alone ([smtp] and
+ * [inbox] password_file, the reply tokens' key), for a command that sends
+ * itself (test-mail, check-config --smtp). 0, or -1 with the errors written.
+ */
+int cfg_read_secrets(struct cfg *c, struct buf *errors);
+/*
+ * Checks the secrets as the daemon will find them, without reading them:
+ * files with no group or other access, owned by service_uid unless that is
+ * (uid_t)-1. 0 (also when there are none), or -1 with the errors written.
+ */
+int cfg_check_secrets(const struct cfg *c, uid_t service_uid, struct buf *errors);
 void cfg_free(struct cfg *c);
 
 /*

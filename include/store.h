@@ -22,15 +22,34 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 struct store;
 
+/*
+ * Opens the database, creating or migrating it. Its files are never
+ * readable by others: a new one is 0660 in a group-writable directory (the
+ * service's group administers it), else 0600, and takes the directory's
+ * owner (when root) and group; an old one we own loses others' access.
+ * store_open_as() gives a new file to uid:gid instead ((uid_t)-1 and
+ * (gid_t)-1: as store_open): root's deadlinectl creates the service's store.
+ */
 int store_open(const char *path, struct store **out, char *err, size_t errlen);
+int store_open_as(const char *path, uid_t uid, gid_t gid, struct store **out, char *err,
+                  size_t errlen);
 /* The schema version store_open migrates a database to (PRAGMA user_version). */
 int store_schema_version(void);
 void store_close(struct store *st);
 const char *store_error(const struct store *st);
+
+/*
+ * Copies the whole database into dest, a new file (mode 0640 less the
+ * umask), with SQLite's online backup: one consistent snapshot while the
+ * daemon keeps writing. The copy is a self-contained file (no WAL) that
+ * passed PRAGMA integrity_check; on failure dest is removed. 0 or -1.
+ */
+int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
 
 /* A write transaction: taken at once, so a writer never meets a busy lock midway. */
 int store_begin(struct store *st);

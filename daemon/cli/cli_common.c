@@ -11,9 +11,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <libgen.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int cli_usage_error(const char *usage)
@@ -26,7 +29,8 @@ int cli_load_config(struct cli *c)
 {
 	struct buf errors = BUF_INIT, warnings = BUF_INIT;
 
-	c->cfg = cfg_load(c->config_path, &errors, &warnings);
+	/* The SMTP password is the daemon's: nothing here sends, and admins cannot read it. */
+	c->cfg = cfg_load_without_secrets(c->config_path, &errors, &warnings);
 	if (warnings.len)
 		fprintf(stderr, "%s", buf_str(&warnings));
 	if (!c->cfg)
@@ -40,13 +44,94 @@ int cli_load_config(struct cli *c)
 	return 0;
 }
 
+int cli_read_secrets(struct cli *c)
+{
+	struct buf errors = BUF_INIT;
+	int rc = cfg_read_secrets(c->cfg, &errors);
+
+	/* Sending needs them; the service's group cannot read them, by design. */
+	if (rc < 0)
+		fprintf(stderr,
+		        "deadlinectl: %s%s: this command sends, so it needs the password: run it "
+		        "as root or as the service's user\n",
+		        buf_str(&errors), c->config_path);
+	buf_free(&errors);
+	return rc;
+}
+
+int cli_service_account(const struct cli *c, uid_t *uid, gid_t *gid)
+{
+	const char *name = c->cfg->service_user;
+	struct passwd *pw;
+
+	*uid = (uid_t)-1;
+	*gid = (gid_t)-1;
+	if (!name)
+		return 0;
+	errno = 0;
+	if (!(pw = getpwnam(name))) {
+		fprintf(stderr, "deadlinectl: %s: [daemon] user '%s' does not exist%s%s\n",
+		        c->config_path, name, errno ? ": " : "", errno ? strerror(errno) : "");
+		return -1;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 1;
+}
+
+/*
+ * Who owns a store deadlinectl is about to create. Run by an admin, the
+ * store's directory decides (see store_open). Run by root, a root-owned
+ * store would be one the service cannot write ("attempt to write a
+ * readonly database"): the store, and its directory if missing, go to the
+ * [daemon] user; with none named, to the directory's owner, and a missing
+ * directory is refused.
+ */
+static int new_store_owner(struct cli *c, const char *path, uid_t *uid, gid_t *gid)
+{
+	if (geteuid() != 0)
+		return 0;
+
+	char *copy = xstrdup(path);
+	const char *dir = dirname(copy);
+	struct stat st;
+	int found = cli_service_account(c, uid, gid), rc = -1;
+
+	if (found < 0) {
+		fprintf(stderr,
+		        "deadlinectl: not creating %s as root: the service's user must exist "
+		        "first (make install runs systemd-sysusers)\n",
+		        path);
+	} else if (stat(dir, &st) == 0 || errno != ENOENT) {
+		rc = 0;
+	} else if (!found) {
+		fprintf(stderr,
+		        "deadlinectl: not creating %s as root: it would belong to root, not to "
+		        "the service; name the service's account ([daemon] user) or create the "
+		        "directory (systemd-tmpfiles --create)\n",
+		        dir);
+	} else if (mkdir(dir, 0700) < 0 || chown(dir, *uid, *gid) < 0 || chmod(dir, 02770) < 0) {
+		/* 2770 as systemd/deadlined.tmpfiles makes it: the group administers. */
+		fprintf(stderr, "deadlinectl: creating %s: %s\n", dir, strerror(errno));
+	} else {
+		rc = 0;
+	}
+	free(copy);
+	return rc;
+}
+
 int cli_open_store(struct cli *c)
 {
 	char err[512];
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
 
 	if (!c->cfg && cli_load_config(c) < 0)
 		return -1;
-	if (store_open(c->db_path ? c->db_path : c->cfg->database, &c->st, err, sizeof(err)) < 0) {
+	const char *path = c->db_path ? c->db_path : c->cfg->database;
+	if (access(path, F_OK) < 0 && errno == ENOENT && new_store_owner(c, path, &uid, &gid) < 0)
+		return -1;
+	if (store_open_as(path, uid, gid, &c->st, err, sizeof(err)) < 0) {
 		fprintf(stderr, "deadlinectl: database %s\n", err);
 		return -1;
 	}

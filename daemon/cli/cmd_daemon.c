@@ -51,6 +51,17 @@ int cmd_check_config(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c->usage);
 	if (cli_load_config(c) < 0)
 		return 1;
+	/* The secrets are checked, not read: the admin may not be able to. */
+	uid_t uid;
+	gid_t gid;
+	if (cli_service_account(c, &uid, &gid) < 0)
+		return 1;
+	if (cfg_check_secrets(c->cfg, uid, &errors) < 0) {
+		fprintf(stderr, "deadlinectl: %s has errors:\n%s", c->config_path,
+		        buf_str(&errors));
+		buf_free(&errors);
+		return 1;
+	}
 	struct digest_templates *t =
 	    digest_templates_load(c->cfg->templates, c->cfg->language, &errors);
 	if (!t) {
@@ -63,6 +74,8 @@ int cmd_check_config(struct cli *c, int argc, char **argv)
 	       c->config_path, c->cfg->n_agencies, c->cfg->n_groups, c->cfg->n_plans,
 	       c->cfg->n_tasks, c->cfg->templates, c->cfg->language);
 	fflush(stdout);
+	if (smtp && cli_read_secrets(c) < 0)
+		return 1;
 	return smtp ? check_smtp(c->cfg) : 0;
 }
 

@@ -175,7 +175,7 @@ int cmd_test_mail(struct cli *c, int argc, char **argv)
 		return 2;
 	}
 	const char *address = argv[optind];
-	if (cli_open_view(c) < 0)
+	if (cli_open_view(c) < 0 || cli_read_secrets(c) < 0)
 		goto out;
 	if (agency && !cfg_agency(c->cfg, agency)) {
 		fprintf(stderr, "deadlinectl: --agency %s: no such agency in the directory\n",

@@ -39,8 +39,19 @@ typedef int (*command_fn)(struct cli *c, int argc, char **argv);
 int cli_usage_error(const char *usage);
 /* The config and the directory; errors printed. 0 or -1. */
 int cli_load_config(struct cli *c);
-/* The store (and the config first); errors printed. 0 or -1. */
+/*
+ * The store (and the config first); errors printed. 0 or -1. A store it
+ * creates is the service's, never root's (see cli_common.c).
+ */
 int cli_open_store(struct cli *c);
+/*
+ * For the commands that send themselves (test-mail, check-config --smtp):
+ * the SMTP password and the reply tokens' key, which cli_load_config leaves
+ * unread. 0 or -1 (printed).
+ */
+int cli_read_secrets(struct cli *c);
+/* The [daemon] user's uid and gid: 1, 0 when the config names none, -1 (printed) when unknown. */
+int cli_service_account(const struct cli *c, uid_t *uid, gid_t *gid);
 /*
  * For commands that only read: the store as the daemon will see it once
  * it has read this config (the INI's tasks in a transaction that is never
@@ -90,5 +101,6 @@ int cmd_test_mail(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_inbox(struct cli *c, int argc, char **argv);
+int cmd_backup(struct cli *c, int argc, char **argv);
 
 #endif

@@ -852,7 +852,7 @@ def test_unknown_command_and_help():
         check(p.stdout == "", repr(p.stdout))
         commands = ["parse", "check-config", "import", "tasks", "show", "agenda", "agencies",
                     "preview", "messages", "resend", "test-mail", "progress", "extend",
-                    "inbox", "report", "export", *DAEMON_COMMANDS]
+                    "inbox", "report", "export", "backup", *DAEMON_COMMANDS]
         for args in (("--help",), ("-h",)):
             p = raw_ctl(*args)
             check(p.returncode == 0, f"{args}: exit {p.returncode}")

@@ -1210,6 +1210,90 @@ static void test_password_file(void **state)
 }
 
 /*
+ * deadlinectl loads the config without the password file, whatever its
+ * state; check-config checks the file (mode, owner) without reading it.
+ */
+static void test_password_file_read_by_the_daemon_only(void **state)
+{
+	struct fx *f = *state;
+	const char *text = "[mail]\ntransport = smtp\n[smtp]\nhost = 127.0.0.1\n"
+	                   "user = nhacviec\npassword_file = secret/smtp\n" UBND;
+	const char *path = fx_write(f, "main.ini", text);
+	const char *secret = fx_path(f, "secret/smtp");
+	const uid_t me = geteuid(), other = geteuid() + 1, any = (uid_t)-1;
+	static const struct {
+		mode_t mode; /* 0: no file */
+		int owner;   /* 0: any, 1: this process, 2: another uid */
+		bool ok;
+		const char *why; /* in the error */
+	} cases[] = {
+	    {0600, 0, true, NULL},
+	    {0400, 1, true, NULL},
+	    {0640, 0, false, "readable by group or others"},
+	    {0604, 1, false, "readable by group or others"},
+	    {0600, 2, false, "not to the service's user"},
+	    {0, 0, false, "No such file"},
+	};
+
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		char what[96];
+		struct buf errors = BUF_INIT;
+		snprintf(what, sizeof(what), "password_file mode %03o, owner case %d",
+		         (unsigned)cases[i].mode, cases[i].owner);
+		unlink(secret);
+		if (cases[i].mode) {
+			fx_write(f, "secret/smtp", "s3cret pass\n");
+			assert_int_equal(chmod(secret, cases[i].mode), 0);
+		}
+		struct cfg *c = cfg_load_without_secrets(path, &errors, NULL);
+		expect_true(what, c != NULL && errors.len == 0);
+		if (!c)
+			continue;
+		expect_true("no password without secrets", c->password == NULL);
+		uid_t service = cases[i].owner == 1 ? me : cases[i].owner == 2 ? other : any;
+		int rc = cfg_check_secrets(c, service, &errors);
+		expect_int(what, rc, cases[i].ok ? 0 : -1);
+		if (cases[i].why)
+			expect_error(what, buf_str(&errors), path, LINES(6), "smtp",
+			             "password_file", cases[i].why);
+		expect_true("the check does not reveal the password",
+		            strstr(buf_str(&errors), "s3cret") == NULL);
+		cfg_free(c);
+		buf_free(&errors);
+	}
+}
+
+/* The inbox's reply key is a secret too: loaded by the daemon, checked by check-config. */
+static void test_inbox_key_read_by_the_daemon_only(void **state)
+{
+	struct fx *f = *state;
+	const char *text = "[inbox]\nmaildir = in\nkey_file = secret/key\n" TAIL;
+	const char *path = fx_write(f, "main.ini", text);
+	const char *key = fx_write(f, "secret/key", "0123456789abcdef0123456789abcdef\n");
+	struct buf errors = BUF_INIT;
+
+	assert_int_equal(chmod(key, 0640), 0);
+	load_fails("a key readable by the group", path, &errors);
+	buf_reset(&errors);
+	struct cfg *c = cfg_load_without_secrets(path, &errors, NULL);
+	expect_true("loaded without the key", c != NULL && errors.len == 0);
+	if (!c)
+		return;
+	expect_true("no key read", !c->inbox.have_key);
+	expect_int("check-config's verdict", cfg_check_secrets(c, (uid_t)-1, &errors), -1);
+	expect_error("the key's mode", buf_str(&errors), path, LINES(3), "inbox", "key_file",
+	             "readable by group or others");
+	buf_reset(&errors);
+	assert_int_equal(chmod(key, 0600), 0);
+	expect_int("checked", cfg_check_secrets(c, geteuid(), &errors), 0);
+	expect_true("still not read", !c->inbox.have_key);
+	expect_int("read when sending", cfg_read_secrets(c, &errors), 0);
+	expect_true("read", c->inbox.have_key);
+	cfg_free(c);
+	buf_free(&errors);
+}
+
+/*
  * Whether one error sits at (file_a, lines_a, section_a) and names the other
  * place: file_b followed by one of lines_b ("FILE:LINE").
  */
@@ -1934,6 +2018,8 @@ int main(void)
 	    T(test_validation_errors),
 	    T(test_tls_none_loopback),
 	    T(test_password_file),
+	    T(test_password_file_read_by_the_daemon_only),
+	    T(test_inbox_key_read_by_the_daemon_only),
 	    T(test_duplicate_names),
 	    T(test_duplicate_agency_section),
 	    T(test_unparsed_timeframe_is_a_warning),

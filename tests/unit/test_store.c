@@ -10,11 +10,13 @@
 #include "store.h"
 #include "task.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A value no statement may take apart: quotes, semicolons, SQL, Vietnamese. */
@@ -488,6 +490,101 @@ static void test_newer_schema_refused(void **state)
 	check_int("user_version left untouched", raw_int(path, "PRAGMA user_version"), 7);
 	check_int("no table created in it",
 	          raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'tasks'"), 0);
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		fail_msg("stat %s: %s", path, strerror(errno));
+	return st.st_mode & 07777;
+}
+
+/* A store is shared with the group its directory is shared with, never with others. */
+static void test_files_are_never_readable_by_others(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		mode_t dir, file;
+	} cases[] = {{0700, 0600}, {0755, 0600}, {02770, 0660}, {0770, 0660}, {0775, 0660}};
+	char dir[PATH_MAX], path[PATH_MAX + 32], err[512] = "";
+	struct store *st = NULL;
+	mode_t old = umask(0);
+
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		snprintf(dir, sizeof(dir), "%s/d%zu", f->dir, i);
+		if (mkdir(dir, 0700) != 0 || chmod(dir, cases[i].dir) != 0)
+			fail_msg("mkdir %s: %s", dir, strerror(errno));
+		snprintf(path, sizeof(path), "%s/deadlined.db", dir);
+		if (store_open(path, &st, err, sizeof(err)) != 0)
+			fail_msg("store_open in a %04o directory: %s", (unsigned)cases[i].dir, err);
+		static const char *const suffixes[] = {"", "-wal", "-shm"};
+		for (size_t k = 0; k < N_ELEMS(suffixes); k++) {
+			char name[PATH_MAX + 40], what[64];
+			snprintf(name, sizeof(name), "%s%s", path, suffixes[k]);
+			snprintf(what, sizeof(what), "db%s in a %04o directory", suffixes[k],
+			         (unsigned)cases[i].dir);
+			check_int(what, mode_of(name), cases[i].file);
+		}
+		store_close(st);
+	}
+	umask(old);
+
+	/* SQLite alone makes 0644 (make run did): opening it takes others' access away. */
+	sqlite3 *db = NULL;
+	snprintf(path, sizeof(path), "%s/old.db", f->dir);
+	old = umask(022);
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, "CREATE TABLE x (y)", NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("making %s: %s", path, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	umask(old);
+	check_int("SQLite's own mode", mode_of(path), 0644);
+	if (store_open(path, &st, err, sizeof(err)) != 0)
+		fail_msg("store_open %s: %s", path, err);
+	store_close(st);
+	check_int("an old store once opened", mode_of(path), 0640);
+}
+
+/* A copy while a writer holds the store: standalone, checked, never over a file. */
+static void test_backup_is_a_checked_standalone_copy(void **state)
+{
+	struct fx *f = *state;
+	char dest[PATH_MAX + 16], wal[PATH_MAX + 32], err[512] = "";
+
+	snprintf(dest, sizeof(dest), "%s/copy.db", f->dir);
+	snprintf(wal, sizeof(wal), "%s-wal", dest);
+	must(f->st, store_meta_set(f->st, "planning_digest", "before"));
+	must(f->st, store_begin(f->st));
+	must(f->st, store_meta_set(f->st, "planning_digest", "uncommitted"));
+	struct store *reader = NULL;
+	if (store_open(f->path, &reader, err, sizeof(err)) != 0)
+		fail_msg("a second connection: %s", err);
+	if (store_backup(reader, dest, err, sizeof(err)) != 0)
+		fail_msg("store_backup while another connection writes: %s", err);
+	store_rollback(f->st);
+	store_close(reader);
+
+	char *v = raw_text(dest, "SELECT value FROM meta WHERE key = 'planning_digest'");
+	check_str("the committed value, not the one in flight", v, "before");
+	free(v);
+	v = raw_text(dest, "PRAGMA journal_mode");
+	check_str("the copy's journal mode", v, "delete");
+	free(v);
+	v = raw_text(dest, "PRAGMA integrity_check");
+	check_str("the copy's integrity", v, "ok");
+	free(v);
+	check_int("no -wal beside the copy", access(wal, F_OK), -1);
+	check_int("never readable by others", mode_of(dest) & 07, 0);
+
+	if (store_backup(f->st, dest, err, sizeof(err)) == 0)
+		fail_msg("a backup over an existing file succeeded");
+	if (!strstr(err, dest) || !strstr(err, "exists"))
+		fail_msg("the error should name the file and say it exists: \"%s\"", err);
+	snprintf(dest, sizeof(dest), "%s/no/such/dir.db", f->dir);
+	if (store_backup(f->st, dest, err, sizeof(err)) == 0 || !strstr(err, dest))
+		fail_msg("a backup into a missing directory: \"%s\"", err);
 }
 
 static void test_meta_round_trip(void **state)
@@ -1952,6 +2049,8 @@ int main(void)
 	    T(test_foreign_keys_enforced),
 	    T(test_migration_from_version_1),
 	    T(test_newer_schema_refused),
+	    T(test_files_are_never_readable_by_others),
+	    T(test_backup_is_a_checked_standalone_copy),
 	    T(test_meta_round_trip),
 	    T(test_plan_upsert_keeps_old_values),
 	    T(test_task_round_trip_every_field),
