@@ -484,6 +484,7 @@ static const struct rule rules[] = {
     {SEC_SMTP, "helo", R_STR, C(helo), 0, 0, NULL, false},
     {SEC_SMTP, "timeout", R_INT, C(timeout), 5, 3600, NULL, false},
     {SEC_SMTP, "max_per_connection", R_INT, C(max_per_connection), 1, 1000, NULL, false},
+    {SEC_SMTP, "connections", R_INT, C(connections), 1, 16, NULL, false},
     {SEC_SMTP, "retry_max_age", R_FN, 0, 0, 0, set_duration, false},
     {SEC_SMTP, "retry_base", R_FN, 0, 0, 0, set_duration, false},
     {SEC_CALENDAR, "workdays", R_FN, 0, 0, 0, set_calendar, false},
@@ -1276,6 +1277,7 @@ static struct cfg *cfg_new(const char *path)
 	c->verify = true;
 	c->timeout = 60;
 	c->max_per_connection = 20;
+	c->connections = 3;
 	c->retry_max_age = 3 * 86400;
 	c->retry_base = 60;
 	cal_init(&c->cal, c->tz_offset);
