@@ -909,8 +909,12 @@ static void session_run(struct session *ss)
 		maildir_session(ss);
 	else
 		smtp_session(ss);
+	/* Under the lock: a stop must never shut down a number reused meanwhile. */
+	conn_lock(&ss->conn);
 	if (ss->conn.cut_fd >= 0)
 		close(ss->conn.cut_fd);
+	ss->conn.cut_fd = -1;
+	conn_unlock(&ss->conn);
 }
 
 void mail_deliver_now(const struct mail_settings *s, struct mail_job **jobs, size_t n,
@@ -919,7 +923,14 @@ void mail_deliver_now(const struct mail_settings *s, struct mail_job **jobs, siz
 	struct mail_settings own;
 	struct session ss;
 	char helo[256];
+	sigset_t pipe, old;
+	struct timespec now = {0, 0};
 
+	/* A server closing the connection is an error from write(), not a signal that
+	 * ends the caller: held while the session runs, then discarded. */
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, &old);
 	smtp_global_init();
 	settings_copy(&own, s);
 	if (!own.helo && own.transport == CFG_SMTP)
@@ -930,6 +941,9 @@ void mail_deliver_now(const struct mail_settings *s, struct mail_job **jobs, siz
 	session_run(&ss);
 	free(ss.msgs);
 	mail_settings_free(&own);
+	while (sigtimedwait(&pipe, NULL, &now) == SIGPIPE)
+		;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* ---- the workers ------------------------------------------------------------ */
