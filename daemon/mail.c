@@ -20,9 +20,11 @@
  * and never shows its socket. connect() and poll() are therefore
  * interposed below, for the calling thread's session only (thread_conn);
  * every other caller in the process gets the plain system call. That gives
- * what libesmtp lacks: a connect timeout; TCP_NODELAY (libesmtp writes a
- * message in pieces, and Nagle's algorithm would hold the last one for the
- * server's delayed ACK, ~40 ms per message); a duplicate of the socket, so
+ * what libesmtp lacks: a connect timeout; a corked socket pushed exactly
+ * when libesmtp waits for a reply (with Nagle's algorithm, the last piece
+ * of each message waited for the server's delayed ACK, ~40 ms; with plain
+ * TCP_NODELAY, pipelined commands went out in pieces and Postfix answered
+ * them in pieces, stalling on its own Nagle); a duplicate of the socket, so
  * that a stop can cut a session stuck on a silent server from another
  * thread (shutdown() wakes every poll and read on it); knowing that a
  * wait timed out, and whether the server had said anything (no greeting);
@@ -241,12 +243,21 @@ static void conn_unlock(struct conn *c)
 		pthread_mutex_unlock(&c->m->lock);
 }
 
-/* Connected: remember the socket (a duplicate of it, for conn_cut). */
-static void conn_connected(struct conn *c, int fd)
+/* Pushes what libesmtp has written: setting TCP_NODELAY flushes a corked socket. */
+static void conn_push(int fd)
 {
 	int one = 1;
 
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+/* Connected: corked (see conn_polled), and remembered (a duplicate, for conn_cut). */
+static void conn_connected(struct conn *c, int fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_CORK, &one, sizeof(one));
+	conn_push(fd);
 	conn_lock(c);
 	if (c->cut_fd >= 0)
 		close(c->cut_fd); /* libesmtp tried another address of the server */
@@ -337,12 +348,24 @@ static int conn_polled(struct conn *c, struct pollfd *fds, nfds_t n, int timeout
 	return ready;
 }
 
+/* libesmtp is about to wait for the server: whatever it has written must go now. */
+static void conn_waiting(const struct conn *c, const struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	for (nfds_t i = 0; timeout_ms != 0 && i < n; i++)
+		if (fds[i].fd == c->fd && (fds[i].events & POLLIN)) {
+			conn_push(c->fd);
+			return;
+		}
+}
+
 int poll(struct pollfd *fds, nfds_t n, int timeout_ms);
 int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
 	struct conn *c = thread_conn;
-	int ready = real_poll(fds, n, timeout_ms);
 
+	if (c && c->fd >= 0)
+		conn_waiting(c, fds, n, timeout_ms);
+	int ready = real_poll(fds, n, timeout_ms);
 	if (!c || c->fd < 0 || ready < 0)
 		return ready;
 	return conn_polled(c, fds, n, timeout_ms, ready);
