@@ -186,6 +186,16 @@ static void schedule(bool more)
 	}
 }
 
+/* Another writer's lock: again soon. A broken database: again calmly. */
+static void planning_failed(void)
+{
+	int delay = store_busy(E.st) ? PLANNING_RETRY : 60;
+
+	log_warnx_limited(&E.planning_log, "planning: %s", store_error(E.st));
+	store_rollback(E.st);
+	loop_timer_at(E.wake, loop_wall() + delay);
+}
+
 static void tick(void)
 {
 	struct notify_env env = {E.st, E.conf.cfg, E.conf.dir, E.conf.tpl};
@@ -194,13 +204,13 @@ static void tick(void)
 
 	if (E.stopping)
 		return;
-	if (store_begin(E.st) < 0 || notify_round(&env, now, &r) < 0 ||
-	    (notice_run(E.st, E.conf.cfg, now), store_commit(E.st) < 0)) {
-		log_warnx_limited(&E.planning_log, "planning: %s", store_error(E.st));
-		/* Another writer's lock: soon again. A broken database: calmly. */
-		int delay = store_busy(E.st) ? PLANNING_RETRY : 60;
-		store_rollback(E.st);
-		loop_timer_at(E.wake, loop_wall() + delay);
+	if (store_begin(E.st) < 0 || notify_round(&env, now, &r) < 0) {
+		planning_failed();
+		return;
+	}
+	notice_run(E.st, E.conf.cfg, now);
+	if (store_commit(E.st) < 0) {
+		planning_failed();
 		return;
 	}
 	if (r.messages)
