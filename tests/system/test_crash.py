@@ -3,10 +3,13 @@ duplicates at most the message that was in flight in each session.
 
 The daemon delivers one reminder to each of a few hundred agencies, to a
 real aiosmtpd server (or into the Maildir), and is killed with SIGKILL at
-random moments, restarted each time, until everything has gone out. Between
-two starts ("epochs") the server's arrivals are compared with what it had
-before: a message arriving again is a duplicate, charged to the kill that
-ended the previous epoch. The figures are printed as TAP comments.
+random moments, restarted each time, until everything has gone out. The
+arrivals between two starts form an "epoch"; a message arriving again is a
+duplicate, charged to the kill that ended the epoch of its previous copy
+(that copy was in doubt then: answered, not yet recorded; a resent message
+may be in doubt again at the next kill). The last epoch ends with a clean
+stop and may cause none. The figures are printed as TAP
+comments.
 
 `make test` kills 5 times; `make test-long` 50 times. The seed is printed:
 DEADLINED_CRASH_SEED=N reproduces a run."""
@@ -114,18 +117,20 @@ def crash_run(transport, connections, kills=KILLS, agencies=AGENCIES, seed=SEED)
                       " GROUP BY state")
         check(states == [("sent", agencies)], f"outbox: {states}")
         check(notes == [("sent", agencies)], f"ledger: {notes}")
-        dups, seen = [], set()
-        for e in epochs:
-            dups.append(0)
+        # A copy arriving again is charged to the kill that ended the epoch of the
+        # copy before it: that one was in doubt (answered, not recorded) then.
+        dups, last = [0] * len(epochs), {}
+        for j, e in enumerate(epochs):
             for r in e:
-                dups[-1] += r in seen
-                seen.add(r)
+                if r in last:
+                    dups[last[r]] += 1
+                last[r] = j
         counts = collections.Counter(now)
         lost = many_addresses(agencies) - set(counts)
         print(f"# {transport}, connections = {connections}, seed {seed}: {kills} kills "
               f"({busy_kills} with mail still to send), {agencies} notifications, "
               f"{len(counts)} agencies reached, {len(lost)} lost, {sum(dups)} duplicates "
-              f"(at most {max(dups)} after one kill; per kill: {dups[1:]})", flush=True)
+              f"(at most {max(dups)} for one kill; per kill: {dups[:-1]})", flush=True)
         check(not lost, f"never delivered: {sorted(lost)[:10]}")
         check(busy_kills >= kills * 0.8, f"only {busy_kills} of {kills} kills hit a "
               "daemon with mail to send: the portfolio is too small for the kills")
@@ -140,19 +145,19 @@ def crash_run(transport, connections, kills=KILLS, agencies=AGENCIES, seed=SEED)
 
 def test_kill_9_while_delivering_by_smtp_duplicates_at_most_one_message_per_kill():
     dups = crash_run("smtp", connections=1)
-    check(dups[0] == 0, f"duplicates before any kill: {dups}")
+    check(dups[-1] == 0, f"duplicates after a clean stop: {dups}")
     check(max(dups) <= 1, f"a kill duplicated more than the message in flight: {dups}")
 
 
 def test_kill_9_with_parallel_sessions_duplicates_at_most_one_message_per_session():
     dups = crash_run("smtp", connections=3, kills=max(KILLS // 2, 3))
-    check(dups[0] == 0, f"duplicates before any kill: {dups}")
+    check(dups[-1] == 0, f"duplicates after a clean stop: {dups}")
     check(max(dups) <= 3, f"a kill duplicated more than one message per session: {dups}")
 
 
 def test_kill_9_while_writing_the_maildir_duplicates_at_most_one_file_per_kill():
     dups = crash_run("maildir", connections=1)
-    check(dups[0] == 0, f"duplicates before any kill: {dups}")
+    check(dups[-1] == 0, f"duplicates after a clean stop: {dups}")
     check(max(dups) <= 1, f"a kill duplicated more than the file being written: {dups}")
 
 
