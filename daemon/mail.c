@@ -251,7 +251,7 @@ static void conn_push(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
-/* Connected: corked (see conn_polled), and remembered (a duplicate, for conn_cut). */
+/* Connected: corked (pushed by conn_waiting), and remembered (a duplicate, for conn_cut). */
 static void conn_connected(struct conn *c, int fd)
 {
 	int one = 1;
@@ -286,9 +286,10 @@ static int conn_connect(struct conn *c, int fd, const struct sockaddr *sa, sockl
 		struct pollfd p[2] = {{fd, POLLOUT, 0}, {c->m ? c->m->cancel_fd : -1, POLLIN, 0}};
 		double end = monotonic() + c->timeout_ms / 1000.0;
 		int n;
-		do
-			n = real_poll(p, 2, (int)((end - monotonic()) * 1000) + 1);
-		while (n < 0 && errno == EINTR);
+		do {
+			double left = end - monotonic();
+			n = real_poll(p, 2, left > 0 ? (int)(left * 1000) + 1 : 0);
+		} while (n < 0 && errno == EINTR);
 		int err = 0;
 		socklen_t errlen = sizeof(err);
 		if (n == 0) {
@@ -316,7 +317,6 @@ int connect(int fd, const struct sockaddr *sa, socklen_t len);
 int connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	struct conn *c = thread_conn;
-
 	int type = 0;
 	socklen_t type_len = sizeof(type);
 
