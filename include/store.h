@@ -31,6 +31,11 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen);
 int store_schema_version(void);
 void store_close(struct store *st);
 const char *store_error(const struct store *st);
+/* The last error was another writer holding the lock: worth trying again soon. */
+bool store_busy(const struct store *st);
+/* How long a write waits for another writer's lock before failing (5 s unless
+ * set). The daemon keeps it short: its loop must never wait seconds. */
+void store_set_busy_timeout(struct store *st, int ms);
 
 /* A write transaction: taken at once, so a writer never meets a busy lock midway. */
 int store_begin(struct store *st);
