@@ -21,10 +21,11 @@
  * interposed below, for the calling thread's session only (thread_conn);
  * every other caller in the process gets the plain system call. That gives
  * what libesmtp lacks: a connect timeout; a corked socket pushed exactly
- * when libesmtp waits for a reply (with Nagle's algorithm, the last piece
- * of each message waited for the server's delayed ACK, ~40 ms; with plain
- * TCP_NODELAY, pipelined commands went out in pieces and Postfix answered
- * them in pieces, stalling on its own Nagle); a duplicate of the socket, so
+ * when libesmtp waits for a reply, and replies acknowledged at once (with
+ * Nagle's algorithm, the last piece of each message waited for the
+ * server's delayed ACK, ~40 ms, 24 msg/s to aiosmtpd; with the server's
+ * Nagle, Postfix's second answer to one burst waited for ours: 22 msg/s);
+ * a duplicate of the socket, so
  * that a stop can cut a session stuck on a silent server from another
  * thread (shutdown() wakes every poll and read on it); knowing that a
  * wait timed out, and whether the server had said anything (no greeting);
@@ -352,14 +353,29 @@ static int conn_polled(struct conn *c, struct pollfd *fds, nfds_t n, int timeout
 	return ready;
 }
 
-/* libesmtp is about to wait for the server: whatever it has written must go now. */
+/*
+ * libesmtp is about to wait for the server. With nothing more to write,
+ * whatever it has written goes now, in one burst (not while it still asks
+ * to write: POLLOUT). And what comes back is acknowledged at once: a server
+ * may answer a burst in two writes (Postfix does, after the first BDAT
+ * chunk), and with Nagle's algorithm on its side the second waits for our
+ * ACK, which Linux would delay 40 ms since we have nothing to send.
+ */
 static void conn_waiting(const struct conn *c, const struct pollfd *fds, nfds_t n, int timeout_ms)
 {
-	for (nfds_t i = 0; timeout_ms != 0 && i < n; i++)
-		if (fds[i].fd == c->fd && (fds[i].events & POLLIN)) {
-			conn_push(c->fd);
-			return;
+	bool reads = false, writes = false;
+	int one = 1;
+
+	for (nfds_t i = 0; i < n; i++)
+		if (fds[i].fd == c->fd) {
+			reads |= (fds[i].events & POLLIN) != 0;
+			writes |= (fds[i].events & POLLOUT) != 0;
 		}
+	if (timeout_ms == 0 || !reads)
+		return;
+	setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+	if (!writes)
+		conn_push(c->fd);
 }
 
 int poll(struct pollfd *fds, nfds_t n, int timeout_ms);
