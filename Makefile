@@ -53,7 +53,7 @@ DEB_PKGS = build-essential pkg-config libev-dev libsqlite3-dev libesmtp-dev libi
            python3-minimal python3-aiosmtpd dovecot-imapd python3-docx python3-icalendar \
            python3-reportlab fonts-dejavu-core remind msmtp strace
 
-.PHONY: all deps run test unit system sanitize fuzz bench install uninstall clean format
+.PHONY: all deps run test test-long unit system sanitize fuzz bench install uninstall clean format
 all: $(BINDIR)/deadlined $(BINDIR)/deadlinectl
 
 $(BUILD):
@@ -107,6 +107,10 @@ run: all
 unit: $(UNIT_BIN)
 test: all $(UNIT_BIN) $(BENCH_BIN) $(FUZZ_BIN)
 	BUILD=$(BUILD) BINDIR=$(BINDIR) tests/run
+# The same suite with the long versions of the crash (50 kills), lock (30 s)
+# and fuzz (100 s per target) runs: DEADLINED_LONG=1 (tests/system/harness.py).
+test-long: all $(UNIT_BIN) $(BENCH_BIN) $(FUZZ_BIN)
+	DEADLINED_LONG=1 BUILD=$(BUILD) BINDIR=$(BINDIR) tests/run
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:

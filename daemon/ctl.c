@@ -5,6 +5,9 @@
  * is served in one go when its request has arrived: read, answer, close.
  * The client socket is non-blocking; a client that sends nothing is
  * dropped after CTL_TIMEOUT_MS so it cannot hold a descriptor forever.
+ * Out of descriptors, accept() fails at once and the socket stays
+ * readable: accepting pauses for ACCEPT_PAUSE (libev's advice), instead
+ * of spinning and logging the same error a million times.
  */
 #include "ctl.h"
 
@@ -23,6 +26,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#define ACCEPT_PAUSE 0.5 /* seconds */
+
 struct client {
 	struct ctl *ctl;
 	int fd;
@@ -35,7 +40,9 @@ struct client {
 struct ctl {
 	int fd;
 	char *path;
-	struct loop_io *io;
+	struct loop_io *io; /* NULL while accepting is paused */
+	struct loop_timer *resume;
+	struct log_limit accept_log;
 	ctl_handler handler;
 	void *arg;
 };
@@ -108,14 +115,30 @@ static void client_readable(void *arg)
 		client_answer(c);
 }
 
+static void accept_client(void *arg);
+
+static void resume_accepting(void *arg)
+{
+	struct ctl *ctl = arg;
+
+	ctl->io = loop_io_new(ctl->fd, accept_client, ctl);
+}
+
 static void accept_client(void *arg)
 {
 	struct ctl *ctl = arg;
 	int fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			log_warn("control socket: accept");
+		if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+			return;
+		log_warn_limited(&ctl->accept_log, "control socket: accept");
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			/* The client waits in the backlog until a descriptor is free. */
+			loop_io_free(ctl->io);
+			ctl->io = NULL;
+			loop_timer_in(ctl->resume, ACCEPT_PAUSE);
+		}
 		return;
 	}
 	struct client *c = xcalloc(1, sizeof(*c));
@@ -169,6 +192,7 @@ struct ctl *ctl_listen(const char *path, ctl_handler handler, void *arg)
 	c->handler = handler;
 	c->arg = arg;
 	c->io = loop_io_new(fd, accept_client, c);
+	c->resume = loop_timer_new(resume_accepting, c);
 	return c;
 }
 
@@ -177,6 +201,7 @@ void ctl_close(struct ctl *c)
 	if (!c)
 		return;
 	loop_io_free(c->io);
+	loop_timer_free(c->resume);
 	close(c->fd);
 	unlink(c->path);
 	free(c->path);

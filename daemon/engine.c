@@ -28,11 +28,26 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
+
+/*
+ * Stopping: a message whose data is with the server gets STOP_GRACE seconds
+ * for its answer, then every session is cut; a worker still not out by
+ * STOP_GIVE_UP (a name lookup) is left behind. Well inside systemd's
+ * TimeoutStopSec, so that a stop is never a SIGKILL.
+ */
+#define STOP_GRACE   5.0
+#define STOP_GIVE_UP 8.0
+/* The loop's writes wait this long for another writer's lock, then try again later. */
+#define BUSY_TIMEOUT_MS 100
+#define RESULTS_RETRY   0.25 /* seconds between attempts to record results */
+#define PLANNING_RETRY  2    /* seconds, after a planning round found the store locked */
 
 /* What the daemon runs on; replaced whole by a successful reload. */
 struct config_set {
@@ -50,14 +65,16 @@ static struct engine {
 	struct outbox *outbox;
 	struct intake *intake; /* NULL when [inbox] is off */
 	struct loop_async *mail_wake;
-	struct loop_timer *wake, *watchdog;
+	struct loop_timer *wake, *watchdog, *results_retry, *stop_timer;
 	struct loop_watch *watch;
 	struct ctl *ctl;
 	int lock_fd; /* one daemon per database */
 	time_t skew; /* --now: the daemon's clock minus the real one */
 	time_t next_wake, logged_wake;
 	long planned; /* occurrences decided in the planning under way */
-	bool stopping;
+	bool stopping, aborted;
+	double stop_started;
+	struct log_limit planning_log;
 } E;
 
 static time_t engine_now(void)
@@ -182,6 +199,16 @@ static void schedule(bool more)
 	}
 }
 
+/* Another writer's lock: again soon. A broken database: again calmly. */
+static void planning_failed(void)
+{
+	int delay = store_busy(E.st) ? PLANNING_RETRY : 60;
+
+	log_warnx_limited(&E.planning_log, "planning: %s", store_error(E.st));
+	store_rollback(E.st);
+	loop_timer_at(E.wake, loop_wall() + delay);
+}
+
 /* Once a day: the text of old messages goes, their ledger rows stay. */
 static int prune(time_t now)
 {
@@ -216,6 +243,8 @@ static int tick(bool *more, bool all)
 	struct notify_result r, sum = {0};
 	time_t now = engine_now();
 
+	if (E.stopping)
+		return -1;
 	*more = false;
 	if (store_begin(E.st) < 0)
 		goto fail;
@@ -248,9 +277,7 @@ static int tick(bool *more, bool all)
 	*more = r.more;
 	return 0;
 fail:
-	log_warnx("planning: %s", store_error(E.st));
-	store_rollback(E.st);
-	loop_timer_at(E.wake, loop_wall() + 60); /* a broken database: retry calmly */
+	planning_failed();
 	return -1;
 }
 
@@ -282,11 +309,17 @@ static struct intake_env engine_intake_env(void)
 	return (struct intake_env){E.st, E.db_path, engine_now, on_inbox_changed, NULL};
 }
 
+static void check_stopped(void);
+
+/* Results are recorded as they come; a busy store: again shortly, they wait in memory. */
 static void on_mail_results(void *arg)
 {
 	(void)arg;
-	outbox_collect(E.outbox, E.conf.cfg, engine_now());
-	if (!E.stopping)
+	if (outbox_collect(E.outbox, E.conf.cfg, engine_now()) > 0)
+		loop_timer_in(E.results_retry, RESULTS_RETRY);
+	if (E.stopping)
+		check_stopped();
+	else
 		schedule(false);
 }
 
@@ -426,18 +459,56 @@ static void control(const char *request, struct buf *reply, void *arg)
 	}
 }
 
+/* Every worker is out (or given up on): record what came back, and leave the loop. */
+static void check_stopped(void)
+{
+	double took = loop_wall() - E.stop_started;
+
+	if (!mail_stopped(E.mail) && took < STOP_GIVE_UP)
+		return;
+	loop_timer_stop(E.stop_timer);
+	loop_timer_stop(E.results_retry);
+	/* Last chance for results a locked store held back; then they are lost, and
+	 * their messages (still queued) go out again at the next start. */
+	store_set_busy_timeout(E.st, 1000);
+	size_t left = outbox_collect(E.outbox, E.conf.cfg, engine_now());
+	if (left)
+		log_warnx("stopping: %zu result%s could not be recorded (%s): %s message%s will "
+		          "be sent again at the next start",
+		          left, left == 1 ? "" : "s", store_error(E.st),
+		          left == 1 ? "that" : "those", left == 1 ? "" : "s");
+	loop_stop();
+}
+
+/* STOP_GRACE: cut what still runs. STOP_GIVE_UP: stop waiting. */
+static void on_stop_timer(void *arg)
+{
+	(void)arg;
+	if (!E.aborted) {
+		E.aborted = true;
+		log_info("stopping: no answer from the mail server; closing the connection (the "
+		         "message in flight stays queued)");
+		mail_abort(E.mail);
+		loop_timer_in(E.stop_timer, STOP_GIVE_UP - STOP_GRACE);
+		return;
+	}
+	check_stopped();
+}
+
+/* Does not wait: the loop keeps answering (status) while the workers end. */
 static void stop(void *arg)
 {
 	(void)arg;
 	if (E.stopping)
 		return;
 	E.stopping = true;
+	E.stop_started = loop_wall();
 	svc_stopping();
 	log_info("stopping: finishing the message in flight");
 	loop_timer_stop(E.wake);
 	mail_stop(E.mail);
-	on_mail_results(NULL); /* what the worker finished is recorded, not lost */
-	loop_stop();
+	loop_timer_in(E.stop_timer, STOP_GRACE);
+	check_stopped();
 }
 
 static void watchdog(void *arg)
@@ -452,27 +523,47 @@ static void watchdog(void *arg)
 /*
  * One daemon per database and per socket, checked before anything is
  * touched: a second instance must not sync its config into the first one's
- * store or release the messages it has in flight.
+ * store or release the messages it has in flight. The lock is on the
+ * database file itself, so that any path naming it (a symlink, a hard link,
+ * "dir/../x.db") finds it taken.
  */
+static int lock_database(const char *path)
+{
+	char err[512];
+
+	/* Created as the store would create it: never readable by others. */
+	if (store_create_file(path, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		errno = 0; /* reported */
+		return -1;
+	}
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
 static int claim(void)
 {
 	const char *socket = E.conf.cfg->control_socket;
-	struct buf lock = BUF_INIT;
 
 	E.db_path = xstrdup(E.opt->database ? E.opt->database : E.conf.cfg->database);
 	if (util_make_parent(E.db_path) < 0 || util_make_parent(socket) < 0)
 		log_warn("creating the directory of %s", E.db_path);
-	buf_printf(&lock, "%s.lock", E.db_path);
-	E.lock_fd = util_lock_file(buf_str(&lock));
+	E.lock_fd = lock_database(E.db_path);
 	if (E.lock_fd < 0) {
 		if (errno == EWOULDBLOCK)
 			log_warnx("%s: another deadlined is running on this database", E.db_path);
-		else
-			log_warn("%s", buf_str(&lock));
-	}
-	buf_free(&lock);
-	if (E.lock_fd < 0)
+		else if (errno) /* 0: said already */
+			log_warn("%s", E.db_path);
 		return -1;
+	}
 	E.ctl = ctl_listen(socket, control, NULL);
 	if (!E.ctl) {
 		if (errno == EADDRINUSE)
@@ -492,6 +583,7 @@ static int open_store(void)
 		log_warnx("database %s", err);
 		return -1;
 	}
+	store_set_busy_timeout(E.st, BUSY_TIMEOUT_MS);
 	return 0;
 }
 
@@ -511,6 +603,8 @@ static int start_services(void)
 	loop_signal(SIGHUP, on_hangup, NULL);
 	watch_config();
 	E.wake = loop_timer_new(on_wake, NULL);
+	E.results_retry = loop_timer_new(on_mail_results, NULL);
+	E.stop_timer = loop_timer_new(on_stop_timer, NULL);
 	if (svc_watchdog_usec()) {
 		E.watchdog = loop_timer_new(watchdog, NULL);
 		watchdog(NULL);
@@ -525,8 +619,8 @@ static void finish(void)
 	loop_watch_free(E.watch);
 	loop_timer_free(E.wake);
 	loop_timer_free(E.watchdog);
-	if (E.mail && !E.stopping)
-		mail_stop(E.mail);
+	loop_timer_free(E.results_retry);
+	loop_timer_free(E.stop_timer);
 	outbox_free(E.outbox);
 	mail_free(E.mail);
 	loop_async_free(E.mail_wake);

@@ -27,6 +27,7 @@
 #define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 #include <unistd.h>
+#include <time.h>
 
 static const char *log_progname = "deadlined";
 static bool log_to_stderr = true;
@@ -95,6 +96,57 @@ void log_warnx(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_emit(LOG_WARNING, NULL, fmt, ap, NULL);
+	va_end(ap);
+}
+
+/* True if a line may go out through l now; otherwise it is counted. */
+static bool limit_pass(struct log_limit *l, unsigned long *held)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (now < l->next) {
+		l->held++;
+		return false;
+	}
+	l->next = now + LOG_LIMIT_SECONDS;
+	*held = l->held;
+	l->held = 0;
+	return true;
+}
+
+static void log_limited(struct log_limit *l, const char *errstr, const char *fmt, va_list ap)
+{
+	char msg[2048];
+	unsigned long held;
+
+	if (!limit_pass(l, &held))
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (held)
+		log_warnx("%s%s%s (%lu more like it not shown)", msg, errstr ? ": " : "",
+		          errstr ? errstr : "", held);
+	else
+		log_warnx("%s%s%s", msg, errstr ? ": " : "", errstr ? errstr : "");
+}
+
+void log_warn_limited(struct log_limit *l, const char *fmt, ...)
+{
+	const char *errstr = strerror(errno);
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_limited(l, errstr, fmt, ap);
+	va_end(ap);
+}
+
+void log_warnx_limited(struct log_limit *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_limited(l, NULL, fmt, ap);
 	va_end(ap);
 }
 

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "util.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,11 @@
 struct outbox {
 	struct store *st;
 	struct mail *mail;
-	int64_t *in_flight; /* with the worker, result not yet back: never handed twice */
+	int64_t *in_flight; /* with the worker, result not yet recorded: never handed twice */
 	size_t n_in_flight;
+	struct mail_result *pending; /* back from the worker, not yet recorded (a busy store) */
+	size_t n_pending;
+	struct log_limit busy_log, submit_log;
 	struct outbox_stats stats;
 };
 
@@ -43,6 +47,7 @@ void outbox_free(struct outbox *ob)
 	if (!ob)
 		return;
 	free(ob->in_flight);
+	mail_results_free(ob->pending, ob->n_pending);
 	free(ob);
 }
 
@@ -121,7 +126,7 @@ void outbox_submit_due(struct outbox *ob, time_t now)
 	if (store_begin(ob->st) < 0 ||
 	    store_messages_due(ob->st, now, BATCH_RETRIES, submit, &sub) < 0 ||
 	    store_commit(ob->st) < 0) {
-		log_warnx("outbox: %s", store_error(ob->st));
+		log_warnx_limited(&ob->submit_log, "outbox: %s", store_error(ob->st));
 		store_rollback(ob->st);
 		for (size_t i = 0; i < sub.n; i++)
 			mail_job_free(sub.jobs[i]);
@@ -136,7 +141,7 @@ void outbox_submit_due(struct outbox *ob, time_t now)
 	free(sub.jobs);
 }
 
-/* ---- notices to the admin ------------------------------------------------------ */
+/* ---- recording results ---------------------------------------------------------- */
 
 static time_t backoff(const struct cfg *c, int attempts, time_t now)
 {
@@ -151,12 +156,39 @@ static time_t backoff(const struct cfg *c, int attempts, time_t now)
 	return now + delay - jitter + (long)arc4random_uniform((uint32_t)(2 * jitter + 1));
 }
 
-static void refused_recipients(struct outbox *ob, const struct mail_result *r, time_t now)
+/* What a recorded result tells the log and `status`, once it is committed. */
+struct verdict {
+	bool warn;
+	char *line;
+	char last[512];
+	bool delivered, failed;
+	/* For the journal's fields */
+	char agency[64], message_id[320];
+	int smtp_code;
+};
+
+static void say(struct verdict *v, bool warn, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say(struct verdict *v, bool warn, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	v->warn = warn;
+	v->line = xstrdup(line);
+}
+
+static int refused_recipients(struct outbox *ob, const struct mail_result *r, time_t now)
 {
 	for (size_t i = 0; i < r->n_rcpts; i++)
-		if (r->rcpts[i].permanent)
-			store_rcpt_failure(ob->st, r->id, r->rcpts[i].address, r->rcpts[i].code,
-			                   r->rcpts[i].text, now);
+		if (r->rcpts[i].permanent &&
+		    store_rcpt_failure(ob->st, r->id, r->rcpts[i].address, r->rcpts[i].code,
+		                       r->rcpts[i].text, now) < 0)
+			return -1;
+	return 0;
 }
 
 /* The reply that refused or deferred a message, for the journal: the first recipient's. */
@@ -171,13 +203,14 @@ static int reply_code(const struct mail_result *r)
 /*
  * A temporary failure after some recipients were settled (accepted, or
  * refused for good): the next attempt goes to the others only, so nobody
- * gets the message twice. Returns true if anyone has it by now.
+ * gets the message twice. *reached: anyone has it by now.
  */
-static bool narrow_recipients(struct outbox *ob, const struct mail_result *r,
-                              const struct store_message *m, time_t now)
+static int narrow_recipients(struct outbox *ob, const struct mail_result *r,
+                             const struct store_message *m, time_t now, bool *reached)
 {
 	struct buf rest = BUF_INIT, done = BUF_INIT;
 	size_t settled = 0;
+	int rc = 0;
 
 	buf_adds(&done, m->delivered_to ? m->delivered_to : "");
 	for (size_t i = 0; i < r->n_rcpts; i++) {
@@ -187,127 +220,163 @@ static bool narrow_recipients(struct outbox *ob, const struct mail_result *r,
 		if (to)
 			buf_printf(to, "%s%s", to->len ? "\n" : "", rr->address);
 	}
-	if (settled) {
-		refused_recipients(ob, r, now);
-		store_message_progress(ob->st, r->id, buf_str(&rest),
-		                       done.len ? buf_str(&done) : NULL);
-	}
-	bool reached = done.len > 0;
+	if (settled)
+		rc = refused_recipients(ob, r, now) < 0 ||
+		             store_message_progress(ob->st, r->id, buf_str(&rest),
+		                                    done.len ? buf_str(&done) : NULL) < 0
+		         ? -1
+		         : 0;
+	*reached = *reached || done.len > 0;
 	buf_free(&rest);
 	buf_free(&done);
-	return reached;
+	return rc;
 }
 
 /* The last attempt failed for the remaining recipients: stop, and say so. */
-static void give_up(struct outbox *ob, const struct mail_result *r, const struct store_message *m,
-                    bool reached, time_t now, char *why, size_t len)
+static int give_up(struct outbox *ob, const struct mail_result *r, const struct store_message *m,
+                   bool reached, time_t now, struct verdict *v)
 {
-	snprintf(why, len, "gave up after %d attempts: %s", m->attempts + 1,
+	char why[512];
+
+	snprintf(why, sizeof(why), "gave up after %d attempts: %s", m->attempts + 1,
 	         r->error ? r->error : "?");
 	for (size_t i = 0; i < r->n_rcpts; i++)
-		if (!r->rcpts[i].accepted && !r->rcpts[i].permanent)
-			store_rcpt_failure(ob->st, r->id, r->rcpts[i].address, r->rcpts[i].code,
-			                   why, now);
+		if (!r->rcpts[i].accepted && !r->rcpts[i].permanent &&
+		    store_rcpt_failure(ob->st, r->id, r->rcpts[i].address, r->rcpts[i].code, why,
+		                       now) < 0)
+			return -1;
 	/* No recipient reached (server down, TLS refused): every one left failed. */
-	if (r->n_rcpts == 0)
-		for (const char *line = m->rcpt; line && *line;) {
-			size_t n = strcspn(line, "\n");
-			char *address = xstrndup(line, n);
-			if (n)
-				store_rcpt_failure(ob->st, r->id, address, 0, why, now);
-			free(address);
-			line += n + (line[n] == '\n');
-		}
-	store_message_result(ob->st, r->id, reached ? MSG_PARTIAL : MSG_FAILED, why, TF_NONE, now);
-	ob->stats.failed++;
-	log_fields(LOG_WARNING,
-	           &(struct log_about){.agency = m->recipient,
-	                               .message_id = m->message_id,
-	                               .smtp_code = reply_code(r)},
-	           "%s: %s", m->message_id, why);
+	for (const char *line = m->rcpt; r->n_rcpts == 0 && line && *line;) {
+		size_t n = strcspn(line, "\n");
+		char *address = xstrndup(line, n);
+		int rc = n ? store_rcpt_failure(ob->st, r->id, address, 0, why, now) : 0;
+		free(address);
+		if (rc < 0)
+			return -1;
+		line += n + (line[n] == '\n');
+	}
+	v->failed = true;
+	util_strlcpy(v->last, why, sizeof(v->last));
+	say(v, true, "%s: %s", m->message_id, why);
+	return store_message_result(ob->st, r->id, reached ? MSG_PARTIAL : MSG_FAILED, why, TF_NONE,
+	                            now);
 }
 
-static void record_result(struct outbox *ob, const struct cfg *c, const struct mail_result *r,
-                          time_t now)
+static int record_one(struct outbox *ob, const struct cfg *c, const struct mail_result *r,
+                      const struct store_message *m, time_t now, struct verdict *v)
 {
-	struct store_message m;
-	char why[512], at[40];
-
-	if (store_message_get(ob->st, r->id, &m) != 1)
-		return;
-	const char *to = m.rcpt ? m.rcpt : "";
+	const char *to = m->rcpt ? m->rcpt : "", *why = r->error ? r->error : "?";
 	int to_len = (int)strcspn(to, "\n");
-	bool earlier = m.delivered_to != NULL; /* reached some recipients before */
+	bool earlier = m->delivered_to != NULL; /* reached some recipients before */
+	char at[40];
+
 	switch (r->status) {
 	case MAIL_SENT:
+		v->delivered = true;
+		snprintf(v->last, sizeof(v->last), "delivered %s", m->message_id);
+		say(v, false, "delivered %s to %.*s%s (%s)", m->message_id, to_len, to,
+		    to[to_len] && to[to_len + 1] ? " and the others" : "", r->where);
 		/* Everyone left has it; one refused on an earlier attempt makes it partial. */
-		store_message_result(ob->st, r->id, m.refused ? MSG_PARTIAL : MSG_SENT,
-		                     m.refused ? m.last_error : NULL, TF_NONE, now);
-		ob->stats.delivered++;
-		log_fields(LOG_INFO,
-		           &(struct log_about){.agency = m.recipient, .message_id = m.message_id},
-		           "delivered %s to %.*s%s (%s)", m.message_id, to_len, to,
-		           to[to_len] && to[to_len + 1] ? " and the others" : "", r->where);
-		snprintf(why, sizeof(why), "delivered %s", m.message_id);
-		break;
+		return store_message_result(ob->st, r->id, m->refused ? MSG_PARTIAL : MSG_SENT,
+		                            m->refused ? m->last_error : NULL, TF_NONE, now);
 	case MAIL_PARTIAL:
 	case MAIL_PERMFAIL:
-		refused_recipients(ob, r, now);
-		store_message_result(
+		v->failed = true;
+		snprintf(v->last, sizeof(v->last), "refused %s: %s", m->message_id, why);
+		say(v, true, "%s %s: %s", r->status == MAIL_PARTIAL ? "partly refused" : "refused",
+		    m->message_id, why);
+		if (refused_recipients(ob, r, now) < 0)
+			return -1;
+		return store_message_result(
 		    ob->st, r->id, r->status == MAIL_PARTIAL || earlier ? MSG_PARTIAL : MSG_FAILED,
 		    r->error, TF_NONE, now);
-		ob->stats.failed++;
-		log_fields(LOG_WARNING,
-		           &(struct log_about){.agency = m.recipient,
-		                               .message_id = m.message_id,
-		                               .smtp_code = reply_code(r)},
-		           "%s %s: %s", r->status == MAIL_PARTIAL ? "partly refused" : "refused",
-		           m.message_id, r->error ? r->error : "?");
-		snprintf(why, sizeof(why), "refused %s: %s", m.message_id,
-		         r->error ? r->error : "?");
-		break;
 	default:
-		earlier = narrow_recipients(ob, r, &m, now) || earlier;
-		if (now - m.created_at >= c->retry_max_age) {
-			give_up(ob, r, &m, earlier, now, why, sizeof(why));
-			break;
-		}
-		time_t next = backoff(c, m.attempts + 1, now);
-		store_message_result(ob->st, r->id, MSG_QUEUED, r->error, next, now);
-		log_fields(LOG_WARNING,
-		           &(struct log_about){.agency = m.recipient,
-		                               .message_id = m.message_id,
-		                               .smtp_code = reply_code(r)},
-		           "%s not delivered (%s); retry at %s", m.message_id,
-		           r->error ? r->error : "?",
-		           date_format_iso(next, c->tz_offset, at, sizeof(at)));
-		snprintf(why, sizeof(why), "deferred %s: %s", m.message_id,
-		         r->error ? r->error : "?");
+		if (narrow_recipients(ob, r, m, now, &earlier) < 0)
+			return -1;
+		if (now - m->created_at >= c->retry_max_age)
+			return give_up(ob, r, m, earlier, now, v);
+		time_t next = backoff(c, m->attempts + 1, now);
+		snprintf(v->last, sizeof(v->last), "deferred %s: %s", m->message_id, why);
+		say(v, true, "%s not delivered (%s); retry at %s", m->message_id, why,
+		    date_format_iso(next, c->tz_offset, at, sizeof(at)));
+		return store_message_result(ob->st, r->id, MSG_QUEUED, r->error, next, now);
 	}
-	util_strlcpy(ob->stats.last_result, why, sizeof(ob->stats.last_result));
-	ob->stats.last_result_at = now;
-	store_message_free(&m);
 }
 
-void outbox_collect(struct outbox *ob, const struct cfg *c, time_t now)
+static int record_result(struct outbox *ob, const struct cfg *c, const struct mail_result *r,
+                         time_t now, struct verdict *v)
+{
+	struct store_message m;
+	int found = store_message_get(ob->st, r->id, &m);
+
+	if (found < 0)
+		return -1;
+	int rc = found ? record_one(ob, c, r, &m, now, v) : 0;
+	if (found) {
+		util_strlcpy(v->agency, m.recipient ? m.recipient : "", sizeof(v->agency));
+		util_strlcpy(v->message_id, m.message_id, sizeof(v->message_id));
+		v->smtp_code = reply_code(r);
+	}
+	store_message_free(&m);
+	return rc;
+}
+
+/* Committed: now the log and the stats may say so. */
+static void tell(struct outbox *ob, struct verdict *v, time_t now)
+{
+	if (v->line) {
+		log_fields(
+		    v->warn ? LOG_WARNING : LOG_INFO,
+		    &(struct log_about){.agency = v->agency[0] ? v->agency : NULL,
+		                        .message_id = v->message_id[0] ? v->message_id : NULL,
+		                        .smtp_code = v->smtp_code},
+		    "%s", v->line);
+		util_strlcpy(ob->stats.last_result, v->last, sizeof(ob->stats.last_result));
+		ob->stats.last_result_at = now;
+	}
+	ob->stats.delivered += v->delivered;
+	ob->stats.failed += v->failed;
+}
+
+size_t outbox_collect(struct outbox *ob, const struct cfg *c, time_t now)
 {
 	struct mail_result *r;
 	size_t n = mail_collect(ob->mail, &r);
 
-	if (!n)
-		return;
-	if (store_begin(ob->st) < 0) {
-		log_warnx("recording results: %s", store_error(ob->st));
-	} else {
-		for (size_t i = 0; i < n; i++)
-			record_result(ob, c, &r[i], now);
-		if (store_commit(ob->st) < 0) {
-			log_warnx("recording results: %s", store_error(ob->st));
-			store_rollback(ob->st);
-		}
+	if (n) {
+		ob->pending = xrealloc(ob->pending, (ob->n_pending + n) * sizeof(*ob->pending));
+		memcpy(ob->pending + ob->n_pending, r, n * sizeof(*r));
+		ob->n_pending += n;
+		free(r);
 	}
-	/* Unrecorded results leave the messages queued: their lease brings them back. */
-	for (size_t i = 0; i < n; i++)
-		landed(ob, r[i].id);
-	mail_results_free(r, n);
+	if (!ob->n_pending)
+		return 0;
+	/* All in one short transaction: they are recorded together or wait together. */
+	struct verdict *v = xcalloc(ob->n_pending, sizeof(*v));
+	int rc = store_begin(ob->st);
+	for (size_t i = 0; i < ob->n_pending && rc == 0; i++)
+		rc = record_result(ob, c, &ob->pending[i], now, &v[i]);
+	if (rc == 0)
+		rc = store_commit(ob->st);
+	if (rc < 0) {
+		log_warnx_limited(&ob->busy_log, "recording %zu result%s: %s; they wait in memory",
+		                  ob->n_pending, ob->n_pending == 1 ? "" : "s",
+		                  store_error(ob->st));
+		store_rollback(ob->st);
+	}
+	for (size_t i = 0; i < ob->n_pending; i++) {
+		if (rc == 0)
+			tell(ob, &v[i], now);
+		free(v[i].line);
+	}
+	free(v);
+	if (rc < 0)
+		return ob->n_pending;
+	for (size_t i = 0; i < ob->n_pending; i++)
+		landed(ob, ob->pending[i].id);
+	mail_recorded(ob->mail, ob->n_pending);
+	mail_results_free(ob->pending, ob->n_pending);
+	ob->pending = NULL;
+	ob->n_pending = 0;
+	return 0;
 }

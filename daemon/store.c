@@ -156,6 +156,14 @@ static const char *const migrations[] = {
     " ON CONFLICT (state) DO UPDATE SET n = n + 1; END;"
     "CREATE TRIGGER msg_counts_delete AFTER DELETE ON messages BEGIN"
     " UPDATE msg_counts SET n = n - 1 WHERE state = old.state; END;",
+    /* 6: a task (or occurrence) removed from the INI keeps the status it had, and gets
+     * it back when it returns; tasks removed before this learn it from their history. */
+    "ALTER TABLE tasks ADD COLUMN status_before_removal TEXT;"
+    "ALTER TABLE occurrences ADD COLUMN status_before_removal TEXT;"
+    "UPDATE tasks SET status_before_removal = (SELECT h.what FROM history h"
+    " WHERE h.task_id = tasks.id AND h.what IN"
+    " ('open', 'in-progress', 'waiting', 'done', 'not-met', 'cancelled')"
+    " ORDER BY h.id DESC LIMIT 1) WHERE status = 'removed';",
 };
 
 /* A message without its body (read_message_row). */
@@ -242,8 +250,9 @@ static const char *const sql[S_COUNT] = {
                       " kind = ?7, due = ?8, window_start = ?9, condition = ?10, flags = ?11,"
                       " source_file = ?12, source_line = ?13, raw = ?14, origin = ?15,"
                       " policy = ?16, content_hash = ?17, updated_at = ?18,"
-                      " status = CASE status WHEN 'removed' THEN 'open' ELSE status END"
-                      " WHERE plan_id = ?1 AND key = ?2",
+                      " status = CASE status WHEN 'removed'"
+                      " THEN COALESCE(status_before_removal, 'open') ELSE status END,"
+                      " status_before_removal = NULL WHERE plan_id = ?1 AND key = ?2",
     [S_TASK_GET] = "SELECT id, plan_id, key, idx, category, title, timeframe, kind, due,"
                    " window_start, condition, flags, status, status_note, extended_due, ext,"
                    " source_file, source_line, raw, origin, policy FROM tasks WHERE id = ?1",
@@ -265,7 +274,9 @@ static const char *const sql[S_COUNT] = {
     [S_OCC_INSERT_MISSED] = "INSERT INTO occurrences (task_id, due, window_start, status)"
                             " VALUES (?1, ?2, ?3, 'missed')",
     [S_OCC_NEXT] = "UPDATE occurrences SET next_at = ?2 WHERE id = ?1",
-    [S_OCC_STATUS] = "UPDATE occurrences SET status = ?2 WHERE id = ?1",
+    [S_OCC_STATUS] = "UPDATE occurrences SET status_before_removal = CASE"
+                     " WHEN ?2 != 'removed' THEN NULL WHEN status = 'removed'"
+                     " THEN status_before_removal ELSE status END, status = ?2 WHERE id = ?1",
     [S_OCC_OF_TASK] = "SELECT id, task_id, due, window_start, next_at, status FROM occurrences"
                       " WHERE task_id = ?1 ORDER BY due",
     [S_OCC_DUE] = "SELECT id, task_id, due, window_start, next_at, status,"
@@ -315,17 +326,30 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
 	char err[512];
+	bool busy; /* the last error was another connection's lock */
 };
 
 static int fail(struct store *st, const char *what)
 {
 	snprintf(st->err, sizeof(st->err), "%s: %s", what, sqlite3_errmsg(st->db));
+	st->busy = (sqlite3_errcode(st->db) & 0xff) == SQLITE_BUSY ||
+	           (sqlite3_errcode(st->db) & 0xff) == SQLITE_LOCKED;
 	return -1;
 }
 
 const char *store_error(const struct store *st)
 {
 	return st->err;
+}
+
+bool store_busy(const struct store *st)
+{
+	return st->busy;
+}
+
+void store_set_busy_timeout(struct store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
 }
 
 /* The statement, reset and ready for new bindings; NULL (and err) on failure. */
@@ -395,8 +419,11 @@ static int exec(struct store *st, const char *script, const char *what)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(st->db, script, NULL, NULL, &msg) == SQLITE_OK)
+	int rc = sqlite3_exec(st->db, script, NULL, NULL, &msg);
+
+	if (rc == SQLITE_OK)
 		return 0;
+	st->busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
 	snprintf(st->err, sizeof(st->err), "%s: %s", what, msg ? msg : "unknown error");
 	sqlite3_free(msg);
 	return -1;
@@ -488,6 +515,11 @@ static void tighten(const char *path)
 		    (st.st_mode & S_IRWXO))
 			chmod(name, st.st_mode & 07770);
 	}
+}
+
+int store_create_file(const char *path, char *err, size_t errlen)
+{
+	return create_file(path, (uid_t)-1, (gid_t)-1, err, errlen);
 }
 
 int store_open(const char *path, struct store **out, char *err, size_t errlen)
@@ -640,10 +672,13 @@ void store_rollback(struct store *st)
 {
 	char saved[sizeof(st->err)];
 
+	bool busy = st->busy;
+
 	/* Keep the error that caused the rollback. */
 	memcpy(saved, st->err, sizeof(saved));
 	exec(st, "ROLLBACK", "rollback");
 	memcpy(st->err, saved, sizeof(saved));
+	st->busy = busy;
 }
 
 int store_meta_get(struct store *st, const char *key, char *value, size_t len)
@@ -1077,13 +1112,21 @@ int store_task_set_status(struct store *st, int64_t id, enum task_status status,
 	bind_text(s, 2, task_status_name(status));
 	bind_text(s, 3, note);
 	sqlite3_bind_int64(s, 4, now);
+	/* Removed: what it was is kept for its return (S_TASK_UPDATE). */
+	if (status == TASK_REMOVED &&
+	    run_update(st,
+	               "UPDATE tasks SET status_before_removal = status"
+	               " WHERE id = ?1 AND status != 'removed' AND ?2 = ?2",
+	               id, 0) < 0)
+		return -1;
 	if (run(st, s, "status") < 0)
 		return -1;
 	/* A removed task's deadlines are gone too: no wake-up, not counted as open. */
 	if (status == TASK_REMOVED &&
 	    run_update(st,
-	               "UPDATE occurrences SET status = 'removed', next_at = NULL"
-	               " WHERE task_id = ?1 AND status NOT IN ('done', 'cancelled') AND ?2 = ?2",
+	               "UPDATE occurrences SET status_before_removal = status, status = 'removed',"
+	               " next_at = NULL WHERE task_id = ?1"
+	               " AND status NOT IN ('done', 'cancelled', 'removed') AND ?2 = ?2",
 	               id, 0) < 0)
 		return -1;
 	return store_history_add(st, id, task_status_name(status), note, now);
@@ -1172,10 +1215,11 @@ static int occ_ensure(struct store *st, int64_t task_id, time_t due, time_t wind
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	/* A retired occurrence that belongs to the task again comes back. */
+	/* A retired occurrence that belongs to the task again comes back, as it was. */
 	if (rc == SQLITE_ROW)
 		return run_update(st,
-		                  "UPDATE occurrences SET status = 'open', next_at = 0"
+		                  "UPDATE occurrences SET status = COALESCE(status_before_removal,"
+		                  " 'open'), status_before_removal = NULL, next_at = 0"
 		                  " WHERE id = ?1 AND status = 'removed' AND ?2 = ?2",
 		                  *id, 0);
 	if (rc != SQLITE_DONE || !(s = stmt(st, missed ? S_OCC_INSERT_MISSED : S_OCC_INSERT)))

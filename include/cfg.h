@@ -129,6 +129,7 @@ struct cfg {
 	char *envelope_from, *helo;
 	int timeout;            /* seconds per SMTP command */
 	int max_per_connection; /* messages per session */
+	int connections;        /* SMTP sessions in parallel */
 	int retry_max_age;      /* seconds before a message is failed */
 	int retry_base;         /* seconds, doubled per attempt */
 

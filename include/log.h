@@ -25,6 +25,21 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * For errors that may repeat (a busy store retried every moment, a full
+ * descriptor table): at most one line per LOG_LIMIT_SECONDS through the
+ * same limit; the next line that passes says how many were held back.
+ */
+#define LOG_LIMIT_SECONDS 10
+struct log_limit {
+	double next; /* monotonic seconds */
+	unsigned long held;
+};
+void log_warn_limited(struct log_limit *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void log_warnx_limited(struct log_limit *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

@@ -2,12 +2,19 @@
  * mail — delivery, off the event loop. The only module that includes
  * libesmtp.h.
  *
- * The loop thread submits jobs; one worker thread delivers them, either as
- * files in a Maildir (the embedded default: no server needed) or over SMTP
- * with libesmtp, whose session call blocks for the whole exchange. Up to
- * max_per_connection jobs share one SMTP session. Results are collected by
- * the loop thread after the worker wakes it (loop_async); only the loop
- * thread writes them to the store.
+ * The loop thread submits jobs; [smtp] connections worker threads deliver
+ * them, either as files in a Maildir (the embedded default: no server
+ * needed) or over SMTP with libesmtp, whose session call blocks for the
+ * whole exchange. Up to max_per_connection jobs share one SMTP session; a
+ * job is in one session at a time.
+ *
+ * Each message's outcome is posted the moment the server answers it (a
+ * Maildir file: the moment it is written) and the loop is woken
+ * (loop_async). The loop records it in the store and says so with
+ * mail_recorded(). A message's data goes out only when every earlier
+ * result has been recorded: a crash, or a store the loop cannot write,
+ * leaves at most one message per session in doubt (answered, perhaps, but
+ * not recorded: sent again at the next start).
  */
 #ifndef DEADLINED_MAIL_H
 #define DEADLINED_MAIL_H
@@ -32,8 +39,9 @@ struct mail_settings {
 	char *user, *password;
 	char *envelope_from; /* MAIL FROM */
 	char *helo;
-	int timeout;
+	int timeout; /* seconds: connect, and each reply */
 	int max_per_connection;
+	int connections; /* SMTP sessions in parallel */
 };
 
 void mail_settings_from_cfg(const struct cfg *c, struct mail_settings *out);
@@ -70,25 +78,39 @@ struct mail_result {
 	char *error; /* why it did not (fully) go, or NULL */
 	char *where; /* Maildir file or "host:port", for the log */
 	struct mail_rcpt_result *rcpts;
-	size_t n_rcpts;
+	size_t n_rcpts; /* 0 when no recipient was reached */
 };
 
 struct mail;
 
-/* Starts the worker; `wake` is sent whenever results are ready. */
+/* Starts the workers; `wake` is sent whenever results are ready and when a worker ends. */
 struct mail *mail_start(const struct mail_settings *s, struct loop_async *wake);
-/* Later sessions use the new settings (the one in progress finishes as it was). */
+/* Later sessions use the new settings (those in progress finish as they were). */
 void mail_reconfigure(struct mail *m, const struct mail_settings *s);
 /* Takes ownership of the n jobs (not of the array). Jobs submitted together
  * are handed over at once, so that they share sessions. */
 void mail_submit(struct mail *m, struct mail_job **jobs, size_t n);
-/* Finished results; *out is malloc'ed (free with mail_results_free). */
+/* Results posted so far; *out is malloc'ed (free with mail_results_free). */
 size_t mail_collect(struct mail *m, struct mail_result **out);
+/* The loop has recorded n of the collected results: the gate may open. */
+void mail_recorded(struct mail *m, size_t n);
 void mail_results_free(struct mail_result *r, size_t n);
 
-/* Lets the session in progress finish and joins the worker; its results
- * can still be collected. Jobs not started stay queued in the store. */
+/*
+ * Asks the workers to stop, without waiting: a session whose message data
+ * is with the server waits for its answer; every other session is cut at
+ * once (a connect, a greeting or a reply that does not come). Jobs not
+ * started are dropped: they are still queued in the store. `wake` is sent
+ * as workers end.
+ */
 void mail_stop(struct mail *m);
+/* Cuts every session still running: a message whose answer has not come is
+ * in doubt (reported as a temporary failure), as after a crash. */
+void mail_abort(struct mail *m);
+/* Every worker has ended (after mail_stop). */
+bool mail_stopped(struct mail *m);
+/* Frees everything; a worker that has not ended (stuck in a name lookup) is
+ * left behind, and the memory it uses with it. */
 void mail_free(struct mail *m);
 
 void mail_job_free(struct mail_job *job);

@@ -38,10 +38,19 @@ struct store;
 int store_open(const char *path, struct store **out, char *err, size_t errlen);
 int store_open_as(const char *path, uid_t uid, gid_t gid, struct store **out, char *err,
                   size_t errlen);
+/* Creates the database file, empty, with the modes store_open gives a new
+ * one (0660 in a group-writable directory, else 0600); an existing file is
+ * left alone. 0, or -1 with why in err. */
+int store_create_file(const char *path, char *err, size_t errlen);
 /* The schema version store_open migrates a database to (PRAGMA user_version). */
 int store_schema_version(void);
 void store_close(struct store *st);
 const char *store_error(const struct store *st);
+/* The last error was another writer holding the lock: worth trying again soon. */
+bool store_busy(const struct store *st);
+/* How long a write waits for another writer's lock before failing (5 s unless
+ * set). The daemon keeps it short: its loop must never wait seconds. */
+void store_set_busy_timeout(struct store *st, int ms);
 
 /*
  * Copies the whole database into dest, a new file (mode 0640 less the

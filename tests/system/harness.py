@@ -6,6 +6,7 @@ real SQLite file, in a fresh temporary directory per test. Each test file
 prints TAP; tests/run adds up the results. Run with /usr/bin/python3: the
 Debian packages (aiosmtpd) belong to that interpreter.
 """
+import asyncio
 import email
 import email.policy
 import os
@@ -205,6 +206,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.s.data_delay:  # a server that takes its time to answer each message
+            await asyncio.sleep(self.s.data_delay)
         with self.s.lock:
             self.s.data_commands += 1
             if self.s.data_commands <= self.s.tempfail:
@@ -220,11 +223,13 @@ class _Handler:
 
 
 class SMTPServer:
-    """aiosmtpd with the behaviours the tests need: STARTTLS, AUTH, 451s, 550s."""
+    """aiosmtpd with the behaviours the tests need: STARTTLS, AUTH, 451s, 550s, and
+    data_delay seconds before it answers (and records) each message."""
 
     def __init__(self, port=0, tls_cert=None, tls_key=None, users=None, tempfail=0,
-                 reject=()):
+                 reject=(), data_delay=0.0):
         self.messages = []
+        self.data_delay = data_delay
         self.lock = threading.Lock()
         self.data_commands = 0
         self.tempfail = tempfail
@@ -407,3 +412,199 @@ def import_seeds(config):
         check(p.returncode == 0 or "no tasks found" in p.stdout + p.stderr,
               f"import {name}: exit {p.returncode}\n{p.stdout}\n{p.stderr}")
     return names
+
+
+# ---- servers that are slow or say nothing -------------------------------------------------
+
+class _SlowHandler:
+    def __init__(self, server):
+        self.s = server
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.s.lock:
+            self.s.data_commands += 1
+            slow = self.s.data_commands <= self.s.slow_count
+        if slow:
+            self.s.in_data.set()
+            # Hold the reply until the test releases it (or delay seconds pass).
+            end = time.monotonic() + self.s.delay
+            while not self.s.release.is_set() and time.monotonic() < end:
+                await asyncio.sleep(0.02)
+        msg = parse_message(envelope.original_content)
+        msg.envelope_to = list(envelope.rcpt_tos)
+        with self.s.lock:
+            self.s.messages.append(msg)
+        return "250 2.0.0 Message accepted"
+
+
+class SlowSMTPServer(SMTPServer):
+    """aiosmtpd on 127.0.0.1 whose first `slow_count` DATA commands are held: the
+    reply waits until `release` is set, or `delay` seconds. `in_data` is set when a
+    held DATA has begun (the message is recorded when its reply is sent)."""
+
+    def __init__(self, delay=2.0, slow_count=1):  # pylint: disable=super-init-not-called
+        self.delay = delay
+        self.slow_count = slow_count
+        self.messages = []
+        self.lock = threading.Lock()
+        self.data_commands = 0
+        self.in_data = threading.Event()
+        self.release = threading.Event()
+        self.controller = _PortZeroController(_SlowHandler(self), hostname="127.0.0.1", port=0,
+                                              server_hostname="test.invalid")
+
+
+class _RawServer:
+    """A listening TCP socket on 127.0.0.1 whose connections `serve` (a method
+    taking a connected socket) handles, one thread each."""
+
+    def __init__(self, backlog=16):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(backlog)
+        self.port = self.sock.getsockname()[1]
+        self.conns = []
+        self.lock = threading.Lock()
+        self.running = True
+
+    def start(self):
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def _accept(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with self.lock:
+                self.conns.append(conn)
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        try:
+            self.serve(conn)
+        except OSError:
+            pass
+
+    def connections(self):
+        with self.lock:
+            return len(self.conns)
+
+    def stop(self):
+        self.running = False
+        with self.lock:
+            conns, self.conns = self.conns, []
+        for c in conns + [self.sock]:
+            try:
+                c.close()
+            except OSError:
+                pass
+
+
+class SilentServer(_RawServer):
+    """Accepts, then never says a word: no greeting."""
+
+    def serve(self, conn):
+        while self.running and conn.recv(4096):
+            pass
+
+
+class TarpitServer(_RawServer):
+    """A plain SMTP server that answers every command, the greeting included,
+    `delay` seconds late. `messages` counts the data it has accepted."""
+
+    def __init__(self, delay):
+        super().__init__()
+        self.delay = delay
+        self.messages = 0
+        self.data_sent = threading.Event()  # a message's data is in, its answer pending
+
+    def serve(self, conn):
+        f = conn.makefile("rb")
+        self._say(conn, "220 tarpit ESMTP")
+        in_data = False
+        for raw in f:
+            line = raw.rstrip(b"\r\n")
+            if in_data:
+                if line == b".":
+                    in_data = False
+                    self.data_sent.set()
+                    self._say(conn, "250 2.0.0 accepted")
+                    with self.lock:
+                        self.messages += 1
+                continue
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                in_data = True
+                self._say(conn, "354 go ahead")
+            elif verb == b"QUIT":
+                self._say(conn, "221 bye")
+                return
+            else:
+                self._say(conn, "250 ok")
+
+    def _say(self, conn, text):
+        time.sleep(self.delay)
+        conn.sendall(text.encode() + b"\r\n")
+
+
+class FullBacklogServer:
+    """A listening socket that never accepts, its accept queue filled by the
+    test's own connections: another connect() waits and gets no answer."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(0)
+        self.port = self.sock.getsockname()[1]
+        self.fillers = []
+
+    def start(self):
+        for _ in range(64):  # Linux queues backlog + 1; a few more are half-open
+            s = socket.socket()
+            s.settimeout(0.5)
+            try:
+                s.connect(("127.0.0.1", self.port))
+            except socket.timeout:
+                s.close()
+                return self
+            self.fillers.append(s)
+        raise AssertionError("the accept queue never filled")
+
+    def stop(self):
+        for s in self.fillers + [self.sock]:
+            s.close()
+
+
+# ---- a portfolio large enough to be interrupted ---------------------------------------------
+
+# Friday 20/6/2025: a reminder for every task due "Quý II/2025" goes out at once.
+MANY_NOW = "2025-06-20T09:00:00+07:00"
+
+
+def many_agencies(n):
+    """Config text: n agencies of its own (dv001@… to dvNNN@…), each the lead of
+    one task due at the end of Q2 2025: n messages, one per agency, at MANY_NOW."""
+    text = ("[plan KH-NHIEU]\ntitle = Kế hoạch thử nghiệm nhiều đơn vị\n"
+            "issued = 2025-04-15\nperiod = 2025-2025\n")
+    for i in range(1, n + 1):
+        text += (f"\n[agency dv{i:03d}]\nname = Đơn vị thử nghiệm số {i:03d}\n"
+                 f"email = dv{i:03d}@quangngai.example\n"
+                 f"\n[task nv{i:03d}]\nplan = KH-NHIEU\n"
+                 f"title = Nhiệm vụ thử nghiệm số {i:03d}\n"
+                 f"lead = Đơn vị thử nghiệm số {i:03d}\ntimeframe = Quý II/2025\n")
+    return text
+
+
+def many_addresses(n):
+    return {f"dv{i:03d}@quangngai.example" for i in range(1, n + 1)}
+
+
+def long_mode():
+    """`make test-long`: the long versions of the crash, lock and fuzz runs."""
+    return os.environ.get("DEADLINED_LONG") == "1"

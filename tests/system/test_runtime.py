@@ -8,7 +8,6 @@ against what the daemon really sends.
 Every test has its own Workdir and starts the daemon with --now; mail goes
 to an aiosmtpd server on 127.0.0.1 or into the Maildir. Nothing here measures
 durations: conditions are polled with generous timeouts."""
-import asyncio
 import collections
 import json
 import os
@@ -20,8 +19,8 @@ import subprocess
 import threading
 import time
 
-from harness import (BASE_CONFIG, DEADLINECTL, DIRECTORY, TEMPLATES, Daemon, SMTPServer, Workdir,
-                     _PortZeroController, check, ctl, eventually, parse_message, plain_body,
+from harness import (BASE_CONFIG, DEADLINECTL, DIRECTORY, TEMPLATES, Daemon, SlowSMTPServer,
+                     SMTPServer, Workdir, check, ctl, eventually, parse_message, plain_body,
                      run_tests)
 
 # ---- helpers this file needs ------------------------------------------------------------
@@ -189,49 +188,6 @@ class NotifySocket:
         self.running = False
         self.sock.close()
         self.thread.join(2)
-
-
-class _SlowHandler:
-    def __init__(self, server):
-        self.s = server
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.s.lock:
-            self.s.data_commands += 1
-            slow = self.s.data_commands <= self.s.slow_count
-        if slow:
-            self.s.in_data.set()
-            # Hold the reply until the test releases it (or delay seconds pass).
-            end = time.monotonic() + self.s.delay
-            while not self.s.release.is_set() and time.monotonic() < end:
-                await asyncio.sleep(0.02)
-        msg = parse_message(envelope.original_content)
-        msg.envelope_to = list(envelope.rcpt_tos)
-        with self.s.lock:
-            self.s.messages.append(msg)
-        return "250 2.0.0 Message accepted"
-
-
-class SlowSMTPServer(SMTPServer):
-    """aiosmtpd on 127.0.0.1 whose first `slow_count` DATA commands are held: the
-    reply waits until `release` is set, or `delay` seconds. `in_data` is set when a
-    held DATA has begun (the message is recorded when its reply is sent)."""
-
-    def __init__(self, delay=2.0, slow_count=1):  # pylint: disable=super-init-not-called
-        self.delay = delay
-        self.slow_count = slow_count
-        self.messages = []
-        self.lock = threading.Lock()
-        self.data_commands = 0
-        self.in_data = threading.Event()
-        self.release = threading.Event()
-        self.controller = _PortZeroController(_SlowHandler(self), hostname="127.0.0.1", port=0,
-                                              server_hostname="test.invalid")
-
 
 
 def snapshot(server):

@@ -101,7 +101,28 @@ CREATE TABLE bad_addresses ( address TEXT PRIMARY KEY, agency TEXT, status TEXT,
 CREATE INDEX messages_ref ON messages(substr(message_id, instr(message_id, '@') - 16, 16));
 """
 
-SCHEMA = {1: SCHEMA_1, 2: SCHEMA_2, 3: SCHEMA_3, 4: SCHEMA_4}
+SCHEMA_5 = SCHEMA_4 + """
+CREATE TABLE notifications_v3 ( occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE, agency TEXT NOT NULL, step TEXT NOT NULL, kind TEXT NOT NULL, planned_at INTEGER NOT NULL, message INTEGER REFERENCES messages(id), state TEXT NOT NULL CHECK (state IN ('pending', 'queued', 'sent', 'failed', 'skipped')), created_at INTEGER NOT NULL, role TEXT, PRIMARY KEY (occurrence_id, agency, step)) WITHOUT ROWID;
+INSERT INTO notifications_v3 (occurrence_id, agency, step, kind, planned_at, message, state, created_at) SELECT occurrence_id, agency, step, kind, planned_at, message, state, created_at FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_v3 RENAME TO notifications;
+CREATE INDEX notifications_message ON notifications(message);
+CREATE INDEX notifications_pending ON notifications(agency) WHERE state = 'pending';
+CREATE INDEX messages_recipient_at ON messages(recipient, created_at);
+CREATE INDEX messages_unreported ON messages(id) WHERE state IN ('failed', 'partial') AND reported = 0;
+CREATE INDEX notifications_failed ON notifications(created_at) WHERE state = 'failed';
+CREATE TABLE msg_counts (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO msg_counts SELECT state, COUNT(*) FROM messages GROUP BY state;
+CREATE TRIGGER msg_counts_insert AFTER INSERT ON messages BEGIN INSERT INTO msg_counts VALUES (new.state, 1) ON CONFLICT (state) DO UPDATE SET n = n + 1;
+ END;
+CREATE TRIGGER msg_counts_update AFTER UPDATE OF state ON messages WHEN old.state IS NOT new.state BEGIN UPDATE msg_counts SET n = n - 1 WHERE state = old.state;
+ INSERT INTO msg_counts VALUES (new.state, 1) ON CONFLICT (state) DO UPDATE SET n = n + 1;
+ END;
+CREATE TRIGGER msg_counts_delete AFTER DELETE ON messages BEGIN UPDATE msg_counts SET n = n - 1 WHERE state = old.state;
+ END;
+"""
+
+SCHEMA = {1: SCHEMA_1, 2: SCHEMA_2, 3: SCHEMA_3, 4: SCHEMA_4, 5: SCHEMA_5}
 
 # ---- the rows a daemon of that version left -----------------------------------------------
 
@@ -117,7 +138,14 @@ def body(message_id, to, subject):
             f"Kính gửi: {to}\r\n").encode()
 
 
-def rows_common():
+def ledger_row(version, occurrence, agency, step, message, state, at):
+    """A notification row; schema 5 added the recipient's role (NULL for older rows)."""
+    role = ", NULL" if version >= 5 else ""
+    return (f"INSERT INTO notifications VALUES (?, ?, ?, 'reminder', ?, ?, ?, ?{role})",
+            (occurrence, agency, step, at, message, state, at))
+
+
+def rows_common(version):
     """Statements and parameters valid in every version's schema."""
     hist = "INSERT INTO history (task_id, at, what, detail) VALUES (?, ?, ?, ?)"
     return [
@@ -139,14 +167,10 @@ def rows_common():
         ("INSERT INTO occurrences VALUES (1, 1, ?, NULL, 'open', ?)", (DUE, JUNE_16)),
         ("INSERT INTO occurrences VALUES (2, 2, ?, NULL, 'open', ?)", (DUE, JUNE_16)),
         (hist, (2, JUNE_16 - 3600, "status", "waiting: Chờ số liệu quý II")),
-        ("INSERT INTO notifications VALUES (1, 'sct', 'r30', 'reminder', ?, NULL, 'skipped', ?)",
-         (MAY, MAY)),
-        ("INSERT INTO notifications VALUES (2, 'syt', 'r30', 'reminder', ?, NULL, 'skipped', ?)",
-         (MAY, MAY)),
-        ("INSERT INTO notifications VALUES (1, 'sct', 'r14', 'reminder', ?, 1, 'sent', ?)",
-         (JUNE_16, JUNE_16)),
-        ("INSERT INTO notifications VALUES (2, 'syt', 'r14', 'reminder', ?, 2, 'queued', ?)",
-         (JUNE_16, JUNE_16)),
+        ledger_row(version, 1, "sct", "r30", None, "skipped", MAY),
+        ledger_row(version, 2, "syt", "r30", None, "skipped", MAY),
+        ledger_row(version, 1, "sct", "r14", 1, "sent", JUNE_16),
+        ledger_row(version, 2, "syt", "r14", 2, "queued", JUNE_16),
         ("INSERT INTO rcpt_failures VALUES (3, 'bhxh@quangngai.example', 550, 'no such user', ?)",
          (JUNE_16,)),
     ]
@@ -183,7 +207,7 @@ def make_store(path, version):
     db = sqlite3.connect(path)
     db.executescript(SCHEMA[version])
     # Messages first: notifications and failures refer to them.
-    for query, params in message_rows(version) + rows_common():
+    for query, params in message_rows(version) + rows_common(version):
         db.execute(query, params)
     db.execute(f"PRAGMA user_version = {version}")
     db.commit()
@@ -298,6 +322,10 @@ def test_a_store_of_schema_4():
     check_upgrade(4)
 
 
+def test_a_store_of_schema_5():
+    check_upgrade(5)
+
+
 def test_every_earlier_schema_has_a_store_here():
     w = Workdir()
     try:
@@ -313,4 +341,5 @@ def test_every_earlier_schema_has_a_store_here():
 if __name__ == "__main__":
     run_tests([test_a_store_of_schema_1, test_a_store_of_schema_2, test_a_store_of_schema_3,
                test_a_store_of_schema_4,
+               test_a_store_of_schema_5,
                test_every_earlier_schema_has_a_store_here])

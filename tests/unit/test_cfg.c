@@ -818,6 +818,8 @@ static const struct err_case parse_errors[] = {
     {"port not a number", "[smtp]\nport = 25x\n" TAIL, {2}, "smtp", "port", NULL},
     {"port too large", "[smtp]\nport = 65536\n" TAIL, {2}, "smtp", "port", NULL},
     {"timeout not a number", "[smtp]\ntimeout = soon\n" TAIL, {2}, "smtp", "timeout", NULL},
+    {"no connection", "[smtp]\nconnections = 0\n" TAIL, {2}, "smtp", "connections", NULL},
+    {"too many connections", "[smtp]\nconnections = 17\n" TAIL, {2}, "smtp", "connections", NULL},
     {"verify not a bool", "[smtp]\nverify = maybe\n" TAIL, {2}, "smtp", "verify", NULL},
     {"tls = tls", "[smtp]\ntls = tls\n" TAIL, {2}, "smtp", "tls", NULL},
     {"tls unknown", "[smtp]\ntls = ssl\n" TAIL, {2}, "smtp", "tls", NULL},
@@ -1689,6 +1691,7 @@ static void test_defaults(void **state)
 	expect_int("default tls", c->tls, CFG_TLS_STARTTLS);
 	expect_int("default timeout", c->timeout, 60);
 	expect_int("default max_per_connection", c->max_per_connection, 20);
+	expect_int("default connections", c->connections, 3);
 	expect_int("default retry_max_age", c->retry_max_age, 3 * 86400);
 	expect_str("default_supervisor, with an agency ubnd", c->default_supervisor, "ubnd");
 	cfg_free(c);
@@ -1703,12 +1706,13 @@ static void test_defaults(void **state)
 	/* durations */
 	path = fx_write(f, "main.ini",
 	                "[smtp]\nretry_max_age = 12h\nretry_base = 90\ntimeout = 30\n"
-	                "max_per_connection = 5\nverify = no\n" TAIL);
+	                "max_per_connection = 5\nconnections = 16\nverify = no\n" TAIL);
 	c = load_ok("durations", path, NULL);
 	expect_int("retry_max_age = 12h", c->retry_max_age, 12 * 3600);
 	expect_int("retry_base = 90", c->retry_base, 90);
 	expect_int("timeout = 30", c->timeout, 30);
 	expect_int("max_per_connection = 5", c->max_per_connection, 5);
+	expect_int("connections = 16", c->connections, 16);
 	expect_true("verify = no", !c->verify);
 	cfg_free(c);
 }

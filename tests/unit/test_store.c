@@ -420,7 +420,10 @@ static void test_migration_from_version_1(void **state)
 	store_close(st);
 	st = NULL;
 	static const char *const downgrade =
-	    /* Version 5's counts and indexes, 4's tables (the inbox), 3's column, then 2's. */
+	    /* Version 6's columns, 5's counts and indexes, 4's tables (the inbox), 3's
+	     * column, then 2's. */
+	    "ALTER TABLE tasks DROP COLUMN status_before_removal;"
+	    "ALTER TABLE occurrences DROP COLUMN status_before_removal;"
 	    "DROP TRIGGER msg_counts_insert; DROP TRIGGER msg_counts_update;"
 	    "DROP TRIGGER msg_counts_delete; DROP TABLE msg_counts;"
 	    "DROP INDEX messages_unreported; DROP INDEX messages_recipient_at;"
@@ -954,6 +957,91 @@ static void test_remove_missing_only_that_origin(void **state)
 	check_int("store_task_get status of the removed task (TASK_REMOVED = 6)", got.status,
 	          TASK_REMOVED);
 	task_free(&got);
+}
+
+/* Removed from the INI and put back, a task (and each occurrence) has the status it had. */
+static void test_removed_task_returns_with_its_status(void **state)
+{
+	struct fx *f = *state;
+	struct task t, got;
+	enum store_change change;
+	int removed = -1;
+
+	add_plan(f, "config", 0, 0);
+	make_task(&t, "config", "xong", "Đã hoàn thành");
+	free(t.origin);
+	t.origin = sdup("ini");
+	int64_t id = upsert(f, &t, STORE_NEW);
+	int64_t done = add_occ(f, id, at(2025, 3, 31, 17, 0, 0));
+	int64_t going = add_occ(f, id, at(2025, 6, 30, 17, 0, 0));
+	must(f->st, store_occ_set_status(f->st, done, TASK_DONE));
+	must(f->st, store_occ_set_status(f->st, going, TASK_IN_PROGRESS));
+	must(f->st,
+	     store_task_set_status(f->st, id, TASK_DONE, "báo cáo", at(2025, 4, 1, 8, 0, 0)));
+	must(f->st,
+	     store_tasks_remove_missing(f->st, "ini", NULL, 0, at(2025, 5, 1, 8, 0, 0), &removed));
+	get_task(f, id, &got);
+	check_int("removed", got.status, TASK_REMOVED);
+	task_free(&got);
+	check_int("an open occurrence is removed with it", occ_get(f, id, going).status,
+	          TASK_REMOVED);
+	check_int("a done occurrence stays done", occ_get(f, id, done).status, TASK_DONE);
+
+	/* Back in the INI, unchanged: the same row, its status, its occurrences as they were. */
+	must(f->st, store_task_upsert(f->st, &t, at(2025, 5, 2, 8, 0, 0), &change));
+	check_int("the return is a change", change, STORE_UPDATED);
+	check_int("the same task", t.id, id);
+	get_task(f, id, &got);
+	check_int("done again", got.status, TASK_DONE);
+	task_free(&got);
+	int64_t again = -1;
+	must(f->st, store_occ_ensure(f->st, id, at(2025, 6, 30, 17, 0, 0), TF_NONE, &again, NULL));
+	check_int("the occurrence comes back", again, going);
+	check_int("in progress again", occ_get(f, id, going).status, TASK_IN_PROGRESS);
+	task_free(&t);
+}
+
+/* A database from before status_before_removal where a done task was already
+ * removed: the migration recovers its status from the history, so that its
+ * return keeps it done. */
+static void test_migration_recovers_the_status_of_removed_tasks(void **state)
+{
+	struct fx *f = *state;
+	struct task t, got;
+	enum store_change change;
+	char err[512] = "";
+	int removed = -1;
+	sqlite3 *db = NULL;
+
+	add_plan(f, "config", 0, 0);
+	make_task(&t, "config", "cu", "Bỏ trước khi nâng cấp");
+	free(t.origin);
+	t.origin = sdup("ini");
+	int64_t id = upsert(f, &t, STORE_NEW);
+	must(f->st, store_task_set_status(f->st, id, TASK_DONE, NULL, at(2025, 4, 1, 8, 0, 0)));
+	must(f->st,
+	     store_tasks_remove_missing(f->st, "ini", NULL, 0, at(2025, 5, 1, 8, 0, 0), &removed));
+	store_close(f->st);
+	f->st = NULL;
+	/* Back to the version before (that migration is the last one: a later one
+	 * must be undone here too). */
+	char downgrade[256];
+	snprintf(downgrade, sizeof(downgrade),
+	         "ALTER TABLE tasks DROP COLUMN status_before_removal;"
+	         "ALTER TABLE occurrences DROP COLUMN status_before_removal;"
+	         "PRAGMA user_version = %d;",
+	         store_schema_version() - 1);
+	if (sqlite3_open(f->path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, downgrade, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("making a database of the version before: %s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	if (store_open(f->path, &f->st, err, sizeof(err)) != 0)
+		fail_msg("opening a database of the version before: %s", err);
+	must(f->st, store_task_upsert(f->st, &t, at(2025, 5, 2, 8, 0, 0), &change));
+	get_task(f, id, &got);
+	check_int("done after the upgrade and the return", got.status, TASK_DONE);
+	task_free(&got);
+	task_free(&t);
 }
 
 struct seen_tasks {
@@ -2059,6 +2147,8 @@ int main(void)
 	    T(test_task_find_by_reference),
 	    T(test_task_status_and_extension_history),
 	    T(test_remove_missing_only_that_origin),
+	    T(test_removed_task_returns_with_its_status),
+	    T(test_migration_recovers_the_status_of_removed_tasks),
 	    T(test_tasks_listing_order),
 	    T(test_transaction_rollback_and_commit),
 	    T(test_occ_ensure_idempotent),
