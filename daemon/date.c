@@ -183,6 +183,17 @@ int date_parse_iso(const char *s, int default_tz_offset, time_t *out)
 	return 0;
 }
 
+int date_iso_year(const char *s)
+{
+	const char *p = s;
+	int y, mo, d;
+
+	if (!s || (y = read_digits(&p, 4)) < 0 || *p++ != '-' || (mo = read_digits(&p, 2)) < 0 ||
+	    *p++ != '-' || (d = read_digits(&p, 2)) < 0 || !date_valid(y, mo, d))
+		return 0;
+	return y;
+}
+
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';

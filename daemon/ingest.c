@@ -7,11 +7,13 @@
 #include "ingest.h"
 
 #include "buf.h"
+#include "date.h"
 #include "import/doc.h"
 #include "import/explain.h"
 #include "import/meaning.h"
 #include "import/reader.h"
 #include "json.h"
+#include "phases.h"
 #include "sync.h"
 #include "util.h"
 
@@ -25,6 +27,7 @@
 struct plan_facts {
 	char *id, *title, *issued, *monitor;
 	int first_year, last_year;
+	int year;            /* of issue, for "năm sau" and the like; 0 when unknown */
 	bool from_file_name; /* the id is the file's stem: neither given nor read */
 };
 
@@ -155,6 +158,7 @@ static void decide_plan(const struct dir *d, const struct ingest_options *o,
 	                                     : p->id);
 	const char *issued = o->issued ? o->issued : cp && cp->issued ? cp->issued : doc->issued;
 	p->issued = issued ? xstrdup(issued) : NULL;
+	p->year = date_iso_year(p->issued);
 	p->first_year = o->first_year          ? o->first_year
 	                : cp && cp->first_year ? cp->first_year
 	                                       : doc->first_year;
@@ -213,19 +217,38 @@ static int claimed_by_another_file(struct store *st, const struct plan_facts *p,
 
 /* ---- rows to tasks -------------------------------------------------------------------------- */
 
-/*
- * The task of one row. A row gives one task today; when the timeframe
- * parser names an agency per phase ("+ Các sở … trước 30/6; + Sở Tài chính
- * … trước 15/7"), this is where a row becomes one task per agency's due.
- */
-static void build_task(const struct dir *d, const struct plan_facts *p,
-                       const struct import_row *row, const char *path, struct task *t)
-{
-	struct tf_ctx ctx = {dir_cfg(d)->tz_offset, p->first_year, p->last_year};
+struct task_list {
+	struct task *v;
+	size_t *row; /* the row each task comes from */
+	size_t n, cap;
+};
 
+static struct task *task_list_add(struct task_list *l, size_t row)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+		l->row = xrealloc(l->row, l->cap * sizeof(*l->row));
+	}
+	l->row[l->n] = row;
+	return &l->v[l->n++];
+}
+
+static void task_list_free(struct task_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		task_free(&l->v[i]);
+	free(l->v);
+	free(l->row);
+	memset(l, 0, sizeof(*l));
+}
+
+/* What every task of a row shares; the key, timeframe and agencies are the caller's. */
+static void task_from_row(const struct plan_facts *p, const struct import_row *row,
+                          const char *path, struct task *t)
+{
 	task_init(t);
 	t->plan_id = xstrdup(p->id);
-	t->key = xstrdup(row->key);
 	t->idx = row->index && *row->index ? xstrdup(row->index) : NULL;
 	t->category = row->category ? xstrdup(row->category) : NULL;
 	t->title = xstrdup(row->title && *row->title ? row->title : row->raw);
@@ -233,13 +256,69 @@ static void build_task(const struct dir *d, const struct plan_facts *p,
 	t->source_line = row->line;
 	t->raw = xstrdup(row->raw ? row->raw : "");
 	t->origin = xstrdup("import");
-	task_set_timeframe(t, row->timeframe ? row->timeframe : "", &ctx);
-	if (row->lead)
-		task_assign(t, d, TASK_LEAD, row->lead);
-	else
-		t->flags |= TASK_FLAG_NO_LEAD;
-	if (row->coord)
-		task_assign(t, d, TASK_COORD, row->coord);
+}
+
+/* A coordinating agency that also leads the task is only its lead. */
+static void drop_coord_leads(struct task *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n_agencies; i++) {
+		struct task_agency *a = &t->agencies[i];
+		bool leads = false;
+		for (size_t k = 0; k < t->n_agencies && a->role == TASK_COORD && !leads; k++)
+			leads = t->agencies[k].role == TASK_LEAD &&
+			        !strcmp(t->agencies[k].agency, a->agency);
+		if (leads) {
+			free(a->agency), free(a->written), free(a->via_group);
+			continue;
+		}
+		t->agencies[n++] = *a;
+	}
+	t->n_agencies = n;
+}
+
+/*
+ * The tasks of one row: one, or — when its timeframe gives several
+ * agencies their own dues ("+ Các sở … trước 30/6; + Sở Tài chính …
+ * trước 15/7") — one per agency named (key KEY@slug, that agency the
+ * lead, the row's agencies coordinating), its own clause as timeframe,
+ * plus the row's own task (KEY) for the dues no agency is named for.
+ */
+static void build_tasks(const struct dir *d, const struct plan_facts *p,
+                        const struct import_row *row, size_t at, const char *path,
+                        struct task_list *out)
+{
+	struct tf_ctx ctx = {dir_cfg(d)->tz_offset, p->first_year, p->last_year};
+	const char *timeframe = row->timeframe ? row->timeframe : "";
+	struct phases_part *parts;
+	size_t n = phases_split(d, timeframe, row->lead, &ctx, p->year, &parts);
+
+	for (size_t i = 0; i < (n ? n : 1); i++) {
+		const struct phases_part *part = n ? &parts[i] : NULL;
+		struct task *t = task_list_add(out, at);
+		task_from_row(p, row, path, t);
+		if (part && part->agency) {
+			struct buf key = BUF_INIT;
+			buf_printf(&key, "%s@%s", row->key, part->slug);
+			t->key = buf_steal(&key);
+		} else {
+			t->key = xstrdup(row->key);
+		}
+		task_set_timeframe_issued(t, part ? part->timeframe : timeframe, &ctx, p->year);
+		const char *lead = part && part->agency ? part->agency : row->lead;
+		if (lead)
+			task_assign(t, d, TASK_LEAD, lead);
+		else
+			t->flags |= TASK_FLAG_NO_LEAD;
+		if (part && part->agency && row->lead)
+			task_assign(t, d, TASK_COORD, row->lead);
+		if (row->coord)
+			task_assign(t, d, TASK_COORD, row->coord);
+		if (part && part->agency)
+			drop_coord_leads(t);
+	}
+	phases_free(parts, n);
 }
 
 static bool same_agencies(const struct task *a, const struct task *b)
@@ -270,6 +349,9 @@ static void describe_change(struct store *st, int64_t id, const struct task *t, 
 		buf_adds(out, "title; ");
 	if (strcmp(old.timeframe, t->timeframe))
 		buf_printf(out, "timeframe '%s' → '%s'; ", old.timeframe, t->timeframe);
+	else if (old.kind != t->kind || old.due != t->due)
+		buf_printf(out, "timeframe '%s' read anew (%s → %s: the plan's date or period); ",
+		           t->timeframe, tf_kind_name(old.kind), tf_kind_name(t->kind));
 	if (!same_agencies(&old, t))
 		buf_adds(out, "agencies; ");
 	if (!util_streq(old.category, t->category) || !util_streq(old.idx, t->idx))
@@ -280,12 +362,19 @@ static void describe_change(struct store *st, int64_t id, const struct task *t, 
 }
 
 /* Why a stored task is flagged, or "" when it is not. */
-static void flag_reasons(const struct task *t, const struct tf_ctx *ctx, struct buf *out)
+static void flag_reasons(const struct task *t, const struct tf_ctx *ctx, int plan_year, int tz,
+                         struct buf *out)
 {
 	if (t->flags & TASK_FLAG_UNPARSED) {
 		struct tf tf;
-		tf_parse(t->timeframe, ctx, &tf);
+		tf_parse_issued(t->timeframe, ctx, plan_year, &tf);
 		buf_printf(out, "timeframe '%s' not understood (%s); ", t->timeframe, tf.error);
+	}
+	if (t->flags & TASK_FLAG_LOOSE) {
+		char due[40];
+		buf_printf(out, "timeframe '%s' read from a sentence, check it: %s%s%s; ",
+		           t->timeframe, tf_kind_name(t->kind), t->due == TF_NONE ? "" : ", due ",
+		           t->due == TF_NONE ? "" : date_format_iso(t->due, tz, due, sizeof(due)));
 	}
 	for (size_t i = 0; i < t->n_agencies; i++)
 		if (!t->agencies[i].resolved)
@@ -385,8 +474,9 @@ struct ingest_report {
 	bool json;
 };
 
+/* A row's line in a list of the report; a flagged task (t) also gives its timeframe. */
 static void note_row(struct ingest_report *rep, struct buf *list, const struct import_row *row,
-                     const char *key, const char *what)
+                     const char *key, const char *what, const struct task *t)
 {
 	char at[96];
 
@@ -404,6 +494,12 @@ static void note_row(struct ingest_report *rep, struct buf *list, const struct i
 		json_string(list, key);
 		json_key(list, "why", &first);
 		json_string(list, what);
+		if (t) {
+			json_key(list, "timeframe", &first);
+			json_string(list, t->timeframe);
+			json_key(list, "loose", &first);
+			buf_adds(list, t->flags & TASK_FLAG_LOOSE ? "true" : "false");
+		}
 		buf_addc(list, '}');
 	} else if (row->line) {
 		buf_printf(list, "    line %d %s: %s\n", row->line, key, what);
@@ -439,9 +535,9 @@ struct job {
 	const struct import_result *doc;
 	const char *path;
 	time_t now;
-	struct task *tasks;  /* one per row */
-	struct stored **old; /* the stored task of each row, or NULL */
-	bool *write;         /* new or changed */
+	struct task_list tasks; /* one per row, or one per agency a row gives its own due */
+	struct stored **old;    /* the stored task of each task, or NULL */
+	bool *write;            /* new or changed */
 	struct stored_map stored;
 	struct ingest_report rep;
 };
@@ -454,14 +550,15 @@ static int prepare(struct job *j)
 
 	if (load_stored(j->st, j->plan->id, &j->stored) < 0)
 		return -1;
-	j->tasks = xcalloc(doc->n_rows + 1, sizeof(*j->tasks));
-	j->old = xcalloc(doc->n_rows + 1, sizeof(*j->old));
-	j->write = xcalloc(doc->n_rows + 1, sizeof(*j->write));
-	for (size_t i = 0; i < doc->n_rows; i++) {
-		struct task *t = &j->tasks[i];
+	for (size_t i = 0; i < doc->n_rows; i++)
+		build_tasks(j->d, j->plan, &doc->rows[i], i, j->path, &j->tasks);
+	j->old = xcalloc(j->tasks.n + 1, sizeof(*j->old));
+	j->write = xcalloc(j->tasks.n + 1, sizeof(*j->write));
+	for (size_t i = 0; i < j->tasks.n; i++) {
+		struct task *t = &j->tasks.v[i];
+		const struct import_row *row = &doc->rows[j->tasks.row[i]];
 		struct buf why = BUF_INIT;
 		char hash[17];
-		build_task(j->d, j->plan, &doc->rows[i], j->path, t);
 		task_content_hash(t, hash);
 		struct stored *s = find_stored(&j->stored, t->key);
 		j->old[i] = s;
@@ -470,8 +567,8 @@ static int prepare(struct job *j)
 			j->write[i] = strcmp(s->hash, hash) || s->status == TASK_REMOVED;
 			if (j->write[i]) {
 				describe_change(j->st, s->id, t, &why);
-				note_row(&j->rep, &j->rep.changed, &doc->rows[i], t->key,
-				         buf_str(&why));
+				note_row(&j->rep, &j->rep.changed, row, t->key, buf_str(&why),
+				         NULL);
 			}
 		} else {
 			j->write[i] = true;
@@ -480,10 +577,9 @@ static int prepare(struct job *j)
 		j->rep.updated += s && j->write[i];
 		j->rep.unchanged += !j->write[i];
 		buf_reset(&why);
-		flag_reasons(t, &ctx, &why);
-		note_row(&j->rep, &j->rep.flagged, &doc->rows[i], t->key, buf_str(&why));
-		j->rep.sync.flagged +=
-		    (t->flags & (TASK_FLAG_UNPARSED | TASK_FLAG_UNRESOLVED)) != 0;
+		flag_reasons(t, &ctx, j->plan->year, ctx.tz_offset, &why);
+		note_row(&j->rep, &j->rep.flagged, row, t->key, buf_str(&why), t);
+		j->rep.sync.flagged += (t->flags & TASK_FLAGS_CHECK) != 0;
 		buf_free(&why);
 	}
 	return 0;
@@ -502,7 +598,7 @@ static int write_all(struct job *j)
 	                        j->plan->monitor,    (char *)j->path,   "import",
 	                        j->plan->first_year, j->plan->last_year};
 	int tz = dir_cfg(j->d)->tz_offset;
-	size_t i = 0, n = j->doc->n_rows;
+	size_t i = 0, n = j->tasks.n;
 	bool plan_done = false;
 
 	do {
@@ -516,7 +612,7 @@ static int write_all(struct job *j)
 			struct sync_report r = {0};
 			if (!j->write[i])
 				continue;
-			if (sync_task(j->st, &j->tasks[i], tz, j->now, &change, &r) < 0)
+			if (sync_task(j->st, &j->tasks.v[i], tz, j->now, &change, &r) < 0)
 				goto fail;
 			j->rep.sync.occurrences += r.occurrences;
 			in_chunk++;
@@ -570,8 +666,33 @@ static void problems_text(const struct reading *rd, FILE *out)
 		        rd->result.problems[i].what);
 }
 
+/*
+ * What the plan's identity lacks, and how to give it: the number names the
+ * plan in every mail, the date of issue anchors "năm sau" and the start of
+ * its recurring duties, the period is what an empty timeframe means.
+ */
+static size_t plan_warnings(const struct plan_facts *p, const char *w[3])
+{
+	size_t n = 0;
+
+	if (p->from_file_name)
+		w[n++] = "no plan number found (the plan is named after the file): give it with "
+		         "--plan-id (for example --plan-id 123/KH-UBND)";
+	if (!p->issued)
+		w[n++] =
+		    "no date of issue found: give it with --issued YYYY-MM-DD (\"năm sau\" and "
+		    "the start of recurring duties depend on it)";
+	if (!p->first_year)
+		w[n++] = "no period found in the title: give it with --period YYYY-YYYY (an empty "
+		         "timeframe means the plan's period)";
+	return n;
+}
+
 static void print_text(FILE *out, const struct job *j, const struct reading *rd)
 {
+	const char *warnings[3];
+	size_t n_warnings = plan_warnings(j->plan, warnings);
+
 	const struct plan_facts *p = j->plan;
 	const struct import_result *doc = j->doc;
 	const struct ingest_report *rep = &j->rep;
@@ -585,10 +706,18 @@ static void print_text(FILE *out, const struct job *j, const struct reading *rd)
 	fprintf(out, "  title: %s\n", p->title);
 	if (doc->issuer)
 		fprintf(out, "  issued by: %s\n", doc->issuer);
+	for (size_t i = 0; i < n_warnings; i++)
+		fprintf(out, "  warning: %s (or in the config's [plan] section)\n", warnings[i]);
 	fprintf(out,
 	        "  found %zu tasks: %zu in tables, %zu in numbered items, %zu reporting duties\n",
 	        doc->n_rows, doc->per_layout[IMPORT_TABLE], doc->per_layout[IMPORT_PROSE],
 	        doc->per_layout[IMPORT_DUTY]);
+	if (j->tasks.n > doc->n_rows)
+		fprintf(
+		    out,
+		    "  %zu tasks stored: rows giving several agencies their own dues became one "
+		    "task per agency (KEY@agency)\n",
+		    j->tasks.n);
 	if (doc->n_indicators)
 		fprintf(out,
 		        "  also %zu indicator rows (targets to monitor, not tasks: not stored)\n",
@@ -660,8 +789,19 @@ static void print_json(FILE *out, const struct job *j, const struct reading *rd)
 	json_key(&b, "found", &first);
 	buf_printf(&b, "{\"table\":%zu,\"prose\":%zu,\"duty\":%zu}", doc->per_layout[IMPORT_TABLE],
 	           doc->per_layout[IMPORT_PROSE], doc->per_layout[IMPORT_DUTY]);
+	json_key(&b, "tasks", &first);
+	buf_printf(&b, "%zu", j->tasks.n);
 	json_key(&b, "indicators", &first);
 	buf_printf(&b, "%zu", doc->n_indicators);
+	const char *warnings[3];
+	size_t n_warnings = plan_warnings(p, warnings);
+	json_key(&b, "warnings", &first);
+	buf_addc(&b, '[');
+	for (size_t i = 0; i < n_warnings; i++) {
+		buf_adds(&b, i ? "," : "");
+		json_string(&b, warnings[i]);
+	}
+	buf_addc(&b, ']');
 	json_key(&b, "dry_run", &first);
 	buf_adds(&b, j->o->dry_run ? "true" : "false");
 	buf_printf(&b, ",\"created\":%d,\"updated\":%d,\"unchanged\":%d,\"occurrences\":%d",
@@ -679,9 +819,7 @@ static void print_json(FILE *out, const struct job *j, const struct reading *rd)
 
 static void job_free(struct job *j)
 {
-	for (size_t i = 0; j->tasks && i < j->doc->n_rows; i++)
-		task_free(&j->tasks[i]);
-	free(j->tasks);
+	task_list_free(&j->tasks);
 	free(j->old);
 	free(j->write);
 	stored_free(&j->stored);
@@ -738,11 +876,16 @@ int ingest_file(struct store *st, const struct dir *d, const struct ingest_optio
 		return -1;
 	}
 	if (rd.result.n_rows == 0) {
+		/* What the meaning stage noticed says why, better than the list of what it looked
+		 * for. */
+		const struct import_problem *why =
+		    rd.result.n_problems ? &rd.result.problems[0] : NULL;
 		report_failure(
-		    o, out, err, path, NULL,
-		    "no tasks found: no table with task/lead headers, no items with "
-		    "'Đơn vị chủ trì', no reporting duty (import --explain shows how the "
-		    "document was read)");
+		    o, out, err, path, why ? &why->pos : NULL,
+		    "no tasks found: %s (import --explain shows how the document was read)",
+		    why ? why->what
+		        : "no table with task/lead headers, no items with 'Đơn vị chủ trì', "
+		          "no reporting duty");
 		reading_free(&rd);
 		totals->failed++;
 		return -1;
@@ -756,7 +899,7 @@ int ingest_file(struct store *st, const struct dir *d, const struct ingest_optio
 	if (rc == 0) {
 		(o->json ? print_json : print_text)(out, &j, &rd);
 		totals->files++;
-		totals->tasks += (int)rd.result.n_rows;
+		totals->tasks += (int)j.tasks.n;
 		totals->created += j.rep.created;
 		totals->updated += j.rep.updated;
 		totals->unchanged += j.rep.unchanged;

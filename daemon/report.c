@@ -15,9 +15,6 @@
 static const char *const flag_names[] = {"unparsed",  "unresolved", "no-lead",
                                          "condition", "implicit",   "loose"};
 
-/* What an admin must look at: shown in the text list, and by --flagged. */
-#define TO_CHECK (TASK_FLAG_UNPARSED | TASK_FLAG_UNRESOLVED | TASK_FLAG_NO_LEAD | TASK_FLAG_LOOSE)
-
 struct tasks_ctx {
 	const struct dir *d;
 	bool flagged_only, json;
@@ -107,7 +104,7 @@ static void task_text(const struct tasks_ctx *c, const struct task *t, struct bu
 	               : date_format_iso(t->due, dir_cfg(c->d)->tz_offset, due, sizeof(due)),
 	           task_status_name(t->status), names.len ? buf_str(&names) : "-");
 	for (unsigned f = 0; f < UTIL_NELEM(flag_names); f++)
-		if (t->flags & (1u << f) & TO_CHECK)
+		if (t->flags & (1u << f) & TASK_FLAGS_CHECK)
 			buf_printf(b, " [%s]", flag_names[f]);
 	buf_addc(b, '\n');
 	buf_free(&names);
@@ -118,7 +115,7 @@ static int one_task(const struct task *t, void *arg)
 	struct tasks_ctx *c = arg;
 	struct buf b = BUF_INIT;
 
-	if (c->flagged_only && !(t->flags & TO_CHECK))
+	if (c->flagged_only && !(t->flags & TASK_FLAGS_CHECK))
 		return 0;
 	(c->json ? task_json : task_text)(c, t, &b);
 	fputs(buf_str(&b), c->out);

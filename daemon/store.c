@@ -2020,6 +2020,9 @@ static int count(struct store *st, const char *query, int64_t *out)
 	return 0;
 }
 
+/* The SQL below counts the flags an admin must look at. */
+_Static_assert(TASK_FLAGS_CHECK == 39, "store_stats: update 'flags & 39'");
+
 int store_stats(struct store *st, struct store_stats *out)
 {
 	const struct {
@@ -2030,7 +2033,7 @@ int store_stats(struct store *st, struct store_stats *out)
 	    {"SELECT COUNT(*) FROM tasks", &out->tasks},
 	    {"SELECT COUNT(*) FROM tasks WHERE status NOT IN ('done', 'cancelled', 'removed')",
 	     &out->tasks_open},
-	    {"SELECT COUNT(*) FROM tasks WHERE flags & 3", &out->tasks_flagged},
+	    {"SELECT COUNT(*) FROM tasks WHERE flags & 39", &out->tasks_flagged},
 	    {"SELECT COUNT(*) FROM occurrences", &out->occurrences},
 	    {"SELECT COUNT(*) FROM occurrences WHERE status NOT IN ('done', 'cancelled', "
 	     "'removed', 'missed')",

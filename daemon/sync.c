@@ -37,6 +37,22 @@ static void plan_years(struct store *st, const struct cfg *c, const char *plan, 
 	}
 }
 
+/* The year the plan was issued, 0 when unknown: the INI [plan] section wins here too. */
+static int plan_issued_year(struct store *st, const struct cfg *c, const char *plan)
+{
+	const struct cfg_plan *cp = cfg_plan(c, plan);
+	struct store_plan sp;
+	int year = 0;
+
+	if (cp && cp->issued)
+		return date_iso_year(cp->issued);
+	if (store_plan_get(st, plan, &sp) == 1) {
+		year = date_iso_year(sp.issued);
+		store_plan_free(&sp);
+	}
+	return year;
+}
+
 int sync_occurrences_after(struct store *st, const struct task *t, const struct planner_plan *plan,
                            int tz_offset, time_t now, time_t after, int *created)
 {
@@ -113,13 +129,15 @@ static int retire_stale(struct store *st, const struct task *t, int tz_offset)
 	struct retire r = {.st = st};
 	struct store_plan sp;
 	struct tf_ctx ctx = {tz_offset, 0, 0};
+	int year = 0;
 
 	if (store_plan_get(st, t->plan_id, &sp) == 1) {
 		ctx.plan_first_year = sp.first_year;
 		ctx.plan_last_year = sp.last_year;
+		year = date_iso_year(sp.issued);
 		store_plan_free(&sp);
 	}
-	tf_parse(t->timeframe, &ctx, &r.tf);
+	tf_parse_issued(t->timeframe, &ctx, year, &r.tf);
 	return store_occ_of_task(st, t->id, retire_one, &r);
 }
 
@@ -145,7 +163,7 @@ int sync_task(struct store *st, struct task *t, int tz_offset, time_t now,
 	r->created += *change == STORE_NEW;
 	r->updated += *change == STORE_UPDATED;
 	r->unchanged += *change == STORE_SAME;
-	r->flagged += (t->flags & (TASK_FLAG_UNPARSED | TASK_FLAG_UNRESOLVED)) != 0;
+	r->flagged += (t->flags & TASK_FLAGS_CHECK) != 0;
 	if (*change == STORE_SAME)
 		return 0;
 	if (sync_touch(st, t->id) < 0 ||
@@ -186,7 +204,8 @@ void sync_ini_task(struct store *st, const struct dir *d, const struct cfg_task 
 	out->source_line = ct->at.line;
 	out->policy = policy_text(&ct->policy);
 	plan_years(st, c, out->plan_id, &ctx.plan_first_year, &ctx.plan_last_year);
-	task_set_timeframe(out, ct->timeframe ? ct->timeframe : "", &ctx);
+	task_set_timeframe_issued(out, ct->timeframe ? ct->timeframe : "", &ctx,
+	                          plan_issued_year(st, c, out->plan_id));
 	for (size_t i = 0; i < ct->leads.n; i++)
 		task_assign(out, d, TASK_LEAD, ct->leads.v[i]);
 	for (size_t i = 0; i < ct->coordinating.n; i++)
@@ -261,7 +280,7 @@ static bool same_leads(const struct task *a, const struct task *b)
 }
 
 /* Due on the same dates: the same one-off deadline, or the same next two occurrences. */
-static bool same_dates(const struct task *a, const struct task *b, int tz)
+static bool same_dates(const struct task *a, int year_a, const struct task *b, int year_b, int tz)
 {
 	struct tf_ctx ctx = {tz, 0, 0};
 	struct tf ta, tb;
@@ -271,7 +290,8 @@ static bool same_dates(const struct task *a, const struct task *b, int tz)
 		return false;
 	if (!tf_recurring(a->kind))
 		return a->due != TF_NONE && a->due == b->due;
-	if (tf_parse(a->timeframe, &ctx, &ta) < 0 || tf_parse(b->timeframe, &ctx, &tb) < 0)
+	if (tf_parse_issued(a->timeframe, &ctx, year_a, &ta) < 0 ||
+	    tf_parse_issued(b->timeframe, &ctx, year_b, &tb) < 0)
 		return false;
 	time_t ref = date_make(2000, 1, 1, 0, 0, 0, tz);
 	for (int i = 0; i < 2; i++) {
@@ -314,7 +334,9 @@ static int64_t same_duty(struct store *st, const struct cfg *c, const struct cfg
 			struct task other;
 			if (store_task_get(st, ids[k], &other) != 1)
 				continue;
-			if (same_leads(t, &other) && same_dates(t, &other, c->tz_offset))
+			if (same_leads(t, &other) &&
+			    same_dates(t, plan_issued_year(st, c, t->plan_id), &other,
+			               plan_issued_year(st, c, other.plan_id), c->tz_offset))
 				found = ids[k];
 			task_free(&other);
 		}

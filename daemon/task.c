@@ -132,6 +132,14 @@ void task_content_hash(const struct task *t, char out[17])
 	hash_add(&h, t->category);
 	hash_add(&h, t->title);
 	hash_add(&h, t->timeframe);
+	/* How it was read too: the same words read in another plan's year or
+	 * period ("năm sau", an empty cell) are another deadline. */
+	char reading[96];
+	snprintf(reading, sizeof(reading), "%d %lld %lld %x", (int)t->kind, (long long)t->due,
+	         (long long)t->window_start,
+	         t->flags & (TASK_FLAG_UNPARSED | TASK_FLAG_CONDITION | TASK_FLAG_IMPLICIT |
+	                     TASK_FLAG_LOOSE));
+	hash_add(&h, reading);
 	hash_add(&h, t->policy);
 	for (size_t i = 0; i < t->n_agencies; i++) {
 		hash_add(&h, task_role_name(t->agencies[i].role));

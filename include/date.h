@@ -55,6 +55,10 @@ char *date_format_vn(time_t t, int tz_offset, char *buf, size_t len);
  */
 int date_parse_iso(const char *s, int default_tz_offset, time_t *out);
 
+/* The year of a date written "YYYY-MM-DD…" (a plan's date of issue); 0 when
+ * s is NULL or does not start with a valid date. */
+int date_iso_year(const char *s);
+
 /*
  * A fixed UTC offset: "+07:00", "-05:30", "+07", "+7" (a sign, hours up
  * to 14, minutes up to 59), "UTC", "Z", or a zone without daylight saving that stays at

@@ -37,6 +37,9 @@ enum task_status {
 #define TASK_FLAG_CONDITION  0x08u /* the timeframe carries a condition */
 #define TASK_FLAG_IMPLICIT   0x10u /* no timeframe written: the plan's period */
 #define TASK_FLAG_LOOSE      0x20u /* the timeframe was read from a sentence: check it */
+/* What an admin must look at: `tasks --flagged`, `status`, import's "flagged". */
+#define TASK_FLAGS_CHECK                                                                           \
+	(TASK_FLAG_UNPARSED | TASK_FLAG_UNRESOLVED | TASK_FLAG_NO_LEAD | TASK_FLAG_LOOSE)
 
 struct task_agency {
 	enum task_role role;

@@ -5,6 +5,7 @@
 #include "import/lists.h"
 #include "import/plan_facts.h"
 #include "import/tables.h"
+#include "import/words.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -121,10 +122,54 @@ static void tidy_row(struct import_row *row)
 		row->raw = xstrdup("");
 }
 
+/* The first words of a folded paragraph: a table's header cells, if any. */
+#define HEADER_HEAD 200
+
+/*
+ * A task table whose cells lost what separated them, as text taken out of
+ * a PDF without its layout comes: the header "STT / Tên nhiệm vụ / Cơ quan
+ * chủ trì / … / Thời gian hoàn thành" one cell per line, then each row's
+ * cells line after line, wrapped, with nothing to tell where one cell ends
+ * (an agency's name and the next cell's words run on). Nothing is guessed
+ * from it: the admin is told where it is and what to import instead.
+ */
+static void lost_separators(const struct doc *d, struct import_result *r)
+{
+	const struct doc_para *first = NULL;
+	size_t more = 0;
+
+	for (size_t b = 0; b < d->n_blocks; b++) {
+		char buf[WORDS_FOLD_MAX];
+		if (d->blocks[b].kind != DOC_PARAGRAPH)
+			continue;
+		const char *f = words_fold(d->blocks[b].para->text, buf, sizeof(buf));
+		if (!words_starts(f, "stt") && !words_starts(f, "tt") && !words_starts(f, "so tt"))
+			continue;
+		if (strlen(f) > HEADER_HEAD)
+			buf[(f - buf) + HEADER_HEAD] = '\0';
+		if (!words_has(f, "chu tri") ||
+		    (!words_has(f, "thoi gian") && !words_has(f, "thoi han") &&
+		     !words_has(f, "tien do")))
+			continue;
+		if (first)
+			more++;
+		else
+			first = d->blocks[b].para;
+	}
+	if (first)
+		result_problem(
+		    r, first->pos,
+		    "a task table's header with its cells on lines of their own and "
+		    "nothing between them%s: text taken out of a PDF without its layout, "
+		    "whose rows cannot be told apart; import the PDF or Word file itself",
+		    more ? " (it comes again further on)" : "");
+}
+
 void meaning_read(const struct doc *d, struct import_result *r)
 {
 	tables_read(d, r);
 	lists_read(d, r);
+	lost_separators(d, r);
 	plan_facts_read(d, r);
 	finish_keys(r);
 	for (size_t i = 0; i < r->n_rows; i++)

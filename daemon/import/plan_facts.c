@@ -28,6 +28,7 @@ struct unit {
 	char *text;
 	bool para;
 	int heading;
+	unsigned emph; /* DOC_BOLD | DOC_ITALIC of a paragraph */
 };
 
 struct units {
@@ -35,13 +36,14 @@ struct units {
 	size_t n, cap;
 };
 
-static void add_unit(struct units *u, const char *text, size_t len, bool para, int heading)
+static void add_unit(struct units *u, const char *text, size_t len, bool para, int heading,
+                     unsigned emph)
 {
 	if (u->n == u->cap)
 		u->v = xrealloc(u->v, (u->cap = u->cap ? u->cap * 2 : 64) * sizeof(*u->v));
 	char *t = xstrndup(text, len);
 	result_one_line(&t);
-	u->v[u->n++] = (struct unit){t, para, heading};
+	u->v[u->n++] = (struct unit){t, para, heading, emph};
 }
 
 /* Units up to the first task table (the appendix is no head). */
@@ -53,7 +55,7 @@ static void collect(const struct doc *d, const struct import_result *r, struct u
 			struct buf t = BUF_INIT;
 			buf_printf(&t, "%s%s%s", blk->para->number, *blk->para->number ? " " : "",
 			           blk->para->text);
-			add_unit(u, buf_str(&t), t.len, true, blk->para->heading);
+			add_unit(u, buf_str(&t), t.len, true, blk->para->heading, blk->para->emph);
 			buf_free(&t);
 			continue;
 		}
@@ -64,7 +66,7 @@ static void collect(const struct doc *d, const struct import_result *r, struct u
 			for (size_t c = 0; c < blk->table->rows[i].n_cells; c++)
 				for (const char *s = blk->table->rows[i].cells[c].text; *s;) {
 					size_t n = strcspn(s, "\n");
-					add_unit(u, s, n, false, 0);
+					add_unit(u, s, n, false, 0, 0);
 					s += n + (s[n] == '\n');
 				}
 	}
@@ -145,11 +147,33 @@ static bool title_stop(const char *text)
 	return !*f;
 }
 
+/* The length of s[0, n) without a rule at its end ("… giai đoạn mới ––––––"). */
+static size_t without_rule(const char *s, size_t n)
+{
+	size_t end = n, dashes = 0;
+
+	for (;;) {
+		if (end && strchr("-_=* ", s[end - 1])) {
+			dashes += s[--end] != ' ';
+		} else if (end >= 3 && (unsigned char)s[end - 3] == 0xE2 &&
+		           (unsigned char)s[end - 2] == 0x80 &&
+		           ((unsigned char)s[end - 1] == 0x93 ||
+		            (unsigned char)s[end - 1] == 0x94)) {
+			end -= 3; /* an en or em dash */
+			dashes++;
+		} else {
+			break;
+		}
+	}
+	return dashes >= 3 ? end : n;
+}
+
 static char *cut_title(const char *s)
 {
 	char *t = xstrdup(s);
-	size_t n = strlen(t);
+	size_t n = without_rule(t, strlen(t));
 
+	t[n] = '\0';
 	if (n > TITLE_MAX) {
 		n = (size_t)result_cut(t, TITLE_MAX);
 		t[n] = '\0';
@@ -157,6 +181,48 @@ static char *cut_title(const char *s)
 	while (n && strchr(";.,: ", t[n - 1]))
 		t[--n] = '\0';
 	return t;
+}
+
+/* A unit that is only a rule ("––––––", "_____"). */
+static bool rule_unit(const struct unit *u)
+{
+	return without_rule(u->text, strlen(u->text)) == 0;
+}
+
+/* A numbered heading ("I. MỤC TIÊU", "1. …"): its first word is a list number. */
+static bool numbered(const char *text)
+{
+	char first[32];
+	size_t n = strcspn(text, " ");
+
+	if (n >= sizeof(first))
+		return false;
+	memcpy(first, text, n);
+	first[n] = '\0';
+	return words_index(first);
+}
+
+/*
+ * A title set in bold over several paragraphs ("**Triển khai thực hiện
+ * Nghị quyết …**" / "**của Bộ Chính trị về …**"): the paragraphs after the
+ * first as bold as it, up to a rule, a numbered heading or the first words
+ * that are no title ("Căn cứ", "Kính gửi" …).
+ */
+static void title_lines(const struct units *u, size_t first, const char *text,
+                        struct import_result *r)
+{
+	struct buf t = BUF_INIT;
+
+	buf_adds(&t, text);
+	for (size_t j = first + 1; j < u->n && j <= first + 4; j++) {
+		const struct unit *x = &u->v[j];
+		if (!(u->v[first].emph & DOC_BOLD) || !x->para || x->emph != u->v[first].emph ||
+		    rule_unit(x) || title_stop(x->text) || numbered(x->text))
+			break;
+		buf_printf(&t, " %s", x->text);
+	}
+	r->title = cut_title(buf_str(&t));
+	buf_free(&t);
 }
 
 static size_t read_title(const struct units *u, struct import_result *r)
@@ -168,15 +234,15 @@ static size_t read_title(const struct units *u, struct import_result *r)
 		const char *rest = u->v[i].text + k;
 		rest += strspn(rest, " ");
 		if (*rest) {
-			r->title = cut_title(rest);
+			title_lines(u, i, rest, r);
 			return i;
 		}
 		for (size_t j = i + 1; j < u->n && j <= i + 2; j++) {
 			if (!u->v[j].para)
 				break;
-			if (title_stop(u->v[j].text))
+			if (title_stop(u->v[j].text) || rule_unit(&u->v[j]))
 				break;
-			r->title = cut_title(u->v[j].text);
+			title_lines(u, j, u->v[j].text, r);
 			break;
 		}
 		return i;
@@ -215,6 +281,15 @@ static void read_number(const struct units *u, size_t head, struct import_result
 				at = p;
 				break;
 			}
+		/* "Số 3260-KH/ĐĐQH15": a Party body's number has no colon. */
+		if (!at && !strncmp(f, "so ", 3)) {
+			const char *v = orig + map[3];
+			size_t n = strcspn(v, " *");
+			if (number_like(v, n) && strchr(v, '-') && strchr(v, '-') < v + n) {
+				r->number = xstrndup(v, n);
+				return;
+			}
+		}
 		if (!at)
 			continue;
 		const char *v = orig + map[(size_t)(strchr(at, ':') - f) + 1];

@@ -1331,6 +1331,130 @@ def test_unresolved_names_become_directory_stanzas():
         w.cleanup()
 
 
+
+# ---- dues for several agencies, sentences, the plan's year, the plan's identity ------------
+
+SEVERAL_DUES = """\
+Số: 58/KH-UBND
+
+Quảng Ngãi, ngày 20 tháng 11 năm 2025
+
+**KẾ HOẠCH**
+
+**Dự toán chuyển đổi số giai đoạn 2026 - 2027**
+
+| TT | Công việc | Cơ quan chủ trì | Cơ quan phối hợp | Thời hạn |
+|---|---|---|---|---|
+| 1 | Lập dự toán chuyển đổi số năm 2027 | Sở Tài chính | Các sở, ban, ngành | - Các sở, ban, ngành gửi dự toán trước ngày 15/7/2026; - Sở Tài chính tổng hợp, trình UBND tỉnh trước ngày 31/7/2026 |
+| 2 | Kiện toàn tổ công nghệ số cộng đồng | UBND các huyện, thị xã, thành phố | Sở Khoa học và Công nghệ | Quý III/2026 |
+| 3 | Ban hành quy chế khai thác dữ liệu | Sở Nội vụ | Sở Tư pháp | Ban hành trong quý IV năm 2026. Tổ chức triển khai, cập nhật (nếu có) |
+| 4 | Đăng ký nhu cầu đào tạo | Sở Nội vụ | | Quý I năm sau |
+"""
+
+
+def test_several_agencies_dues_become_one_task_each():
+    w = workdir()
+    try:
+        path = w.file("du-toan.md", SEVERAL_DUES)
+        (rep,) = import_json(w, path)
+        check(rep["plan"] == "58/KH-UBND" and rep["issued"] == "2025-11-20", str(rep))
+        check(rep["found"]["table"] == 4 and rep["tasks"] == 5 and rep["created"] == 5, str(rep))
+        t = by_key(tasks(w, "--plan", "58/KH-UBND"))
+        check(sorted(t) == ["1", "1@cac-so-ban-nganh", "2", "3", "4"], str(sorted(t)))
+        # Each agency its own clause and due; the row's lead keeps the row's key.
+        check_task(t["1@cac-so-ban-nganh"], lead=Ids(SO_BAN_NGANH), coordinating=[],
+                   timeframe="Các sở, ban, ngành gửi dự toán trước ngày 15/7/2026",
+                   due="2026-07-15T00:00:00+07:00", kind="once", flags=["loose"], line=11)
+        check_task(t["1"], lead=["stc"], coordinating=Ids(SO_BAN_NGANH - {"stc"}),
+                   timeframe="Sở Tài chính tổng hợp, trình UBND tỉnh trước ngày 31/7/2026",
+                   due="2026-07-31T00:00:00+07:00", flags=["loose"])
+        check(t["1"]["title"] == t["1@cac-so-ban-nganh"]["title"]
+              == "Lập dự toán chuyển đổi số năm 2027", str(t["1"]))
+        check_task(t["2"], lead=Ids(CAP_HUYEN), due=end_of(2026, 9, 30), flags=[])
+        # A sentence: the deadline-bearing clause gives the due, the rest is kept, flagged loose.
+        check_task(t["3"], kind="once", due=end_of(2026, 12, 31), flags=["condition", "loose"])
+        # "năm sau" is the year after the plan's date of issue (read from the document).
+        check_task(t["4"], kind="once", due=end_of(2026, 3, 31), flags=[])
+        flagged = {f["key"]: f for f in rep["flagged"]}
+        check(sorted(flagged) == ["1", "1@cac-so-ban-nganh", "3"], str(rep["flagged"]))
+        for key in flagged:
+            f = flagged[key]
+            check(f["loose"] is True and f["timeframe"] == t[key]["timeframe"]
+                  and "read from a sentence" in f["why"] and f["timeframe"] in f["why"], str(f))
+        # The same document again: the same keys, nothing changes.
+        (again,) = import_json(w, path)
+        check(again["created"] == 0 and again["unchanged"] == 5 and again["missing"] == [],
+              str(again))
+        p = do_import(w, "--dry-run", path)
+        check("5 tasks stored: rows giving several agencies their own dues" in p.stdout
+              and "read from a sentence, check it" in p.stdout, p.stdout)
+        # An admin sees them: tasks --flagged lists the loose readings.
+        p = ctl(w.config, "tasks", "--flagged", "--plan", "58/KH-UBND")
+        check(p.returncode == 0 and p.stdout.endswith("\n3 tasks\n"), p.stdout)
+        check(re.search(r"58/KH-UBND:1@cac-so-ban-nganh .*\n.*\[loose\]", p.stdout), p.stdout)
+    finally:
+        w.cleanup()
+
+
+def test_next_year_needs_the_plans_date_of_issue():
+    w = workdir()
+    try:
+        text = "| STT | Nội dung | Chủ trì | Thời hạn |\n|---|---|---|---|\n" \
+               "| 1 | Tổng kết năm | Sở Y tế | Tháng 1 năm sau |\n"
+        path = w.file("tong-ket.md", text)
+        (rep,) = import_json(w, "--plan-id", "KH-NS", path)
+        check(len(rep["flagged"]) == 1 and "plan's year" in rep["flagged"][0]["why"], str(rep))
+        check_task(by_key(tasks(w, "--plan", "KH-NS"))["1"], kind="unparsed", flags=["unparsed"])
+        (rep,) = import_json(w, "--plan-id", "KH-NS", "--issued", "2026-12-01", path)
+        check(rep["flagged"] == [] and rep["updated"] == 1
+              and "read anew (unparsed → once" in rep["changed"][0]["why"], str(rep))
+        check_task(by_key(tasks(w, "--plan", "KH-NS"))["1"], kind="once",
+                   due=end_of(2027, 1, 31), flags=[])
+    finally:
+        w.cleanup()
+
+
+def test_import_says_what_the_plans_identity_lacks():
+    w = workdir()
+    try:
+        bare = w.file("bang.md", MARKDOWN)
+        (rep,) = import_json(w, bare)
+        want = ("--plan-id", "--issued", "--period")
+        check(len(rep["warnings"]) == 3 and all(o in w_ for o, w_ in zip(want, rep["warnings"])),
+              str(rep["warnings"]))
+        p = do_import(w, "--dry-run", bare)
+        for option in want:
+            check(re.search(rf"  warning: .*{option}", p.stdout), f"{option}: {p.stdout}")
+        (rep,) = import_json(w, "--plan-id", "KH-ID", "--issued", "2025-01-02", "--period",
+                             "2025-2026", bare)
+        check(rep["warnings"] == [], str(rep["warnings"]))
+        # A document that says all three needs nothing more.
+        (rep,) = import_json(w, w.file("du-toan.md", SEVERAL_DUES))
+        check(rep["warnings"] == [], str(rep["warnings"]))
+        # The date alone missing: only that is said.
+        (rep,) = import_json(w, "--plan-id", "KH-ID2", "--period", "2025-2026", bare)
+        check(len(rep["warnings"]) == 1 and "--issued" in rep["warnings"][0], str(rep))
+    finally:
+        w.cleanup()
+
+
+def test_a_table_without_its_separators_is_said_not_guessed():
+    w = workdir()
+    try:
+        text = ("KẾ HOẠCH\nSố hóa hồ sơ năm 2026\n\nSTT \nNhiệm vụ \nCơ quan \nchủ trì \n"
+                "Cơ quan \nphối hợp \nThời gian \nhoàn thành \n1. \nLập danh mục hồ sơ \n"
+                "số hóa \nSở Nội vụ \nCác sở, \nngành \nQuý II/2026 \n")
+        path = w.file("cong-bao.txt", text)
+        (rep,) = import_json(w, path, rc=1)
+        check(rep["line"] == 4 and "no tasks found" in rep["error"]
+              and "import the PDF or Word file itself" in rep["error"], str(rep))
+        p = do_import(w, path, rc=1)
+        check("lines 4-" in p.stderr and "without its layout" in p.stderr, p.stderr)
+        check(tasks(w) == [], "nothing stored")
+    finally:
+        w.cleanup()
+
+
 if __name__ == "__main__":
     run_tests([test_seed_906_appendix_table_and_reporting_duties,
                test_seed_189_duplicate_numbers_and_rows_split_over_pages,
@@ -1360,4 +1484,8 @@ if __name__ == "__main__":
                test_import_json_reports_failures_too,
                test_a_number_cell_broken_over_lines_gives_a_clean_key,
                test_reimport_says_what_disappeared_and_retire_missing_retires_it,
-               test_unresolved_names_become_directory_stanzas])
+               test_unresolved_names_become_directory_stanzas,
+               test_several_agencies_dues_become_one_task_each,
+               test_next_year_needs_the_plans_date_of_issue,
+               test_import_says_what_the_plans_identity_lacks,
+               test_a_table_without_its_separators_is_said_not_guessed])

@@ -634,10 +634,11 @@ static void test_long_digests(void **state)
 	expect_in("text", m.text, "từ nhiệm vụ thứ 31 trở đi chỉ nêu tóm tắt");
 	char want[256];
 	expect_in("text", m.text, "\n30. Nhiệm vụ nhiều lần\n   Mã nhiệm vụ: ");
-	snprintf(want, sizeof(want),
-	         "\n31. Nhiệm vụ nhiều lần [mã #%lld; 119/KH-UBND, mục 3; chủ trì; ngày 30/06/2025, "
-	         "còn 20 ngày]\n",
-	         (long long)t.id);
+	snprintf(
+	    want, sizeof(want),
+	    "\n31. Nhiệm vụ nhiều lần [mã #%lld; 119/KH-UBND, mục 3; chủ trì; ngày 30/06/2025, "
+	    "còn 20 ngày]\n",
+	    (long long)t.id);
 	expect_in("text", m.text, want);
 	snprintf(want, sizeof(want), "\n200. Nhiệm vụ nhiều lần [mã #%lld;", (long long)t.id);
 	expect_in("text", m.text, want);

@@ -355,6 +355,24 @@ static void test_plan_facts(void **state)
 	     "Triển khai Nghị quyết ngày 22 tháng 12 năm 2024 đến năm 2030", 2026, 2030},
 	    {"no number yet", "Số:    /BC-SKHCN\n\nBÁO CÁO\n\nTình hình năm 2025\n", NULL, NULL,
 	     "Tình hình năm 2025", 2025, 2025},
+	    {"a Party body's number without a colon; a title in bold over three lines",
+	     "**TỈNH ỦY BÌNH ĐỊNH**\n\nSố 112-KH/TU\n\n*Quy Nhơn, ngày 4 tháng 3 năm 2026*\n\n"
+	     "**KẾ HOẠCH**\n\n**thực hiện Chỉ thị số 45-CT/TW của Ban Bí thư**\n"
+	     "**về tăng cường công tác dân vận**\n**giai đoạn 2026 - 2030**\n\n-----\n\n"
+	     "**I. MỤC ĐÍCH, YÊU CẦU**\n",
+	     "112-KH/TU", "2026-03-04",
+	     "thực hiện Chỉ thị số 45-CT/TW của Ban Bí thư về tăng cường công tác dân vận giai "
+	     "đoạn "
+	     "2026 - 2030",
+	     2026, 2030},
+	    {"a title ended by a rule of dashes, in a PDF's text; the bold heading after is no "
+	     "title",
+	     "Số: 77/KH-UBND\nCần Thơ, ngày 9 tháng 2 năm 2026\nKẾ HOẠCH\nSố hóa hồ sơ lưu trữ "
+	     "năm 2026\n––––––––\n\n**I. MỤC TIÊU**\n",
+	     "77/KH-UBND", "2026-02-09", "Số hóa hồ sơ lưu trữ năm 2026", 2026, 2026},
+	    {"'Số' and a number in running text is no plan number",
+	     "KẾ HOẠCH\n\nVề kiểm tra năm 2026\n\nSố 15 hồ sơ còn tồn đọng.\n", NULL, NULL,
+	     "Về kiểm tra năm 2026", 2026, 2026},
 	};
 	(void)state;
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
@@ -396,12 +414,40 @@ static void test_nothing_dropped_silently(void **state)
 	doc_free(&d);
 }
 
+/* A table whose cells lost their separators (a PDF's text): said, with its place, never read. */
+static void test_lost_separators(void **state)
+{
+	static const char text[] = "PHỤ LỤC\n\nTT \nNội dung công việc \nĐơn vị \nchủ trì \n"
+	                           "Đơn vị \nphối hợp \nThời hạn \nhoàn thành \n1. \nLập danh "
+	                           "mục hồ sơ \nSở Nội vụ \nCác sở, ngành \nQuý II/2026 \n";
+	static const char prose[] = "STT của hồ sơ do Sở Nội vụ chủ trì cấp.\n\nThời gian "
+	                            "lưu trữ là 10 năm.\n";
+	struct doc d;
+	struct import_result r;
+
+	(void)state;
+	read_doc(text, &d, &r);
+	check_int("no task", r.n_rows, 0);
+	check_int("one problem", r.n_problems, 1);
+	check_int("where the header starts", r.problems[0].pos.line, 3);
+	if (!strstr(r.problems[0].what, "import the PDF or Word file itself"))
+		fail_msg("the problem says what to do: %s", r.problems[0].what);
+	result_free(&r);
+	doc_free(&d);
+	/* Running text that starts with "STT" and names a lead and a time is no header. */
+	read_doc(prose, &d, &r);
+	check_int("prose: no problem", r.n_problems, 0);
+	result_free(&r);
+	doc_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_column_roles), cmocka_unit_test(test_column_conflicts),
-	    cmocka_unit_test(test_tables),       cmocka_unit_test(test_lists),
-	    cmocka_unit_test(test_plan_facts),   cmocka_unit_test(test_nothing_dropped_silently),
+	    cmocka_unit_test(test_column_roles),    cmocka_unit_test(test_column_conflicts),
+	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_lists),
+	    cmocka_unit_test(test_plan_facts),      cmocka_unit_test(test_nothing_dropped_silently),
+	    cmocka_unit_test(test_lost_separators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,7 +94,7 @@ static int occurrences(const char *label, const char *timeframe, enum task_statu
 	         last, task_status_name(status), show_time(now, b, sizeof(b)));
 	task_with(&t, "KH-1", timeframe, TF_UNPARSED, TF_NONE, status);
 	memset(out, 0, sizeof(out));
-	struct planner_plan plan = {NULL, first, last, TF_NONE};
+	struct planner_plan plan = {NULL, first, last, TF_NONE, 0};
 	size_t n = planner_occurrences(&t, TZ, &plan, now, out, max);
 	int bad = 0;
 	if (n > max) {
@@ -311,8 +311,8 @@ static void test_occurrences_weekly(void **state)
 static void test_occurrences_from_plan_start(void **state)
 {
 	struct occ_want want[16];
-	struct planner_plan issued = {NULL, 0, 0, at(2025, 5, 14, 0, 0, 0)};
-	struct planner_plan period = {NULL, 2025, 2025, at(2025, 7, 11, 0, 0, 0)};
+	struct planner_plan issued = {NULL, 0, 0, at(2025, 5, 14, 0, 0, 0), 2025};
+	struct planner_plan period = {NULL, 2025, 2025, at(2025, 7, 11, 0, 0, 0), 2025};
 	struct tf_occ out[MAX_OCC];
 	struct task t;
 	int bad = 0;
@@ -335,6 +335,26 @@ static void test_occurrences_from_plan_start(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* "năm sau" is the year after the plan's: without the year of issue it means nothing. */
+static void test_occurrences_relative_to_the_year_of_issue(void **state)
+{
+	struct planner_plan issued = {NULL, 0, 0, at(2025, 12, 20, 0, 0, 0), 2025};
+	struct planner_plan unknown = {NULL, 0, 0, TF_NONE, 0};
+	struct occ_want want[] = {{at(2026, 4, 1, 0, 0, 0), end_of(2026, 6, 30)}};
+	struct tf_occ out[MAX_OCC];
+	struct task t;
+	int bad = 0;
+
+	(void)state;
+	task_with(&t, "KH-1", "Quý II năm sau", TF_UNPARSED, TF_NONE, TASK_OPEN);
+	size_t n = planner_occurrences(&t, TZ, &issued, at(2026, 1, 5, 9, 0, 0), out, MAX_OCC);
+	bad += check_occ("Q2 of the year after the plan's", out, n, want, 1);
+	n = planner_occurrences(&t, TZ, &unknown, at(2026, 1, 5, 9, 0, 0), out, MAX_OCC);
+	bad += check_occ("no year of issue: nothing", out, n, want, 0);
+	task_free(&t);
+	assert_int_equal(bad, 0);
+}
+
 /* planner_plan_of: the date of issue, else (no period) when the store first heard of it. */
 static void test_plan_of(void **state)
 {
@@ -348,8 +368,10 @@ static void test_plan_of(void **state)
 	planner_plan_of(&dated, created, TZ, &p);
 	assert_true(p.start == at(2020, 10, 9, 0, 0, 0));
 	assert_string_equal(p.monitor, "sttt");
+	assert_int_equal(p.year, 2020);
 	planner_plan_of(&undated, created, TZ, &p);
 	assert_true(p.start == created);
+	assert_int_equal(p.year, 0);
 	planner_plan_of(&period, created, TZ, &p);
 	assert_true(p.start == TF_NONE); /* the period bounds it */
 	assert_int_equal(p.first_year, 2022);
@@ -401,7 +423,7 @@ static void test_task_kvs(void **state)
 /* ---- planner_prepare ---------------------------------------------------- */
 
 /* A plan monitored by Sở TT&TT (Sở KH&CN's predecessor). */
-static const struct planner_plan sttt_plan = {"sttt", 0, 0, TF_NONE};
+static const struct planner_plan sttt_plan = {"sttt", 0, 0, TF_NONE, 0};
 
 static const char ini[] = "[daemon]\n"
                           "monitor = skhcn\n"
@@ -907,6 +929,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_prepare_then_decide, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_successor_and_missed, env_setup, env_teardown),
 	    cmocka_unit_test(test_occurrences_from_plan_start),
+	    cmocka_unit_test(test_occurrences_relative_to_the_year_of_issue),
 	    cmocka_unit_test(test_plan_of),
 	};
 

@@ -268,7 +268,8 @@ static void test_judge(void **state)
 		for (size_t k = 0; k < 2 && cases[i].stored[k].due; k++)
 			stored[n++] = (struct progress_occ){cases[i].stored[k].due,
 			                                    cases[i].stored[k].status};
-		struct planner_plan plan = {NULL, cases[i].first_year, cases[i].last_year, TF_NONE};
+		struct planner_plan plan = {NULL, cases[i].first_year, cases[i].last_year, TF_NONE,
+		                            0};
 		progress_judge(&t, &plan, stored, n, cases[i].as_of, TZ, &row);
 #define CHECK(field, want)                                                                         \
 	snprintf(what, sizeof(what), "%s: %s", cases[i].label, #field);                            \

@@ -1803,6 +1803,19 @@ static void test_stats(void **state)
 	upsert(f, &t, STORE_NEW);
 	int64_t unresolved = t.id;
 	task_free(&t);
+	/* What an admin must check is flagged; a condition or the plan's period is not. */
+	const struct {
+		const char *key;
+		unsigned flags;
+	} more[] = {{"loose", TASK_FLAG_LOOSE},
+	            {"no-lead", TASK_FLAG_NO_LEAD},
+	            {"condition", TASK_FLAG_CONDITION | TASK_FLAG_IMPLICIT}};
+	for (size_t i = 0; i < N_ELEMS(more); i++) {
+		make_task(&t, "KH-2025", more[i].key, more[i].key);
+		t.flags = more[i].flags;
+		upsert(f, &t, STORE_NEW);
+		task_free(&t);
+	}
 	must(f->st, store_task_set_status(f->st, done, TASK_DONE, "Đạt", at(2025, 2, 1, 8, 0, 0)));
 	must(f->st, store_task_set_status(f->st, unresolved, TASK_CANCELLED, NULL,
 	                                  at(2025, 2, 1, 8, 0, 0)));
@@ -1832,9 +1845,9 @@ static void test_stats(void **state)
 
 	must(f->st, store_stats(f->st, &s));
 	check_int("plans", s.plans, 2);
-	check_int("tasks", s.tasks, 4);
-	check_int("tasks_open (open + unparsed)", s.tasks_open, 2);
-	check_int("tasks_flagged (unparsed + unresolved)", s.tasks_flagged, 2);
+	check_int("tasks", s.tasks, 7);
+	check_int("tasks_open (open, unparsed, loose, no-lead, condition)", s.tasks_open, 5);
+	check_int("tasks_flagged (unparsed, unresolved, loose, no-lead)", s.tasks_flagged, 4);
 	check_int("occurrences", s.occurrences, 4);
 	check_int("queued (s3, s5)", s.queued, 2);
 	check_int("sent", s.sent, 1);

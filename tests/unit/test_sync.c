@@ -630,6 +630,38 @@ static void test_sync_ini_task(void **state)
 	check_int("nothing written", raw_int(f->path, "SELECT COUNT(*) FROM tasks"), 0);
 }
 
+/* "năm sau" in an INI task is the year after its plan's date of issue; without one, unparsed. */
+static void test_sync_ini_task_year_of_issue(void **state)
+{
+	struct fx *f = *state;
+	struct alt a = alt_config(f, "next-year", NULL,
+	                          "[task dang-ky-119]\nplan = 119/KH-UBND\ntitle = Đăng ký\n"
+	                          "lead = Sở Nội vụ\ntimeframe = Quý I năm sau\n"
+	                          "[task dang-ky-2025]\nplan = KH-2025\ntitle = Đăng ký\n"
+	                          "lead = Sở Nội vụ\ntimeframe = Quý I năm sau\n");
+	const struct {
+		const char *id;
+		unsigned flags;
+		time_t due;
+	} want[] = {{"dang-ky-119", 0, end_of(2021, 3, 31)}, /* issued 2020-10-09 */
+	            {"dang-ky-2025", TASK_FLAG_UNPARSED, TF_NONE}};
+
+	for (size_t i = 0; i < N_ELEMS(want); i++) {
+		const struct cfg_task *ct = NULL;
+		struct task t;
+		for (size_t k = 0; k < a.cfg->n_tasks; k++)
+			if (!strcmp(a.cfg->tasks[k].id, want[i].id))
+				ct = &a.cfg->tasks[k];
+		if (!ct)
+			fail_msg("config has no [task %s]", want[i].id);
+		sync_ini_task(f->st, a.d, ct, &t);
+		check_int(want[i].id, t.flags & TASK_FLAG_UNPARSED, want[i].flags);
+		check_int(want[i].id, t.due, want[i].due);
+		task_free(&t);
+	}
+	alt_free(&a);
+}
+
 /* An imported task, as the importer stores it. */
 static int64_t import_task(struct fx *f, const char *plan, const char *plan_title, const char *key,
                            const char *timeframe, const char *const *leads, size_t n_leads,
@@ -740,6 +772,7 @@ int main(void)
 	    T(test_sync_touch),
 	    T(test_sync_task_changed_timeframe),
 	    T(test_sync_ini_task),
+	    T(test_sync_ini_task_year_of_issue),
 	    T(test_sync_config_same_duty),
 #undef T
 	};

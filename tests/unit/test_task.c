@@ -434,6 +434,8 @@ static void test_content_hash(void **state)
 
 	EXPECT_CHANGED("title", (free(b.title), b.title = strdup("Nhiệm vụ khác")));
 	EXPECT_CHANGED("timeframe", task_set_timeframe(&b, "Quý IV/2025", &no_plan));
+	/* The same words read in another plan's period: another deadline. */
+	EXPECT_CHANGED("reading of the timeframe", b.due += 86400);
 	EXPECT_CHANGED("lead", task_assign(&b, dir, TASK_LEAD, "Sở Nội vụ"));
 	EXPECT_CHANGED("coordinating agencies", task_assign(&b, dir, TASK_COORD, "Sở Nội vụ"));
 	EXPECT_CHANGED("index", (free(b.idx), b.idx = strdup("4")));
