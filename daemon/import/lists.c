@@ -141,23 +141,6 @@ static char *clean_value(const char *s, size_t len)
 	return v;
 }
 
-#define FIELD_MAX 16384 /* a value grows no further: no quadratic appends */
-
-static void append(char **field, const char *more, const char *sep)
-{
-	if (!more || !*more || (*field && strlen(*field) > FIELD_MAX))
-		return;
-	if (!*field || !**field) {
-		free(*field);
-		*field = xstrdup(more);
-		return;
-	}
-	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s%s%s", *field, sep, more);
-	free(*field);
-	*field = buf_steal(&b);
-}
-
 /* ---- labels ------------------------------------------------------------------------------- */
 
 enum label { LABEL_NONE, LABEL_LEAD, LABEL_COORD, LABEL_TIME, LABEL_CONTENT, LABEL_RESULT };
@@ -438,7 +421,7 @@ static void set_label(struct prose *p, const struct para *para, enum label l, co
 		p->pending = l;
 		p->pending_bullet = para->number;
 	}
-	append(&row->raw, para->text, " ");
+	result_append(&row->raw, para->text, " ");
 }
 
 static bool labels_line(struct prose *p, const struct para *para)
@@ -503,8 +486,8 @@ static void prose_para(struct prose *p, const struct para *para)
 		buf_printf(&b, "%s%s%s", para->number, *para->number ? " " : "", para->text);
 		char *v = xstrdup(buf_str(&b));
 		result_one_line(&v);
-		append(field_of(row, p->pending), v, "\n");
-		append(&row->raw, para->text, " ");
+		result_append(field_of(row, p->pending), v, "\n");
+		result_append(&row->raw, para->text, " ");
 		free(v);
 		buf_free(&b);
 		result_fate(p->r, para->block, para->pos, FATE_LABEL, row->key,
@@ -520,7 +503,7 @@ static void prose_para(struct prose *p, const struct para *para)
 	if (p->depth && *para->text)
 		buf_printf(&p->content, "%s%s", p->content.len ? " " : "", para->text);
 	if (p->row >= 0 && *para->text)
-		append(&p->r->rows[p->row].raw, para->text, " ");
+		result_append(&p->r->rows[p->row].raw, para->text, " ");
 	text_fate(p, para, "text");
 }
 

@@ -208,6 +208,23 @@ char *result_unique_key(struct import_result *r, const char *key)
 	return buf_steal(&b);
 }
 
+#define FIELD_MAX 16384
+
+void result_append(char **field, const char *more, const char *sep)
+{
+	if (!more || !*more || (*field && strlen(*field) > FIELD_MAX))
+		return;
+	if (!*field || !**field) {
+		free(*field);
+		*field = xstrdup(more);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s%s%s", *field, sep, more);
+	free(*field);
+	*field = buf_steal(&b);
+}
+
 void result_one_line(char **s)
 {
 	if (!*s)

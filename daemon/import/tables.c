@@ -87,23 +87,6 @@ static struct value *col(struct value *v, const struct context *c, enum col_role
 	return g >= 0 ? &v[g] : &none;
 }
 
-#define FIELD_MAX 16384 /* a continued cell grows no further: no quadratic appends */
-
-static void append(char **field, const char *more, char sep)
-{
-	if (!more || !*more || (*field && strlen(*field) > FIELD_MAX))
-		return;
-	if (!*field || !**field) {
-		free(*field);
-		*field = xstrdup(more);
-		return;
-	}
-	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s%c%s", *field, sep, more);
-	free(*field);
-	*field = buf_steal(&b);
-}
-
 static void clear_stack(struct context *c)
 {
 	for (int i = 0; i < c->depth; i++) {
@@ -576,7 +559,7 @@ static void continue_row(struct reader *rd, struct value *v, const char *raw, st
 
 	if (c->last_section && c->depth) {
 		char *more = one_line(col(v, c, COL_TASK)->text);
-		append(&c->stack[c->depth - 1].title, more, ' ');
+		result_append(&c->stack[c->depth - 1].title, more, " ");
 		free(more);
 		result_fate(rd->res, rd->block, pos, FATE_CONTINUATION, NULL,
 		            "no number: the section title above goes on");
@@ -592,14 +575,14 @@ static void continue_row(struct reader *rd, struct value *v, const char *raw, st
 	for (int g = 0; g < c->cols.n; g++)
 		if (filled(&v[g]) && c->prev[g]) {
 			char *more = one_line(v[g].text);
-			append(&c->prev[g], more, ' ');
+			result_append(&c->prev[g], more, " ");
 			free(more);
 		}
 	char *more = one_line(col(v, c, COL_TASK)->text);
-	append(&row->title, more, ' ');
+	result_append(&row->title, more, " ");
 	free(more);
 	apply(rd, row);
-	append(&row->raw, raw, ' ');
+	result_append(&row->raw, raw, " ");
 	result_fate(rd->res, rd->block, pos, FATE_CONTINUATION, row->key,
 	            "no number: the text of row %s goes on (a page break)", row->key);
 }
@@ -632,7 +615,7 @@ static bool tail_row(struct reader *rd, const struct doc_cell *cells, size_t n, 
 	}
 	c->prev_cover = at[n - 1] + 1;
 	apply(rd, row);
-	append(&row->raw, raw, ' ');
+	result_append(&row->raw, raw, " ");
 	result_fate(rd->res, rd->block, pos, FATE_TAIL, row->key,
 	            "the last cells of row %s, after an empty cell", row->key);
 	return true;

@@ -123,6 +123,9 @@ bool result_key_taken(const struct import_result *r, const char *key);
 
 /* In place: white space runs → one space; NULL stays NULL. */
 void result_one_line(char **s);
+/* *field grows by sep and more (more alone when *field is empty); a field
+ * past 16 KiB grows no further, so continued cells never append quadratically. */
+void result_append(char **field, const char *more, const char *sep);
 /* At most max bytes of s for a note, never half a character. */
 int result_cut(const char *s, int max);
 
