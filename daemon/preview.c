@@ -100,6 +100,42 @@ struct plan_info {
 	struct planner_plan pp;
 };
 
+/*
+ * One notification as the replay found it. All are held until they are
+ * grouped (the emails are in time order, the replay goes task by task), so
+ * an item is 16 bytes: what its occurrence's other items share is in an
+ * occ_ref, its time and recipient are its pair's.
+ */
+struct item {
+	uint32_t pair; /* (time, recipient): in run.pairs */
+	uint32_t occ;  /* in run.occs */
+	uint16_t agency, step;
+	uint8_t role, kind;
+};
+
+struct occ_ref {
+	int64_t id; /* negative: one the daemon has not created yet */
+	time_t due;
+	uint32_t task;
+};
+
+/* Distinct (time, recipient) pairs, each a key (time << 16 | name), with an id. */
+struct buckets {
+	uint64_t *keys;  /* by bucket id */
+	uint32_t *slots; /* hash: bucket id + 1 */
+	size_t n, cap;
+};
+
+#define STEPS_MEMO 4096 /* a year's distinct deadlines are a few thousand */
+
+struct steps_memo {
+	int n; /* -1: empty */
+	uint32_t plan;
+	enum tf_kind kind;
+	time_t due;
+	struct policy_step *steps;
+};
+
 struct run {
 	struct store *st;
 	const struct dir *d;
@@ -128,9 +164,14 @@ struct run {
 	struct tf_occ *virt;    /* its occurrences at one end of the window */
 	time_t *dues;           /* the dues of its occurrences replayed so far */
 	size_t n_dues, cap_dues;
+	struct item *items; /* every notification, as the replay found them */
 	size_t cap_items;
-	size_t done_rows;    /* where load_done found the occurrence's rows in ledger */
-	int64_t virtual_ids; /* occurrences not stored yet: -1, -2, … */
+	struct occ_ref *occs; /* what the items of each replayed occurrence share */
+	size_t n_occs, cap_occs;
+	struct buckets pairs;     /* the (time, recipient) pairs of the items */
+	struct steps_memo *steps; /* STEPS_MEMO, direct-mapped */
+	size_t done_rows;         /* where load_done found the occurrence's rows in ledger */
+	int64_t virtual_ids;      /* occurrences not stored yet: -1, -2, … */
 };
 
 /* Plans are read while the snapshot is open, and only then. */
@@ -187,23 +228,40 @@ static uint16_t holder_of(struct run *r, uint16_t agency, int64_t day)
 	return h;
 }
 
+static uint32_t bucket_of(struct buckets *b, uint64_t key);
+
+/* A name is 16 bits (MAX_NAMES); a time_t shifted by 16 stays far from overflow. */
+static uint64_t pair_key(time_t at, uint16_t name)
+{
+	return ((uint64_t)at << 16) | name;
+}
+
 static void emit(struct run *r, uint32_t task, int64_t occurrence, const struct sched_note *n,
                  time_t at)
 {
 	struct preview *p = r->out;
+	uint16_t agency = intern(&r->names, n->agency);
+	uint16_t holder = holder_of(r, agency, date_local_days(at, r->tz));
+	time_t due = r->po->in.due;
+	const struct occ_ref *o = r->n_occs ? &r->occs[r->n_occs - 1] : NULL;
 
+	/* An occurrence's items are emitted together: only the last ref can be theirs. */
+	if (!o || o->id != occurrence || o->due != due || o->task != task) {
+		if (r->n_occs == UINT32_MAX)
+			fatal("preview: more than %u occurrences", UINT32_MAX);
+		if (r->n_occs == r->cap_occs)
+			r->occs = xrealloc(r->occs, (r->cap_occs = 2 * r->cap_occs + 4096) *
+			                                sizeof(*r->occs));
+		r->occs[r->n_occs++] = (struct occ_ref){occurrence, due, task};
+	}
 	if (p->n_items == r->cap_items)
-		p->items =
-		    xrealloc(p->items, (r->cap_items = r->cap_items ? 2 * r->cap_items : 4096) *
-		                           sizeof(*p->items));
-	uint16_t holder = holder_of(r, intern(&r->names, n->agency), date_local_days(at, r->tz));
-	p->items[p->n_items++] = (struct preview_item){
-	    .at = at,
-	    .due = r->po->in.due,
-	    .occurrence = occurrence,
-	    .task = task,
-	    .holder = holder,
-	    .agency = intern(&r->names, n->agency),
+		r->items =
+		    xrealloc(r->items, (r->cap_items = r->cap_items ? 2 * r->cap_items : 4096) *
+		                           sizeof(*r->items));
+	r->items[p->n_items++] = (struct item){
+	    .pair = bucket_of(&r->pairs, pair_key(at, holder)),
+	    .occ = (uint32_t)(r->n_occs - 1),
+	    .agency = agency,
 	    .step = intern(&r->names, n->step),
 	    .role = (uint8_t)n->role,
 	    .kind = (uint8_t)n->kind,
@@ -239,6 +297,33 @@ static size_t remember(struct run *r, size_t n_done, const struct sched_note *no
 	return n_done;
 }
 
+/*
+ * An occurrence's steps depend only on its policy, kind and deadline, and a
+ * task without a policy of its own has its plan's (cfg_policy): such tasks
+ * of one plan share them. Computing them was a tenth of a year's replay.
+ */
+static int occ_steps(struct run *r, const struct task *t, uint32_t ti, struct policy_step *steps,
+                     int max)
+{
+	const struct sched_in *in = &r->po->in;
+
+	if (t->policy)
+		return policy_steps(in->policy, in->cal, in->kind, in->due, steps, max);
+	uint32_t plan = r->task_plan[ti];
+	uint64_t h = ((uint64_t)in->due * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)plan << 8) ^
+	             (uint64_t)in->kind;
+	struct steps_memo *m = &r->steps[(h ^ (h >> 29)) & (STEPS_MEMO - 1)];
+	if (m->n < 0 || m->plan != plan || m->kind != in->kind || m->due != in->due) {
+		m->n = policy_steps(in->policy, in->cal, in->kind, in->due, steps, max);
+		m->steps = xrealloc(m->steps, ((size_t)m->n + 1) * sizeof(*m->steps));
+		memcpy(m->steps, steps, (size_t)m->n * sizeof(*steps));
+		m->plan = plan, m->kind = in->kind, m->due = in->due;
+		return m->n;
+	}
+	memcpy(steps, m->steps, (size_t)m->n * sizeof(*steps));
+	return m->n;
+}
+
 /* The daemon's cycle for one occurrence, from `from` to `to`; n_done rows are in r->done. */
 static void replay(struct run *r, const struct task *t, uint32_t ti, int64_t occurrence, time_t due,
                    enum task_status status, size_t n_done)
@@ -253,8 +338,7 @@ static void replay(struct run *r, const struct task *t, uint32_t ti, int64_t occ
 		planner_retarget(r->d, r->po, t, due, status, r->done, n_done, now);
 		/* The steps do not depend on `now`: computed once per occurrence. */
 		if (n_steps < 0)
-			n_steps = policy_steps(in->policy, in->cal, in->kind, in->due, steps,
-			                       (int)UTIL_NELEM(steps));
+			n_steps = occ_steps(r, t, ti, steps, (int)UTIL_NELEM(steps));
 		in->steps = steps;
 		in->n_steps = n_steps;
 		sched_decide(in, now, &out);
@@ -439,19 +523,12 @@ static int cmp_task_id(const void *a, const void *b, void *arg)
 static int load_tasks(struct run *r)
 {
 	struct preview *p = r->out;
-	int64_t *ids;
-	size_t n;
 
-	if (store_task_ids(r->st, NULL, &ids, &n) < 0)
+	if (store_task_load_all(r->st, &p->tasks, &p->n_tasks) < 0)
 		return -1;
-	p->tasks = xcalloc(n ? n : 1, sizeof(*p->tasks));
-	r->task_plan = xcalloc(n ? n : 1, sizeof(*r->task_plan));
-	for (size_t i = 0; i < n; i++)
-		if (store_task_get(r->st, ids[i], &p->tasks[p->n_tasks]) == 1) {
-			const struct plan_info *pi = plan_of(r, p->tasks[p->n_tasks].plan_id);
-			r->task_plan[p->n_tasks++] = (uint32_t)(pi - r->plans);
-		}
-	free(ids);
+	r->task_plan = xcalloc(p->n_tasks + 1, sizeof(*r->task_plan));
+	for (size_t i = 0; i < p->n_tasks; i++)
+		r->task_plan[i] = (uint32_t)(plan_of(r, p->tasks[i].plan_id) - r->plans);
 	r->by_id = xcalloc(p->n_tasks + 1, sizeof(*r->by_id));
 	for (size_t i = 0; i < p->n_tasks; i++)
 		r->by_id[i] = i;
@@ -462,24 +539,10 @@ static int load_tasks(struct run *r)
 /* ---- grouping into emails ------------------------------------------------------------ */
 
 /*
- * Sending order: by time, then recipient (by name, as the daemon's tick),
- * then occurrence. Millions of items share a few thousand (time, recipient)
- * pairs, so they are bucketed by pair (a hash of the pair, then a counting
- * sort) and only each small bucket is sorted by occurrence: a comparison
- * sort of the whole array is several times slower, mostly in cache misses.
+ * Millions of items share a few thousand (time, recipient) pairs: each is
+ * given its pair's id as it is emitted, so the emails are a counting sort
+ * of the items by pair, never a comparison sort of the items.
  */
-struct buckets {
-	uint64_t *keys;  /* distinct (time, rank) pairs, by bucket id */
-	uint32_t *slots; /* hash: bucket id + 1 */
-	size_t n, cap;
-};
-
-/* A rank is 16 bits (MAX_NAMES); a time_t shifted by 16 stays far from overflow. */
-static uint64_t pair_key(const struct preview_item *it, const uint32_t *rank)
-{
-	return ((uint64_t)it->at << 16) | rank[it->holder];
-}
-
 static uint32_t bucket_of(struct buckets *b, uint64_t key)
 {
 	if (2 * (b->n + 1) > b->cap) {
@@ -503,6 +566,23 @@ static uint32_t bucket_of(struct buckets *b, uint64_t key)
 	b->keys[b->n] = key;
 	b->slots[k] = (uint32_t)++b->n;
 	return (uint32_t)(b->n - 1);
+}
+
+static void buckets_free(struct buckets *b)
+{
+	free(b->keys);
+	free(b->slots);
+	memset(b, 0, sizeof(*b));
+}
+
+static time_t pair_at(uint64_t key)
+{
+	return (time_t)(key >> 16);
+}
+
+static uint16_t pair_name(uint64_t key)
+{
+	return (uint16_t)(key & UINT16_MAX);
 }
 
 static int cmp_u64_at(const void *a, const void *b, void *arg)
@@ -547,15 +627,31 @@ static uint32_t *name_ranks(const struct preview *p)
 	return rank;
 }
 
+/* The pairs in sending order: by time, then recipient (by name, as the daemon's tick). */
+static uint32_t *pair_order(const struct buckets *b, const uint32_t *rank)
+{
+	uint64_t *sorted = xcalloc(b->n + 1, sizeof(*sorted));
+	uint32_t *order = xcalloc(b->n + 1, sizeof(*order));
+
+	for (uint32_t i = 0; i < b->n; i++) {
+		/* A rank is below MAX_NAMES: it takes the name's 16 bits. */
+		sorted[i] = pair_key(pair_at(b->keys[i]), (uint16_t)rank[pair_name(b->keys[i])]);
+		order[i] = i;
+	}
+	qsort_r(order, b->n, sizeof(*order), cmp_u64_at, sorted);
+	free(sorted);
+	return order;
+}
+
 /*
- * The daemon's one-a-day rule (notify_compose_times) over the buckets of
- * each holder, in time order: a bucket whose holder already had a message
- * that day moves to the next day's sending moment. Returns true if any
- * moved (the items then carry their new times).
+ * The daemon's one-a-day rule (notify_compose_times) over the pairs of
+ * each holder, in time order: a pair whose holder already had a message
+ * that day moves to the next day's sending moment. Returns each pair's
+ * moment, or NULL when none moved.
  */
-static bool compose_times(struct preview *p, const struct cal *cal, const time_t *last_mail,
-                          const struct buckets *b, const uint32_t *order, const uint16_t *holder_of,
-                          const uint32_t *bucket)
+static time_t *compose_times(const struct preview *p, const struct cal *cal,
+                             const time_t *last_mail, const struct buckets *b,
+                             const uint32_t *order)
 {
 	size_t *first = xcalloc(p->n_names + 1, sizeof(*first));
 	uint32_t *by_holder = xcalloc(b->n + 1, sizeof(*by_holder));
@@ -564,17 +660,17 @@ static bool compose_times(struct preview *p, const struct cal *cal, const time_t
 	time_t *moved = xcalloc(b->n + 1, sizeof(*moved));
 	bool any = false;
 
-	/* The buckets grouped by holder, each group in time order (a counting sort). */
+	/* The pairs grouped by holder, each group in time order (a counting sort). */
 	for (size_t i = 0; i < b->n; i++)
-		first[holder_of[i] + 1]++;
+		first[pair_name(b->keys[i]) + 1]++;
 	for (size_t h = 1; h <= p->n_names; h++)
 		first[h] += first[h - 1];
 	for (size_t i = 0; i < b->n; i++)
-		by_holder[first[holder_of[order[i]]]++] = order[i];
+		by_holder[first[pair_name(b->keys[order[i]])]++] = order[i];
 	for (size_t h = 0, from = 0; h < p->n_names; h++) {
 		size_t end = first[h];
 		for (size_t k = from; k < end; k++)
-			decided[k] = (time_t)(b->keys[by_holder[k]] >> 16);
+			decided[k] = pair_at(b->keys[by_holder[k]]);
 		notify_compose_times(cal, decided + from, end - from, last_mail[h], compose + from);
 		for (size_t k = from; k < end; k++) {
 			moved[by_holder[k]] = compose[k];
@@ -582,87 +678,82 @@ static bool compose_times(struct preview *p, const struct cal *cal, const time_t
 		}
 		from = end;
 	}
-	for (size_t i = 0; any && i < p->n_items; i++)
-		p->items[i].at = moved[bucket[i]];
-	free(moved);
 	free(compose);
 	free(decided);
 	free(by_holder);
 	free(first);
-	return any;
+	if (!any) {
+		free(moved);
+		return NULL;
+	}
+	return moved;
+}
+
+/* Some pairs wait for a later day: the items take the pairs of the moments they go out. */
+static void move_pairs(struct run *r, const time_t *moved)
+{
+	struct buckets b = {0};
+	uint32_t *to = xcalloc(r->pairs.n + 1, sizeof(*to));
+
+	for (size_t i = 0; i < r->pairs.n; i++)
+		to[i] = bucket_of(&b, pair_key(moved[i], pair_name(r->pairs.keys[i])));
+	for (size_t i = 0; i < r->out->n_items; i++)
+		r->items[i].pair = to[r->items[i].pair];
+	free(to);
+	buckets_free(&r->pairs);
+	r->pairs = b;
 }
 
 /* The items grouped into emails: for each, a range of item indexes. */
 struct grouping {
-	uint32_t *rank; /* of each name: the daemon's order of recipients */
-	uint32_t *idx;  /* item indexes, email by email */
-	size_t *end;    /* where each email's indexes end, in sending order */
+	uint32_t *rank;  /* of each name: the daemon's order of recipients */
+	uint32_t *order; /* the pairs in sending order */
+	uint32_t *idx;   /* item indexes, email by email, each in the order found */
+	size_t *end;     /* where each email's indexes end, in sending order */
 	size_t n_mails;
 };
 
 static void grouping_free(struct grouping *g)
 {
 	free(g->rank);
+	free(g->order);
 	free(g->idx);
 	free(g->end);
 	memset(g, 0, sizeof(*g));
 }
 
-/*
- * Sending order: by time, then recipient (by name, as the daemon's compose
- * step), each email's items gathered when it is written. Millions of items
- * share a few thousand (time, recipient) pairs, so they are bucketed by pair
- * (a hash, then a counting sort of indexes): items are never moved.
- */
-static void group_items(struct preview *p, const struct cal *cal, const time_t *last_mail,
+static void group_items(struct run *r, const struct cal *cal, const time_t *last_mail,
                         struct grouping *g)
 {
-	uint32_t *rank = name_ranks(p);
-	struct buckets b = {0};
-	uint32_t *bucket = xcalloc(p->n_items + 1, sizeof(*bucket));
-	uint16_t *holder_of = NULL;
+	const struct preview *p = r->out;
+	size_t n = r->pairs.n;
 
-	for (size_t i = 0; i < p->n_items; i++) {
-		size_t before = b.n;
-		bucket[i] = bucket_of(&b, pair_key(&p->items[i], rank));
-		if (b.n != before) {
-			holder_of = xrealloc(holder_of, b.n * sizeof(*holder_of));
-			holder_of[b.n - 1] = p->items[i].holder;
-		}
+	g->rank = name_ranks(p);
+	g->order = pair_order(&r->pairs, g->rank);
+	time_t *moved = compose_times(p, cal, last_mail, &r->pairs, g->order);
+	if (moved) {
+		move_pairs(r, moved);
+		free(moved);
+		free(g->order);
+		g->order = pair_order(&r->pairs, g->rank);
+		n = r->pairs.n;
 	}
-	uint32_t *order = xcalloc(b.n + 1, sizeof(*order));
-	size_t *start = xcalloc(b.n + 1, sizeof(*start));
-	for (uint32_t i = 0; i < b.n; i++)
-		order[i] = i;
-	qsort_r(order, b.n, sizeof(*order), cmp_u64_at, b.keys);
-	if (last_mail && compose_times(p, cal, last_mail, &b, order, holder_of, bucket)) {
-		/* Some waited for a later day: group again by the moments they go out. */
-		free(start), free(order), free(bucket), free(holder_of), free(b.keys),
-		    free(b.slots);
-		free(rank);
-		group_items(p, cal, NULL, g);
-		return;
-	}
+	/* A stable counting sort of the items by their pair's place in sending order. */
+	size_t *start = xcalloc(n + 1, sizeof(*start));
 	for (size_t i = 0; i < p->n_items; i++)
-		start[bucket[i]]++;
-	g->end = xcalloc(b.n + 1, sizeof(*g->end));
-	for (size_t i = 0, at = 0; i < b.n; i++) {
-		size_t count = start[order[i]];
-		start[order[i]] = at;
+		start[r->items[i].pair]++;
+	g->end = xcalloc(n + 1, sizeof(*g->end));
+	for (size_t i = 0, at = 0; i < n; i++) {
+		size_t count = start[g->order[i]];
+		start[g->order[i]] = at;
 		at += count;
 		g->end[i] = at;
 	}
 	g->idx = xcalloc(p->n_items + 1, sizeof(*g->idx));
 	for (size_t i = 0; i < p->n_items; i++)
-		g->idx[start[bucket[i]]++] = (uint32_t)i;
-	g->n_mails = b.n;
-	g->rank = rank;
+		g->idx[start[r->items[i].pair]++] = (uint32_t)i;
+	g->n_mails = n;
 	free(start);
-	free(order);
-	free(bucket);
-	free(holder_of);
-	free(b.keys);
-	free(b.slots);
 }
 
 time_t preview_original_due(const struct preview *p, const struct preview_item *it)
@@ -747,8 +838,20 @@ static int make_mails(struct run *r, const struct digest_templates *tpl, const s
 		size_t n = g->end[k] - from;
 		if (n > cap)
 			one = xrealloc(one, (cap = 2 * n) * sizeof(*one));
-		for (size_t i = 0; i < n; i++)
-			one[i] = p->items[g->idx[from + i]];
+		uint64_t pair = r->pairs.keys[g->order[k]];
+		for (size_t i = 0; i < n; i++) {
+			const struct item *it = &r->items[g->idx[from + i]];
+			const struct occ_ref *o = &r->occs[it->occ];
+			one[i] = (struct preview_item){.at = pair_at(pair),
+			                               .due = o->due,
+			                               .occurrence = o->id,
+			                               .task = o->task,
+			                               .holder = pair_name(pair),
+			                               .agency = it->agency,
+			                               .step = it->step,
+			                               .role = it->role,
+			                               .kind = it->kind};
+		}
 		qsort_r(one, n, sizeof(*one), cmp_in_bucket, g->rank);
 		rc = make_mail(r, tpl, one, n);
 		if (!r->cb) { /* kept: the email owns its items */
@@ -784,6 +887,9 @@ int preview_run(struct store *st, const struct dir *d, const struct digest_templ
 	r.po = xcalloc(1, sizeof(*r.po));
 	r.virt = xcalloc(MAX_OCCURRENCES, sizeof(*r.virt));
 	r.dues = xcalloc(r.cap_dues = 64, sizeof(*r.dues));
+	r.steps = xcalloc(STEPS_MEMO, sizeof(*r.steps));
+	for (size_t i = 0; i < STEPS_MEMO; i++)
+		r.steps[i].n = -1;
 	rc = load_tasks(&r);
 	if (rc == 0)
 		rc = store_ledger_live(st, on_ledger_row, &r);
@@ -802,7 +908,7 @@ int preview_run(struct store *st, const struct dir *d, const struct digest_templ
 		store_commit(st); /* a read: nothing to fail but the lock's release */
 	if (rc == 0) {
 		struct grouping g = {0};
-		group_items(out, &dir_cfg(d)->cal, last_mail, &g);
+		group_items(&r, &dir_cfg(d)->cal, last_mail, &g);
 		rc = make_mails(&r, tpl, &g);
 		grouping_free(&g);
 	}
@@ -821,6 +927,12 @@ int preview_run(struct store *st, const struct dir *d, const struct digest_templ
 	free(r.virt);
 	free(r.dues);
 	free(r.names.slots);
+	free(r.items);
+	free(r.occs);
+	buckets_free(&r.pairs);
+	for (size_t i = 0; i < STEPS_MEMO; i++)
+		free(r.steps[i].steps);
+	free(r.steps);
 	if (rc != 0)
 		preview_free(out);
 	return rc;
@@ -845,7 +957,6 @@ void preview_free(struct preview *p)
 		free(p->names[i]);
 	free(p->names);
 	free(p->tasks);
-	free(p->items);
 	free(p->mails);
 	memset(p, 0, sizeof(*p));
 }

@@ -394,27 +394,45 @@ int report_agencies(struct store *st, const struct dir *d, enum report_agencies_
  * Emails are written as the preview finds them, each through one buffer
  * reused: a province's year is hundreds of megabytes of JSON, never held.
  */
+struct fragment {
+	char *s;
+	size_t len;
+};
+
+#define DUE_SLOTS 4096 /* a year's distinct deadlines are a few thousand */
+
 struct preview_out {
 	FILE *out;
 	struct buf b;
 	int tz;
 	bool json;
-	time_t last_due; /* the last formatted deadline, and its text: items repeat it */
-	char last_iso[40];
-	/* Each task's and name's JSON, made once: millions of items repeat them. */
-	char **task_json;
+	/* Each task's, name's and deadline's JSON, made once: millions of items repeat them. */
+	struct fragment *task_json;
 	size_t n_task_json;
-	char **name_json;
+	struct fragment *name_json;
 	size_t n_name_json;
+	struct due_json {
+		time_t due;
+		uint8_t len; /* 0: empty */
+		char s[47];
+	} * due_json; /* DUE_SLOTS, direct-mapped by the deadline */
 };
 
-static const char *task_fragment(struct preview_out *o, const struct preview *p, uint32_t ti)
+static struct fragment fragment_of(struct buf *b)
+{
+	size_t len = b->len;
+
+	return (struct fragment){buf_steal(b), len};
+}
+
+static const struct fragment *task_fragment(struct preview_out *o, const struct preview *p,
+                                            uint32_t ti)
 {
 	if (!o->task_json) {
 		o->n_task_json = p->n_tasks;
 		o->task_json = xcalloc(p->n_tasks + 1, sizeof(*o->task_json));
 	}
-	if (!o->task_json[ti]) {
+	if (!o->task_json[ti].s) {
 		const struct task *t = &p->tasks[ti];
 		struct buf b = BUF_INIT, ref = BUF_INIT;
 		buf_printf(&b, "{\"id\":%lld,\"task\":", (long long)t->id);
@@ -423,34 +441,49 @@ static const char *task_fragment(struct preview_out *o, const struct preview *p,
 		buf_adds(&b, ",\"ref\":");
 		json_string(&b, buf_str(&ref));
 		buf_free(&ref);
-		o->task_json[ti] = buf_steal(&b);
+		buf_adds(&b, ",\"due\":");
+		o->task_json[ti] = fragment_of(&b);
 	}
-	return o->task_json[ti];
+	return &o->task_json[ti];
 }
 
-static const char *name_fragment(struct preview_out *o, const struct preview *p, uint16_t ni)
+static const struct fragment *name_fragment(struct preview_out *o, const struct preview *p,
+                                            uint16_t ni)
 {
 	if (ni >= o->n_name_json) {
 		size_t n = p->n_names + 1;
 		o->name_json = xrealloc(o->name_json, n * sizeof(*o->name_json));
-		memset(o->name_json + o->n_name_json, 0, (n - o->n_name_json) * sizeof(char *));
+		memset(o->name_json + o->n_name_json, 0,
+		       (n - o->n_name_json) * sizeof(*o->name_json));
 		o->n_name_json = n;
 	}
-	if (!o->name_json[ni]) {
+	if (!o->name_json[ni].s) {
 		struct buf b = BUF_INIT;
 		json_string(&b, p->names[ni]);
-		o->name_json[ni] = buf_steal(&b);
+		o->name_json[ni] = fragment_of(&b);
 	}
-	return o->name_json[ni];
+	return &o->name_json[ni];
 }
 
-static void iso_cached(struct preview_out *o, time_t t, struct buf *b)
+static void add_due(struct preview_out *o, time_t t, struct buf *b)
 {
-	if (t != o->last_due) {
-		o->last_due = t;
-		date_format_iso(t, o->tz, o->last_iso, sizeof(o->last_iso));
+	if (!o->due_json)
+		o->due_json = xcalloc(DUE_SLOTS, sizeof(*o->due_json));
+	struct due_json *d = &o->due_json[(uint64_t)t % DUE_SLOTS];
+	if (!d->len || d->due != t) { /* empty (a JSON string is never), or another deadline's */
+		char iso[40];
+		struct buf j = BUF_INIT;
+		json_string(&j, date_format_iso(t, o->tz, iso, sizeof(iso)));
+		d->due = t;
+		d->len = (uint8_t)util_strlcpy(d->s, buf_str(&j), sizeof(d->s));
+		buf_free(&j);
 	}
-	json_string(b, o->last_iso);
+	buf_add(b, d->s, d->len);
+}
+
+static void add_fragment(struct buf *b, const struct fragment *f)
+{
+	buf_add(b, f->s, f->len);
 }
 
 static void preview_json(struct preview_out *o, const struct preview *p,
@@ -485,15 +518,14 @@ static void preview_json(struct preview_out *o, const struct preview *p,
 		const struct preview_item *it = &m->items[i];
 		if (i)
 			buf_addc(b, ',');
-		buf_adds(b, task_fragment(o, p, it->task));
-		buf_adds(b, ",\"due\":");
-		iso_cached(o, it->due, b);
+		add_fragment(b, task_fragment(o, p, it->task));
+		add_due(o, it->due, b);
 		buf_adds(b, ",\"step\":");
-		buf_adds(b, name_fragment(o, p, it->step));
+		add_fragment(b, name_fragment(o, p, it->step));
 		buf_adds(b, ",\"role\":\"");
 		buf_adds(b, sched_role_name((enum sched_role)it->role));
 		buf_adds(b, "\",\"agency\":");
-		buf_adds(b, name_fragment(o, p, it->agency));
+		add_fragment(b, name_fragment(o, p, it->agency));
 		buf_addc(b, '}');
 	}
 	buf_adds(b, "]}\n");
@@ -542,19 +574,19 @@ int report_preview(struct store *st, const struct dir *d, const struct digest_te
                    time_t from, time_t to, bool json, FILE *out)
 {
 	struct preview p;
-	struct preview_out o = {
-	    .out = out, .tz = dir_cfg(d)->tz_offset, .json = json, .last_due = TF_NONE};
+	struct preview_out o = {.out = out, .tz = dir_cfg(d)->tz_offset, .json = json};
 
 	int rc = preview_run(st, d, tpl, from, to, write_mail, &o, &p);
 	if (rc == 0 && o.b.len && fwrite(o.b.data, 1, o.b.len, out) != o.b.len)
 		rc = 1;
 	buf_free(&o.b);
 	for (size_t i = 0; i < o.n_task_json; i++)
-		free(o.task_json[i]);
+		free(o.task_json[i].s);
 	for (size_t i = 0; i < o.n_name_json; i++)
-		free(o.name_json[i]);
+		free(o.name_json[i].s);
 	free(o.task_json);
 	free(o.name_json);
+	free(o.due_json);
 	if (rc < 0)
 		return -1;
 	if (rc == 0 && !json)

@@ -222,6 +222,12 @@ enum stmt_id {
 	S_COUNT,
 };
 
+/* What read_task reads, in its order. */
+#define TASK_COLUMNS                                                                               \
+	"id, plan_id, key, idx, category, title, timeframe, kind, due, window_start, condition,"   \
+	" flags, status, status_note, extended_due, ext, source_file, source_line, raw, origin,"   \
+	" policy"
+
 static const char *const sql[S_COUNT] = {
     [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [S_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
@@ -253,9 +259,7 @@ static const char *const sql[S_COUNT] = {
                       " status = CASE status WHEN 'removed'"
                       " THEN COALESCE(status_before_removal, 'open') ELSE status END,"
                       " status_before_removal = NULL WHERE plan_id = ?1 AND key = ?2",
-    [S_TASK_GET] = "SELECT id, plan_id, key, idx, category, title, timeframe, kind, due,"
-                   " window_start, condition, flags, status, status_note, extended_due, ext,"
-                   " source_file, source_line, raw, origin, policy FROM tasks WHERE id = ?1",
+    [S_TASK_GET] = "SELECT " TASK_COLUMNS " FROM tasks WHERE id = ?1",
     [S_TASK_ALL] = "SELECT id FROM tasks ORDER BY plan_id, id",
     [S_TASK_OF_PLAN] = "SELECT id FROM tasks WHERE plan_id = ?1 ORDER BY id",
     [S_TASK_STATUS] = "UPDATE tasks SET status = ?2, status_note = ?3, updated_at = ?4"
@@ -953,6 +957,60 @@ int store_task_get(struct store *st, int64_t id, struct task *out)
 	if (rc == SQLITE_ROW)
 		read_assignments(st, out);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "task");
+}
+
+int store_task_load_all(struct store *st, struct task **tasks, size_t *n)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0, k = 0;
+	int rc;
+
+	*tasks = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT " TASK_COLUMNS " FROM tasks ORDER BY id", -1, &s,
+	                       NULL) != SQLITE_OK)
+		return fail(st, "tasks");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*tasks = xrealloc(*tasks, (cap = cap ? 2 * cap : 256) * sizeof(**tasks));
+		read_task(s, &(*tasks)[(*n)++]);
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	/* The assignments in task order, each task's as read_assignments reads them. */
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT task_id, role, agency, written, via_group, resolved"
+	                       " FROM assignments ORDER BY task_id, rowid",
+	                       -1, &s, NULL) != SQLITE_OK) {
+		s = NULL; /* finalizing NULL does nothing */
+		goto fail;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		while (k < *n && (*tasks)[k].id < id)
+			k++;
+		if (k == *n || (*tasks)[k].id != id)
+			continue;
+		const char *role = (const char *)sqlite3_column_text(s, 1);
+		task_add_agency(&(*tasks)[k], !strcmp(role, "lead") ? TASK_LEAD : TASK_COORD,
+		                (const char *)sqlite3_column_text(s, 2),
+		                (const char *)sqlite3_column_text(s, 3),
+		                (const char *)sqlite3_column_text(s, 4), sqlite3_column_int(s, 5));
+	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return 0;
+	}
+fail:
+	rc = fail(st, "tasks");
+	sqlite3_finalize(s);
+	for (size_t i = 0; i < *n; i++)
+		task_free(&(*tasks)[i]);
+	free(*tasks);
+	*tasks = NULL;
+	*n = 0;
+	return rc;
 }
 
 int store_task_find(struct store *st, const char *ref, int64_t *id)

@@ -51,8 +51,7 @@ struct preview {
 	size_t n_tasks;
 	char **names; /* agency ids and step names the items refer to */
 	size_t n_names;
-	struct preview_item *items; /* every notification (as the replay found them) */
-	size_t n_items;
+	size_t n_items;             /* notifications in all the emails */
 	struct preview_mail *mails; /* in sending order */
 	size_t n_mails;
 };

@@ -1085,6 +1085,24 @@ static void test_tasks_listing_order(void **state)
 	check_int("ids of every plan", n, 3);
 	check_int("last id (B-plan)", ids[2], b1);
 	free(ids);
+
+	/* All at once: in id order, each as store_task_get reads it. */
+	struct task *all = NULL;
+	must(f->st, store_task_load_all(f->st, &all, &n));
+	check_int("tasks loaded at once", n, 3);
+	int64_t want[] = {b1, a1, a2};
+	for (size_t i = 0; i < n && i < N_ELEMS(want); i++) {
+		struct task one;
+		get_task(f, want[i], &one);
+		check_int("loaded in id order", all[i].id, want[i]);
+		check_str("its key", all[i].key, one.key);
+		check_int("its assignments", all[i].n_agencies, one.n_agencies);
+		check_str("its lead", all[i].agencies[0].agency, one.agencies[0].agency);
+		check_str("as written", all[i].agencies[0].written, one.agencies[0].written);
+		task_free(&one);
+		task_free(&all[i]);
+	}
+	free(all);
 }
 
 static void test_transaction_rollback_and_commit(void **state)
