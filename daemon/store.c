@@ -1487,13 +1487,16 @@ int store_next_wake(struct store *st, time_t *at)
 	return min_time(st, S_OCC_WAKE, at);
 }
 
+/* Rows already due by the bound are left alone: rewriting them changes nothing,
+ * and on a freshly imported store (every next_at 0) it wrote every page. */
 int store_occ_replan_all(struct store *st, time_t bound)
 {
 	sqlite3_stmt *s;
 
 	if (sqlite3_prepare_v2(st->db,
-	                       "UPDATE occurrences SET next_at = MIN(COALESCE(next_at, ?1), ?1)"
-	                       " WHERE status NOT IN ('done', 'cancelled', 'removed', 'missed')",
+	                       "UPDATE occurrences SET next_at = ?1"
+	                       " WHERE status NOT IN ('done', 'cancelled', 'removed', 'missed')"
+	                       " AND (next_at IS NULL OR next_at > ?1)",
 	                       -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "replan");
 	sqlite3_bind_int64(s, 1, bound);

@@ -1233,7 +1233,9 @@ static void test_occ_replan_all_lowers_open_only(void **state)
 	int64_t cancelled = add_occ(f, task, at(2025, 10, 1, 0, 0, 0));
 	int64_t waiting = add_occ(f, task, at(2025, 11, 1, 0, 0, 0));
 	int64_t retired = add_occ(f, task, at(2025, 12, 1, 0, 0, 0));
+	int64_t unplanned = add_occ(f, task, at(2026, 1, 1, 0, 0, 0));
 	must(f->st, store_occ_set_next(f->st, later, t0 + 50000));
+	must(f->st, store_occ_set_next(f->st, unplanned, TF_NONE));
 	must(f->st, store_occ_set_next(f->st, sooner, t0 + 10));
 	must(f->st, store_occ_set_next(f->st, done, t0 + 50000));
 	must(f->st, store_occ_set_status(f->st, done, TASK_DONE));
@@ -1248,6 +1250,7 @@ static void test_occ_replan_all_lowers_open_only(void **state)
 	must(f->st, store_occ_replan_all(f->st, bound));
 	check_int("open, later than the bound: lowered", occ_get(f, task, later).next_at, bound);
 	check_int("open, sooner than the bound: kept", occ_get(f, task, sooner).next_at, t0 + 10);
+	check_int("open, none planned: the bound", occ_get(f, task, unplanned).next_at, bound);
 	check_int("waiting is still open: lowered", occ_get(f, task, waiting).next_at, bound);
 	check_int("done: untouched", occ_get(f, task, done).next_at, t0 + 50000);
 	check_int("cancelled: untouched", occ_get(f, task, cancelled).next_at, t0 + 50000);
