@@ -786,6 +786,34 @@ static int finish_range(struct parser *p, struct span from, int at)
 	return 0;
 }
 
+/*
+ * "Từ tháng 3 đến tháng 6/2025": the year is written once, at the end, and
+ * is the start's too (the year before when the start's month comes after the
+ * end's: "từ tháng 11 đến tháng 02/2026"). The start is the last anchor.
+ */
+static int finish_yearless_range(struct parser *p, int at)
+{
+	struct yearless from = p->anchors[--p->nanchors];
+	int span, anchor, y, m, d;
+
+	p->pos++; /* "đến" */
+	skip_word(p, "het");
+	if (parse_one_dated(p, "đến", &span, &anchor) < 0)
+		return -1;
+	if (span < 0)
+		return fail(p, at, "'từ' needs a date with a year");
+	struct span *to = &p->spans[span];
+	date_civil_from_days(to->end, &y, &m, &d);
+	int64_t start =
+	    from.day ? day_of(y, from.month, from.day) : day_of(y, from.window_month, 1);
+	if (start > to->end)
+		start = from.day ? day_of(y - 1, from.month, from.day)
+		                 : day_of(y - 1, from.window_month, 1);
+	to->start = start;
+	to->range = true;
+	return 0;
+}
+
 /* "Từ năm 2023" (ongoing from), "Từ Quý II/2024 đến Quý IV/2025" (a period). */
 static int parse_from(struct parser *p)
 {
@@ -794,6 +822,8 @@ static int parse_from(struct parser *p)
 	p->pos++;
 	if (parse_one_dated(p, "từ", &span, &anchor) < 0)
 		return -1;
+	if (span < 0 && tok_is(peek(p, 0), "den"))
+		return finish_yearless_range(p, at);
 	if (span < 0)
 		return fail(p, at, "'từ' needs a date with a year");
 	struct span from = p->spans[span];
@@ -1091,14 +1121,17 @@ static int ongoing_at(const struct parser *p)
 	return n ? k + n : 0;
 }
 
-/* Labels and filler: "Thời gian thực hiện", "Giai đoạn 1:", "Định kỳ", "và". */
+/*
+ * Labels and filler: "Thời gian thực hiện", "Giai đoạn 1:", "Định kỳ", "và";
+ * "chậm nhất (là) ngày 15/8" is the day itself, as a bare date is.
+ */
 static bool skip_filler(struct parser *p)
 {
 	static words3 words[] = {
 	    {"thoi", "gian", NULL},  {"thuc", "hien", NULL}, {"hoan", "thanh", NULL},
 	    {"trien", "khai", NULL}, {"dinh", "ky", NULL},   {"trong", "nam", NULL},
 	    {"trong", NULL},         {"va", NULL},           {"giai", "doan", NULL},
-	    {"bat", "dau", NULL},
+	    {"bat", "dau", NULL},    {"cham", "nhat", "la"}, {"cham", "nhat", NULL},
 	};
 	const struct tok *t = peek(p, 0);
 
@@ -1568,12 +1601,21 @@ static int recurring(struct parser *p, struct tf *t, unsigned marks)
 	return 0;
 }
 
-/* "trước ngày 15/12" in a plan for one year means that year's 15/12. */
+/*
+ * "trước ngày 15/12" in a plan for one year means that year's 15/12; in a
+ * document with no period of its own (a công văn, a thông báo kết luận:
+ * "trình UBND tỉnh trước ngày 20/5") it means the year it was issued. In a
+ * plan over several years it could be any of them: not read.
+ */
 static int yearless_in_plan_year(struct parser *p, struct tf *t)
 {
 	int year = p->ctx->plan_first_year;
 
-	if (!year || year != p->ctx->plan_last_year)
+	if (!year && !p->ctx->plan_last_year)
+		year = p->plan_year;
+	else if (year != p->ctx->plan_last_year)
+		year = 0;
+	if (!year)
 		return fail(p, 0, "no year is given: add the year or 'hàng năm'");
 	for (int i = 0; i < p->nanchors; i++) {
 		const struct yearless *y = &p->anchors[i];

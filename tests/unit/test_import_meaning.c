@@ -322,6 +322,60 @@ static const struct meaning_case list_cases[] = {
       NULL}},
 };
 
+/*
+ * Assignments: a công văn or a thông báo kết luận with no task table and no
+ * labels gives each task in a sentence — an agency first, a deadline in it.
+ */
+static const struct meaning_case assignment_cases[] = {
+    {"numbered sentences: 'Giao X chủ trì, phối hợp với Y', 'X làm …', 'X: …; thời hạn: …'",
+     "Kính gửi: Các sở, ngành.\n\n1. Giao Sở Y tế chủ trì, phối hợp với Sở Tài chính và các "
+     "đơn vị liên quan xây dựng phương án phòng, chống bão; trình UBND tỉnh trước ngày "
+     "15/9/2025.\n\n2. Công an tỉnh rà soát các điểm nóng giao thông, hoàn thành trong Quý "
+     "IV/2025.\n\n3. Sở Công Thương: Kiểm tra thị trường xăng dầu; thời hạn hoàn thành: tháng "
+     "10/2025.\n\n4. Các sở, ngành tiếp tục thực hiện nghiêm các chỉ đạo trước đây.\n\n5. "
+     "Văn phòng UBND tỉnh theo dõi, đôn đốc.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n",
+     0,
+     false,
+     {"1 «Giao Sở Y tế chủ trì, phối hợp với Sở Tài chính và các đơn vị liên quan xây dựng "
+      "phương án phòng, chống bão» L:Sở Y tế C:Sở Tài chính và các đơn vị liên quan "
+      "T:trước ngày 15/9/2025",
+      "2 «Công an tỉnh rà soát các điểm nóng giao thông, hoàn thành trong Quý IV/2025» "
+      "L:Công an tỉnh C:- T:trong Quý IV/2025",
+      "3 «Kiểm tra thị trường xăng dầu» L:Sở Công Thương C:- T:tháng 10/2025", NULL}},
+    {"lettered items under a numbered one: keys follow both; 'chậm nhất', a recurrence",
+     "II. KẾT LUẬN\n\n1. Đánh giá cao sự vào cuộc của các ngành.\n\n2. Giao nhiệm vụ:\n\n"
+     "a) Sở Xây dựng: Khắc phục sạt lở tuyến đường tỉnh; báo cáo trước ngày 5/11/2025.\n\n"
+     "b) UBND cấp xã: Rà soát hộ dân vùng nguy cơ, chậm nhất ngày 10/11/2025.\n\n"
+     "c) Sở Tài chính: Tổng hợp nhu cầu kinh phí, báo cáo định kỳ hằng tháng.\n",
+     0,
+     false,
+     {"2.a «Khắc phục sạt lở tuyến đường tỉnh» L:Sở Xây dựng C:- T:trước ngày 5/11/2025",
+      "2.b «Rà soát hộ dân vùng nguy cơ, chậm nhất ngày 10/11/2025» L:UBND cấp xã C:- "
+      "T:chậm nhất ngày 10/11/2025",
+      "2.c «Tổng hợp nhu cầu kinh phí, báo cáo định kỳ hằng tháng» L:Sở Tài chính C:- "
+      "T:định kỳ hằng tháng",
+      NULL}},
+    {"no agency first, or no deadline: guidance, not a task",
+     "1. Hoàn thành trước ngày 30/6/2025 việc cập nhật dữ liệu.\n\n2. Sở Nội vụ tiếp tục "
+     "theo dõi việc thực hiện.\n",
+     0,
+     false,
+     {NULL}},
+    {"a task table makes the sentences around it context, not tasks",
+     "1. Giao Sở Tư pháp chủ trì tổng hợp, báo cáo trước ngày 15/12/2025.\n\n"
+     "| TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n"
+     "| 1 | Rà soát văn bản | Sở Tư pháp | Quý III/2025 |\n",
+     0,
+     false,
+     {"1 «Rà soát văn bản» L:Sở Tư pháp C:- T:Quý III/2025", NULL}},
+};
+
+static void test_assignments(void **state)
+{
+	(void)state;
+	run_cases(assignment_cases, N_ELEMS(assignment_cases));
+}
+
 static void test_lists(void **state)
 {
 	(void)state;
@@ -446,7 +500,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_column_roles),    cmocka_unit_test(test_column_conflicts),
 	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_lists),
-	    cmocka_unit_test(test_plan_facts),      cmocka_unit_test(test_nothing_dropped_silently),
+	    cmocka_unit_test(test_assignments),     cmocka_unit_test(test_plan_facts),
+	    cmocka_unit_test(test_nothing_dropped_silently),
 	    cmocka_unit_test(test_lost_separators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
