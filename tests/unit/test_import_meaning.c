@@ -192,6 +192,20 @@ static const struct meaning_case table_cases[] = {
       "A.I.2 «Mở rộng mạng diện rộng» L:Bộ Công an (Cục A05) C:- T:2026 - 2027 S:A. CÁC "
       "NHIỆM VỤ CHUNG / I. Hạ tầng",
       NULL}},
+    {"no number column: the number written in the task's cell, or the rows' order",
+     "| Nội dung nhiệm vụ | Đơn vị chủ trì | Hạn hoàn thành |\n|---|---|---|\n"
+     "| 1. Lập quy hoạch cấp nước | Sở Xây dựng | Quý I/2027 |\n"
+     "| 2. Kiểm kê nguồn nước | Sở Nông nghiệp và Môi trường | 2027 |\n\n"
+     "| Nội dung nhiệm vụ | Đơn vị chủ trì | Hạn hoàn thành |\n|---|---|---|\n"
+     "| Khảo sát vùng hạn | UBND cấp xã | Tháng 4/2027 |\n"
+     "| kèm danh sách hộ dân | | |\n"
+     "| Lắp trạm quan trắc | Sở Nông nghiệp và Môi trường | 2027 - 2028 |\n",
+     0,
+     false,
+     {"1 «Lập quy hoạch cấp nước» L:Sở Xây dựng C:- T:Quý I/2027",
+      "2 «Kiểm kê nguồn nước» L:Sở Nông nghiệp và Môi trường C:- T:2027",
+      "1#2 «Khảo sát vùng hạn kèm danh sách hộ dân» L:UBND cấp xã C:- T:Tháng 4/2027",
+      "2#2 «Lắp trạm quan trắc» L:Sở Nông nghiệp và Môi trường C:- T:2027 - 2028", NULL}},
     {"a person column before the lead is no lead; a source column is no task",
      "| TT | Tên công việc | Văn bản giao việc | Lãnh đạo phụ trách | Cơ quan chủ trì | Hạn |\n"
      "|---|---|---|---|---|---|\n"
