@@ -69,10 +69,14 @@ struct piece {
 
 #define MAX_PIECES 8
 
-/* A date without a year; month 0 = any month (monthly anchors). */
+/*
+ * A date without a year; month 0 = any month (monthly anchors). in_cycle:
+ * the month counts within a shorter cycle ("tháng cuối quý" is month 3 of
+ * every quarter), not within the year.
+ */
 struct yearless {
 	int month, day, window_month;
-	bool before;
+	bool before, in_cycle;
 };
 
 struct parser {
@@ -379,7 +383,7 @@ static int add_anchor(struct parser *p, int month, int day, int window_month, in
 {
 	if (p->nanchors == TF_MAX_ANCHORS)
 		return fail(p, tok_index, "more than %d dates in one phrase", TF_MAX_ANCHORS);
-	p->anchors[p->nanchors++] = (struct yearless){month, day, window_month, false};
+	p->anchors[p->nanchors++] = (struct yearless){month, day, window_month, false, false};
 	return 0;
 }
 
@@ -585,6 +589,22 @@ static int take_month_year(struct parser *p, int *month, int *year)
 }
 
 /*
+ * "(của) tháng cuối quý" after a day: the reporting rules' "trước ngày 20
+ * của tháng cuối quý", the 20th of each quarter's third month. Taken when
+ * there.
+ */
+static bool last_month_of_quarter(struct parser *p)
+{
+	int k = tok_is(peek(p, 0), "cua");
+
+	if (!tok_is(peek(p, k), "thang") || !tok_is(peek(p, k + 1), "cuoi") ||
+	    !(tok_is(peek(p, k + 2), "quy") || tok_is(peek(p, k + 2), "qui")))
+		return false;
+	p->pos += k + 3;
+	return true;
+}
+
+/*
  * "30/6/2024", "ngày 30 tháng 6 năm 2024", "12/2022" (a month), yearless
  * "15/12", and "ngày 20" (a day of every month). Returns 0 when the tokens
  * are not a date at all, so other rules can try them.
@@ -621,6 +641,13 @@ static int parse_date(struct parser *p)
 		}
 		if (day < 1 || day > 28)
 			return fail(p, day_tok, "day %d does not occur every month", day);
+		if (last_month_of_quarter(p)) {
+			if (add_anchor(p, 3, day, 1, start) < 0)
+				return -1;
+			p->anchors[p->nanchors - 1].in_cycle = true;
+			p->marks |= MARK_QUARTER;
+			return 1;
+		}
 		return add_anchor(p, 0, day, 1, start) < 0 ? -1 : 1;
 	}
 	if (!year)
@@ -1472,8 +1499,9 @@ static int recurring_anchors(struct parser *p, struct tf *t)
 	}
 	for (int i = 0; i < p->nanchors; i++) {
 		const struct yearless *y = &p->anchors[i];
-		bool fits =
-		    t->kind == TF_YEARLY ? y->month > 0 : t->kind == TF_MONTHLY && !y->month;
+		bool fits = y->in_cycle            ? y->month > 0 && y->month <= t->cycle_months
+		            : t->kind == TF_YEARLY ? y->month > 0
+		                                   : t->kind == TF_MONTHLY && !y->month;
 		if (!fits)
 			return fail(p, 0, "the date does not fit a %s recurrence",
 			            tf_kind_name(t->kind));

@@ -618,16 +618,23 @@ static char *assignment_timeframe(const char *text)
 	struct match date = find_re(
 	    "(truoc|cham nhat( la)?|han chot) (ngay )?[0-9]{1,2}/[0-9]{1,2}(/[0-9]{4})?|"
 	    "(truoc|cham nhat( la)?) (ngay )?[0-9]{1,2} thang [0-9]{1,2}( nam [0-9]{4})?|"
-	    "trong (thang|quy) [0-9ivx]+((/| nam )[0-9]{4})?|truoc (thang|quy) [0-9ivx]+/[0-9]{4}",
+	    "trong (thang|quy) [0-9ivx]+((/| nam )[0-9]{4})?|truoc (thang|quy) [0-9ivx]+/[0-9]{4}|"
+	    "truoc ngay [0-9]{1,2} ((cua )?thang cuoi quy|(hang|moi) thang)",
 	    f);
 	struct match rec = find_re("(dinh ky )?(hang|moi) (nam|quy|thang)|dinh ky 6 thang", f);
 	struct buf out = BUF_INIT;
 	bool has_date = date.b > date.a, has_rec = rec.b > rec.a;
+	size_t gap = date.a > rec.b ? date.a - rec.b : rec.a > date.b ? rec.a - date.b : 0;
 
-	if (has_date && has_rec && (rec.a > date.b ? rec.a - date.b : date.a - rec.b) <= 16) {
+	if (has_date && has_rec && gap <= 16) {
 		struct match both = {date.a < rec.a ? date.a : rec.a,
 		                     date.b > rec.b ? date.b : rec.b};
 		original(text, map, f, both, &out);
+	} else if (has_date && has_rec) {
+		/* "định kỳ hằng quý báo cáo … trước ngày 20 của tháng cuối quý" */
+		original(text, map, f, rec, &out);
+		buf_adds(&out, ", ");
+		original(text, map, f, date, &out);
 	} else if (has_date || has_rec) {
 		original(text, map, f, has_date ? date : rec, &out);
 	}

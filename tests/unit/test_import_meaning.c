@@ -347,7 +347,9 @@ static const struct meaning_case assignment_cases[] = {
      "15/9/2025.\n\n2. Công an tỉnh rà soát các điểm nóng giao thông, hoàn thành trong Quý "
      "IV/2025.\n\n3. Sở Công Thương: Kiểm tra thị trường xăng dầu; thời hạn hoàn thành: tháng "
      "10/2025.\n\n4. Các sở, ngành tiếp tục thực hiện nghiêm các chỉ đạo trước đây.\n\n5. "
-     "Văn phòng UBND tỉnh theo dõi, đôn đốc.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n",
+     "Văn phòng UBND tỉnh theo dõi, đôn đốc.\n\n6. UBND cấp xã tổ chức thực hiện; định kỳ "
+     "hằng quý gửi báo cáo về Sở Nội vụ trước ngày 18 của tháng cuối quý.\n\nNơi nhận:\n- "
+     "Như trên;\n- Lưu: VT.\n",
      0,
      false,
      {"1 «Giao Sở Y tế chủ trì, phối hợp với Sở Tài chính và các đơn vị liên quan xây dựng "
@@ -355,7 +357,10 @@ static const struct meaning_case assignment_cases[] = {
       "T:trước ngày 15/9/2025",
       "2 «Công an tỉnh rà soát các điểm nóng giao thông, hoàn thành trong Quý IV/2025» "
       "L:Công an tỉnh C:- T:trong Quý IV/2025",
-      "3 «Kiểm tra thị trường xăng dầu» L:Sở Công Thương C:- T:tháng 10/2025", NULL}},
+      "3 «Kiểm tra thị trường xăng dầu» L:Sở Công Thương C:- T:tháng 10/2025",
+      "6 «UBND cấp xã tổ chức thực hiện» L:UBND cấp xã C:- T:định kỳ hằng quý, trước ngày 18 "
+      "của tháng cuối quý",
+      NULL}},
     {"lettered items under a numbered one: keys follow both; 'chậm nhất', a recurrence",
      "II. KẾT LUẬN\n\n1. Đánh giá cao sự vào cuộc của các ngành.\n\n2. Giao nhiệm vụ:\n\n"
      "a) Sở Xây dựng: Khắc phục sạt lở tuyến đường tỉnh; báo cáo trước ngày 5/11/2025.\n\n"

@@ -1434,7 +1434,8 @@ static const struct shape_case schedule_cases[] = {
  * What an official reads in a letter (công văn, thông báo) rather than a
  * plan: a date without a year is in the year the letter was issued when the
  * letter has no period of its own; a range writes its year once, at the end;
- * "chậm nhất (là) ngày X" is X itself.
+ * "chậm nhất (là) ngày X" is X itself; and the reporting rules' "trước ngày
+ * 18 của tháng cuối quý" is a day of each quarter's last month.
  */
 static const struct shape_case letter_cases[] = {
     {"trước ngày 20/5", 0, 0, 2025,
@@ -1454,6 +1455,14 @@ static const struct shape_case letter_cases[] = {
      TF_ONCE, EXACT, "", {E(2025, 11, 10)}, {{E(2025, 11, 10), NO_AGENCY}}},
     {"Chậm nhất là ngày 05 tháng 01 năm 2026", 0, 0, 0,
      TF_ONCE, EXACT, "", {E(2026, 1, 5)}, {{E(2026, 1, 5), NO_AGENCY}}},
+    /* The reporting rules' quarter: a day of each quarter's last month. */
+    {"Định kỳ hằng quý, trước ngày 18 của tháng cuối quý", 2026, 2027, 0,
+     TF_QUARTERLY, EXACT, "",
+     {B(2026, 3, 18), B(2026, 6, 18), B(2026, 9, 18), B(2026, 12, 18), B(2027, 3, 18)},
+     NO_PHASES},
+    {"trước ngày 20 tháng cuối quý", 2026, 2026, 0,
+     TF_QUARTERLY, EXACT, "",
+     {B(2026, 3, 20), B(2026, 6, 20), B(2026, 9, 20), B(2026, 12, 20)}, NO_PHASES},
 };
 
 /* clang-format on */
