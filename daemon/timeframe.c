@@ -841,6 +841,34 @@ static int finish_yearless_range(struct parser *p, int at)
 	return 0;
 }
 
+/* "Tuần đầu tháng 12/2025": its first seven days; "tuần cuối tháng 6/2025": its last. */
+static int parse_week_of_month(struct parser *p)
+{
+	int at = p->pos, span, anchor;
+	bool first = tok_is(peek(p, 1), "dau");
+
+	p->pos += 2;
+	if (parse_one_dated(p, "tuần", &span, &anchor) < 0)
+		return -1;
+	if (span < 0) {
+		/* "Tuần đầu tháng 12" in a plan for one year: by the 7th. */
+		struct yearless *a = &p->anchors[anchor];
+		if (!a->month || a->day)
+			return fail(p, at, "'tuần đầu/cuối' needs a month");
+		if (first)
+			a->day = 7;
+		return 0;
+	}
+	struct span *s = &p->spans[span];
+	if (s->start == NO_DAY || s->end - s->start < 27)
+		return fail(p, at, "'tuần đầu/cuối' needs a month");
+	if (first)
+		s->end = s->start + 6;
+	else
+		s->start = s->end - 6;
+	return 0;
+}
+
 /* "Từ năm 2023" (ongoing from), "Từ Quý II/2024 đến Quý IV/2025" (a period). */
 static int parse_from(struct parser *p)
 {
@@ -1353,6 +1381,9 @@ static int parse_item(struct parser *p)
 		return parse_until(p) < 0 ? -1 : 1;
 	if (tok_is(t, "tu"))
 		return parse_from(p) < 0 ? -1 : 1;
+	if (tok_is(t, "tuan") && (tok_is(peek(p, 1), "dau") || tok_is(peek(p, 1), "cuoi")) &&
+	    tok_is(peek(p, 2), "thang"))
+		return parse_week_of_month(p) < 0 ? -1 : 1;
 	if (tok_is(t, "cuoi"))
 		return parse_end_of(p) < 0 ? -1 : 1;
 	if (tok_is(t, "thu") || at_words(p, "chu", "nhat", NULL))
@@ -1498,7 +1529,15 @@ static int recurring_anchors(struct parser *p, struct tf *t)
 		return 0;
 	}
 	for (int i = 0; i < p->nanchors; i++) {
-		const struct yearless *y = &p->anchors[i];
+		struct yearless *y = &p->anchors[i];
+		/* "định kỳ 6 tháng (trước ngày 15/6 và 15/12)": a date of the year
+		 * names its month within a shorter cycle. */
+		if (!y->in_cycle && y->month > 0 &&
+		    (t->kind == TF_HALF_YEARLY || t->kind == TF_QUARTERLY) &&
+		    y->window_month == 1) {
+			y->month = (y->month - 1) % t->cycle_months + 1;
+			y->in_cycle = true;
+		}
 		bool fits = y->in_cycle            ? y->month > 0 && y->month <= t->cycle_months
 		            : t->kind == TF_YEARLY ? y->month > 0
 		                                   : t->kind == TF_MONTHLY && !y->month;
@@ -1510,6 +1549,13 @@ static int recurring_anchors(struct parser *p, struct tf *t)
 	}
 	t->n_anchors = p->nanchors;
 	qsort(t->anchors, (size_t)t->n_anchors, sizeof(t->anchors[0]), cmp_anchors);
+	/* 15/6 and 15/12 in a half-year are one anchor ("trước" said once is for both). */
+	int kept = t->n_anchors ? 1 : 0;
+	for (int i = 1; i < t->n_anchors; i++)
+		if (t->anchors[i].month != t->anchors[kept - 1].month ||
+		    t->anchors[i].day != t->anchors[kept - 1].day)
+			t->anchors[kept++] = t->anchors[i];
+	t->n_anchors = kept;
 	return 0;
 }
 

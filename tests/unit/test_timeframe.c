@@ -1434,7 +1434,8 @@ static const struct shape_case schedule_cases[] = {
  * What an official reads in a letter (công văn, thông báo) rather than a
  * plan: a date without a year is in the year the letter was issued when the
  * letter has no period of its own; a range writes its year once, at the end;
- * "chậm nhất (là) ngày X" is X itself; and the reporting rules' "trước ngày
+ * "chậm nhất (là) ngày X" is X itself; "tuần đầu tháng M" ends on the 7th;
+ * and the reporting rules' "trước ngày
  * 18 của tháng cuối quý" is a day of each quarter's last month.
  */
 static const struct shape_case letter_cases[] = {
@@ -1455,6 +1456,17 @@ static const struct shape_case letter_cases[] = {
      TF_ONCE, EXACT, "", {E(2025, 11, 10)}, {{E(2025, 11, 10), NO_AGENCY}}},
     {"Chậm nhất là ngày 05 tháng 01 năm 2026", 0, 0, 0,
      TF_ONCE, EXACT, "", {E(2026, 1, 5)}, {{E(2026, 1, 5), NO_AGENCY}}},
+    /* A week of a month: its first seven days, or its last. */
+    {"Tuần đầu tháng 10/2026", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2026, 10, 7)}, {{E(2026, 10, 7), NO_AGENCY}}},
+    {"trong tuần cuối tháng 02/2027", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2027, 2, 28)}, {{E(2027, 2, 28), NO_AGENCY}}},
+    {"tuần đầu tháng 4 hằng năm", 2026, 2027, 0,
+     TF_YEARLY, EXACT, "", {E(2026, 4, 7), E(2027, 4, 7)}, NO_PHASES},
+    /* A half-year's dates written as dates of the year: one day in each half. */
+    {"định kỳ 6 tháng (trước ngày 20/6 và 20/12)", 2026, 2027, 0,
+     TF_HALF_YEARLY, EXACT, "", {B(2026, 6, 20), B(2026, 12, 20), B(2027, 6, 20), B(2027, 12, 20)},
+     NO_PHASES},
     /* The reporting rules' quarter: a day of each quarter's last month. */
     {"Định kỳ hằng quý, trước ngày 18 của tháng cuối quý", 2026, 2027, 0,
      TF_QUARTERLY, EXACT, "",
