@@ -885,7 +885,7 @@ int ingest_file(struct store *st, const struct dir *d, const struct ingest_optio
 		    "no tasks found: %s (import --explain shows how the document was read)",
 		    why ? why->what
 		        : "no table with task/lead headers, no items with 'Đơn vị chủ trì', "
-		          "no reporting duty");
+		          "no numbered assignment with a deadline, no reporting duty");
 		reading_free(&rd);
 		totals->failed++;
 		return -1;

@@ -69,10 +69,14 @@ struct piece {
 
 #define MAX_PIECES 8
 
-/* A date without a year; month 0 = any month (monthly anchors). */
+/*
+ * A date without a year; month 0 = any month (monthly anchors). in_cycle:
+ * the month counts within a shorter cycle ("tháng cuối quý" is month 3 of
+ * every quarter), not within the year.
+ */
 struct yearless {
 	int month, day, window_month;
-	bool before;
+	bool before, in_cycle;
 };
 
 struct parser {
@@ -379,7 +383,7 @@ static int add_anchor(struct parser *p, int month, int day, int window_month, in
 {
 	if (p->nanchors == TF_MAX_ANCHORS)
 		return fail(p, tok_index, "more than %d dates in one phrase", TF_MAX_ANCHORS);
-	p->anchors[p->nanchors++] = (struct yearless){month, day, window_month, false};
+	p->anchors[p->nanchors++] = (struct yearless){month, day, window_month, false, false};
 	return 0;
 }
 
@@ -585,6 +589,22 @@ static int take_month_year(struct parser *p, int *month, int *year)
 }
 
 /*
+ * "(của) tháng cuối quý" after a day: the reporting rules' "trước ngày 20
+ * của tháng cuối quý", the 20th of each quarter's third month. Taken when
+ * there.
+ */
+static bool last_month_of_quarter(struct parser *p)
+{
+	int k = tok_is(peek(p, 0), "cua");
+
+	if (!tok_is(peek(p, k), "thang") || !tok_is(peek(p, k + 1), "cuoi") ||
+	    !(tok_is(peek(p, k + 2), "quy") || tok_is(peek(p, k + 2), "qui")))
+		return false;
+	p->pos += k + 3;
+	return true;
+}
+
+/*
  * "30/6/2024", "ngày 30 tháng 6 năm 2024", "12/2022" (a month), yearless
  * "15/12", and "ngày 20" (a day of every month). Returns 0 when the tokens
  * are not a date at all, so other rules can try them.
@@ -621,6 +641,13 @@ static int parse_date(struct parser *p)
 		}
 		if (day < 1 || day > 28)
 			return fail(p, day_tok, "day %d does not occur every month", day);
+		if (last_month_of_quarter(p)) {
+			if (add_anchor(p, 3, day, 1, start) < 0)
+				return -1;
+			p->anchors[p->nanchors - 1].in_cycle = true;
+			p->marks |= MARK_QUARTER;
+			return 1;
+		}
 		return add_anchor(p, 0, day, 1, start) < 0 ? -1 : 1;
 	}
 	if (!year)
@@ -786,6 +813,62 @@ static int finish_range(struct parser *p, struct span from, int at)
 	return 0;
 }
 
+/*
+ * "Từ tháng 3 đến tháng 6/2025": the year is written once, at the end, and
+ * is the start's too (the year before when the start's month comes after the
+ * end's: "từ tháng 11 đến tháng 02/2026"). The start is the last anchor.
+ */
+static int finish_yearless_range(struct parser *p, int at)
+{
+	struct yearless from = p->anchors[--p->nanchors];
+	int span, anchor, y, m, d;
+
+	p->pos++; /* "đến" */
+	skip_word(p, "het");
+	if (parse_one_dated(p, "đến", &span, &anchor) < 0)
+		return -1;
+	if (span < 0)
+		return fail(p, at, "'từ' needs a date with a year");
+	struct span *to = &p->spans[span];
+	date_civil_from_days(to->end, &y, &m, &d);
+	int64_t start =
+	    from.day ? day_of(y, from.month, from.day) : day_of(y, from.window_month, 1);
+	if (start > to->end)
+		start = from.day ? day_of(y - 1, from.month, from.day)
+		                 : day_of(y - 1, from.window_month, 1);
+	to->start = start;
+	to->range = true;
+	return 0;
+}
+
+/* "Tuần đầu tháng 12/2025": its first seven days; "tuần cuối tháng 6/2025": its last. */
+static int parse_week_of_month(struct parser *p)
+{
+	int at = p->pos, span, anchor;
+	bool first = tok_is(peek(p, 1), "dau");
+
+	p->pos += 2;
+	if (parse_one_dated(p, "tuần", &span, &anchor) < 0)
+		return -1;
+	if (span < 0) {
+		/* "Tuần đầu tháng 12" in a plan for one year: by the 7th. */
+		struct yearless *a = &p->anchors[anchor];
+		if (!a->month || a->day)
+			return fail(p, at, "'tuần đầu/cuối' needs a month");
+		if (first)
+			a->day = 7;
+		return 0;
+	}
+	struct span *s = &p->spans[span];
+	if (s->start == NO_DAY || s->end - s->start < 27)
+		return fail(p, at, "'tuần đầu/cuối' needs a month");
+	if (first)
+		s->end = s->start + 6;
+	else
+		s->start = s->end - 6;
+	return 0;
+}
+
 /* "Từ năm 2023" (ongoing from), "Từ Quý II/2024 đến Quý IV/2025" (a period). */
 static int parse_from(struct parser *p)
 {
@@ -794,6 +877,8 @@ static int parse_from(struct parser *p)
 	p->pos++;
 	if (parse_one_dated(p, "từ", &span, &anchor) < 0)
 		return -1;
+	if (span < 0 && tok_is(peek(p, 0), "den"))
+		return finish_yearless_range(p, at);
 	if (span < 0)
 		return fail(p, at, "'từ' needs a date with a year");
 	struct span from = p->spans[span];
@@ -1091,14 +1176,17 @@ static int ongoing_at(const struct parser *p)
 	return n ? k + n : 0;
 }
 
-/* Labels and filler: "Thời gian thực hiện", "Giai đoạn 1:", "Định kỳ", "và". */
+/*
+ * Labels and filler: "Thời gian thực hiện", "Giai đoạn 1:", "Định kỳ", "và";
+ * "chậm nhất (là) ngày 15/8" is the day itself, as a bare date is.
+ */
 static bool skip_filler(struct parser *p)
 {
 	static words3 words[] = {
 	    {"thoi", "gian", NULL},  {"thuc", "hien", NULL}, {"hoan", "thanh", NULL},
 	    {"trien", "khai", NULL}, {"dinh", "ky", NULL},   {"trong", "nam", NULL},
 	    {"trong", NULL},         {"va", NULL},           {"giai", "doan", NULL},
-	    {"bat", "dau", NULL},
+	    {"bat", "dau", NULL},    {"cham", "nhat", "la"}, {"cham", "nhat", NULL},
 	};
 	const struct tok *t = peek(p, 0);
 
@@ -1293,6 +1381,9 @@ static int parse_item(struct parser *p)
 		return parse_until(p) < 0 ? -1 : 1;
 	if (tok_is(t, "tu"))
 		return parse_from(p) < 0 ? -1 : 1;
+	if (tok_is(t, "tuan") && (tok_is(peek(p, 1), "dau") || tok_is(peek(p, 1), "cuoi")) &&
+	    tok_is(peek(p, 2), "thang"))
+		return parse_week_of_month(p) < 0 ? -1 : 1;
 	if (tok_is(t, "cuoi"))
 		return parse_end_of(p) < 0 ? -1 : 1;
 	if (tok_is(t, "thu") || at_words(p, "chu", "nhat", NULL))
@@ -1438,9 +1529,18 @@ static int recurring_anchors(struct parser *p, struct tf *t)
 		return 0;
 	}
 	for (int i = 0; i < p->nanchors; i++) {
-		const struct yearless *y = &p->anchors[i];
-		bool fits =
-		    t->kind == TF_YEARLY ? y->month > 0 : t->kind == TF_MONTHLY && !y->month;
+		struct yearless *y = &p->anchors[i];
+		/* "định kỳ 6 tháng (trước ngày 15/6 và 15/12)": a date of the year
+		 * names its month within a shorter cycle. */
+		if (!y->in_cycle && y->month > 0 &&
+		    (t->kind == TF_HALF_YEARLY || t->kind == TF_QUARTERLY) &&
+		    y->window_month == 1) {
+			y->month = (y->month - 1) % t->cycle_months + 1;
+			y->in_cycle = true;
+		}
+		bool fits = y->in_cycle            ? y->month > 0 && y->month <= t->cycle_months
+		            : t->kind == TF_YEARLY ? y->month > 0
+		                                   : t->kind == TF_MONTHLY && !y->month;
 		if (!fits)
 			return fail(p, 0, "the date does not fit a %s recurrence",
 			            tf_kind_name(t->kind));
@@ -1449,6 +1549,13 @@ static int recurring_anchors(struct parser *p, struct tf *t)
 	}
 	t->n_anchors = p->nanchors;
 	qsort(t->anchors, (size_t)t->n_anchors, sizeof(t->anchors[0]), cmp_anchors);
+	/* 15/6 and 15/12 in a half-year are one anchor ("trước" said once is for both). */
+	int kept = t->n_anchors ? 1 : 0;
+	for (int i = 1; i < t->n_anchors; i++)
+		if (t->anchors[i].month != t->anchors[kept - 1].month ||
+		    t->anchors[i].day != t->anchors[kept - 1].day)
+			t->anchors[kept++] = t->anchors[i];
+	t->n_anchors = kept;
 	return 0;
 }
 
@@ -1568,12 +1675,21 @@ static int recurring(struct parser *p, struct tf *t, unsigned marks)
 	return 0;
 }
 
-/* "trước ngày 15/12" in a plan for one year means that year's 15/12. */
+/*
+ * "trước ngày 15/12" in a plan for one year means that year's 15/12; in a
+ * document with no period of its own (a công văn, a thông báo kết luận:
+ * "trình UBND tỉnh trước ngày 20/5") it means the year it was issued. In a
+ * plan over several years it could be any of them: not read.
+ */
 static int yearless_in_plan_year(struct parser *p, struct tf *t)
 {
 	int year = p->ctx->plan_first_year;
 
-	if (!year || year != p->ctx->plan_last_year)
+	if (!year && !p->ctx->plan_last_year)
+		year = p->plan_year;
+	else if (year != p->ctx->plan_last_year)
+		year = 0;
+	if (!year)
 		return fail(p, 0, "no year is given: add the year or 'hàng năm'");
 	for (int i = 0; i < p->nanchors; i++) {
 		const struct yearless *y = &p->anchors[i];

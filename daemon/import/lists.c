@@ -591,6 +591,56 @@ static char *duty_timeframe(const char *text)
 	return out.len ? buf_steal(&out) : NULL;
 }
 
+/* ---- assignments in numbered prose ---------------------------------------------------------- */
+
+/*
+ * The deadline an assignment sets, as written: "trước ngày 30/6/2025",
+ * "chậm nhất ngày 15/8", "trong tháng 7/2025", "trong Quý III/2025", "thời
+ * hạn hoàn thành: Quý III/2025", "định kỳ hằng quý … trước ngày 20", with a
+ * recurrence close by joined to it as duty_timeframe does. NULL when the
+ * item sets none: then it is guidance, not a task.
+ */
+static char *assignment_timeframe(const char *text)
+{
+	char f[WORDS_FOLD_MAX];
+	uint32_t map[WORDS_FOLD_MAX];
+
+	text_fold(text, strlen(text), f, map, sizeof(f));
+	/* "Thời hạn (hoàn thành): X" names the deadline itself: its value is the phrase. */
+	struct match label = find_re("thoi (han|gian)( hoan thanh| thuc hien)?: ", f);
+	if (label.b > label.a) {
+		size_t end = label.b + strcspn(f + label.b, ";");
+		while (end > label.b && (f[end - 1] == '.' || f[end - 1] == ' '))
+			end--;
+		if (end > label.b)
+			return clean_value(text + map[label.b], map[end] - map[label.b]);
+	}
+	struct match date = find_re(
+	    "(truoc|cham nhat( la)?|han chot) (ngay )?[0-9]{1,2}/[0-9]{1,2}(/[0-9]{4})?|"
+	    "(truoc|cham nhat( la)?) (ngay )?[0-9]{1,2} thang [0-9]{1,2}( nam [0-9]{4})?|"
+	    "trong (thang|quy) [0-9ivx]+((/| nam )[0-9]{4})?|truoc (thang|quy) [0-9ivx]+/[0-9]{4}|"
+	    "truoc ngay [0-9]{1,2} ((cua )?thang cuoi quy|(hang|moi) thang)",
+	    f);
+	struct match rec = find_re("(dinh ky )?(hang|moi) (nam|quy|thang)|dinh ky 6 thang", f);
+	struct buf out = BUF_INIT;
+	bool has_date = date.b > date.a, has_rec = rec.b > rec.a;
+	size_t gap = date.a > rec.b ? date.a - rec.b : rec.a > date.b ? rec.a - date.b : 0;
+
+	if (has_date && has_rec && gap <= 16) {
+		struct match both = {date.a < rec.a ? date.a : rec.a,
+		                     date.b > rec.b ? date.b : rec.b};
+		original(text, map, f, both, &out);
+	} else if (has_date && has_rec) {
+		/* "định kỳ hằng quý báo cáo … trước ngày 20 của tháng cuối quý" */
+		original(text, map, f, rec, &out);
+		buf_adds(&out, ", ");
+		original(text, map, f, date, &out);
+	} else if (has_date || has_rec) {
+		original(text, map, f, has_date ? date : rec, &out);
+	}
+	return out.len ? buf_steal(&out) : NULL;
+}
+
 /* The character at s is a lower-case letter (ASCII or Vietnamese). */
 static bool lower_at(const char *s)
 {
@@ -718,12 +768,156 @@ static void read_duties(const struct paras *ps, struct import_result *r)
 	free(agency);
 }
 
+/* A verb that ends a name in an assignment: the words_ends_name list and the verbs of tasks. */
+static bool ends_assignee(const char *f)
+{
+	static const char *const verbs[] = {"to chuc thuc hien", "tong hop", "bao cao", "kiem tra",
+	                                    "de xuat",           "xu ly",    "lap ",    "xay dung"};
+
+	if (words_ends_name(f))
+		return true;
+	for (size_t i = 0; i < UTIL_NELEM(verbs); i++)
+		if (words_starts(f, verbs[i]))
+			return true;
+	return false;
+}
+
+/* The agency before the first verb at text (already past "Giao "), or NULL. */
+static char *name_before_verb(const char *text)
+{
+	char f[WORDS_FOLD_MAX];
+	uint32_t map[WORDS_FOLD_MAX];
+	size_t n = text_fold(text, strlen(text), f, map, sizeof(f));
+
+	for (size_t at = 1; at < n; at++)
+		if (f[at - 1] == ' ' && ends_assignee(f + at) && lower_at(text + map[at]))
+			return at > 1 ? clean_value(text, map[at]) : NULL;
+	return NULL;
+}
+
+/* "… chủ trì, phối hợp với Sở Nội vụ và các cơ quan liên quan rà soát …": the partners. */
+static char *assignment_partners(const char *text)
+{
+	char f[WORDS_FOLD_MAX];
+	uint32_t map[WORDS_FOLD_MAX];
+
+	text_fold(text, strlen(text), f, map, sizeof(f));
+	const char *at = strstr(f, "phoi hop voi ");
+	if (!at)
+		return NULL;
+	return name_before_verb(text + map[at - f + strlen("phoi hop voi ")]);
+}
+
+/* The lead of an assignment: "a) Sở Tài chính: …", "1. Giao Sở X chủ trì …", "2. Sở Y chủ trì …".
+ */
+static char *assignment_lead(const char *text, const char **title)
+{
+	char f[WORDS_FOLD_MAX];
+	uint32_t map[WORDS_FOLD_MAX];
+	size_t colon = strcspn(text, ":");
+
+	text_fold(text, strlen(text), f, map, sizeof(f));
+	size_t start = !strncmp(f, "giao ", 5) ? map[5] : 0;
+	*title = text;
+	if (!words_org_name(text + start))
+		return NULL;
+	if (text[colon] == ':' && colon < 120 && colon > start) {
+		*title = text + colon + 1 + strspn(text + colon + 1, " ");
+		return clean_value(text + start, colon - start);
+	}
+	return name_before_verb(text + start);
+}
+
+static void add_assignment(struct import_result *r, const struct para *p, const char *section,
+                           const char *key, char *lead, char *timeframe)
+{
+	const char *title;
+	char *again = assignment_lead(p->text, &title);
+	struct import_row *row = result_add_row(r, IMPORT_PROSE, p->pos);
+
+	free(again);
+	row->base_key = xstrdup(key);
+	row->key = xstrdup(key);
+	row->context = -1;
+	row->index = xstrdup(p->number);
+	row->category = section ? xstrdup(section) : NULL;
+	row->title = clean_value(title, strcspn(title, ";"));
+	row->lead = lead;
+	row->coord = assignment_partners(p->text);
+	row->timeframe = timeframe;
+	row->raw = xstrdup(p->text);
+	result_fate(r, p->block, p->pos, FATE_TASK, key, "an assignment with a deadline: '%s'",
+	            timeframe);
+}
+
+static bool has_tasks(const struct import_result *r)
+{
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (r->rows[i].layout != IMPORT_DUTY)
+			return true;
+	return false;
+}
+
+/*
+ * A document with no task table and no labelled items — a công văn, a
+ * thông báo kết luận — assigns its tasks in numbered or lettered sentences:
+ * "1. Giao Sở Tài chính chủ trì, phối hợp với …; hoàn thành trước ngày
+ * 30/6/2025.", "a) Sở Xây dựng: Kiểm tra …; báo cáo trước ngày 25/8/2025."
+ * An item is a task when it names an agency first and sets a deadline;
+ * the organisation section is left to the duties.
+ */
+static void read_assignments(const struct paras *ps, struct import_result *r)
+{
+	char *section = NULL;
+	char number[16] = "";
+	bool organisation = false;
+
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct para *p = &ps->v[i];
+		enum para_kind kind = kind_of(p->number);
+		char f[64], key[40];
+		if (p->from_cell)
+			continue;
+		if (kind == PARA_ROMAN) {
+			organisation = is_organisation(p->text);
+			free(section);
+			section = clean_value(p->text, strlen(p->text));
+			number[0] = '\0';
+			continue;
+		}
+		if (words_starts(words_fold(p->text, f, sizeof(f)), "noi nhan"))
+			break;
+		if (kind == PARA_NUMBERED)
+			snprintf(number, sizeof(number), "%.*s", (int)strcspn(p->number, ".)"),
+			         p->number);
+		if (organisation || (kind != PARA_NUMBERED && kind != PARA_LETTERED))
+			continue;
+		const char *title;
+		char *lead = assignment_lead(p->text, &title);
+		char *tf = lead ? assignment_timeframe(p->text) : NULL;
+		if (!tf) {
+			free(lead);
+			continue;
+		}
+		if (kind == PARA_LETTERED && number[0])
+			snprintf(key, sizeof(key), "%s.%.*s", number, (int)strcspn(p->number, ")"),
+			         p->number);
+		else
+			snprintf(key, sizeof(key), "%.*s", (int)strcspn(p->number, ".)"),
+			         p->number);
+		add_assignment(r, p, section, key, lead, tf);
+	}
+	free(section);
+}
+
 void lists_read(const struct doc *d, struct import_result *r)
 {
 	struct paras ps = {0};
 
 	collect(d, r, &ps);
 	read_prose(&ps, r);
+	if (!has_tasks(r))
+		read_assignments(&ps, r);
 	read_duties(&ps, r);
 	paras_free(&ps);
 }

@@ -50,6 +50,7 @@ struct context {
 	bool prev_inherited[COLUMNS_MAX];
 	int prev_cover; /* columns the last task row wrote, from the left */
 	char *prev_base;
+	int unnumbered; /* task rows of a table with no number column, so far */
 };
 
 struct reader {
@@ -403,6 +404,7 @@ static void new_context(struct reader *rd, struct columns *cols, struct doc_pos 
 	c->form = rd->table->form;
 	c->kind = kind;
 	c->last_row = -1;
+	c->unnumbered = 0;
 	struct import_table_read *t = result_add_table(rd->res, rd->block, pos, c->form, kind);
 	t->cols.n = cols->n;
 	for (int g = 0; g < cols->n; g++) {
@@ -819,6 +821,38 @@ static char *row_number(struct context *c, struct value *v)
 	return index;
 }
 
+/*
+ * A table with no number column numbers its rows in the task's cell, if at
+ * all: "1. Luật …" is row 1 with the title "Luật …". The number, or "".
+ */
+static char *number_in_task(struct context *c, struct value *v)
+{
+	struct value *task = col(v, c, COL_TASK);
+	size_t n = strcspn(task->text, " \n");
+
+	if (c->cols.where[COL_INDEX] >= 0 || !n || n > 12 || !task->text[n] ||
+	    (task->text[n - 1] != '.' && task->text[n - 1] != ')') ||
+	    !isdigit((unsigned char)task->text[0]))
+		return xstrdup("");
+	char *index = xstrndup(task->text, n);
+	if (!words_index(index)) {
+		free(index);
+		return xstrdup("");
+	}
+	task->text += n + strspn(task->text + n, " \n");
+	return index;
+}
+
+/*
+ * In a table with no number column a row that writes a task and assigns it
+ * (a lead, partners or a time) is a task of its own, keyed by its place
+ * among them; only a row that assigns nothing goes on from the row above.
+ */
+static bool unnumbered_task(const struct context *c, struct value *v)
+{
+	return c->cols.where[COL_INDEX] < 0 && filled(col(v, c, COL_TASK)) && assigned(c, v);
+}
+
 /* A row that is neither a header nor furniture: a task, a section, or the rest of one. */
 static void data_row(struct reader *rd, const struct doc_cell *cells, size_t n, int base,
                      const char *raw, struct doc_pos pos)
@@ -829,6 +863,10 @@ static void data_row(struct reader *rd, const struct doc_cell *cells, size_t n, 
 
 	map_cells(rd, cells, n, base, v);
 	char *index = row_number(c, v);
+	if (!*index) {
+		free(index);
+		index = number_in_task(c, v);
+	}
 	if (flat && !*index && tail_row(rd, cells, n, raw, pos)) {
 		/* done */
 	} else if (section_row(c, v, index, cover(cells, n, base))) {
@@ -840,6 +878,12 @@ static void data_row(struct reader *rd, const struct doc_cell *cells, size_t n, 
 		            *index ? c->stack[c->depth - 1].key : NULL,
 		            "a section: %s, nothing assigned",
 		            *index ? "a section number" : "a group title in bold or italics");
+	} else if (!*index && !flat && unnumbered_task(c, v)) {
+		char own[16];
+		snprintf(own, sizeof(own), "%d", ++c->unnumbered);
+		char *base_key = row_key(c, own);
+		task_row(rd, v, own, base_key, raw, pos);
+		free(base_key);
 	} else if (!*index && !flat &&
 	           !(c->last_section && assigned(c, v) && filled(col(v, c, COL_TASK)))) {
 		continue_row(rd, v, raw, pos);

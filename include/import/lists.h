@@ -10,6 +10,12 @@
  *    empty on its line being the bullets under it. Each lead label starts a
  *    task of the innermost item; an item holding several tasks titles each
  *    by the text written before its labels.
+ *  - ASSIGNMENTS: in a document with no task table and no labelled items
+ *    (a công văn, a thông báo kết luận), numbered or lettered sentences that
+ *    name an agency first and set a deadline — "1. Giao Sở X chủ trì, phối
+ *    hợp với Y …; hoàn thành trước ngày 30/6/2025", "a) Sở Z: … báo cáo
+ *    trước ngày 15/8/2025" — each a task (key "1", "2.a"); sentences without
+ *    a deadline are guidance. The organisation section is left to DUTY.
  *  - DUTY: the reporting duties of the organisation section (Tổ chức thực
  *    hiện): "Định kỳ hàng năm (trước ngày 15/12) … báo cáo …", a task for
  *    the agency the item is addressed to; the agency told to "theo dõi,

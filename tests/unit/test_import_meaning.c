@@ -192,6 +192,20 @@ static const struct meaning_case table_cases[] = {
       "A.I.2 «Mở rộng mạng diện rộng» L:Bộ Công an (Cục A05) C:- T:2026 - 2027 S:A. CÁC "
       "NHIỆM VỤ CHUNG / I. Hạ tầng",
       NULL}},
+    {"no number column: the number written in the task's cell, or the rows' order",
+     "| Nội dung nhiệm vụ | Đơn vị chủ trì | Hạn hoàn thành |\n|---|---|---|\n"
+     "| 1. Lập quy hoạch cấp nước | Sở Xây dựng | Quý I/2027 |\n"
+     "| 2. Kiểm kê nguồn nước | Sở Nông nghiệp và Môi trường | 2027 |\n\n"
+     "| Nội dung nhiệm vụ | Đơn vị chủ trì | Hạn hoàn thành |\n|---|---|---|\n"
+     "| Khảo sát vùng hạn | UBND cấp xã | Tháng 4/2027 |\n"
+     "| kèm danh sách hộ dân | | |\n"
+     "| Lắp trạm quan trắc | Sở Nông nghiệp và Môi trường | 2027 - 2028 |\n",
+     0,
+     false,
+     {"1 «Lập quy hoạch cấp nước» L:Sở Xây dựng C:- T:Quý I/2027",
+      "2 «Kiểm kê nguồn nước» L:Sở Nông nghiệp và Môi trường C:- T:2027",
+      "1#2 «Khảo sát vùng hạn kèm danh sách hộ dân» L:UBND cấp xã C:- T:Tháng 4/2027",
+      "2#2 «Lắp trạm quan trắc» L:Sở Nông nghiệp và Môi trường C:- T:2027 - 2028", NULL}},
     {"a person column before the lead is no lead; a source column is no task",
      "| TT | Tên công việc | Văn bản giao việc | Lãnh đạo phụ trách | Cơ quan chủ trì | Hạn |\n"
      "|---|---|---|---|---|---|\n"
@@ -322,6 +336,65 @@ static const struct meaning_case list_cases[] = {
       NULL}},
 };
 
+/*
+ * Assignments: a công văn or a thông báo kết luận with no task table and no
+ * labels gives each task in a sentence — an agency first, a deadline in it.
+ */
+static const struct meaning_case assignment_cases[] = {
+    {"numbered sentences: 'Giao X chủ trì, phối hợp với Y', 'X làm …', 'X: …; thời hạn: …'",
+     "Kính gửi: Các sở, ngành.\n\n1. Giao Sở Y tế chủ trì, phối hợp với Sở Tài chính và các "
+     "đơn vị liên quan xây dựng phương án phòng, chống bão; trình UBND tỉnh trước ngày "
+     "15/9/2025.\n\n2. Công an tỉnh rà soát các điểm nóng giao thông, hoàn thành trong Quý "
+     "IV/2025.\n\n3. Sở Công Thương: Kiểm tra thị trường xăng dầu; thời hạn hoàn thành: tháng "
+     "10/2025.\n\n4. Các sở, ngành tiếp tục thực hiện nghiêm các chỉ đạo trước đây.\n\n5. "
+     "Văn phòng UBND tỉnh theo dõi, đôn đốc.\n\n6. UBND cấp xã tổ chức thực hiện; định kỳ "
+     "hằng quý gửi báo cáo về Sở Nội vụ trước ngày 18 của tháng cuối quý.\n\nNơi nhận:\n- "
+     "Như trên;\n- Lưu: VT.\n",
+     0,
+     false,
+     {"1 «Giao Sở Y tế chủ trì, phối hợp với Sở Tài chính và các đơn vị liên quan xây dựng "
+      "phương án phòng, chống bão» L:Sở Y tế C:Sở Tài chính và các đơn vị liên quan "
+      "T:trước ngày 15/9/2025",
+      "2 «Công an tỉnh rà soát các điểm nóng giao thông, hoàn thành trong Quý IV/2025» "
+      "L:Công an tỉnh C:- T:trong Quý IV/2025",
+      "3 «Kiểm tra thị trường xăng dầu» L:Sở Công Thương C:- T:tháng 10/2025",
+      "6 «UBND cấp xã tổ chức thực hiện» L:UBND cấp xã C:- T:định kỳ hằng quý, trước ngày 18 "
+      "của tháng cuối quý",
+      NULL}},
+    {"lettered items under a numbered one: keys follow both; 'chậm nhất', a recurrence",
+     "II. KẾT LUẬN\n\n1. Đánh giá cao sự vào cuộc của các ngành.\n\n2. Giao nhiệm vụ:\n\n"
+     "a) Sở Xây dựng: Khắc phục sạt lở tuyến đường tỉnh; báo cáo trước ngày 5/11/2025.\n\n"
+     "b) UBND cấp xã: Rà soát hộ dân vùng nguy cơ, chậm nhất ngày 10/11/2025.\n\n"
+     "c) Sở Tài chính: Tổng hợp nhu cầu kinh phí, báo cáo định kỳ hằng tháng.\n",
+     0,
+     false,
+     {"2.a «Khắc phục sạt lở tuyến đường tỉnh» L:Sở Xây dựng C:- T:trước ngày 5/11/2025",
+      "2.b «Rà soát hộ dân vùng nguy cơ, chậm nhất ngày 10/11/2025» L:UBND cấp xã C:- "
+      "T:chậm nhất ngày 10/11/2025",
+      "2.c «Tổng hợp nhu cầu kinh phí, báo cáo định kỳ hằng tháng» L:Sở Tài chính C:- "
+      "T:định kỳ hằng tháng",
+      NULL}},
+    {"no agency first, or no deadline: guidance, not a task",
+     "1. Hoàn thành trước ngày 30/6/2025 việc cập nhật dữ liệu.\n\n2. Sở Nội vụ tiếp tục "
+     "theo dõi việc thực hiện.\n",
+     0,
+     false,
+     {NULL}},
+    {"a task table makes the sentences around it context, not tasks",
+     "1. Giao Sở Tư pháp chủ trì tổng hợp, báo cáo trước ngày 15/12/2025.\n\n"
+     "| TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n"
+     "| 1 | Rà soát văn bản | Sở Tư pháp | Quý III/2025 |\n",
+     0,
+     false,
+     {"1 «Rà soát văn bản» L:Sở Tư pháp C:- T:Quý III/2025", NULL}},
+};
+
+static void test_assignments(void **state)
+{
+	(void)state;
+	run_cases(assignment_cases, N_ELEMS(assignment_cases));
+}
+
 static void test_lists(void **state)
 {
 	(void)state;
@@ -446,7 +519,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_column_roles),    cmocka_unit_test(test_column_conflicts),
 	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_lists),
-	    cmocka_unit_test(test_plan_facts),      cmocka_unit_test(test_nothing_dropped_silently),
+	    cmocka_unit_test(test_assignments),     cmocka_unit_test(test_plan_facts),
+	    cmocka_unit_test(test_nothing_dropped_silently),
 	    cmocka_unit_test(test_lost_separators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

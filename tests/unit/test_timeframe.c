@@ -1430,6 +1430,53 @@ static const struct shape_case schedule_cases[] = {
      TF_EVENT, EXACT, UNCHECKED, {W_NONE}, NO_PHASES},
 };
 
+/*
+ * What an official reads in a letter (công văn, thông báo) rather than a
+ * plan: a date without a year is in the year the letter was issued when the
+ * letter has no period of its own; a range writes its year once, at the end;
+ * "chậm nhất (là) ngày X" is X itself; "tuần đầu tháng M" ends on the 7th;
+ * and the reporting rules' "trước ngày
+ * 18 của tháng cuối quý" is a day of each quarter's last month.
+ */
+static const struct shape_case letter_cases[] = {
+    {"trước ngày 20/5", 0, 0, 2025,
+     TF_ONCE, EXACT, "", {B(2025, 5, 20)}, {{B(2025, 5, 20), NO_AGENCY}}},
+    {"Trình UBND tỉnh trước ngày 15 tháng 6", 0, 0, 2026,
+     TF_ONCE, LOOSE, "", {B(2026, 6, 15)}, {{B(2026, 6, 15), NO_AGENCY}}},
+    {"Tháng 9", 0, 0, 2025,
+     TF_ONCE, EXACT, "", {E(2025, 9, 30)}, {{E(2025, 9, 30), NO_AGENCY}}},
+    {"Từ tháng 3 đến tháng 6/2025", 0, 0, 0,
+     TF_PERIOD, EXACT, "", {E(2025, 6, 30)}, {{E(2025, 6, 30), NO_AGENCY}}},
+    {"từ ngày 01/10 đến ngày 15/11/2026", 0, 0, 0,
+     TF_PERIOD, EXACT, "", {E(2026, 11, 15)}, {{E(2026, 11, 15), NO_AGENCY}}},
+    /* The start's month after the end's: the year before. */
+    {"Từ tháng 11 đến hết tháng 02/2027", 0, 0, 0,
+     TF_PERIOD, EXACT, "", {E(2027, 2, 28)}, {{E(2027, 2, 28), NO_AGENCY}}},
+    {"chậm nhất ngày 10/11/2025", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2025, 11, 10)}, {{E(2025, 11, 10), NO_AGENCY}}},
+    {"Chậm nhất là ngày 05 tháng 01 năm 2026", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2026, 1, 5)}, {{E(2026, 1, 5), NO_AGENCY}}},
+    /* A week of a month: its first seven days, or its last. */
+    {"Tuần đầu tháng 10/2026", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2026, 10, 7)}, {{E(2026, 10, 7), NO_AGENCY}}},
+    {"trong tuần cuối tháng 02/2027", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2027, 2, 28)}, {{E(2027, 2, 28), NO_AGENCY}}},
+    {"tuần đầu tháng 4 hằng năm", 2026, 2027, 0,
+     TF_YEARLY, EXACT, "", {E(2026, 4, 7), E(2027, 4, 7)}, NO_PHASES},
+    /* A half-year's dates written as dates of the year: one day in each half. */
+    {"định kỳ 6 tháng (trước ngày 20/6 và 20/12)", 2026, 2027, 0,
+     TF_HALF_YEARLY, EXACT, "", {B(2026, 6, 20), B(2026, 12, 20), B(2027, 6, 20), B(2027, 12, 20)},
+     NO_PHASES},
+    /* The reporting rules' quarter: a day of each quarter's last month. */
+    {"Định kỳ hằng quý, trước ngày 18 của tháng cuối quý", 2026, 2027, 0,
+     TF_QUARTERLY, EXACT, "",
+     {B(2026, 3, 18), B(2026, 6, 18), B(2026, 9, 18), B(2026, 12, 18), B(2027, 3, 18)},
+     NO_PHASES},
+    {"trước ngày 20 tháng cuối quý", 2026, 2026, 0,
+     TF_QUARTERLY, EXACT, "",
+     {B(2026, 3, 20), B(2026, 6, 20), B(2026, 9, 20), B(2026, 12, 20)}, NO_PHASES},
+};
+
 /* clang-format on */
 
 /* One cmocka test per shape, each a table. */
@@ -1446,6 +1493,19 @@ SHAPE_TEST(test_ongoing_plus_a_cycle, cycle_cases)
 SHAPE_TEST(test_deadlines_for_several_agencies, agency_cases)
 SHAPE_TEST(test_open_ends, open_end_cases)
 SHAPE_TEST(test_someone_elses_schedule, schedule_cases)
+SHAPE_TEST(test_what_a_letter_means, letter_cases)
+
+/* In a plan over several years a date without one could be in any of them: not read. */
+static void test_yearless_in_a_plan_of_years(void **state)
+{
+	struct tf_ctx ctx = plan_ctx(2026, 2030);
+	struct tf t;
+
+	(void)state;
+	expect_int("trước ngày 20/5", "tf_parse_issued() result",
+	           tf_parse_issued("trước ngày 20/5", &ctx, 2025, &t), -1);
+	expect_kind("trước ngày 20/5", t.kind, TF_UNPARSED);
+}
 
 /* Sentences with no deadline-bearing clause, a name's year, a mistake inside a date. */
 static void test_sentences_without_a_deadline(void **state)
@@ -1467,6 +1527,9 @@ static void test_sentences_without_a_deadline(void **state)
 	    {"Ban hành trong Quý V/2026", 0, (int)sizeof("Ban hành trong Quý ") - 1, "quarter"},
 	    {"Sở Tài chính tổng hợp trước ngày 31/4/2026", 0,
 	     (int)sizeof("Sở Tài chính tổng hợp trước ngày ") - 1, "31/04/2026"},
+	    /* A date without a year, where no year of issue is known. */
+	    {"trước ngày 20/5", 0, 0, "no year is given"},
+	    {"Từ tháng 3 đến tháng 6", 0, 0, "needs a date with a year"},
 	    /* "năm sau" needs the plan's year. */
 	    {"Năm tiếp theo", 0, 0, "relative to the plan's year"},
 	    {"Quý II năm sau", 0, (int)sizeof("Quý II ") - 1, "relative to the plan's year"},
@@ -1609,6 +1672,8 @@ int main(void)
 	    cmocka_unit_test(test_ongoing_plus_a_cycle),
 	    cmocka_unit_test(test_deadlines_for_several_agencies),
 	    cmocka_unit_test(test_open_ends),
+	    cmocka_unit_test(test_what_a_letter_means),
+	    cmocka_unit_test(test_yearless_in_a_plan_of_years),
 	    cmocka_unit_test(test_someone_elses_schedule),
 	    cmocka_unit_test(test_sentences_without_a_deadline),
 	    cmocka_unit_test(test_long_condition_is_cut_between_characters),
