@@ -1577,8 +1577,13 @@ static void recurring_bounds(struct parser *p, struct tf *t, int64_t from_day, t
 	}
 	t->from = start_instant(from_day, tz);
 	t->until = until;
+	/* A letter with no period of its own still has a year: its first due is
+	 * the first in that year. The recurrence itself stays open (from
+	 * TF_NONE); the planner starts it with the plan. */
+	int64_t first_day =
+	    from_day == NO_DAY && p->plan_year ? day_of(p->plan_year, 1, 1) : from_day;
 	struct tf_occ first;
-	if (t->from != TF_NONE && tf_next(t, t->from, &first)) {
+	if (first_day != NO_DAY && tf_next(t, start_instant(first_day, tz), &first)) {
 		t->window_start = first.window_start;
 		t->due = first.due;
 	}

@@ -1507,6 +1507,38 @@ static void test_yearless_in_a_plan_of_years(void **state)
 	expect_kind("trước ngày 20/5", t.kind, TF_UNPARSED);
 }
 
+/*
+ * A recurrence's first due: within the plan's period when it has one; in a
+ * letter with only a year of issue, the first due of that year; with
+ * neither, none (the planner starts it with the plan).
+ */
+static void test_first_due_of_a_recurrence(void **state)
+{
+	static const struct {
+		const char *phrase;
+		int plan_first, plan_last, issued;
+		struct when due;
+	} cases[] = {
+	    {"định kỳ hằng quý, trước ngày 20 của tháng cuối quý", 0, 0, 2025, B(2025, 3, 20)},
+	    {"Quý IV hàng năm", 0, 0, 2025, E(2025, 12, 31)},
+	    {"Hằng tháng, trước ngày 25", 0, 0, 2024, B(2024, 1, 25)},
+	    {"Quý IV hàng năm", 2026, 2030, 2025, E(2026, 12, 31)},
+	    {"Hằng năm, trước ngày 31/01 năm sau", 0, 0, 2025, B(2026, 1, 31)},
+	    {"Quý IV hàng năm", 0, 0, 0, W_NONE},
+	};
+	struct tf t;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct tf_ctx ctx = plan_ctx(cases[i].plan_first, cases[i].plan_last);
+		const char *ph = cases[i].phrase;
+
+		expect_int(ph, "tf_parse_issued() result",
+		           tf_parse_issued(ph, &ctx, cases[i].issued, &t), 0);
+		expect_time(ph, "due", t.due, when_time(cases[i].due));
+	}
+}
+
 /* Sentences with no deadline-bearing clause, a name's year, a mistake inside a date. */
 static void test_sentences_without_a_deadline(void **state)
 {
@@ -1674,6 +1706,7 @@ int main(void)
 	    cmocka_unit_test(test_open_ends),
 	    cmocka_unit_test(test_what_a_letter_means),
 	    cmocka_unit_test(test_yearless_in_a_plan_of_years),
+	    cmocka_unit_test(test_first_due_of_a_recurrence),
 	    cmocka_unit_test(test_someone_elses_schedule),
 	    cmocka_unit_test(test_sentences_without_a_deadline),
 	    cmocka_unit_test(test_long_condition_is_cut_between_characters),
