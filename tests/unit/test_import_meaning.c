@@ -517,9 +517,12 @@ static void test_lost_separators(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_column_roles),    cmocka_unit_test(test_column_conflicts),
-	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_lists),
-	    cmocka_unit_test(test_assignments),     cmocka_unit_test(test_plan_facts),
+	    cmocka_unit_test(test_column_roles),
+	    cmocka_unit_test(test_column_conflicts),
+	    cmocka_unit_test(test_tables),
+	    cmocka_unit_test(test_lists),
+	    cmocka_unit_test(test_assignments),
+	    cmocka_unit_test(test_plan_facts),
 	    cmocka_unit_test(test_nothing_dropped_silently),
 	    cmocka_unit_test(test_lost_separators),
 	};
