@@ -1362,7 +1362,7 @@ static void validate_tasks(struct loader *l, struct cfg *c)
 		struct tf_ctx ctx = {c->tz_offset, p ? p->first_year : 0, p ? p->last_year : 0};
 		struct tf tf;
 		if (tf_parse_issued(t->timeframe ? t->timeframe : "", &ctx,
-		                    p ? date_iso_year(p->issued) : 0, &tf) < 0)
+		                    p ? tf_issued(p->issued) : 0, &tf) < 0)
 			warn(l, where_value(c, sec, "timeframe", NULL, t->at),
 			     "[%s] timeframe '%s' is not understood (byte %d: %s); it is "
 			     "kept and flagged",

@@ -27,7 +27,7 @@
 struct plan_facts {
 	char *id, *title, *issued, *monitor;
 	int first_year, last_year;
-	int year;            /* of issue, for "năm sau" and the like; 0 when unknown */
+	int issued_on;       /* the date of issue as tf_issued() gives it; 0 when unknown */
 	bool from_file_name; /* the id is the file's stem: neither given nor read */
 };
 
@@ -158,7 +158,7 @@ static void decide_plan(const struct dir *d, const struct ingest_options *o,
 	                                     : p->id);
 	const char *issued = o->issued ? o->issued : cp && cp->issued ? cp->issued : doc->issued;
 	p->issued = issued ? xstrdup(issued) : NULL;
-	p->year = date_iso_year(p->issued);
+	p->issued_on = tf_issued(p->issued);
 	p->first_year = o->first_year          ? o->first_year
 	                : cp && cp->first_year ? cp->first_year
 	                                       : doc->first_year;
@@ -292,7 +292,7 @@ static void build_tasks(const struct dir *d, const struct plan_facts *p,
 	struct tf_ctx ctx = {dir_cfg(d)->tz_offset, p->first_year, p->last_year};
 	const char *timeframe = row->timeframe ? row->timeframe : "";
 	struct phases_part *parts;
-	size_t n = phases_split(d, timeframe, row->lead, &ctx, p->year, &parts);
+	size_t n = phases_split(d, timeframe, row->lead, &ctx, p->issued_on, &parts);
 
 	for (size_t i = 0; i < (n ? n : 1); i++) {
 		const struct phases_part *part = n ? &parts[i] : NULL;
@@ -305,7 +305,8 @@ static void build_tasks(const struct dir *d, const struct plan_facts *p,
 		} else {
 			t->key = xstrdup(row->key);
 		}
-		task_set_timeframe_issued(t, part ? part->timeframe : timeframe, &ctx, p->year);
+		task_set_timeframe_issued(t, part ? part->timeframe : timeframe, &ctx,
+		                          p->issued_on);
 		const char *lead = part && part->agency ? part->agency : row->lead;
 		if (lead)
 			task_assign(t, d, TASK_LEAD, lead);
@@ -362,12 +363,12 @@ static void describe_change(struct store *st, int64_t id, const struct task *t, 
 }
 
 /* Why a stored task is flagged, or "" when it is not. */
-static void flag_reasons(const struct task *t, const struct tf_ctx *ctx, int plan_year, int tz,
+static void flag_reasons(const struct task *t, const struct tf_ctx *ctx, int issued, int tz,
                          struct buf *out)
 {
 	if (t->flags & TASK_FLAG_UNPARSED) {
 		struct tf tf;
-		tf_parse_issued(t->timeframe, ctx, plan_year, &tf);
+		tf_parse_issued(t->timeframe, ctx, issued, &tf);
 		buf_printf(out, "timeframe '%s' not understood (%s); ", t->timeframe, tf.error);
 	}
 	if (t->flags & TASK_FLAG_LOOSE) {
@@ -577,7 +578,7 @@ static int prepare(struct job *j)
 		j->rep.updated += s && j->write[i];
 		j->rep.unchanged += !j->write[i];
 		buf_reset(&why);
-		flag_reasons(t, &ctx, j->plan->year, ctx.tz_offset, &why);
+		flag_reasons(t, &ctx, j->plan->issued_on, ctx.tz_offset, &why);
 		note_row(&j->rep, &j->rep.flagged, row, t->key, buf_str(&why), t);
 		j->rep.sync.flagged += (t->flags & TASK_FLAGS_CHECK) != 0;
 		buf_free(&why);

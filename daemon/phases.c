@@ -74,11 +74,11 @@ static char *trimmed(const char *s, int from, int to)
 
 /* Does s[from, to) read alone as one deadline due at `due`? */
 static bool reads_as(const char *s, int from, int to, time_t due, const struct tf_ctx *ctx,
-                     int plan_year)
+                     int issued)
 {
 	char *clause = trimmed(s, from, to);
 	struct tf tf;
-	bool ok = tf_parse_issued(clause, ctx, plan_year, &tf) == 0 &&
+	bool ok = tf_parse_issued(clause, ctx, issued, &tf) == 0 &&
 	          (tf.kind == TF_ONCE || tf.kind == TF_PERIOD) && tf.n_phases == 1 &&
 	          tf.phases[0].due == due;
 
@@ -98,15 +98,15 @@ static bool clause_end(const char *s, int at)
  * span ending at a clause boundary that reads as exactly its phase.
  */
 static bool find_clause(const char *s, int end, struct cut *c, time_t due, const struct tf_ctx *ctx,
-                        int plan_year)
+                        int issued)
 {
 	c->from = c->off;
-	if (reads_as(s, c->from, end, due, ctx, plan_year)) {
+	if (reads_as(s, c->from, end, due, ctx, issued)) {
 		c->to = end;
 		return true;
 	}
 	for (int at = c->off + c->len + 1; at < end; at++)
-		if (clause_end(s, at) && reads_as(s, c->from, at, due, ctx, plan_year)) {
+		if (clause_end(s, at) && reads_as(s, c->from, at, due, ctx, issued)) {
 			c->to = at;
 			return true;
 		}
@@ -168,14 +168,14 @@ static char *rest_of(const char *s, const struct cut *cuts, int n_cuts)
 }
 
 size_t phases_split(const struct dir *d, const char *timeframe, const char *own_leads,
-                    const struct tf_ctx *ctx, int plan_year, struct phases_part **out)
+                    const struct tf_ctx *ctx, int issued, struct phases_part **out)
 {
 	struct tf tf;
 	struct cut cuts[TF_MAX_PHASES];
 	int n_cuts = 0, n_resolved = 0;
 
 	*out = NULL;
-	if (tf_parse_issued(timeframe, ctx, plan_year, &tf) < 0 || !tf.loose ||
+	if (tf_parse_issued(timeframe, ctx, issued, &tf) < 0 || !tf.loose ||
 	    (tf.kind != TF_ONCE && tf.kind != TF_PERIOD) || tf.n_phases < 2)
 		return 0;
 	char *own = own_leads ? ids_of(d, own_leads) : NULL;
@@ -203,13 +203,13 @@ size_t phases_split(const struct dir *d, const char *timeframe, const char *own_
 		if (!cuts[i].resolved)
 			continue;
 		if (!find_clause(timeframe, end, &cuts[i], tf.phases[cuts[i].phase].due, ctx,
-		                 plan_year))
+		                 issued))
 			return 0;
 	}
 	/* The rest must read as exactly the phases no agency part took. */
 	char *rest = rest_of(timeframe, cuts, n_cuts);
 	struct tf left;
-	int left_phases = *rest && tf_parse_issued(rest, ctx, plan_year, &left) == 0 &&
+	int left_phases = *rest && tf_parse_issued(rest, ctx, issued, &left) == 0 &&
 	                          (left.kind == TF_ONCE || left.kind == TF_PERIOD)
 	                      ? left.n_phases
 	                      : 0;

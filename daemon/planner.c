@@ -21,7 +21,7 @@ void planner_plan_of(const struct store_plan *sp, time_t created, int tz_offset,
 	out->monitor = sp->monitor;
 	out->first_year = sp->first_year;
 	out->last_year = sp->last_year;
-	out->year = date_iso_year(sp->issued);
+	out->issued_on = tf_issued(sp->issued);
 	/* The date of issue; else the period's start is the bound (tf_parse has it);
 	 * else the day the store first heard of the plan: it did not exist before. */
 	if (sp->issued && sscanf(sp->issued, "%4d-%2d-%2d", &y, &m, &d) == 3)
@@ -195,7 +195,7 @@ void planner_prepare(const struct dir *d, const struct task *t, const struct pla
 	if (tf_recurring(t->kind)) {
 		struct tf_ctx ctx = {c->tz_offset, plan ? plan->first_year : 0,
 		                     plan ? plan->last_year : 0};
-		tf_parse_issued(t->timeframe, &ctx, plan ? plan->year : 0, &out->tf);
+		tf_parse_issued(t->timeframe, &ctx, plan ? plan->issued_on : 0, &out->tf);
 	}
 	for (size_t i = 0; i < t->n_agencies; i++) {
 		const struct task_agency *a = &t->agencies[i];
@@ -261,7 +261,7 @@ size_t planner_occurrences(const struct task *t, int tz_offset, const struct pla
 	struct tf tf;
 
 	if (task_status_final(t->status) ||
-	    tf_parse_issued(t->timeframe, &ctx, plan ? plan->year : 0, &tf) < 0)
+	    tf_parse_issued(t->timeframe, &ctx, plan ? plan->issued_on : 0, &tf) < 0)
 		return 0;
 	if (tf.kind == TF_ONCE || tf.kind == TF_PERIOD) {
 		size_t n = 0;

@@ -37,20 +37,21 @@ static void plan_years(struct store *st, const struct cfg *c, const char *plan, 
 	}
 }
 
-/* The year the plan was issued, 0 when unknown: the INI [plan] section wins here too. */
-static int plan_issued_year(struct store *st, const struct cfg *c, const char *plan)
+/* The plan's date of issue as tf_issued() gives it, 0 when unknown: the INI [plan] section wins
+ * here too. */
+static int plan_issued_on(struct store *st, const struct cfg *c, const char *plan)
 {
 	const struct cfg_plan *cp = cfg_plan(c, plan);
 	struct store_plan sp;
-	int year = 0;
+	int issued = 0;
 
 	if (cp && cp->issued)
-		return date_iso_year(cp->issued);
+		return tf_issued(cp->issued);
 	if (store_plan_get(st, plan, &sp) == 1) {
-		year = date_iso_year(sp.issued);
+		issued = tf_issued(sp.issued);
 		store_plan_free(&sp);
 	}
-	return year;
+	return issued;
 }
 
 int sync_occurrences_after(struct store *st, const struct task *t, const struct planner_plan *plan,
@@ -129,15 +130,15 @@ static int retire_stale(struct store *st, const struct task *t, int tz_offset)
 	struct retire r = {.st = st};
 	struct store_plan sp;
 	struct tf_ctx ctx = {tz_offset, 0, 0};
-	int year = 0;
+	int issued = 0;
 
 	if (store_plan_get(st, t->plan_id, &sp) == 1) {
 		ctx.plan_first_year = sp.first_year;
 		ctx.plan_last_year = sp.last_year;
-		year = date_iso_year(sp.issued);
+		issued = tf_issued(sp.issued);
 		store_plan_free(&sp);
 	}
-	tf_parse_issued(t->timeframe, &ctx, year, &r.tf);
+	tf_parse_issued(t->timeframe, &ctx, issued, &r.tf);
 	return store_occ_of_task(st, t->id, retire_one, &r);
 }
 
@@ -205,7 +206,7 @@ void sync_ini_task(struct store *st, const struct dir *d, const struct cfg_task 
 	out->policy = policy_text(&ct->policy);
 	plan_years(st, c, out->plan_id, &ctx.plan_first_year, &ctx.plan_last_year);
 	task_set_timeframe_issued(out, ct->timeframe ? ct->timeframe : "", &ctx,
-	                          plan_issued_year(st, c, out->plan_id));
+	                          plan_issued_on(st, c, out->plan_id));
 	for (size_t i = 0; i < ct->leads.n; i++)
 		task_assign(out, d, TASK_LEAD, ct->leads.v[i]);
 	for (size_t i = 0; i < ct->coordinating.n; i++)
@@ -280,7 +281,8 @@ static bool same_leads(const struct task *a, const struct task *b)
 }
 
 /* Due on the same dates: the same one-off deadline, or the same next two occurrences. */
-static bool same_dates(const struct task *a, int year_a, const struct task *b, int year_b, int tz)
+static bool same_dates(const struct task *a, int issued_a, const struct task *b, int issued_b,
+                       int tz)
 {
 	struct tf_ctx ctx = {tz, 0, 0};
 	struct tf ta, tb;
@@ -290,8 +292,8 @@ static bool same_dates(const struct task *a, int year_a, const struct task *b, i
 		return false;
 	if (!tf_recurring(a->kind))
 		return a->due != TF_NONE && a->due == b->due;
-	if (tf_parse_issued(a->timeframe, &ctx, year_a, &ta) < 0 ||
-	    tf_parse_issued(b->timeframe, &ctx, year_b, &tb) < 0)
+	if (tf_parse_issued(a->timeframe, &ctx, issued_a, &ta) < 0 ||
+	    tf_parse_issued(b->timeframe, &ctx, issued_b, &tb) < 0)
 		return false;
 	time_t ref = date_make(2000, 1, 1, 0, 0, 0, tz);
 	for (int i = 0; i < 2; i++) {
@@ -335,8 +337,8 @@ static int64_t same_duty(struct store *st, const struct cfg *c, const struct cfg
 			if (store_task_get(st, ids[k], &other) != 1)
 				continue;
 			if (same_leads(t, &other) &&
-			    same_dates(t, plan_issued_year(st, c, t->plan_id), &other,
-			               plan_issued_year(st, c, other.plan_id), c->tz_offset))
+			    same_dates(t, plan_issued_on(st, c, t->plan_id), &other,
+			               plan_issued_on(st, c, other.plan_id), c->tz_offset))
 				found = ids[k];
 			task_free(&other);
 		}

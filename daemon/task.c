@@ -38,7 +38,7 @@ void task_set_timeframe(struct task *t, const char *text, const struct tf_ctx *c
 }
 
 void task_set_timeframe_issued(struct task *t, const char *text, const struct tf_ctx *ctx,
-                               int plan_year)
+                               int issued)
 {
 	struct tf tf;
 
@@ -48,7 +48,7 @@ void task_set_timeframe_issued(struct task *t, const char *text, const struct tf
 	t->condition = NULL;
 	t->flags &=
 	    ~(TASK_FLAG_UNPARSED | TASK_FLAG_CONDITION | TASK_FLAG_IMPLICIT | TASK_FLAG_LOOSE);
-	if (tf_parse_issued(text, ctx, plan_year, &tf) < 0)
+	if (tf_parse_issued(text, ctx, issued, &tf) < 0)
 		t->flags |= TASK_FLAG_UNPARSED;
 	if (tf.loose)
 		t->flags |= TASK_FLAG_LOOSE;

@@ -82,7 +82,8 @@ struct yearless {
 struct parser {
 	const char *src;
 	const struct tf_ctx *ctx;
-	int plan_year; /* 0 when unknown */
+	int plan_year;      /* of issue, 0 when unknown */
+	int64_t issued_day; /* the day of issue, NO_DAY when unknown */
 	char fold[MAX_INPUT];
 	uint32_t map[MAX_INPUT];
 	struct tok tok[MAX_TOKENS + 1];
@@ -1577,11 +1578,14 @@ static void recurring_bounds(struct parser *p, struct tf *t, int64_t from_day, t
 	}
 	t->from = start_instant(from_day, tz);
 	t->until = until;
-	/* A letter with no period of its own still has a year: its first due is
-	 * the first in that year. The recurrence itself stays open (from
-	 * TF_NONE); the planner starts it with the plan. */
-	int64_t first_day =
-	    from_day == NO_DAY && p->plan_year ? day_of(p->plan_year, 1, 1) : from_day;
+	/* A letter with no period of its own still has a date of issue: its
+	 * first due is the first from then on (from its year's start when only
+	 * the year is known). The recurrence itself stays open (from TF_NONE);
+	 * the planner starts it with the plan. */
+	int64_t first_day = from_day != NO_DAY        ? from_day
+	                    : p->issued_day != NO_DAY ? p->issued_day
+	                    : p->plan_year            ? day_of(p->plan_year, 1, 1)
+	                                              : NO_DAY;
 	struct tf_occ first;
 	if (first_day != NO_DAY && tf_next(t, start_instant(first_day, tz), &first)) {
 		t->window_start = first.window_start;
@@ -1683,15 +1687,17 @@ static int recurring(struct parser *p, struct tf *t, unsigned marks)
 /*
  * "trước ngày 15/12" in a plan for one year means that year's 15/12; in a
  * document with no period of its own (a công văn, a thông báo kết luận:
- * "trình UBND tỉnh trước ngày 20/5") it means the year it was issued. In a
+ * "trình UBND tỉnh trước ngày 20/5") it means the next 20/5 from the day it
+ * was issued — in its year, or the year after when that day is past. In a
  * plan over several years it could be any of them: not read.
  */
 static int yearless_in_plan_year(struct parser *p, struct tf *t)
 {
 	int year = p->ctx->plan_first_year;
+	bool letter = false;
 
 	if (!year && !p->ctx->plan_last_year)
-		year = p->plan_year;
+		year = p->plan_year, letter = true;
 	else if (year != p->ctx->plan_last_year)
 		year = 0;
 	if (!year)
@@ -1700,8 +1706,13 @@ static int yearless_in_plan_year(struct parser *p, struct tf *t)
 		const struct yearless *y = &p->anchors[i];
 		if (!y->month)
 			return fail(p, 0, "a day without a month needs 'hàng tháng'");
-		int64_t end = y->day ? day_of(year, y->month, y->day) : month_end(year, y->month);
-		if (add_span(p, day_of(year, y->window_month, 1), end, false, 0) < 0)
+		int in = year;
+		int64_t end = y->day ? day_of(in, y->month, y->day) : month_end(in, y->month);
+		if (letter && p->issued_day != NO_DAY && end < p->issued_day) {
+			in = year + 1;
+			end = y->day ? day_of(in, y->month, y->day) : month_end(in, y->month);
+		}
+		if (add_span(p, day_of(in, y->window_month, 1), end, false, 0) < 0)
 			return -1;
 		p->spans[p->nspans - 1].before = y->before;
 	}
@@ -2116,26 +2127,41 @@ static int implicit_period(struct parser *p, struct tf *t)
 	return 0;
 }
 
-static void parser_init(struct parser *p, const char *phrase, const struct tf_ctx *ctx,
-                        int plan_year)
+static void parser_init(struct parser *p, const char *phrase, const struct tf_ctx *ctx, int issued)
 {
 	/* Not memset: the buffers are large and fully written before use. */
 	p->src = phrase;
 	p->ctx = ctx;
-	p->plan_year = plan_year;
+	p->plan_year = issued > 9999 ? issued / 10000 : issued;
+	p->issued_day =
+	    issued > 9999 ? day_of(issued / 10000, issued / 100 % 100, issued % 100) : NO_DAY;
 	p->loose = false;
 	p->err_tok = -1;
 	reset_items(p);
 }
 
-int tf_parse_issued(const char *phrase, const struct tf_ctx *ctx, int plan_year, struct tf *out)
+int tf_issued(const char *iso)
+{
+	int y, m, d, n = 0;
+
+	if (!iso)
+		return 0;
+	if (sscanf(iso, "%4d%n", &y, &n) == 1 && n == 4 && iso[n] == '\0')
+		return y >= 1900 && y <= 2200 ? y : 0;
+	y = strlen(iso) == 10 ? date_iso_year(iso) : 0;
+	if (!y || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return 0;
+	return y * 10000 + m * 100 + d;
+}
+
+int tf_parse_issued(const char *phrase, const struct tf_ctx *ctx, int issued, struct tf *out)
 {
 	struct parser p;
 	size_t len = strlen(phrase);
 	int r;
 
 	init_result(out, ctx);
-	parser_init(&p, phrase, ctx, plan_year);
+	parser_init(&p, phrase, ctx, issued);
 	if (len >= MAX_INPUT) {
 		out->error_pos = MAX_INPUT - 1;
 		snprintf(out->error, sizeof(out->error), "the phrase is longer than %d bytes",

@@ -33,7 +33,7 @@ struct phases_part {
  * leads (own_leads, the row's lead cell; may be NULL). Slugs are unique.
  */
 size_t phases_split(const struct dir *d, const char *timeframe, const char *own_leads,
-                    const struct tf_ctx *ctx, int plan_year, struct phases_part **out);
+                    const struct tf_ctx *ctx, int issued, struct phases_part **out);
 void phases_free(struct phases_part *parts, size_t n);
 
 #endif

@@ -39,7 +39,7 @@ struct planner_plan {
 	const char *monitor;       /* NULL: [daemon] monitor */
 	int first_year, last_year; /* the plan's period; 0 when not stated */
 	time_t start;              /* see above; TF_NONE when unknown */
-	int year;                  /* of issue ("năm sau" is the year after); 0: unknown */
+	int issued_on;             /* the date of issue as tf_issued() gives it; 0: unknown */
 };
 
 /* From the stored plan (NULL: nothing known) and when the store first heard

@@ -75,9 +75,9 @@ void task_free(struct task *t);
 
 /* Parses and stores the timeframe; sets kind, due, window, condition, flags. */
 void task_set_timeframe(struct task *t, const char *text, const struct tf_ctx *ctx);
-/* The same in a plan issued in plan_year ("năm sau" is the year after it; 0: unknown). */
+/* The same for a plan issued on `issued`, as tf_issued() gives it (0: unknown). */
 void task_set_timeframe_issued(struct task *t, const char *text, const struct tf_ctx *ctx,
-                               int plan_year);
+                               int issued);
 
 /*
  * Resolves a cell of agency names into assignments with the given role.

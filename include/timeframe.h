@@ -153,11 +153,21 @@ struct tf {
 int tf_parse(const char *phrase, const struct tf_ctx *ctx, struct tf *out);
 
 /*
- * tf_parse() for a plan issued in plan_year (0 when unknown): "năm sau",
- * "năm tiếp theo", "năm tới" are the year after it, "năm nay" that year.
- * Without the year such a phrase is TF_UNPARSED, with that reason.
+ * tf_parse() for a plan issued on `issued`, as tf_issued() gives it (0 when
+ * unknown): "năm sau", "năm tiếp theo", "năm tới" are the year after it,
+ * "năm nay" that year; without it such a phrase is TF_UNPARSED, with that
+ * reason. In a document with no period of its own, a date without a year is
+ * the next one on or after the day of issue ("trước ngày 15/1" in a letter
+ * of 10/12/2025 is 15/1/2026), and a recurrence's first due is the first
+ * on or after it.
  */
-int tf_parse_issued(const char *phrase, const struct tf_ctx *ctx, int plan_year, struct tf *out);
+int tf_parse_issued(const char *phrase, const struct tf_ctx *ctx, int issued, struct tf *out);
+
+/*
+ * A date of issue as tf_parse_issued() takes it: YYYYMMDD from "YYYY-MM-DD",
+ * YYYY from "YYYY" (only the year known), 0 from NULL or anything else.
+ */
+int tf_issued(const char *iso);
 
 /*
  * The first occurrence due at or after not_before (for ONCE: the first phase

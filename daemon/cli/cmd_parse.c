@@ -14,31 +14,16 @@
 
 struct parse_opts {
 	struct tf_ctx ctx;
-	int plan_year; /* --issued: "năm sau" is the year after it */
+	int issued; /* --issued, as tf_issued() gives it */
 	time_t now;
 	bool json;
 };
-
-/* "2025" or "2025-11-18": the year a plan was issued. */
-static int issued_year(const char *s, int *year)
-{
-	int y, m, d, n = 0;
-
-	if (sscanf(s, "%4d%n", &y, &n) == 1 && s[n] == '\0' && n == 4)
-		m = d = 1;
-	else if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] != '\0')
-		return -1;
-	if (y < 1900 || y > 2200 || !date_valid(y, m, d))
-		return -1;
-	*year = y;
-	return 0;
-}
 
 static bool parse_one(const char *phrase, const struct parse_opts *o)
 {
 	struct tf t;
 	struct buf b = BUF_INIT;
-	bool ok = tf_parse_issued(phrase, &o->ctx, o->plan_year, &t) == 0;
+	bool ok = tf_parse_issued(phrase, &o->ctx, o->issued, &t) == 0;
 
 	(o->json ? tfview_json : tfview_text)(&b, phrase, &t, o->now);
 	fputs(buf_str(&b), stdout);
@@ -68,7 +53,7 @@ int cmd_parse(struct cli *c, int argc, char **argv)
 			continue;
 		if (ch == 'z' && date_parse_zone(optarg, &o.ctx.tz_offset) == 0)
 			continue;
-		if (ch == 'i' && issued_year(optarg, &o.plan_year) == 0)
+		if (ch == 'i' && (o.issued = tf_issued(optarg)) != 0)
 			continue;
 		if (ch == 'j') {
 			o.json = true;

@@ -368,10 +368,10 @@ static void test_plan_of(void **state)
 	planner_plan_of(&dated, created, TZ, &p);
 	assert_true(p.start == at(2020, 10, 9, 0, 0, 0));
 	assert_string_equal(p.monitor, "sttt");
-	assert_int_equal(p.year, 2020);
+	assert_int_equal(p.issued_on, 20201009);
 	planner_plan_of(&undated, created, TZ, &p);
 	assert_true(p.start == created);
-	assert_int_equal(p.year, 0);
+	assert_int_equal(p.issued_on, 0);
 	planner_plan_of(&period, created, TZ, &p);
 	assert_true(p.start == TF_NONE); /* the period bounds it */
 	assert_int_equal(p.first_year, 2022);

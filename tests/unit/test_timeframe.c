@@ -1445,6 +1445,21 @@ static const struct shape_case letter_cases[] = {
      TF_ONCE, LOOSE, "", {B(2026, 6, 15)}, {{B(2026, 6, 15), NO_AGENCY}}},
     {"Tháng 9", 0, 0, 2025,
      TF_ONCE, EXACT, "", {E(2025, 9, 30)}, {{E(2025, 9, 30), NO_AGENCY}}},
+    /* With the day of issue known, the next such date from it: past ones are the year after. */
+    {"trước ngày 15/1", 0, 0, 20251210,
+     TF_ONCE, EXACT, "", {B(2026, 1, 15)}, {{B(2026, 1, 15), NO_AGENCY}}},
+    {"trong tháng 12", 0, 0, 20251210,
+     TF_ONCE, EXACT, "", {E(2025, 12, 31)}, {{E(2025, 12, 31), NO_AGENCY}}},
+    {"trước ngày 10/12", 0, 0, 20251210,
+     TF_ONCE, EXACT, "", {B(2025, 12, 10)}, {{B(2025, 12, 10), NO_AGENCY}}},
+    {"tuần đầu tháng 1", 0, 0, 20251210,
+     TF_ONCE, EXACT, "", {E(2026, 1, 7)}, {{E(2026, 1, 7), NO_AGENCY}}},
+    {"trước ngày 20/12 và 15/1", 0, 0, 20251210,
+     TF_ONCE, EXACT, "", {B(2025, 12, 20), E(2026, 1, 15)},
+     {{B(2025, 12, 20), NO_AGENCY}, {E(2026, 1, 15), NO_AGENCY}}},
+    /* In a plan of one year the year is the plan's, whatever the day of issue. */
+    {"trước ngày 15/1", 2026, 2026, 20251210,
+     TF_ONCE, EXACT, "", {B(2026, 1, 15)}, {{B(2026, 1, 15), NO_AGENCY}}},
     {"Từ tháng 3 đến tháng 6/2025", 0, 0, 0,
      TF_PERIOD, EXACT, "", {E(2025, 6, 30)}, {{E(2025, 6, 30), NO_AGENCY}}},
     {"từ ngày 01/10 đến ngày 15/11/2026", 0, 0, 0,
@@ -1525,6 +1540,9 @@ static void test_first_due_of_a_recurrence(void **state)
 	    {"Quý IV hàng năm", 2026, 2030, 2025, E(2026, 12, 31)},
 	    {"Hằng năm, trước ngày 31/01 năm sau", 0, 0, 2025, B(2026, 1, 31)},
 	    {"Quý IV hàng năm", 0, 0, 0, W_NONE},
+	    /* The day of issue known: the first due from that day on. */
+	    {"định kỳ hằng quý, trước ngày 18 của tháng cuối quý", 0, 0, 20251210, B(2025, 12, 18)},
+	    {"định kỳ hằng quý, trước ngày 18 của tháng cuối quý", 0, 0, 20251220, B(2026, 3, 18)},
 	};
 	struct tf t;
 
@@ -1537,6 +1555,32 @@ static void test_first_due_of_a_recurrence(void **state)
 		           tf_parse_issued(ph, &ctx, cases[i].issued, &t), 0);
 		expect_time(ph, "due", t.due, when_time(cases[i].due));
 	}
+}
+
+/* A date of issue as the parser takes it; anything else is unknown (0). */
+static void test_issued(void **state)
+{
+	static const struct {
+		const char *iso;
+		int want;
+	} cases[] = {
+	    {"2025-12-10", 20251210},
+	    {"2025", 2025},
+	    {"2024-02-29", 20240229},
+	    {NULL, 0},
+	    {"", 0},
+	    {"2025-02-29", 0},
+	    {"2025-13-01", 0},
+	    {"25", 0},
+	    {"2025-12-10x", 0},
+	    {"20251", 0},
+	    {"1800", 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++)
+		expect_int(cases[i].iso ? cases[i].iso : "(null)", "tf_issued()",
+		           tf_issued(cases[i].iso), cases[i].want);
 }
 
 /* Sentences with no deadline-bearing clause, a name's year, a mistake inside a date. */
@@ -1707,6 +1751,7 @@ int main(void)
 	    cmocka_unit_test(test_what_a_letter_means),
 	    cmocka_unit_test(test_yearless_in_a_plan_of_years),
 	    cmocka_unit_test(test_first_due_of_a_recurrence),
+	    cmocka_unit_test(test_issued),
 	    cmocka_unit_test(test_someone_elses_schedule),
 	    cmocka_unit_test(test_sentences_without_a_deadline),
 	    cmocka_unit_test(test_long_condition_is_cut_between_characters),
