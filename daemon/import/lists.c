@@ -624,6 +624,13 @@ static char *assignment_timeframe(const char *text)
 	struct match rec = find_re("(dinh ky )?(hang|moi) (nam|quy|thang)|dinh ky 6 thang", f);
 	struct buf out = BUF_INIT;
 	bool has_date = date.b > date.a, has_rec = rec.b > rec.a;
+	if (has_rec && !has_date) {
+		/* "báo cáo định kỳ hằng tháng trước ngày 25": a day of each cycle. */
+		date = find_re("(truoc|cham nhat( la)?) ngay [0-9]{1,2}([^0-9/]|$)", f);
+		while (date.b > date.a && !isdigit((unsigned char)f[date.b - 1]))
+			date.b--;
+		has_date = date.b > date.a;
+	}
 	size_t gap = date.a > rec.b ? date.a - rec.b : rec.a > date.b ? rec.a - date.b : 0;
 
 	if (has_date && has_rec && gap <= 16) {
@@ -768,11 +775,33 @@ static void read_duties(const struct paras *ps, struct import_result *r)
 	free(agency);
 }
 
-/* A verb that ends a name in an assignment: the words_ends_name list and the verbs of tasks. */
+/*
+ * A verb that ends a name in an assignment: the words_ends_name list, the
+ * verbs of tasks, and the words after which the name is not the assignee:
+ * "UBND tỉnh giao Sở X …", "Sở X đề nghị các sở …" (the assignee follows),
+ * "Sở X đã hoàn thành …" (a report, not an assignment).
+ */
+static const char *const handing_over[] = {"giao ", "de nghi ", "yeu cau "};
+static const char *const reporting[] = {"da ", "dang "};
+
+/* The length of the word of words that f starts with, 0 when none. */
+static size_t starts_any(const char *f, const char *const *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(f, words[i], strlen(words[i])))
+			return strlen(words[i]);
+	return 0;
+}
+
 static bool ends_assignee(const char *f)
 {
 	static const char *const verbs[] = {"to chuc thuc hien", "tong hop", "bao cao", "kiem tra",
-	                                    "de xuat",           "xu ly",    "lap ",    "xay dung"};
+	                                    "de xuat",           "xu ly",    "lap ",    "xay dung",
+	                                    "hoan thanh"};
+
+	if (starts_any(f, handing_over, UTIL_NELEM(handing_over)) ||
+	    starts_any(f, reporting, UTIL_NELEM(reporting)))
+		return true;
 
 	if (words_ends_name(f))
 		return true;
@@ -782,17 +811,25 @@ static bool ends_assignee(const char *f)
 	return false;
 }
 
+/* Where the first verb after the name at text starts (a byte offset), or 0 when none does. */
+static size_t name_end(const char *text, char *f, uint32_t *map)
+{
+	size_t n = text_fold(text, strlen(text), f, map, WORDS_FOLD_MAX);
+
+	for (size_t at = 1; at < n; at++)
+		if (f[at - 1] == ' ' && ends_assignee(f + at) && lower_at(text + map[at]))
+			return at > 1 ? map[at] : 0;
+	return 0;
+}
+
 /* The agency before the first verb at text (already past "Giao "), or NULL. */
 static char *name_before_verb(const char *text)
 {
 	char f[WORDS_FOLD_MAX];
 	uint32_t map[WORDS_FOLD_MAX];
-	size_t n = text_fold(text, strlen(text), f, map, sizeof(f));
+	size_t end = name_end(text, f, map);
 
-	for (size_t at = 1; at < n; at++)
-		if (f[at - 1] == ' ' && ends_assignee(f + at) && lower_at(text + map[at]))
-			return at > 1 ? clean_value(text, map[at]) : NULL;
-	return NULL;
+	return end ? clean_value(text, end) : NULL;
 }
 
 /* "… chủ trì, phối hợp với Sở Nội vụ và các cơ quan liên quan rà soát …": the partners. */
@@ -808,7 +845,12 @@ static char *assignment_partners(const char *text)
 	return name_before_verb(text + map[at - f + strlen("phoi hop voi ")]);
 }
 
-/* The lead of an assignment: "a) Sở Tài chính: …", "1. Giao Sở X chủ trì …", "2. Sở Y chủ trì …".
+/*
+ * The lead of an assignment: "a) Sở Tài chính: …", "1. Giao Sở X chủ trì
+ * …", "2. Sở Y chủ trì …", "3. UBND tỉnh giao Sở Z …" (Sở Z). NULL when
+ * the item names no agency first, or reports what one did ("Sở X đã …").
+ * The colon form holds only when what precedes the colon is a name alone:
+ * "…; thời hạn hoàn thành: Quý I/2026" is no agency.
  */
 static char *assignment_lead(const char *text, const char **title)
 {
@@ -819,13 +861,39 @@ static char *assignment_lead(const char *text, const char **title)
 	text_fold(text, strlen(text), f, map, sizeof(f));
 	size_t start = !strncmp(f, "giao ", 5) ? map[5] : 0;
 	*title = text;
-	if (!words_org_name(text + start))
-		return NULL;
-	if (text[colon] == ':' && colon < 120 && colon > start) {
+	if (!words_org_name(text + start)) {
+		/* "Chủ tịch UBND tỉnh giao Sở X chủ trì …": a person hands it over. */
+		const char *g = strstr(f, " giao ");
+		if (!g || g - f > 80 || !words_org_name(text + map[g - f + 6]))
+			return NULL;
+		*title = text + map[g - f + 6];
+		size_t e = name_end(*title, f, map);
+		return e ? clean_value(*title, e) : NULL;
+	}
+	size_t end = name_end(text + start, f, map);
+	if (text[colon] == ':' && colon < 120 && colon > start && (!end || start + end > colon) &&
+	    !memchr(text + start, ';', colon - start)) {
 		*title = text + colon + 1 + strspn(text + colon + 1, " ");
 		return clean_value(text + start, colon - start);
 	}
-	return name_before_verb(text + start);
+	if (!end)
+		return NULL;
+	/* f and map now describe text + start. */
+	size_t at = 0;
+	while (map[at] < end)
+		at++;
+	if (starts_any(f + at, reporting, UTIL_NELEM(reporting)))
+		return NULL;
+	size_t word = starts_any(f + at, handing_over, UTIL_NELEM(handing_over));
+	if (word) {
+		const char *next = text + start + map[at + word];
+		*title = next;
+		if (!words_org_name(next))
+			return NULL;
+		size_t next_end = name_end(next, f, map);
+		return next_end ? clean_value(next, next_end) : NULL;
+	}
+	return clean_value(text + start, end);
 }
 
 static void add_assignment(struct import_result *r, const struct para *p, const char *section,
@@ -858,53 +926,74 @@ static bool has_tasks(const struct import_result *r)
 	return false;
 }
 
+/* A paragraph's number as a key's part: "1.2." → "1.2", "a)" → "a", "II." → "II". */
+static void number_part(const char *number, char *out, size_t len)
+{
+	size_t n = strlen(number);
+
+	while (n && (number[n - 1] == '.' || number[n - 1] == ')'))
+		n--;
+	snprintf(out, len, "%.*s", (int)n, number);
+}
+
 /*
  * A document with no task table and no labelled items — a công văn, a
  * thông báo kết luận — assigns its tasks in numbered or lettered sentences:
  * "1. Giao Sở Tài chính chủ trì, phối hợp với …; hoàn thành trước ngày
  * 30/6/2025.", "a) Sở Xây dựng: Kiểm tra …; báo cáo trước ngày 25/8/2025."
  * An item is a task when it names an agency first and sets a deadline;
- * the organisation section is left to the duties.
+ * the organisation section is left to the duties. Keys are the item's
+ * whole number under its section's ("II.1.2", "II.1.2.a"): numbers that
+ * restart in each section, or run "1.1", "1.2", never collide, and an item
+ * keeps its key when another is removed.
  */
 static void read_assignments(const struct paras *ps, struct import_result *r)
 {
 	char *section = NULL;
-	char number[16] = "";
+	char roman[16] = "", number[64] = "";
 	bool organisation = false;
 
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct para *p = &ps->v[i];
 		enum para_kind kind = kind_of(p->number);
-		char f[64], key[40];
+		char f[64], key[112], part[40];
 		if (p->from_cell)
 			continue;
 		if (kind == PARA_ROMAN) {
 			organisation = is_organisation(p->text);
 			free(section);
 			section = clean_value(p->text, strlen(p->text));
+			number_part(p->number, roman, sizeof(roman));
 			number[0] = '\0';
 			continue;
 		}
 		if (words_starts(words_fold(p->text, f, sizeof(f)), "noi nhan"))
 			break;
+		number_part(p->number, part, sizeof(part));
 		if (kind == PARA_NUMBERED)
-			snprintf(number, sizeof(number), "%.*s", (int)strcspn(p->number, ".)"),
-			         p->number);
+			snprintf(number, sizeof(number), "%s%s%s", roman, roman[0] ? "." : "",
+			         part);
 		if (organisation || (kind != PARA_NUMBERED && kind != PARA_LETTERED))
 			continue;
 		const char *title;
 		char *lead = assignment_lead(p->text, &title);
 		char *tf = lead ? assignment_timeframe(p->text) : NULL;
 		if (!tf) {
+			if (lead && strlen(p->text) >= WORDS_FOLD_MAX - 1)
+				result_problem(
+				    r, p->pos,
+				    "an item of %zu bytes addressed to '%s' is too long to look "
+				    "for its deadline in: not read as a task",
+				    strlen(p->text), lead);
 			free(lead);
 			continue;
 		}
 		if (kind == PARA_LETTERED && number[0])
-			snprintf(key, sizeof(key), "%s.%.*s", number, (int)strcspn(p->number, ")"),
-			         p->number);
+			snprintf(key, sizeof(key), "%s.%s", number, part);
+		else if (kind == PARA_LETTERED)
+			snprintf(key, sizeof(key), "%s%s%s", roman, roman[0] ? "." : "", part);
 		else
-			snprintf(key, sizeof(key), "%.*s", (int)strcspn(p->number, ".)"),
-			         p->number);
+			snprintf(key, sizeof(key), "%s", number);
 		add_assignment(r, p, section, key, lead, tf);
 	}
 	free(section);

@@ -368,10 +368,10 @@ static const struct meaning_case assignment_cases[] = {
      "c) Sở Tài chính: Tổng hợp nhu cầu kinh phí, báo cáo định kỳ hằng tháng.\n",
      0,
      false,
-     {"2.a «Khắc phục sạt lở tuyến đường tỉnh» L:Sở Xây dựng C:- T:trước ngày 5/11/2025",
-      "2.b «Rà soát hộ dân vùng nguy cơ, chậm nhất ngày 10/11/2025» L:UBND cấp xã C:- "
+     {"II.2.a «Khắc phục sạt lở tuyến đường tỉnh» L:Sở Xây dựng C:- T:trước ngày 5/11/2025",
+      "II.2.b «Rà soát hộ dân vùng nguy cơ, chậm nhất ngày 10/11/2025» L:UBND cấp xã C:- "
       "T:chậm nhất ngày 10/11/2025",
-      "2.c «Tổng hợp nhu cầu kinh phí, báo cáo định kỳ hằng tháng» L:Sở Tài chính C:- "
+      "II.2.c «Tổng hợp nhu cầu kinh phí, báo cáo định kỳ hằng tháng» L:Sở Tài chính C:- "
       "T:định kỳ hằng tháng",
       NULL}},
     {"no agency first, or no deadline: guidance, not a task",
@@ -380,6 +380,41 @@ static const struct meaning_case assignment_cases[] = {
      0,
      false,
      {NULL}},
+    {"what an agency did is a report, not an assignment; a colon inside the sentence is no "
+     "name; 'X giao/đề nghị Y …' assigns Y",
+     "1. Sở Giáo dục và Đào tạo đã tổ chức tập huấn trước ngày 15/8/2025.\n\n"
+     "2. Sở Y tế đang triển khai tiêm chủng, dự kiến xong trong tháng 11/2025.\n\n"
+     "3. Giao Công an tỉnh chủ trì tuần tra các tuyến đường; thời gian thực hiện: tháng "
+     "12/2025.\n\n"
+     "4. Chủ tịch UBND tỉnh giao Sở Công Thương chủ trì kiểm tra giá, báo cáo trước ngày "
+     "5/1/2026.\n\n"
+     "5. Sở Nội vụ đề nghị UBND cấp xã rà soát biên chế, gửi về trước ngày 10/1/2026.\n",
+     0,
+     false,
+     {"3 «Giao Công an tỉnh chủ trì tuần tra các tuyến đường» L:Công an tỉnh C:- T:tháng "
+      "12/2025",
+      "4 «Sở Công Thương chủ trì kiểm tra giá, báo cáo trước ngày 5/1/2026» L:Sở Công Thương "
+      "C:- T:trước ngày 5/1/2026",
+      "5 «UBND cấp xã rà soát biên chế, gửi về trước ngày 10/1/2026» L:UBND cấp xã C:- "
+      "T:trước ngày 10/1/2026",
+      NULL}},
+    {"whole numbers under their section: sub-items and restarts never collide; a day of a "
+     "monthly report is kept",
+     "I. CÔNG TÁC CÁN BỘ\n\n1. Giao Sở Nội vụ chủ trì rà soát vị trí việc làm, xong trong "
+     "Quý I/2026.\n\n1.1. Sở Nội vụ tổng hợp danh sách, báo cáo trước ngày 20/1/2026.\n\n"
+     "1.2. Sở Tài chính bố trí kinh phí, hoàn thành trong tháng 2/2026.\n\n"
+     "II. CÔNG TÁC TÀI CHÍNH\n\n1. Sở Tài chính báo cáo định kỳ hằng tháng trước ngày 10.\n",
+     0,
+     false,
+     {"I.1 «Giao Sở Nội vụ chủ trì rà soát vị trí việc làm, xong trong Quý I/2026» "
+      "L:Sở Nội vụ C:- T:trong Quý I/2026",
+      "I.1.1 «Sở Nội vụ tổng hợp danh sách, báo cáo trước ngày 20/1/2026» L:Sở Nội vụ C:- "
+      "T:trước ngày 20/1/2026",
+      "I.1.2 «Sở Tài chính bố trí kinh phí, hoàn thành trong tháng 2/2026» L:Sở Tài chính C:- "
+      "T:trong tháng 2/2026",
+      "II.1 «Sở Tài chính báo cáo định kỳ hằng tháng trước ngày 10» L:Sở Tài chính C:- "
+      "T:định kỳ hằng tháng trước ngày 10",
+      NULL}},
     {"a task table makes the sentences around it context, not tasks",
      "1. Giao Sở Tư pháp chủ trì tổng hợp, báo cáo trước ngày 15/12/2025.\n\n"
      "| TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n"
@@ -393,6 +428,28 @@ static void test_assignments(void **state)
 {
 	(void)state;
 	run_cases(assignment_cases, N_ELEMS(assignment_cases));
+}
+
+/* An item too long to look for its deadline in is said, never dropped silently. */
+static void test_assignment_too_long(void **state)
+{
+	struct buf text = BUF_INIT;
+	struct doc d;
+	struct import_result r;
+
+	(void)state;
+	buf_adds(&text, "1. Giao Sở Tài chính chủ trì");
+	for (int i = 0; i < 400; i++)
+		buf_adds(&text, ", rà soát");
+	buf_adds(&text, ", hoàn thành trước ngày 20/12/2025.\n");
+	read_doc(buf_str(&text), &d, &r);
+	assert_int_equal(r.n_rows, 0);
+	assert_int_equal(r.n_problems, 1);
+	assert_non_null(strstr(r.problems[0].what, "too long"));
+	assert_non_null(strstr(r.problems[0].what, "Sở Tài chính"));
+	result_free(&r);
+	doc_free(&d);
+	buf_free(&text);
 }
 
 static void test_lists(void **state)
@@ -517,13 +574,10 @@ static void test_lost_separators(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_column_roles),
-	    cmocka_unit_test(test_column_conflicts),
-	    cmocka_unit_test(test_tables),
-	    cmocka_unit_test(test_lists),
-	    cmocka_unit_test(test_assignments),
-	    cmocka_unit_test(test_plan_facts),
-	    cmocka_unit_test(test_nothing_dropped_silently),
+	    cmocka_unit_test(test_column_roles),    cmocka_unit_test(test_column_conflicts),
+	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_lists),
+	    cmocka_unit_test(test_assignments),     cmocka_unit_test(test_assignment_too_long),
+	    cmocka_unit_test(test_plan_facts),      cmocka_unit_test(test_nothing_dropped_silently),
 	    cmocka_unit_test(test_lost_separators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
