@@ -417,6 +417,9 @@ static void test_quarter_ranges_and_lists(void **state)
 	/* Adjacent quarters join into one span. */
 	assert_period("Quý I, II/2025", &no_plan, start_of(2025, 1, 1), end_of(2025, 6, 30));
 	assert_period("Quý I và II/2025", &no_plan, start_of(2025, 1, 1), end_of(2025, 6, 30));
+	/* A day alone at the start is in the end's month. */
+	assert_period("từ ngày 5 đến ngày 20/6/2025", &no_plan, start_of(2025, 6, 5),
+	              end_of(2025, 6, 20));
 	assert_period("Từ Quý II/2024 đến Quý IV/2025", &no_plan, start_of(2024, 4, 1),
 	              end_of(2025, 12, 31));
 
