@@ -1516,6 +1516,42 @@ static enum tf_kind kind_of_mark(unsigned mark)
 	}
 }
 
+/*
+ * "hằng quý, trước ngày 20/3, 20/6, 20/9 và 15/12": dates of the year that
+ * fall on different days of their quarters (or halves) are those dates.
+ */
+static bool dates_of_the_year(const struct parser *p, int cycle)
+{
+	bool differ = false;
+
+	if (cycle != 3 && cycle != 6)
+		return false;
+	for (int i = 0; i < p->nanchors; i++) {
+		const struct yearless *y = &p->anchors[i], *y0 = &p->anchors[0];
+		if (y->in_cycle || !y->month || y->window_month != 1)
+			return false;
+		differ |= y->day != y0->day || (y->month - 1) % cycle != (y0->month - 1) % cycle;
+	}
+	return differ;
+}
+
+static void year_anchors(struct parser *p, struct tf *t)
+{
+	int cycle = t->cycle_months;
+	bool before = false;
+
+	for (int i = 0; i < p->nanchors; i++)
+		before |= p->anchors[i].before; /* "trước" said once is for all */
+	for (int i = 0; i < p->nanchors; i++) {
+		const struct yearless *y = &p->anchors[i];
+		t->anchors[i] = (struct tf_anchor){y->month, y->day, before,
+		                                   (y->month - 1) / cycle * cycle + 1};
+	}
+	t->n_anchors = p->nanchors;
+	t->cycle_months = 12;
+	qsort(t->anchors, (size_t)t->n_anchors, sizeof(t->anchors[0]), cmp_anchors);
+}
+
 /* The anchors of a recurrence: the dates written, or the cycle's end. */
 static int recurring_anchors(struct parser *p, struct tf *t)
 {
@@ -1530,6 +1566,10 @@ static int recurring_anchors(struct parser *p, struct tf *t)
 	if (p->nanchors == 0 && t->cycle_months) {
 		t->n_anchors = 1;
 		t->anchors[0] = (struct tf_anchor){t->cycle_months, 0, false, 1};
+		return 0;
+	}
+	if (dates_of_the_year(p, t->cycle_months)) {
+		year_anchors(p, t);
 		return 0;
 	}
 	for (int i = 0; i < p->nanchors; i++) {

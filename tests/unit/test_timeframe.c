@@ -1490,6 +1490,10 @@ static const struct shape_case letter_cases[] = {
      TF_QUARTERLY, EXACT, "",
      {B(2026, 3, 18), B(2026, 6, 18), B(2026, 9, 18), B(2026, 12, 18), B(2027, 3, 18)},
      NO_PHASES},
+    /* Dates of the year on different days of their quarters: those dates. */
+    {"hằng quý, trước ngày 20/3, 20/6, 20/9 và 15/12", 2026, 2026, 0,
+     TF_QUARTERLY, EXACT, "",
+     {B(2026, 3, 20), B(2026, 6, 20), B(2026, 9, 20), B(2026, 12, 15)}, NO_PHASES},
     {"trước ngày 20 tháng cuối quý", 2026, 2026, 0,
      TF_QUARTERLY, EXACT, "",
      {B(2026, 3, 20), B(2026, 6, 20), B(2026, 9, 20), B(2026, 12, 20)}, NO_PHASES},
