@@ -293,6 +293,9 @@ static void build_tasks(const struct dir *d, const struct plan_facts *p,
 	const char *timeframe = row->timeframe ? row->timeframe : "";
 	struct phases_part *parts;
 	size_t n = phases_split(d, timeframe, row->lead, &ctx, p->issued_on, &parts);
+	int on = p->issued_on;
+	int64_t day =
+	    on > 9999 ? date_days_from_civil(on / 10000, on / 100 % 100, on % 100) : TASK_ANY_DAY;
 
 	for (size_t i = 0; i < (n ? n : 1); i++) {
 		const struct phases_part *part = n ? &parts[i] : NULL;
@@ -309,13 +312,13 @@ static void build_tasks(const struct dir *d, const struct plan_facts *p,
 		                          p->issued_on);
 		const char *lead = part && part->agency ? part->agency : row->lead;
 		if (lead)
-			task_assign(t, d, TASK_LEAD, lead);
+			task_assign_on(t, d, TASK_LEAD, lead, day);
 		else
 			t->flags |= TASK_FLAG_NO_LEAD;
 		if (part && part->agency && row->lead)
-			task_assign(t, d, TASK_COORD, row->lead);
+			task_assign_on(t, d, TASK_COORD, row->lead, day);
 		if (row->coord)
-			task_assign(t, d, TASK_COORD, row->coord);
+			task_assign_on(t, d, TASK_COORD, row->coord, day);
 		if (part && part->agency)
 			drop_coord_leads(t);
 	}

@@ -87,6 +87,12 @@ static bool leads(const struct task *t, const char *agency)
 
 int task_assign(struct task *t, const struct dir *d, enum task_role role, const char *cell)
 {
+	return task_assign_on(t, d, role, cell, TASK_ANY_DAY);
+}
+
+int task_assign_on(struct task *t, const struct dir *d, enum task_role role, const char *cell,
+                   int64_t day)
+{
 	struct dir_match *m;
 	size_t n = dir_split(d, cell, &m);
 	int unresolved = 0;
@@ -98,10 +104,13 @@ int task_assign(struct task *t, const struct dir *d, enum task_role role, const 
 			task_add_agency(t, role, m[i].written, m[i].written, NULL, false);
 			unresolved++;
 		} else if (g && g->members.n) {
-			for (size_t k = 0; k < g->members.n; k++)
-				if (role != TASK_COORD || !leads(t, g->members.v[k]))
-					task_add_agency(t, role, g->members.v[k], m[i].written,
-					                g->id, true);
+			/* "Các sở, ngành" in a letter of December 2025 are the
+			 * departments of then, not those merged away in March. */
+			for (size_t k = 0; k < g->members.n; k++) {
+				const char *member = dir_holder(d, g->members.v[k], day);
+				if (role != TASK_COORD || !leads(t, member))
+					task_add_agency(t, role, member, m[i].written, g->id, true);
+			}
 		} else {
 			/* An agency, or a group reached through its list address. */
 			task_add_agency(t, role, m[i].id, m[i].written, NULL, true);

@@ -86,6 +86,12 @@ void task_set_timeframe_issued(struct task *t, const char *text, const struct tf
  * first. Returns the number of names left unresolved.
  */
 int task_assign(struct task *t, const struct dir *d, enum task_role role, const char *cell);
+/* The same for a document of a local day (TASK_ANY_DAY: unknown): a group
+ * stands for its members as they were that day — a member whose successor
+ * had taken over by then is that successor. */
+#define TASK_ANY_DAY INT64_MIN
+int task_assign_on(struct task *t, const struct dir *d, enum task_role role, const char *cell,
+                   int64_t day);
 
 void task_add_agency(struct task *t, enum task_role role, const char *agency, const char *written,
                      const char *via_group, bool resolved);

@@ -307,6 +307,8 @@ def read_directory():
                 cur["emails"].append(value)
             elif key == "member":
                 cur["members"].append(value)
+            elif key in ("successor", "since"):
+                cur[key] = value
     return entries
 
 

@@ -238,6 +238,47 @@ static void test_assign_agency(void **state)
 	task_free(&t);
 }
 
+/*
+ * A group in a document of a day stands for its members of that day: on
+ * 10/12/2025 the departments merged on 1/3/2025 are their successors, each
+ * once; on 28/2/2025, and when the day is unknown, they are themselves.
+ */
+static void test_assign_group_as_it_stood(void **state)
+{
+	static const struct {
+		int64_t day;
+		size_t n;          /* members */
+		const char *gone;  /* not among them */
+		const char *there; /* among them, once */
+	} cases[] = {
+	    {0, N_ELEMS(so_ban_nganh) - 7, "skhdt", "stc"}, /* 7 merged away */
+	    {-1, N_ELEMS(so_ban_nganh), NULL, "skhdt"},
+	    {TASK_ANY_DAY, N_ELEMS(so_ban_nganh), NULL, "sttt"},
+	};
+	const int64_t after = date_days_from_civil(2025, 12, 10);
+	const int64_t before = date_days_from_civil(2025, 2, 28);
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct task t;
+		int64_t day = cases[i].day == 0    ? after
+		              : cases[i].day == -1 ? before
+		                                   : cases[i].day;
+		size_t seen = 0;
+
+		new_task(&t);
+		task_assign_on(&t, dir, TASK_LEAD, "Các sở, ban, ngành tỉnh", day);
+		expect_count(&t, cases[i].n);
+		for (size_t k = 0; k < t.n_agencies; k++) {
+			if (cases[i].gone && !strcmp(t.agencies[k].agency, cases[i].gone))
+				fail_msg("case %zu: %s is still a member", i, cases[i].gone);
+			seen += !strcmp(t.agencies[k].agency, cases[i].there);
+		}
+		check_int("the holder, once", (long long)seen, 1);
+		task_free(&t);
+	}
+}
+
 static void test_assign_group_expands_to_members(void **state)
 {
 	struct task t;
@@ -607,6 +648,7 @@ int main(void)
 	    cmocka_unit_test(test_timeframe_flags),
 	    cmocka_unit_test(test_assign_agency),
 	    cmocka_unit_test(test_assign_group_expands_to_members),
+	    cmocka_unit_test(test_assign_group_as_it_stood),
 	    cmocka_unit_test(test_assign_unresolved_kept_as_written),
 	    cmocka_unit_test(test_assign_duplicates_ignored),
 	    cmocka_unit_test(test_assign_group_skips_the_lead),
