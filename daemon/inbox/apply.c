@@ -108,6 +108,20 @@ static int request_extension(const struct answer_env *e, const struct store_inbo
 	bool en = e->cfg->language && !strcmp(e->cfg->language, "en");
 
 	date_format_vn(c->new_due, e->cfg->tz_offset, day, sizeof(day));
+	/* The deadline is the lead's: a coordinating agency's request would
+	 * replace the lead's own, pending one. It is noted, not filed. */
+	if (!leads(e->dir, t, in->agency, now)) {
+		snprintf(
+		    what, len,
+		    en ? "extension to %s noted; the lead agency asks for the task's extensions"
+		       : "đã ghi nhận đề nghị gia hạn đến %s; việc xin gia hạn nhiệm vụ do cơ "
+		         "quan chủ trì đề nghị",
+		    day);
+		if (audit(e->st, in, c, "reply-noted", now) < 0)
+			return -1;
+		return finish(e->st, c, "noted",
+		              "a coordinating agency: the lead asks for extensions");
+	}
 	if (c->new_due <= now) {
 		snprintf(what, len, en ? "the date asked for, %s, is past" : "ngày %s đã qua", day);
 		return finish(e->st, c, "rejected", "the date asked for is past");

@@ -229,7 +229,9 @@ static bool has_line(const char *text, const char *line)
 
 	while (n && (l[n - 1] == ' ' || l[n - 1] == '\t'))
 		n--;
-	for (const char *p = text; n && (p = memmem(p, strlen(p), l, n)); p++) {
+	/* The end once: strlen() at each hit made a 4 MB reply take seconds. */
+	const char *end = text + strlen(text);
+	for (const char *p = text; n && (p = memmem(p, (size_t)(end - p), l, n)); p++) {
 		bool starts = p == text || strchr("\n \t>", p[-1]);
 		if (starts && strchr("\r\n \t", p[n]))
 			return true;
@@ -337,9 +339,10 @@ static int add_cmd_row(struct intake *k, const struct reply_cmd *rc, int64_t tas
 /*
  * The tasks of the message an item names (all of them for no item); *hit
  * malloc'ed. A bare number that is no item of the message but the code of
- * one of its tasks (the "#" forgotten) names that task.
+ * one of its tasks (the "#" forgotten) names that task — not one written as
+ * an item ("Mục 3"): that is an item the message does not have.
  */
-static size_t named_tasks(struct intake *k, const char *item, bool **hit)
+static size_t named_tasks(struct intake *k, const char *item, bool named, bool **hit)
 {
 	size_t n = 0;
 	char *end;
@@ -355,7 +358,7 @@ static size_t named_tasks(struct intake *k, const char *item, bool **hit)
 			task_free(&t);
 	}
 	long long code = item ? strtoll(item, &end, 10) : 0;
-	for (size_t j = 0; n == 0 && item && code > 0 && !*end && j < k->n_tasks; j++)
+	for (size_t j = 0; n == 0 && item && !named && code > 0 && !*end && j < k->n_tasks; j++)
 		if (k->tasks[j] == code)
 			n += (*hit)[j] = true;
 	return n;
@@ -370,7 +373,7 @@ static int record_commands(struct intake *k, const char *state)
 	for (size_t i = 0; i < k->r.n_cmds; i++) {
 		const struct reply_cmd *rc = &k->r.cmds[i];
 		bool *hit;
-		size_t hits = named_tasks(k, rc->item, &hit);
+		size_t hits = named_tasks(k, rc->item, rc->named, &hit);
 		int r = 0;
 		if (!hits || (rc->item && hits > 1))
 			r = add_cmd_row(

@@ -650,10 +650,23 @@ static char *automatic(GMimeMessage *msg, const struct mimein_msg *m)
 			return xstrdup(buf);
 		}
 	if (m->subject) {
+		/* The wording opens the subject ("Automatic reply: …", "Re: Trả lời tự
+		 * động"): a reply about a task titled "… tổng đài trả lời tự động …"
+		 * carries it further on and is no auto-reply. */
+		static const char *const prefixes[] = {
+		    "re:", "tl:", "aw:", "sv:", "fw:", "fwd:", "tr:"};
 		char fold[300];
+		const char *f = fold;
 		text_fold(m->subject, strlen(m->subject), fold, NULL, sizeof(fold));
+		for (bool more = true; more;) {
+			f += strspn(f, " [(");
+			more = false;
+			for (size_t i = 0; i < UTIL_NELEM(prefixes); i++)
+				if (!strncmp(f, prefixes[i], strlen(prefixes[i])))
+					f += strlen(prefixes[i]), more = true;
+		}
 		for (size_t i = 0; i < UTIL_NELEM(ooo); i++)
-			if (strstr(fold, ooo[i])) {
+			if (!strncmp(f, ooo[i], strlen(ooo[i]))) {
 				snprintf(buf, sizeof(buf),
 				         "out-of-office wording in the subject (\"%s\")", ooo[i]);
 				return xstrdup(buf);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* One line being read: its original bytes and its fold. */
 struct fline {
@@ -234,6 +235,7 @@ static const struct level levels[] = {
     {"chua hoan thanh", TASK_NOT_MET, NULL, false},
     {"chua dat", TASK_NOT_MET, "chưa đạt", false},
     {"khong hoan thanh", TASK_NOT_MET, NULL, false},
+    {"khong dat", TASK_NOT_MET, NULL, false},
     {"chua thuc hien", TASK_NOT_MET, NULL, false},
     {"da hoan thanh", TASK_DONE, NULL, false},
     {"hoan thanh", TASK_DONE, NULL, false},
@@ -407,7 +409,8 @@ static size_t item_at(const char *p, bool keyword)
  * loose, a space may end them too ("1.3.a Hoàn thành": the caller checks
  * that a level follows).
  */
-static size_t items_at(const char *p, size_t (*at)[2], size_t max, size_t *n_items, bool loose)
+static size_t items_at(const char *p, size_t (*at)[2], size_t max, size_t *n_items, bool loose,
+                       bool *named)
 {
 	static const char *const keywords[] = {"muc", "nhiem vu so", "nhiem vu",
 	                                       "nv",  "item",        "task"};
@@ -437,6 +440,7 @@ static size_t items_at(const char *p, size_t (*at)[2], size_t max, size_t *n_ite
 	}
 	if (!*n_items)
 		return 0;
+	*named = keyword;
 	/* The reference ends with a separator: ':', '-', ')' or a dot before a space. */
 	if (*q == ':' || *q == '-' || *q == ')' || (*q == '.' && q[1] == ' '))
 		return (size_t)(skip_spaces(q + 1) - p);
@@ -545,6 +549,7 @@ struct reader {
 	size_t cap_cmds, cap_misses;
 	char **exclude; /* folded, trimmed, sorted */
 	size_t n_exclude;
+	bool named; /* the line's items follow "Mục", "Nhiệm vụ" … */
 };
 
 static char *trim_copy(char *s)
@@ -583,6 +588,7 @@ static struct reply_cmd *add_cmd(struct reader *r, const struct fline *l, int li
 	c->line = lineno;
 	c->text = trim_copy(xstrndup(l->s, l->len));
 	c->item = item ? original(l, item[0], item[0] + item[1]) : NULL;
+	c->named = item && r->named;
 	return c;
 }
 
@@ -673,6 +679,30 @@ static bool excluded(const struct reader *r, const char *t)
 	return r->n_exclude && bsearch(&t, r->exclude, r->n_exclude, sizeof(char *), cmp_str);
 }
 
+/* "Hoàn thành: chưa", "hoan thanh chua duoc", "Đạt - không": the level denied. */
+static bool negated(const char *rest)
+{
+	while (*rest && strchr(":-,. ", *rest))
+		rest++;
+	return phrase_at(rest, "chua") || phrase_at(rest, "khong");
+}
+
+/* A share below 100 % written after the level: "50%", "30 %". */
+static bool part_done(const char *rest)
+{
+	for (const char *pc = strchr(rest, '%'); pc; pc = strchr(pc + 1, '%')) {
+		const char *d = pc;
+		while (d > rest && d[-1] == ' ')
+			d--;
+		const char *e = d;
+		while (d > rest && (isdigit((unsigned char)d[-1]) || d[-1] == ',' || d[-1] == '.'))
+			d--;
+		if (d < e && atof(d) < 100.0)
+			return true;
+	}
+	return false;
+}
+
 static void read_line(struct reader *r, const struct fline *l, int lineno, const struct fline *next)
 {
 	char t[REPLY_MAX_LINE + 1];
@@ -686,9 +716,10 @@ static void read_line(struct reader *r, const struct fline *l, int lineno, const
 	const char *unlabelled = p;
 	p = skip_label(p);
 	bool labelled = p != unlabelled;
-	size_t k = items_at(p, items, UTIL_NELEM(items), &n_items, false);
+	r->named = false;
+	size_t k = items_at(p, items, UTIL_NELEM(items), &n_items, false, &r->named);
 	if (!k) {
-		k = items_at(p, items, UTIL_NELEM(items), &n_items, true);
+		k = items_at(p, items, UTIL_NELEM(items), &n_items, true, &r->named);
 		size_t probe = 0;
 		if (k && !level_at(l, (size_t)(p + k - l->f), &probe) && !extension_word(p + k))
 			k = 0, n_items = 0;
@@ -706,12 +737,46 @@ static void read_line(struct reader *r, const struct fline *l, int lineno, const
 			         "not a completion level (Hoàn thành, Đang thực hiện, Chờ …)");
 		return;
 	}
+	const char *rest = skip_spaces(l->f + at + len);
+	if ((v->status == TASK_DONE && negated(rest)) || l->f[l->n ? l->n - 1 : 0] == '?') {
+		add_miss(r, l, lineno,
+		         "a level questioned or denied is no level: write 'Chưa hoàn thành' or "
+		         "'Đang thực hiện'");
+		return;
+	}
+	/* "Hoàn thành 50%", "Đạt 60% kế hoạch": part of it done is in progress. */
+	enum task_status status =
+	    v->status == TASK_DONE && part_done(rest) ? TASK_IN_PROGRESS : v->status;
 	for (size_t i = 0; i < (n_items ? n_items : 1); i++) {
 		struct reply_cmd *c = add_cmd(r, l, lineno, n_items ? items[i] : NULL);
 		c->kind = REPLY_STATUS;
-		c->status = v->status;
+		c->status = status;
 		c->note = rest_of(l, at);
 	}
+}
+
+/* The line goes on into the next one: it ends with a letter or a digit. */
+static bool ends_open(const struct fline *l)
+{
+	size_t n = l->n;
+
+	while (n && l->f[n - 1] == ' ')
+		n--;
+	return n && isalnum((unsigned char)l->f[n - 1]);
+}
+
+/* The line's text starts with a lower-case letter (ASCII or Vietnamese). */
+static bool starts_lower(const struct fline *l)
+{
+	size_t i = 0;
+	utf8proc_int32_t cp;
+
+	while (i < l->len && (l->s[i] == ' ' || l->s[i] == '\t'))
+		i++;
+	if (i == l->len || utf8proc_iterate((const utf8proc_uint8_t *)l->s + i,
+	                                    (utf8proc_ssize_t)(l->len - i), &cp) <= 0)
+		return false;
+	return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
 }
 
 static void load_exclude(struct reader *r, const char *const *lines, size_t n)
@@ -742,14 +807,19 @@ void reply_read(const char *text, size_t len, const char *const *exclude, size_t
 	out->own = own_text(text, len);
 	load_exclude(&r, exclude, n_exclude);
 	struct lines ls = {out->own, strlen(out->own), 0};
-	bool more = next_line(&ls, &s, &n);
+	bool more = next_line(&ls, &s, &n), open = false;
 	while (more) {
 		lineno++;
 		fold(l, s, n);
 		more = next_line(&ls, &ns, &nn);
 		if (more)
 			fold(next, ns, nn);
-		read_line(&r, l, lineno, more ? next : NULL);
+		/* "… nhiệm vụ khảo sát chưa⏎hoàn thành vì …": a sentence wrapped
+		 * (by the writer, or format=flowed) is no command on its own line. */
+		size_t said = out->n_cmds;
+		if (!(open && starts_lower(l)))
+			read_line(&r, l, lineno, more ? next : NULL);
+		open = ends_open(l) && out->n_cmds == said;
 		s = ns, n = nn;
 	}
 	for (size_t i = 0; i < r.n_exclude; i++)

@@ -36,11 +36,12 @@ struct reply_cmd {
 	enum reply_kind kind;
 	enum task_status status; /* REPLY_STATUS: done, in-progress, waiting or not-met */
 	char *item;              /* the item as written ("1.3.a"); NULL: every task */
-	int line;                /* in the own text, from 1 */
-	char *text;              /* that line as written, trimmed */
-	char *note;              /* the level and what follows it, as written */
-	int year, month, day;    /* REPLY_EXTEND: the date asked for (year 0: not written) */
-	char *reason;            /* REPLY_EXTEND: why, or NULL */
+	bool named;           /* written after "Mục", "Nhiệm vụ" …: an item, never a code */
+	int line;             /* in the own text, from 1 */
+	char *text;           /* that line as written, trimmed */
+	char *note;           /* the level and what follows it, as written */
+	int year, month, day; /* REPLY_EXTEND: the date asked for (year 0: not written) */
+	char *reason;         /* REPLY_EXTEND: why, or NULL */
 };
 
 /* A line that tries to say something the reader cannot take. */

@@ -234,6 +234,13 @@ def test_per_item_lines_without_diacritics_and_an_unknown_item():
         row = s.deliver(mailin.plain(digest, f"#{code}: Hoàn thành\n", SCT))
         got = dict(s.w.sql("SELECT key, status FROM tasks WHERE plan_id = 'KH-MUC'"))
         check(row["state"] == "applied" and got["I.1"] == "done", f"{row} {got}")
+        # "Mục N" is an item: N no item of the message has is unknown, never task #N.
+        other = s.w.sql("SELECT id FROM tasks WHERE plan_id = 'KH-MUC' AND key = 'II.1'")[0][0]
+        check(other > 2, f"II.1's code {other} is no item number of the message")
+        s.deliver(mailin.plain(digest, f"Mục {other}: Đang thực hiện\n", SCT))
+        got = dict(s.w.sql("SELECT key, status FROM tasks WHERE plan_id = 'KH-MUC'"))
+        cmds = s.w.sql("SELECT item, state FROM reply_commands ORDER BY id DESC LIMIT 1")
+        check(got["II.1"] == "done" and cmds == [(str(other), "unknown-item")], f"{got} {cmds}")
     finally:
         s.cleanup()
 
@@ -279,6 +286,12 @@ def test_coordinating_agency_done_is_noted_not_the_task_status():
         check(s.w.sql("SELECT state FROM reply_commands") == [("noted",)], "noted")
         body = plain_body(s.answers(1)[0])
         check("phần phối hợp" in body, body)
+        # Its extension request is noted too: the lead's deadline, the lead's request.
+        row = s.deliver(mailin.gmail(s.digest("skhcn@quangngai.example"),
+                                     "Xin gia hạn đến 30/09/2025: chờ kinh phí", SKHCN))
+        check(row["state"] == "applied", f"{row}")
+        check(s.w.sql("SELECT count(*) FROM extension_requests") == [(0,)], "nothing filed")
+        check(s.w.sql("SELECT state FROM reply_commands") == [("noted",), ("noted",)], "noted")
     finally:
         s.cleanup()
 

@@ -116,13 +116,30 @@ static void test_automatic_messages(void **state)
 		mimein_free(&m);
 		buf_free(&raw);
 	}
-	struct mimein_msg m;
-	parse("From: a@x.example\r\nSubject: =?utf-8?q?Tr=E1=BA=A3_l=E1=BB=9Di_t=E1=BB=B1_"
-	      "=C4=91=E1=BB=99ng:_V=E1=BA=AFng_m=E1=BA=B7t?=\r\n\r\nx\r\n",
-	      &m);
-	check_str("out of office", m.automatic,
-	          "out-of-office wording in the subject (\"vang mat\")");
-	mimein_free(&m);
+	/* Out-of-office wording opens the subject; further on it is a task's title. */
+	static const struct {
+		const char *subject, *why;
+	} subjects[] = {
+	    {"=?utf-8?q?Tr=E1=BA=A3_l=E1=BB=9Di_t=E1=BB=B1_=C4=91=E1=BB=99ng:_V=E1=BA=AFng_m=E1=BA="
+	     "B7t?=",
+	     "out-of-office wording in the subject (\"tra loi tu dong\")"},
+	    {"Automatic reply: [Sap den han 20/12/2025] 3 nhiem vu",
+	     "out-of-office wording in the subject (\"automatic reply\")"},
+	    {"RE: Out of Office", "out-of-office wording in the subject (\"out of office\")"},
+	    {"Re: [Sap den han 20/12/2025] Trien khai tong dai tra loi tu dong cho nguoi dan",
+	     NULL},
+	    {"TL: Nguon thu tu dong gop cua doanh nghiep", NULL},
+	};
+	for (size_t i = 0; i < N_ELEMS(subjects); i++) {
+		struct buf raw = BUF_INIT;
+		struct mimein_msg m;
+		buf_printf(&raw, "From: a@x.example\r\nSubject: %s\r\n\r\nx\r\n",
+		           subjects[i].subject);
+		parse(raw.data, &m);
+		check_str(subjects[i].subject, m.automatic, subjects[i].why);
+		mimein_free(&m);
+		buf_free(&raw);
+	}
 }
 
 #define FILES                                                                                      \

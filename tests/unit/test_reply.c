@@ -108,6 +108,22 @@ static const struct {
     {"Chờ Bộ\n---------- Forwarded message ---------\nHoàn thành", "1 * waiting"},
     {"Hoàn thành\n-- \nChờ duyệt (chữ ký)", "1 * done"},
     {"Từ ngày 1/7 sẽ triển khai.\nĐang thực hiện", "2 * in-progress"},
+    /* A sentence wrapped onto a line that starts with a level is no command. */
+    {"Sở báo cáo nhiệm vụ khảo sát chưa\nhoàn thành vì chưa được cấp kinh phí.", ""},
+    {"Kết quả: đến nay đã cơ bản\nhoàn thành, còn 2 huyện.\nĐang thực hiện", "3 * in-progress; miss 1"},
+    {"Kính gửi Sở KH&CN,\nHoàn thành", "2 * done"},
+    {"1.1: Hoàn thành\nhoàn thành 1.2 trong tuần", "1 1.1 done; 2 * done"},
+    /* A share below the whole is in progress; a level denied or asked is none. */
+    {"Hoàn thành 50% khối lượng công việc", "1 * in-progress"},
+    {"Đã hoàn thành 30 %", "1 * in-progress"},
+    {"Đạt 60% kế hoạch", "1 * in-progress"},
+    {"Hoàn thành 100%", "1 * done"},
+    {"Hoàn thành: chưa", "miss 1"},
+    {"hoan thanh chua duoc", "miss 1"},
+    {"Done?", "miss 1"},
+    {"Đang thực hiện, chưa xong", "1 * in-progress"},
+    {"Không đạt", "1 * not-met"},
+    {"khong dat do thieu kinh phi", "1 * not-met"},
 };
 
 static void test_the_table(void **state)
