@@ -239,25 +239,43 @@ static bool has_line(const char *text, const char *line)
 	return false;
 }
 
+/* Adds the text lines of one of our messages to *lines (at most 2000 in all). */
+static void add_lines(const struct store_message *sm, char ***lines, size_t *n)
+{
+	struct mimein_msg sent;
+
+	mimein_parse(sm->body, sm->body_len, &mimein_default_limits, &sent);
+	for (char *p = sent.text, *nl; p && *p && *n < 2000; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p) - 1;
+		*lines = xrealloc(*lines, (*n + 1) * sizeof(**lines));
+		(*lines)[(*n)++] = xstrndup(p, (size_t)(nl - p) + (*nl != '\n'));
+	}
+	mimein_free(&sent);
+}
+
 /*
  * The lines of the message answered are never read as commands: a quote
  * the client did not mark. Its examples of a reply ("#205: Hoàn thành")
  * are the exception, since an agency may well answer with one of them;
- * all of them together are a quote again.
+ * all of them together are a quote again. The message answered is the one
+ * the token names and, when In-Reply-To names another of ours (a help
+ * message or a confirmation, whose token names the reminder), that one too:
+ * its examples coming back from an auto-responder set nothing.
  */
 static void read_reply(struct intake *k)
 {
-	struct mimein_msg sent;
 	char **lines = NULL;
 	size_t n = 0, examples = 0, copied = 0;
+	struct store_message answered;
 
-	mimein_parse(k->sent.body, k->sent.body_len, &mimein_default_limits, &sent);
-	for (char *p = sent.text, *nl; p && *p && n < 2000; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl)
-			nl = p + strlen(p) - 1;
-		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
-		lines[n++] = xstrndup(p, (size_t)(nl - p) + (*nl != '\n'));
+	add_lines(&k->sent, &lines, &n);
+	if (k->m.in_reply_to && k->sent.message_id &&
+	    strcmp(k->m.in_reply_to, k->sent.message_id) &&
+	    store_message_by_msgid(k->env->st, k->m.in_reply_to, &answered) == 1) {
+		add_lines(&answered, &lines, &n);
+		store_message_free(&answered);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (example_line(lines[i])) {
@@ -279,7 +297,6 @@ static void read_reply(struct intake *k)
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
-	mimein_free(&sent);
 }
 
 static time_t requested_due(const struct intake *k, const struct reply_cmd *c)

@@ -502,6 +502,11 @@ def test_unreadable_reply_gets_one_help_message_a_day():
         check(row["answer_kind"] is None and "in the last day" in row["reason"], f"{row}")
         s.d.wait_idle()
         check(len(s.answers(1)) == 1, "one help message")
+        # An auto-responder quoting the help back unmarked: its examples set nothing.
+        before = s.status()
+        s.deliver(mailin.plain(help_msg, "Đã nhận được thư.\n\n" + body, SCT))
+        check(s.status() == before, f"{s.status()} (was {before})")
+        check(s.w.sql("SELECT count(*) FROM extension_requests") == [(0,)], "nothing filed")
     finally:
         s.cleanup()
 
