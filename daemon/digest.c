@@ -305,10 +305,14 @@ static void add_title(const char *kind, const char *title, struct buf *out)
 		text_fold(title, strlen(title), ft, map, sizeof(ft));
 		title += map[nk + 1];
 	}
-	int len;
+	int len, len2;
 	unsigned cp = decode((const unsigned char *)title, &len);
+	unsigned next = title[len] ? decode((const unsigned char *)title + len, &len2) : ' ';
 	buf_addc(out, ' ');
-	encode(lower_vi(cp), out);
+	/* "UBND", "KH-MUC", "CNTT 2025": a word in capitals keeps them. */
+	encode(lower_vi(next) != next || next == '-' || (next >= '0' && next <= '9') ? cp
+	                                                                             : lower_vi(cp),
+	       out);
 	buf_adds(out, title + len);
 }
 

@@ -439,6 +439,13 @@ static void test_plan_names(void **state)
 	    {"vi", "KH-TEST", "Kế hoạch thử nghiệm nhắc việc", "2025-04-15",
 	     "Kế hoạch thử nghiệm nhắc việc ban hành ngày 15/04/2025"},
 	    {"en", "KH-TEST", "Thử nghiệm", "2025-04-15", "Plan Thử nghiệm of 15/04/2025"},
+	    /* A first word in capitals (an abbreviation, a code) keeps them. */
+	    {"vi", "KH-MUC", "KH-MUC", NULL, "Kế hoạch KH-MUC"},
+	    {"vi", "121/KH-UBND", "UBND tỉnh về chuyển đổi số", NULL,
+	     "Kế hoạch số 121/KH-UBND UBND tỉnh về chuyển đổi số"},
+	    {"vi", "122/KH-UBND", "ĐT và phát triển", NULL,
+	     "Kế hoạch số 122/KH-UBND ĐT và phát triển"},
+	    {"vi", "123/KH-UBND", "Ý kiến", NULL, "Kế hoạch số 123/KH-UBND ý kiến"},
 	};
 
 	(void)state;
