@@ -103,7 +103,9 @@ const char *answer_status_words(const struct cfg *c, enum task_status s)
 	return (unsigned)s <= TASK_REMOVED ? words(c)->status[s] : "?";
 }
 
-/* Composes and queues one message; 0 and *id, or -1 (logged). */
+/* Composes and queues one message; 0 and *id, or -1 (logged). A message that
+ * cannot be written (an address mime refuses: a sender's, hostile) is 0 with
+ * *id 0: no answer, and nothing else undone for it. */
 static int queue(const struct answer_env *e, const struct answer_to *to, const char *subject,
                  const char *text, const char *kind, time_t now, int64_t *id)
 {
@@ -132,8 +134,10 @@ static int queue(const struct answer_env *e, const struct answer_to *to, const c
 	/* Their Message-ID is hostile input: an id mime would refuse is left out. */
 	if (to->in_reply_to && !mime_msgid_valid(to->in_reply_to))
 		m.in_reply_to = NULL, m.n_references = 0;
+	*id = 0;
 	if (mime_build(&m, &out, err, sizeof(err)) < 0) {
-		log_warnx("%s to %s: %s", kind, to->addr, err);
+		log_warnx("%s to %s: not sent: %s", kind, to->addr, err);
+		rc = 0;
 	} else {
 		struct store_message sm = {.message_id = msgid,
 		                           .recipient =

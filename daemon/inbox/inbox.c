@@ -582,6 +582,8 @@ static int help(struct intake *k)
 		add_line(k, false, k->r.misses[i].text, NULL, k->r.misses[i].why);
 	if (answer_help(&k->ae, &to, k->unread, k->n_unread, k->now, &msg) < 0)
 		return -1;
+	if (!msg)
+		return tell(k, "no help message: the address cannot be written to");
 	free(k->in.answer_kind);
 	k->in.answer = msg;
 	k->in.answer_kind = xstrdup("help");
@@ -601,6 +603,8 @@ static int confirm(struct intake *k)
 	if (answer_confirmation(&k->ae, &to, k->done, k->n_done, k->unread, k->n_unread, k->now,
 	                        &msg) < 0)
 		return -1;
+	if (!msg) /* the address cannot be written to: logged, nothing to record */
+		return 0;
 	return store_inbound_set_answer(k->env->st, k->in.id, msg, "confirmation");
 }
 

@@ -434,6 +434,19 @@ def test_held_reply_is_accepted_by_the_admin():
         s.cleanup()
 
 
+def test_held_reply_from_an_address_no_mail_can_go_to_is_still_accepted():
+    s = Setup()
+    try:
+        row = s.deliver(mailin.plain(s.digest(), "Đang thực hiện", 'Văn thư <"a b"@evil.example>'))
+        check(row["state"] == "held", f"{row}")
+        p = ctl(s.w.config, "inbox", "accept", str(row["id"]))
+        check(p.returncode == 0 and "accepted: 1 command applied" in p.stdout, p.stdout + p.stderr)
+        check(s.status() == "in-progress", f"applied: {s.status()}")
+        check(s.w.sql("SELECT answer FROM inbound") == [(None,)], "no confirmation recorded")
+    finally:
+        s.cleanup()
+
+
 def test_reply_from_address_of_the_directory_is_accepted():
     extra = "[agency ttcntt]\nname = Trung tâm Công nghệ thông tin\nemail = ttcntt@quangngai.example\n"
     s = Setup(tasks=TASKS.replace("lead = Sở Công Thương", "lead = Trung tâm Công nghệ thông tin"),
@@ -606,6 +619,7 @@ if __name__ == "__main__":
                test_a_report_file_is_saved_beside_the_store_and_listed,
                test_hostile_and_automatic_mail_changes_nothing,
                test_held_reply_is_accepted_by_the_admin,
+               test_held_reply_from_an_address_no_mail_can_go_to_is_still_accepted,
                test_reply_from_address_of_the_directory_is_accepted,
                test_replayed_message_is_recorded_once,
                test_crash_between_commit_and_move_does_not_apply_twice,
