@@ -48,7 +48,8 @@ struct intake {
 	int64_t *tasks, *occs;
 	size_t n_tasks;
 	struct reply r;
-	bool read; /* r holds the reply's lines */
+	bool read;      /* r holds the reply's lines */
+	bool bad_token; /* its token names our message but does not check: held */
 	struct answer_line *done, *unread;
 	size_t n_done, n_unread;
 	struct buf words; /* the answer lines' texts, freed at the end */
@@ -168,16 +169,13 @@ static int match_token(struct intake *k)
 		       k->m.rcpts.v[i]);
 		return -1;
 	}
-	if (!c->inbox.have_key ||
-	    !token_check(c->inbox.key, token, k->sent.message_id, k->sent.recipient)) {
-		settle(k, "reply", "refused",
-		       "forged reply token in %s: it is not the one of message %s to %s",
-		       k->m.rcpts.v[i], k->sent.message_id, k->sent.recipient);
-		store_message_free(&k->sent);
-		return -1;
-	}
+	/* A token that names our message but does not check is forged — or made
+	 * with a key since lost (inbox.key not restored with a backup): the
+	 * admin decides (held), rather than every outstanding reply refused. */
+	k->bad_token = !c->inbox.have_key ||
+	               !token_check(c->inbox.key, token, k->sent.message_id, k->sent.recipient);
 	free(k->in.matched_by);
-	k->in.matched_by = xstrdup("token");
+	k->in.matched_by = xstrdup(k->bad_token ? "token (does not check)" : "token");
 	return 1;
 }
 
@@ -736,6 +734,13 @@ static int classify(struct intake *k, int64_t earlier)
 	read_reply(k);
 	if (!sender_checked(k))
 		return 0;
+	if (k->bad_token) {
+		settle(k, "reply", "held",
+		       "its reply token is not the one of message %s to %s: forged, or made with "
+		       "another key (inbox.key lost or replaced)",
+		       k->sent.message_id, k->sent.recipient);
+		return 0;
+	}
 	const struct mimein_att *big = oversized(&k->m);
 	if (big) {
 		settle(k, "reply", "held", "the file %s is refused: %s", big->filename,

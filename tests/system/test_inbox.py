@@ -373,7 +373,9 @@ def big_file(digest, text, sender):
 HOSTILE = [
     ("spoofed sender", mailin.plain, "Kẻ mạo danh <sct@evil.example>", "reply", "held",
      r"sct@evil\.example is not an address of Sở Công Thương"),
-    ("forged token", forged, SCT, "reply", "refused", r"forged reply token"),
+    # Forged, or made with a key since lost: the admin decides.
+    ("forged token", forged, SCT, "reply", "held",
+     r"its reply token is not the one of message .* forged, or made with another key"),
     ("another agency's message", mailin.plain, "Sở Y tế <syt@quangngai.example>", "reply",
      "held", r"syt@quangngai\.example is an address of Sở Y tế, but .* went to Sở Công Thương"),
     ("auto-reply", auto_reply, SCT, "automatic", "ignored", r"Auto-Submitted: auto-replied"),
@@ -400,7 +402,7 @@ def test_hostile_and_automatic_mail_changes_nothing():
             check(s.state() == before, f"{name}: something changed\n{before}\n{s.state()}")
         check(s.status() == "open", "the task is still open")
         held = ctl(s.w.config, "inbox", "--held", check_rc=0).stdout
-        check(len(re.findall(r"^#\d+ .* reply held$", held, re.M)) == 3, held)
+        check(len(re.findall(r"^#\d+ .* reply held$", held, re.M)) == 4, held)
     finally:
         s.cleanup()
 
