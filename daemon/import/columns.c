@@ -123,6 +123,45 @@ void columns_free(struct columns *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/*
+ * How surely a task header names the work itself: "Nhiệm vụ", "Nội dung",
+ * "Tên …" do; "Đề án", "Chương trình" may be a reference beside it;
+ * "Mục tiêu", "Chỉ tiêu" are what the work serves, unless nothing else is.
+ */
+static int task_rank(const char *header)
+{
+	static const char *const strong[] = {"nhiem vu", "noi dung", "cong viec", "hoat dong",
+	                                     "giai phap"};
+	static const char *const weak[] = {"muc tieu", "chi tieu"};
+	char buf[256];
+	const char *f = words_fold(header, buf, sizeof(buf));
+
+	if (words_starts(f, "ten"))
+		return 2;
+	for (size_t i = 0; i < UTIL_NELEM(strong); i++)
+		if (words_has(f, strong[i]))
+			return 2;
+	for (size_t i = 0; i < UTIL_NELEM(weak); i++)
+		if (words_has(f, weak[i]))
+			return 0;
+	return 1;
+}
+
+/* Several task columns: the leftmost of the surest keeps the role, the others are text. */
+static void strongest_task(struct columns *c)
+{
+	int best = -1, rank = -1;
+
+	for (int i = 0; i < c->n; i++)
+		if (c->role[i] == COL_TASK && task_rank(c->header[i]) > rank) {
+			rank = task_rank(c->header[i]);
+			best = i;
+		}
+	for (int i = 0; i < c->n; i++)
+		if (c->role[i] == COL_TASK && i != best)
+			c->role[i] = COL_OTHER;
+}
+
 /* Two columns naming one role: the stronger keeps it, the other is demoted. */
 static void settle(struct columns *c)
 {
@@ -139,6 +178,17 @@ static void settle(struct columns *c)
 					c->role[i] = COL_STATUS;
 					break;
 				}
+	/* "Thời gian bắt đầu" beside "Thời gian hoàn thành": the end is the deadline. */
+	for (int i = 0; i < c->n; i++)
+		if (c->role[i] == COL_TIME &&
+		    words_has(words_fold(c->header[i], buf, sizeof(buf)), "bat dau"))
+			for (int k = 0; k < c->n; k++)
+				if (k != i && c->role[k] == COL_TIME &&
+				    !words_has(words_fold(c->header[k], buf, sizeof(buf)),
+				               "bat dau")) {
+					c->role[i] = COL_OTHER;
+					break;
+				}
 	/* A bare "Đơn vị" beside a named lead is a unit of measure. */
 	for (int i = 0; i < c->n; i++)
 		if (c->role[i] == COL_LEAD && bare(words_fold(c->header[i], buf, sizeof(buf))))
@@ -148,6 +198,7 @@ static void settle(struct columns *c)
 					c->role[i] = COL_UNIT;
 					break;
 				}
+	strongest_task(c);
 	for (int i = 0; i < c->n; i++) {
 		if (c->role[i] == COL_OTHER)
 			continue;
@@ -157,6 +208,12 @@ static void settle(struct columns *c)
 			continue;
 		}
 		c->where[c->role[i]] = i;
+	}
+	/* No task column: the products listed ("Sản phẩm", "Kết quả đầu ra") are the items. */
+	if (c->where[COL_TASK] < 0 && c->where[COL_RESULT] >= 0) {
+		c->role[c->where[COL_RESULT]] = COL_TASK;
+		c->where[COL_TASK] = c->where[COL_RESULT];
+		c->where[COL_RESULT] = -1;
 	}
 }
 
@@ -233,6 +290,105 @@ bool columns_read(const struct doc_cell *cells, size_t n, struct columns *out)
 	}
 	c.indicators = indicator_table(&c);
 	*out = c;
+	return true;
+}
+
+#define SAMPLE_ROWS 40 /* rows under a header looked at for what its columns hold */
+
+/* "1. Luật …", "2) Đề án …": an item's number, then its text. */
+static bool numbered_item(const char *s)
+{
+	size_t n = strcspn(s, " \n");
+	char buf[256];
+
+	if (!n || n > 12 || !isdigit((unsigned char)s[0]) || (s[n - 1] != '.' && s[n - 1] != ')'))
+		return false;
+	char *index = xstrndup(s, n);
+	bool ok = words_index(index);
+	free(index);
+	return ok && words_count(words_fold(s + n, buf, sizeof(buf))) >= 2;
+}
+
+/* "14, 26", "3", "-": numbers that point elsewhere, no words. */
+static bool reference_numbers(const char *s)
+{
+	return *s && strspn(s, "0123456789,;.-/ ") == strlen(s);
+}
+
+/* A column that may hold the task's text: unnamed, a result, or named a task. */
+static bool may_hold_task(const struct columns *c, int g)
+{
+	return c->role[g] == COL_OTHER || c->role[g] == COL_RESULT ||
+	       columns_role(c->header[g]) == COL_TASK;
+}
+
+struct tally {
+	int written, items, refs;
+};
+
+/* Counts, by column, what the full rows under the header write. Returns the rows counted. */
+static int tally_rows(const struct columns *c, const struct doc_row *rows, size_t n,
+                      struct tally *t)
+{
+	int seen = 0;
+
+	for (size_t i = 0; i < n && seen < SAMPLE_ROWS; i++) {
+		const struct doc_row *row = &rows[i];
+		if (!row->n_cells)
+			continue;
+		int base = row->cells[0].grid_col;
+		const struct doc_cell *last = &row->cells[row->n_cells - 1];
+		if (last->grid_col + last->col_span - base != c->n)
+			continue;
+		seen++;
+		for (size_t k = 0; k < row->n_cells; k++) {
+			int g = row->cells[k].grid_col - base;
+			const char *s = row->cells[k].text;
+			if (g < 0 || g >= c->n || !*s)
+				continue;
+			t[g].written++;
+			t[g].items += numbered_item(s);
+			t[g].refs += reference_numbers(s);
+		}
+	}
+	return seen;
+}
+
+/* The column the cells say is the task's, or -1 when the header's stands. */
+static int task_by_cells(const struct columns *c, const struct tally *t, int seen)
+{
+	int task = c->where[COL_TASK];
+
+	if (c->where[COL_INDEX] < 0 && !t[task].items)
+		for (int g = 0; g < c->n; g++)
+			if (g != task && may_hold_task(c, g) && t[g].items >= (seen < 2 ? 1 : 2) &&
+			    t[g].items * 2 >= t[g].written)
+				return g;
+	if (t[task].written && t[task].refs == t[task].written)
+		for (int g = 0; g < c->n; g++)
+			if (g != task && may_hold_task(c, g) && t[g].refs < t[g].written &&
+			    t[g].written * 2 >= seen)
+				return g;
+	return -1;
+}
+
+bool columns_by_cells(struct columns *c, const struct doc_row *rows, size_t n)
+{
+	struct tally t[COLUMNS_MAX];
+
+	if (c->where[COL_TASK] < 0)
+		return false;
+	memset(t, 0, sizeof(t));
+	int seen = tally_rows(c, rows, n, t);
+	int to = seen ? task_by_cells(c, t, seen) : -1;
+	if (to < 0)
+		return false;
+	c->role[c->where[COL_TASK]] = COL_OTHER;
+	if (c->role[to] != COL_OTHER && c->role[to] != COL_TASK)
+		c->where[c->role[to]] = -1;
+	c->role[to] = COL_TASK;
+	c->where[COL_TASK] = to;
+	c->indicators = indicator_table(c);
 	return true;
 }
 

@@ -24,8 +24,9 @@
 
 struct section {
 	int level;
-	char *key;   /* "I", "V.1"; "" for a group without a number */
-	char *title; /* as written */
+	char *key;       /* "I", "V.1"; "" for a group without a number */
+	char *title;     /* as written */
+	bool digit_rows; /* rows under it were numbered 1, 2 …, not a), b) */
 };
 
 /* One cell's value in a row, by column. */
@@ -349,7 +350,34 @@ static void push_section(struct context *c, const char *index, const char *title
 	}
 	if (c->depth == MAX_DEPTH)
 		return;
-	c->stack[c->depth++] = (struct section){level, words_index_key(index), one_line(title)};
+	c->stack[c->depth++] =
+	    (struct section){level, words_index_key(index), one_line(title), false};
+}
+
+static bool digits(const char *s)
+{
+	return *s && strspn(s, "0123456789.") == strlen(s);
+}
+
+/*
+ * "2 | Xây dựng tủ sách" over rows a), b), then "3 | Tổ chức Ngày Pháp
+ * luật": a number of the section's own kind that follows it is its next
+ * sibling, not its child. The section ends; the row is read at its level.
+ */
+static void sibling_ends_section(struct context *c, const char *own)
+{
+	if (!c->depth || !digits(own))
+		return;
+	struct section *top = &c->stack[c->depth - 1];
+	if (!top->digit_rows && digits(top->key) &&
+	    words_section_level(own) == words_section_level(top->key) &&
+	    atoi(own) > atoi(top->key)) {
+		c->depth--;
+		free(top->key);
+		free(top->title);
+		return;
+	}
+	top->digit_rows = true;
 }
 
 /* "A.I.1": the sections' numbers, unless the next one already starts with them. */
@@ -712,6 +740,9 @@ static bool titled_number(struct reader *rd, const struct doc_cell *cells, size_
 static void header_row(struct reader *rd, struct columns *cols, struct doc_pos pos)
 {
 	struct context *c = &rd->ctx;
+	bool moved = rd->table && rd->row_index < rd->table->n_rows &&
+	             columns_by_cells(cols, rd->table->rows + rd->row_index + 1,
+	                              rd->table->n_rows - rd->row_index - 1);
 
 	if (c->have && same_roles(&c->cols, cols) && !rd->heading_since) {
 		columns_free(cols);
@@ -721,8 +752,9 @@ static void header_row(struct reader *rd, struct columns *cols, struct doc_pos p
 	}
 	new_context(rd, cols, pos);
 	rd->heading_since = false;
-	result_fate(rd->res, rd->block, pos, FATE_HEADER, NULL, "the header: %s",
-	            kind_name(rd->ctx.kind));
+	result_fate(rd->res, rd->block, pos, FATE_HEADER, NULL, "the header: %s%s",
+	            kind_name(rd->ctx.kind),
+	            moved ? "; the task's text is the column its cells show it in" : "");
 }
 
 /* A row longer than the header: a header or a row starts inside it, or site text follows. */
@@ -891,6 +923,8 @@ static void data_row(struct reader *rd, const struct doc_cell *cells, size_t n, 
 		continue_row(rd, v, raw, pos);
 	} else {
 		char *own = *index ? words_index_key(index) : NULL;
+		if (own)
+			sibling_ends_section(c, own);
 		char *base_key = own                    ? row_key(c, own)
 		                 : flat && c->prev_base ? xstrdup(c->prev_base)
 		                                        : row_key(c, "0");
@@ -899,6 +933,20 @@ static void data_row(struct reader *rd, const struct doc_cell *cells, size_t n, 
 		free(base_key);
 	}
 	free(index);
+}
+
+/* "Tổng cộng: 4 nhiệm vụ", "Cộng": the sum a spreadsheet ends with, no row's text. */
+static bool total_row(const struct doc_cell *cells, size_t n)
+{
+	char buf[256];
+	size_t i = 0;
+
+	while (i < n && !*cells[i].text)
+		i++;
+	if (i == n || words_index(cells[i].text))
+		return false;
+	const char *f = words_fold(cells[i].text, buf, sizeof(buf));
+	return words_starts(f, "tong cong") || !strcmp(f, "cong") || !strncmp(f, "cong:", 5);
 }
 
 static void process(struct reader *rd, const struct doc_cell *cells, size_t n, int base,
@@ -944,6 +992,11 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 	if (!*raw) {
 		free(raw);
 		result_fate(rd->res, rd->block, pos, FATE_NOISE, NULL, "an empty row");
+		return;
+	}
+	if (total_row(cells, n)) {
+		free(raw);
+		result_fate(rd->res, rd->block, pos, FATE_NOISE, NULL, "a total row");
 		return;
 	}
 	if (titled_number(rd, cells, n, pos)) {

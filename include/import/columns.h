@@ -50,6 +50,18 @@ enum col_role columns_role(const char *header);
 bool columns_read(const struct doc_cell *cells, size_t n, struct columns *out);
 void columns_free(struct columns *c);
 
+/*
+ * What the cells under a header say about its columns, as an official
+ * reads a table whose header alone is unclear (rows: those after the
+ * header; only rows as wide as the header are looked at):
+ * - with no number column, the column whose cells are numbered items
+ *   ("1. Luật …") is the task, whatever the header calls it;
+ * - a task column of bare reference numbers ("14, 26", "3") is never the
+ *   title: the leftmost column of text named a task or a result is.
+ * Returns whether the task column moved.
+ */
+bool columns_by_cells(struct columns *c, const struct doc_row *rows, size_t n);
+
 /* The same header again (a page break repeats it, sometimes without STT). */
 bool columns_repeated(const struct columns *c, const struct doc_cell *cells, size_t n);
 

@@ -290,6 +290,94 @@ static void test_tables(void **state)
 	run_cases(table_cases, N_ELEMS(table_cases));
 }
 
+/*
+ * Which column is the task's, which the deadline, which row a total or a
+ * sibling: what the cells and the numbering say, as an official reads them
+ * (the header alone leaves it unclear).
+ */
+static const struct meaning_case task_column_cases[] = {
+    {"no number column: the column of numbered items is the task, whatever its header",
+     "| Sản phẩm cần đạt | Mục tiêu | Nhiệm vụ liên quan | Cơ quan chủ trì | Thời hạn |\n"
+     "|---|---|---|---|---|\n"
+     "| **1. Quy chế quản lý cụm công nghiệp** | Thu hút đầu tư (2027) | 3, 7 | Sở Công "
+     "Thương | Quý II/2027 |\n"
+     "| **2. Đề án phát triển làng nghề** | Giữ nghề truyền thống | 5 | Sở Nông nghiệp và "
+     "Môi trường | 2027 |\n",
+     0,
+     false,
+     {"1 «Quy chế quản lý cụm công nghiệp» L:Sở Công Thương C:- T:Quý II/2027",
+      "2 «Đề án phát triển làng nghề» L:Sở Nông nghiệp và Môi trường C:- T:2027", NULL}},
+    {"a task column of bare reference numbers is no title: the result beside it is",
+     "STT\tNhiệm vụ\tKết quả đầu ra\tĐơn vị chủ trì\tThời gian hoàn thành\n"
+     "1\t12\tBộ tiêu chí xã nông thôn mới kiểu mẫu\tSở Nông nghiệp và Môi trường\tTháng "
+     "9/2026\n"
+     "2\t4, 15\tCơ sở dữ liệu hộ nghèo\tSở Y tế\t2026\n",
+     0,
+     false,
+     {"1 «Bộ tiêu chí xã nông thôn mới kiểu mẫu» L:Sở Nông nghiệp và Môi trường C:- T:Tháng "
+      "9/2026",
+      "2 «Cơ sở dữ liệu hộ nghèo» L:Sở Y tế C:- T:2026", NULL}},
+    {"no task column: the products listed are the items",
+     "| TT | Sản phẩm | Cơ quan chủ trì | Thời hạn |\n|---|---|---|---|\n"
+     "| 1 | Bản đồ số quy hoạch đô thị | Sở Xây dựng | 2026 |\n"
+     "| 2 | Báo cáo đánh giá giữa kỳ | Sở Tài chính | 30/6/2027 |\n",
+     0,
+     false,
+     {"1 «Bản đồ số quy hoạch đô thị» L:Sở Xây dựng C:- T:2026",
+      "2 «Báo cáo đánh giá giữa kỳ» L:Sở Tài chính C:- T:30/6/2027", NULL}},
+    {"an objective column gives way to the work's own column, wherever it stands",
+     "| TT | Mục tiêu | Nội dung thực hiện | Đơn vị chủ trì | Thời gian |\n|---|---|---|---|---|\n"
+     "| 1 | Giảm tai nạn giao thông | Lắp camera tại các nút giao | Công an tỉnh | Quý III/2026 "
+     "|\n",
+     0,
+     false,
+     {"1 «Lắp camera tại các nút giao» L:Công an tỉnh C:- T:Quý III/2026", NULL}},
+    {"with a number column, numbered results stay results",
+     "| STT | Nhiệm vụ | Kết quả | Chủ trì | Thời hạn |\n|---|---|---|---|---|\n"
+     "| 1 | Sửa quy chế văn thư | 1. Quy chế mới được ban hành | Văn phòng UBND tỉnh | 2026 |\n"
+     "| 2 | Số hóa hồ sơ lưu trữ | 2. Kho hồ sơ số đầy đủ | Sở Nội vụ | 2027 |\n",
+     0,
+     false,
+     {"1 «Sửa quy chế văn thư» L:Văn phòng UBND tỉnh C:- T:2026",
+      "2 «Số hóa hồ sơ lưu trữ» L:Sở Nội vụ C:- T:2027", NULL}},
+    {"a start column beside an end column: the end is the deadline",
+     "| TT | Tên dự án | Chủ trì | Thời gian bắt đầu | Thời gian kết thúc "
+     "|\n|---|---|---|---|---|\n"
+     "| 1 | Cải tạo chợ trung tâm | UBND phường An Lạc | Tháng 2/2026 | Tháng 8/2027 |\n",
+     0,
+     false,
+     {"1 «Cải tạo chợ trung tâm» L:UBND phường An Lạc C:- T:Tháng 8/2027", NULL}},
+    {"the total a spreadsheet ends with is no row's text",
+     "TT,Nội dung,Đơn vị chủ trì,Thời hạn\n1,Kiểm kê tài sản công,Sở Tài chính,Quý I/2026\n"
+     ",,,\n,Tổng cộng: 1 nhiệm vụ,,\n",
+     0,
+     false,
+     {"1 «Kiểm kê tài sản công» L:Sở Tài chính C:- T:Quý I/2026", NULL}},
+    {"a numbered group over lettered rows ends at the next number of its kind",
+     "| TT | Nội dung | Chủ trì | Thời gian |\n|---|---|---|---|\n"
+     "| 4 | Phát triển rừng | | |\n"
+     "| a) | Trồng rừng thay thế | Sở Nông nghiệp và Môi trường | Năm 2026 |\n"
+     "| b) | Giao khoán bảo vệ rừng | UBND các xã | Quý IV/2026 |\n"
+     "| 5 | Tổng kết chương trình | Sở Nông nghiệp và Môi trường | Tháng 12/2026 |\n"
+     "| 6 | Nhóm việc khác | | |\n"
+     "| 1 | Việc con thứ nhất | Sở Y tế | 2026 |\n"
+     "| 2 | Việc con thứ hai | Sở Y tế | 2027 |\n"
+     "| 7 | Việc con thứ ba | Sở Y tế | 2027 |\n",
+     0,
+     false,
+     {"4.a «Trồng rừng thay thế» L:Sở Nông nghiệp và Môi trường C:- T:Năm 2026",
+      "4.b «Giao khoán bảo vệ rừng» L:UBND các xã C:- T:Quý IV/2026",
+      "5 «Tổng kết chương trình» L:Sở Nông nghiệp và Môi trường C:- T:Tháng 12/2026",
+      "6.1 «Việc con thứ nhất» L:Sở Y tế C:- T:2026", "6.2 «Việc con thứ hai» L:Sở Y tế C:- T:2027",
+      "6.7 «Việc con thứ ba» L:Sở Y tế C:- T:2027", NULL}},
+};
+
+static void test_task_column(void **state)
+{
+	(void)state;
+	run_cases(task_column_cases, N_ELEMS(task_column_cases));
+}
+
 /* ---- running text ------------------------------------------------------------------------- */
 
 static const struct meaning_case list_cases[] = {
@@ -518,9 +606,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_column_roles),    cmocka_unit_test(test_column_conflicts),
-	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_lists),
-	    cmocka_unit_test(test_assignments),     cmocka_unit_test(test_plan_facts),
-	    cmocka_unit_test(test_nothing_dropped_silently),
+	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_task_column),
+	    cmocka_unit_test(test_lists),           cmocka_unit_test(test_assignments),
+	    cmocka_unit_test(test_plan_facts),      cmocka_unit_test(test_nothing_dropped_silently),
 	    cmocka_unit_test(test_lost_separators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
