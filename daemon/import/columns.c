@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -389,6 +390,33 @@ bool columns_by_cells(struct columns *c, const struct doc_row *rows, size_t n)
 	c->role[to] = COL_TASK;
 	c->where[COL_TASK] = to;
 	c->indicators = indicator_table(c);
+	return true;
+}
+
+bool columns_sub_header(struct columns *top, const struct columns *sub)
+{
+	int task = top->where[COL_TASK];
+
+	if (sub->n > top->n || sub->where[COL_TASK] >= 0 || sub->where[COL_INDEX] >= 0 ||
+	    (task >= 0 && task < sub->n && *sub->header[task]))
+		return false;
+	for (int g = 0; g < sub->n; g++) {
+		if (!*sub->header[g])
+			continue;
+		const char *over = "";
+		for (int k = g; k >= 0 && !*over; k--)
+			over = top->header[k]; /* a spanning group header is written once, at its
+			                          left */
+		size_t len = strlen(over) + strlen(sub->header[g]) + 2;
+		char *both = xmalloc(len);
+		snprintf(both, len, "%s%s%s", over, *over ? " " : "", sub->header[g]);
+		enum col_role r = columns_role(sub->header[g]);
+		top->role[g] = r != COL_OTHER ? r : columns_role(both);
+		free(top->header[g]);
+		top->header[g] = both;
+	}
+	settle(top);
+	top->indicators = indicator_table(top);
 	return true;
 }
 

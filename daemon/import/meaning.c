@@ -8,6 +8,7 @@
 #include "import/words.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,12 +103,99 @@ static void tidy_names(char **s)
 	}
 }
 
+/* word ("chủ trì", "phối hợp"; any case of its first letter) in s as a marker after a
+ * name: where it starts (at its '(' if any); *len its length. */
+static const char *marker(const char *s, const char *word, size_t *len)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = s; (p = strstr(p, word + 1)) != NULL; p++) {
+		if (p == s || tolower((unsigned char)p[-1]) != word[0])
+			continue;
+		const char *at = p - 1, *end = p + wl - 1;
+		if (at == s || !strchr(" (\n", at[-1]) || !strchr(" ),;.\n", *end))
+			continue;
+		at--;
+		while (at > s && at[0] == ' ')
+			at--;
+		if (*at != '(')
+			at++;
+		end += *end == ')';
+		*len = (size_t)(end - at);
+		return at;
+	}
+	return NULL;
+}
+
+/* Cuts every "(phối hợp)" / trailing "phối hợp" out of s, in place. */
+static void drop_marker(char *s, const char *word)
+{
+	const char *at;
+	size_t len;
+
+	while ((at = marker(s, word, &len)) != NULL) {
+		char *w = s + (at - s);
+		memmove(w, w + len, strlen(w + len) + 1);
+	}
+}
+
+/* Where the last of several names before the marker starts ("Sở B, Sở A (chủ trì)"). */
+static size_t last_name(const char *s, size_t n)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == ';' || s[i] == '\n') {
+			const char *next = s + i + 1 + strspn(s + i + 1, " \n");
+			if (words_org_name(next))
+				start = (size_t)(next - s);
+		}
+	return start;
+}
+
+/*
+ * One cell for all who carry a task out, "Sở A (chủ trì), Sở B, Sở C" or
+ * "Sở A chủ trì; Sở B phối hợp": the name marked to lead leads, the
+ * others coordinate.
+ */
+static void marked_lead(struct import_row *row)
+{
+	size_t len;
+	const char *at = row->lead ? marker(row->lead, "chủ trì", &len) : NULL;
+
+	if (!at || at == row->lead)
+		return;
+	const char *text = row->lead;
+	size_t from = last_name(text, (size_t)(at - text));
+	char *lead = xstrndup(text + from, (size_t)(at - text) - from);
+	struct buf others = BUF_INIT;
+	if (from) {
+		buf_add(&others, text, from);
+	}
+	const char *rest = at + len;
+	rest += strspn(rest, " ,;.\n");
+	buf_adds(&others, rest);
+	char *coord = buf_steal(&others);
+	if (coord) {
+		drop_marker(coord, "phối hợp");
+		size_t n = strlen(coord);
+		while (n && strchr(" ,;.\n", coord[n - 1]))
+			coord[--n] = '\0';
+		if (*coord)
+			result_append(&row->coord, coord, "; ");
+	}
+	free(coord);
+	free(row->lead);
+	row->lead = lead;
+}
+
 static void tidy_row(struct import_row *row)
 {
 	result_one_line(&row->index);
 	result_one_line(&row->category);
 	result_one_line(&row->title);
 	result_one_line(&row->timeframe);
+	marked_lead(row);
 	tidy_names(&row->lead);
 	tidy_names(&row->coord);
 	if (row->index && !*row->index) {

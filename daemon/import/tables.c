@@ -52,6 +52,7 @@ struct context {
 	int prev_cover; /* columns the last task row wrote, from the left */
 	char *prev_base;
 	int unnumbered; /* task rows of a table with no number column, so far */
+	bool fresh;     /* nothing read under the header yet: a second header row may come */
 };
 
 struct reader {
@@ -433,6 +434,7 @@ static void new_context(struct reader *rd, struct columns *cols, struct doc_pos 
 	c->kind = kind;
 	c->last_row = -1;
 	c->unnumbered = 0;
+	c->fresh = true;
 	struct import_table_read *t = result_add_table(rd->res, rd->block, pos, c->form, kind);
 	t->cols.n = cols->n;
 	for (int g = 0; g < cols->n; g++) {
@@ -757,6 +759,26 @@ static void header_row(struct reader *rd, struct columns *cols, struct doc_pos p
 	            moved ? "; the task's text is the column its cells show it in" : "");
 }
 
+/* "Chủ trì | Phối hợp" under "Cơ quan thực hiện": the header's second row, now part of it. */
+static void sub_header_row(struct reader *rd, struct columns *sub, struct doc_pos pos)
+{
+	struct context *c = &rd->ctx;
+	struct import_table_read *t = &rd->res->tables[c->table_read];
+
+	columns_free(sub);
+	for (int g = 0; g < c->cols.n; g++) {
+		t->cols.role[g] = c->cols.role[g];
+		free(t->cols.header[g]);
+		t->cols.header[g] = xstrdup(c->cols.header[g]);
+	}
+	memcpy(t->cols.where, c->cols.where, sizeof(t->cols.where));
+	t->cols.indicators = c->cols.indicators;
+	c->kind = c->cols.indicators ? TABLE_INDICATORS : TABLE_TASKS;
+	t->kind = c->kind;
+	result_fate(rd->res, rd->block, pos, FATE_HEADER, NULL,
+	            "the header's second row: the columns under a spanning header");
+}
+
 /* A row longer than the header: a header or a row starts inside it, or site text follows. */
 static bool overflow(struct reader *rd, const struct doc_cell *cells, size_t n, int base,
                      struct doc_pos pos)
@@ -963,7 +985,10 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 		return;
 	}
 	if (columns_read(cells, n, &cols)) {
-		header_row(rd, &cols, pos);
+		if (c->have && c->fresh && columns_sub_header(&c->cols, &cols))
+			sub_header_row(rd, &cols, pos);
+		else
+			header_row(rd, &cols, pos);
 		return;
 	}
 	if (!c->have) {
@@ -999,6 +1024,7 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 		result_fate(rd->res, rd->block, pos, FATE_NOISE, NULL, "a total row");
 		return;
 	}
+	c->fresh = false;
 	if (titled_number(rd, cells, n, pos)) {
 		free(raw);
 		return;

@@ -62,6 +62,15 @@ void columns_free(struct columns *c);
  */
 bool columns_by_cells(struct columns *c, const struct doc_row *rows, size_t n);
 
+/*
+ * A second header row under the first: "Cơ quan thực hiện" spanning two
+ * columns, then "Chủ trì | Phối hợp" under it. When sub names no task or
+ * number and writes only where top's task is not, its cells name their
+ * columns (top's words before them) and top takes them; returns whether
+ * it did. sub is left for the caller to free.
+ */
+bool columns_sub_header(struct columns *top, const struct columns *sub);
+
 /* The same header again (a page break repeats it, sometimes without STT). */
 bool columns_repeated(const struct columns *c, const struct doc_cell *cells, size_t n);
 

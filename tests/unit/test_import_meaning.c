@@ -370,6 +370,28 @@ static const struct meaning_case task_column_cases[] = {
       "5 «Tổng kết chương trình» L:Sở Nông nghiệp và Môi trường C:- T:Tháng 12/2026",
       "6.1 «Việc con thứ nhất» L:Sở Y tế C:- T:2026", "6.2 «Việc con thứ hai» L:Sở Y tế C:- T:2027",
       "6.7 «Việc con thứ ba» L:Sở Y tế C:- T:2027", NULL}},
+    {"a second header row under a spanning one names the lead and the partners",
+     "| TT | Nội dung | Đơn vị thực hiện | | Thời gian |\n|---|---|---|---|---|\n"
+     "| | | Chủ trì | Phối hợp | |\n"
+     "| 1 | Nạo vét kênh tưới | Công ty Thủy lợi | UBND các xã | Quý I/2027 |\n\n"
+     "STT\tCông việc\tThời hạn\tCơ quan\t\n\t\t\tChủ trì\tPhối hợp\n"
+     "1\tKiểm định cầu yếu\t2027\tSở Xây dựng\tCông an tỉnh\n",
+     0,
+     false,
+     {"T1.1 «Nạo vét kênh tưới» L:Công ty Thủy lợi C:UBND các xã T:Quý I/2027",
+      "T2.1 «Kiểm định cầu yếu» L:Sở Xây dựng C:Công an tỉnh T:2027", NULL}},
+    {"one cell for all who carry it out: the name marked to lead leads, the others partner",
+     "| TT | Nhiệm vụ | Đơn vị thực hiện | Thời hạn |\n|---|---|---|---|\n"
+     "| 1 | Việc một | Sở Y tế (chủ trì), Sở Tài chính, Công an tỉnh | 2026 |\n"
+     "| 2 | Việc hai | Sở Văn hóa, Thể thao và Du lịch chủ trì; UBND các xã phối hợp | 2026 |\n"
+     "| 3 | Việc ba | Sở Nội vụ; Sở Tư pháp (Chủ trì) | 2027 |\n"
+     "| 4 | Việc bốn | Sở Tài chính, Sở Xây dựng | 2027 |\n",
+     0,
+     false,
+     {"1 «Việc một» L:Sở Y tế C:Sở Tài chính, Công an tỉnh T:2026",
+      "2 «Việc hai» L:Sở Văn hóa, Thể thao và Du lịch C:UBND các xã T:2026",
+      "3 «Việc ba» L:Sở Tư pháp C:Sở Nội vụ T:2027",
+      "4 «Việc bốn» L:Sở Tài chính, Sở Xây dựng C:- T:2027", NULL}},
 };
 
 static void test_task_column(void **state)
