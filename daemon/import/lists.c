@@ -173,6 +173,9 @@ static enum label label_of(const char *s, size_t len)
 	else if (noun && (words_has(f, "thuc hien") || words_has(f, "chiu trach nhiem") ||
 	                  words_has(f, "phu trach") || words_has(f, "trach nhiem")))
 		l = LABEL_LEAD;
+	else if (words_starts(f, "thoi gian toi") || words_starts(f, "thoi gian qua") ||
+	         words_starts(f, "thoi gian sap toi"))
+		l = LABEL_NONE; /* "Trong thời gian tới:" opens what follows; no deadline */
 	else if (words_starts(f, "thoi gian") || words_starts(f, "thoi han") ||
 	         words_starts(f, "tien do") || words_starts(f, "han hoan thanh") ||
 	         words_starts(f, "thoi diem"))
@@ -587,6 +590,15 @@ static char *duty_timeframe(const char *text)
 		}
 	} else if (has_date || has_rec) {
 		original(text, map, f, has_date ? date : rec, &out);
+	} else {
+		/* "…, thường xuyên." as the item's last clause: ongoing work, its own timeframe. */
+		struct match ongoing = find_re("[,;] (thuc hien )?thuong xuyen[.;]?$", f);
+		if (ongoing.b > ongoing.a) {
+			ongoing.a += 2;
+			while (ongoing.b > ongoing.a && strchr(".;", f[ongoing.b - 1]))
+				ongoing.b--;
+			original(text, map, f, ongoing, &out);
+		}
 	}
 	return out.len ? buf_steal(&out) : NULL;
 }
@@ -637,6 +649,15 @@ static char *assignment_timeframe(const char *text)
 		original(text, map, f, date, &out);
 	} else if (has_date || has_rec) {
 		original(text, map, f, has_date ? date : rec, &out);
+	} else {
+		/* "…, thường xuyên." as the item's last clause: ongoing work, its own timeframe. */
+		struct match ongoing = find_re("[,;] (thuc hien )?thuong xuyen[.;]?$", f);
+		if (ongoing.b > ongoing.a) {
+			ongoing.a += 2;
+			while (ongoing.b > ongoing.a && strchr(".;", f[ongoing.b - 1]))
+				ongoing.b--;
+			original(text, map, f, ongoing, &out);
+		}
 	}
 	return out.len ? buf_steal(&out) : NULL;
 }
@@ -649,6 +670,21 @@ static bool lower_at(const char *s)
 	if (utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp) <= 0)
 		return false;
 	return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
+/* A verb that ends a name in an assignment: the words_ends_name list and the verbs of tasks. */
+static bool ends_assignee(const char *f)
+{
+	static const char *const verbs[] = {"to chuc",  "tong hop", "bao cao",
+	                                    "kiem tra", "de xuat",  "xu ly",
+	                                    "lap ",     "xay dung", "nghien cuu"};
+
+	if (words_ends_name(f))
+		return true;
+	for (size_t i = 0; i < UTIL_NELEM(verbs); i++)
+		if (words_starts(f, verbs[i]))
+			return true;
+	return false;
 }
 
 /*
@@ -672,7 +708,7 @@ static char *addressee(const char *text)
 		return clean_value(text + map[start], colon - map[start]);
 	size_t cut = n;
 	for (size_t at = start + 1; at < n; at++)
-		if (f[at - 1] == ' ' && words_ends_name(f + at) && lower_at(text + map[at])) {
+		if (f[at - 1] == ' ' && ends_assignee(f + at) && lower_at(text + map[at])) {
 			cut = at;
 			break;
 		}
@@ -768,20 +804,6 @@ static void read_duties(const struct paras *ps, struct import_result *r)
 	free(agency);
 }
 
-/* A verb that ends a name in an assignment: the words_ends_name list and the verbs of tasks. */
-static bool ends_assignee(const char *f)
-{
-	static const char *const verbs[] = {"to chuc thuc hien", "tong hop", "bao cao", "kiem tra",
-	                                    "de xuat",           "xu ly",    "lap ",    "xay dung"};
-
-	if (words_ends_name(f))
-		return true;
-	for (size_t i = 0; i < UTIL_NELEM(verbs); i++)
-		if (words_starts(f, verbs[i]))
-			return true;
-	return false;
-}
-
 /* The agency before the first verb at text (already past "Giao "), or NULL. */
 static char *name_before_verb(const char *text)
 {
@@ -829,7 +851,7 @@ static char *assignment_lead(const char *text, const char **title)
 }
 
 static void add_assignment(struct import_result *r, const struct para *p, const char *section,
-                           const char *key, char *lead, char *timeframe)
+                           const char *key, const char *index, char *lead, char *timeframe)
 {
 	const char *title;
 	char *again = assignment_lead(p->text, &title);
@@ -839,7 +861,7 @@ static void add_assignment(struct import_result *r, const struct para *p, const 
 	row->base_key = xstrdup(key);
 	row->key = xstrdup(key);
 	row->context = -1;
-	row->index = xstrdup(p->number);
+	row->index = xstrdup(index);
 	row->category = section ? xstrdup(section) : NULL;
 	row->title = clean_value(title, strcspn(title, ";"));
 	row->lead = lead;
@@ -866,11 +888,49 @@ static bool has_tasks(const struct import_result *r)
  * An item is a task when it names an agency first and sets a deadline;
  * the organisation section is left to the duties.
  */
+/* "1. Sở Tài chính:" and nothing after: the agency whose tasks the bullets under it list. */
+static char *agency_heading(const char *text)
+{
+	size_t colon = strcspn(text, ":");
+
+	if (text[colon] != ':' || text[colon + 1 + strspn(text + colon + 1, " ")] ||
+	    !words_org_name(text) || colon > 120)
+		return NULL;
+	return clean_value(text, colon);
+}
+
+/*
+ * "- Giao Sở Xây dựng nghiên cứu …, báo cáo UBND tỉnh trước ngày …", or a
+ * bullet under "1. Sở Tài chính:": a task when it sets a deadline, keyed
+ * by its item's number and its place under it.
+ */
+static void bullet_assignment(struct import_result *r, const struct para *p, const char *section,
+                              const char *number, const char *heading, int nth)
+{
+	const char *title;
+	char *lead = assignment_lead(p->text, &title);
+	char key[40];
+
+	if (!lead && heading)
+		lead = xstrdup(heading);
+	char *tf = lead ? assignment_timeframe(p->text) : NULL;
+	if (!tf) {
+		free(lead);
+		return;
+	}
+	if (number[0])
+		snprintf(key, sizeof(key), "%s.%d", number, nth);
+	else
+		snprintf(key, sizeof(key), "%d", nth);
+	add_assignment(r, p, section, key, key, lead, tf);
+}
+
 static void read_assignments(const struct paras *ps, struct import_result *r)
 {
-	char *section = NULL;
+	char *section = NULL, *heading = NULL;
 	char number[16] = "";
 	bool organisation = false;
+	int bullets = 0;
 
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct para *p = &ps->v[i];
@@ -883,13 +943,22 @@ static void read_assignments(const struct paras *ps, struct import_result *r)
 			free(section);
 			section = clean_value(p->text, strlen(p->text));
 			number[0] = '\0';
+			free(heading);
+			heading = NULL;
+			bullets = 0;
 			continue;
 		}
 		if (words_starts(words_fold(p->text, f, sizeof(f)), "noi nhan"))
 			break;
-		if (kind == PARA_NUMBERED)
+		if (kind == PARA_NUMBERED) {
 			snprintf(number, sizeof(number), "%.*s", (int)strcspn(p->number, ".)"),
 			         p->number);
+			free(heading);
+			heading = agency_heading(p->text);
+			bullets = 0;
+		}
+		if (!organisation && kind == PARA_BULLET)
+			bullet_assignment(r, p, section, number, heading, ++bullets);
 		if (organisation || (kind != PARA_NUMBERED && kind != PARA_LETTERED))
 			continue;
 		const char *title;
@@ -905,9 +974,10 @@ static void read_assignments(const struct paras *ps, struct import_result *r)
 		else
 			snprintf(key, sizeof(key), "%.*s", (int)strcspn(p->number, ".)"),
 			         p->number);
-		add_assignment(r, p, section, key, lead, tf);
+		add_assignment(r, p, section, key, p->number, lead, tf);
 	}
 	free(section);
+	free(heading);
 }
 
 void lists_read(const struct doc *d, struct import_result *r)

@@ -497,6 +497,35 @@ static const struct meaning_case assignment_cases[] = {
      0,
      false,
      {"1 «Rà soát văn bản» L:Sở Tư pháp C:- T:Quý III/2025", NULL}},
+    {"bullets that assign: '- Giao X nghiên cứu …, báo cáo … trước ngày'; guidance bullets "
+     "are not tasks",
+     "Kính gửi:\n- Các sở, ngành;\n- UBND các xã.\n\n1. Ghi nhận kết quả bước đầu.\n\n"
+     "2. Thời gian tới:\n\n- Giao Sở Công Thương nghiên cứu, đề xuất cơ chế hỗ trợ chợ "
+     "nông thôn, báo cáo UBND tỉnh trước ngày 20/11/2026.\n\n- Các đơn vị tiếp tục quan tâm "
+     "chỉ đạo.\n\n- Giao Công an tỉnh tổ chức kiểm tra phòng cháy tại các chợ; hoàn thành "
+     "trong tháng 12/2026.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n",
+     0,
+     false,
+     {"2.1 «Giao Sở Công Thương nghiên cứu, đề xuất cơ chế hỗ trợ chợ nông thôn, báo cáo UBND "
+      "tỉnh trước ngày 20/11/2026» L:Sở Công Thương C:- T:trước ngày 20/11/2026",
+      "2.3 «Giao Công an tỉnh tổ chức kiểm tra phòng cháy tại các chợ» L:Công an tỉnh C:- "
+      "T:trong tháng 12/2026",
+      NULL}},
+    {"bullets under an agency's heading are its tasks; an ongoing last clause is a timeframe",
+     "II. NHIỆM VỤ CỦA CÁC ĐƠN VỊ\n\n1. Sở Giáo dục và Đào tạo:\n\n- Tổ chức thi học sinh "
+     "giỏi cấp tỉnh, hoàn thành trước ngày 15/3/2027.\n\n- Kiểm tra cơ sở vật chất các "
+     "trường, thường xuyên.\n\n2. Mục tiêu chung:\n\n- Nâng cao chất lượng, trước năm 2030.\n\n"
+     "III. TỔ CHỨC THỰC HIỆN\n\nCác đơn vị tổng hợp, báo cáo kết quả về Sở Giáo dục và Đào tạo "
+     "trước ngày 10/12/2027.\n",
+     0,
+     false,
+     {"1.1 «Tổ chức thi học sinh giỏi cấp tỉnh, hoàn thành trước ngày 15/3/2027» L:Sở Giáo "
+      "dục và Đào tạo C:- T:trước ngày 15/3/2027",
+      "1.2 «Kiểm tra cơ sở vật chất các trường, thường xuyên» L:Sở Giáo dục và Đào tạo C:- "
+      "T:thường xuyên",
+      "duty.0.1 «Các đơn vị tổng hợp, báo cáo kết quả về Sở Giáo dục và Đào tạo trước ngày "
+      "10/12/2027» L:Các đơn vị C:- T:trước ngày 10/12/2027",
+      NULL}},
 };
 
 static void test_assignments(void **state)
