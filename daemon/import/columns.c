@@ -25,6 +25,31 @@ struct rule {
  * lead, not a status.
  */
 static const struct rule rules[] = {
+    /* English headers, as a template in English (a donor's, a project tool's) writes them;
+     * "Task owner" is a lead, "% of task complete" a status, before "task". */
+    {"complete", COL_STATUS},
+    {"status", COL_STATUS},
+    {"progress", COL_STATUS},
+    {"person", COL_PERSON},
+    {"owner", COL_LEAD},
+    {"responsible", COL_LEAD},
+    {"lead agency", COL_LEAD},
+    {"in charge", COL_LEAD},
+    {"coordinating", COL_COORD},
+    {"supporting", COL_COORD},
+    {"due date", COL_TIME},
+    {"deadline", COL_TIME},
+    {"start date", COL_TIME},
+    {"end date", COL_TIME},
+    {"timeline", COL_TIME},
+    {"deliverable", COL_RESULT},
+    {"output", COL_RESULT},
+    {"remarks", COL_NOTE},
+    {"notes", COL_NOTE},
+    {"budget", COL_BUDGET},
+    {"task", COL_TASK},
+    {"activity", COL_TASK},
+    {"activities", COL_TASK},
     {"ghi chu", COL_NOTE},
     {"kinh phi", COL_BUDGET},
     {"nguon von", COL_BUDGET},
@@ -75,7 +100,8 @@ static const struct rule rules[] = {
     {"han", COL_TIME},
 };
 
-static const char *const index_words[] = {"tt", "stt", "so tt", "#", "so thu tu", "thu tu", "s tt"};
+static const char *const index_words[] = {"tt",     "stt",  "so tt", "#",          "so thu tu",
+                                          "thu tu", "s tt", "wbs",   "wbs number", "no"};
 /* A bare "Đơn vị" or "Cơ quan": the lead, unless another column is (then a unit). */
 static const char *const bare_agency[] = {"don vi", "co quan", "co quan, don vi",
                                           "don vi, dia phuong", "co quan, don vi, dia phuong"};
@@ -102,6 +128,15 @@ enum col_role columns_role(const char *header)
 		if (words_has(f, rules[i].words))
 			return rules[i].role;
 	return COL_OTHER;
+}
+
+/* "Thời gian bắt đầu", "Start date": when work begins, not its deadline. */
+static bool start_time(const char *header)
+{
+	char buf[256];
+	const char *f = words_fold(header, buf, sizeof(buf));
+
+	return words_has(f, "bat dau") || words_has(f, "start");
 }
 
 static bool weak_time(const char *f)
@@ -181,12 +216,9 @@ static void settle(struct columns *c)
 				}
 	/* "Thời gian bắt đầu" beside "Thời gian hoàn thành": the end is the deadline. */
 	for (int i = 0; i < c->n; i++)
-		if (c->role[i] == COL_TIME &&
-		    words_has(words_fold(c->header[i], buf, sizeof(buf)), "bat dau"))
+		if (c->role[i] == COL_TIME && start_time(c->header[i]))
 			for (int k = 0; k < c->n; k++)
-				if (k != i && c->role[k] == COL_TIME &&
-				    !words_has(words_fold(c->header[k], buf, sizeof(buf)),
-				               "bat dau")) {
+				if (k != i && c->role[k] == COL_TIME && !start_time(c->header[k])) {
 					c->role[i] = COL_OTHER;
 					break;
 				}

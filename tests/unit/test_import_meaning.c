@@ -142,6 +142,13 @@ static void test_column_roles(void **state)
 	    {"Lãnh đạo phụ trách", COL_PERSON},
 	    {"Văn bản giao nhiệm vụ", COL_SOURCE},
 	    {"Đơn vị tính", COL_UNIT},
+	    {"Activity", COL_TASK},
+	    {"Responsible unit", COL_LEAD},
+	    {"Person in charge", COL_PERSON},
+	    {"Deadline", COL_TIME},
+	    {"Expected output", COL_RESULT},
+	    {"% of task complete", COL_STATUS},
+	    {"No.", COL_INDEX},
 	    {"Hình thức phổ biến", COL_OTHER},
 	    {"Mức độ hoàn chỉnh", COL_OTHER},
 	    {"", COL_OTHER},
@@ -392,6 +399,14 @@ static const struct meaning_case task_column_cases[] = {
       "2 «Việc hai» L:Sở Văn hóa, Thể thao và Du lịch C:UBND các xã T:2026",
       "3 «Việc ba» L:Sở Tư pháp C:Sở Nội vụ T:2027",
       "4 «Việc bốn» L:Sở Tài chính, Sở Xây dựng C:- T:2027", NULL}},
+    {"a template in English: WBS number, task title, owner, start and due dates",
+     "| WBS | Task title | Task owner | Start date | Due date | Duration (days) | % complete |\n"
+     "|---|---|---|---|---|---|---|\n| **3** | **Nhóm hạ tầng** | | | | | |\n"
+     "| 3.1 | Nâng cấp đường truyền xã | Sở Khoa học và Công nghệ | Quý I/2027 | Quý III/2027 | "
+     "180 | 10% |\n",
+     0,
+     false,
+     {"3.1 «Nâng cấp đường truyền xã» L:Sở Khoa học và Công nghệ C:- T:Quý III/2027", NULL}},
 };
 
 static void test_task_column(void **state)
