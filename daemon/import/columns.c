@@ -357,7 +357,22 @@ static bool may_hold_task(const struct columns *c, int g)
 
 struct tally {
 	int written, items, refs;
+	int month_first, day_first; /* dates "1/31/2025", "31/1/2025" */
 };
+
+/* Which part of a date "a/b/yyyy" in s is over 12: 1 the first, 2 the second, 0 neither. */
+static int date_over_12(const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		unsigned a, b, y;
+		int used = 0;
+		if (isdigit((unsigned char)*p) && (p == s || !isdigit((unsigned char)p[-1])) &&
+		    sscanf(p, "%2u/%2u/%4u%n", &a, &b, &y, &used) == 3 && used >= 8 &&
+		    !isdigit((unsigned char)p[used]) && a && b)
+			return a > 12 && b <= 12 ? 1 : b > 12 && a <= 12 ? 2 : 0;
+	}
+	return 0;
+}
 
 /* Counts, by column, what the full rows under the header write. Returns the rows counted. */
 static int tally_rows(const struct columns *c, const struct doc_row *rows, size_t n,
@@ -382,6 +397,9 @@ static int tally_rows(const struct columns *c, const struct doc_row *rows, size_
 			t[g].written++;
 			t[g].items += numbered_item(s);
 			t[g].refs += reference_numbers(s);
+			int over = date_over_12(s);
+			t[g].day_first += over == 1;
+			t[g].month_first += over == 2;
 		}
 	}
 	return seen;
@@ -409,10 +427,13 @@ bool columns_by_cells(struct columns *c, const struct doc_row *rows, size_t n)
 {
 	struct tally t[COLUMNS_MAX];
 
-	if (c->where[COL_TASK] < 0)
-		return false;
 	memset(t, 0, sizeof(t));
 	int seen = tally_rows(c, rows, n, t);
+	int time = c->where[COL_TIME];
+	if (time >= 0)
+		c->month_first = t[time].month_first && !t[time].day_first;
+	if (c->where[COL_TASK] < 0)
+		return false;
 	int to = seen ? task_by_cells(c, t, seen) : -1;
 	if (to < 0)
 		return false;

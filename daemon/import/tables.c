@@ -443,6 +443,12 @@ static void new_context(struct reader *rd, struct columns *cols, struct doc_pos 
 	}
 	memcpy(t->cols.where, cols->where, sizeof(t->cols.where));
 	t->cols.indicators = cols->indicators;
+	t->cols.month_first = cols->month_first;
+	if (cols->month_first)
+		result_problem(rd->res, pos,
+		               "the column \"%s\" writes its dates month first (\"1/31/2025\"): "
+		               "they are read day first (\"31/1/2025\")",
+		               cols->header[cols->where[COL_TIME]]);
 	t->why = xstrdup(kind == TABLE_INDICATORS
 	                     ? "indicators: no time column, targets to be monitored"
 	                     : "tasks: a task or lead column among the roles below");
@@ -494,6 +500,34 @@ static bool inheritable(enum col_role r)
 	return r != COL_INDEX && r != COL_TASK;
 }
 
+/* "1/31/2025" → "31/1/2025", "01/31/2025" → "31/01/2025": a column that writes the month first. */
+static void day_first(char **field)
+{
+	struct buf b = BUF_INIT;
+	const char *s = *field;
+
+	for (const char *p = s; *p;) {
+		unsigned a, d, y;
+		int used = 0, la = 0, ld = 0;
+		if (isdigit((unsigned char)*p) && (p == s || !isdigit((unsigned char)p[-1])) &&
+		    sscanf(p, "%2u%n/%2u%n/%4u%n", &a, &la, &d, &ld, &y, &used) == 3 && used >= 8 &&
+		    !isdigit((unsigned char)p[used])) {
+			/* each part keeps its own width: "01/31" → "31/01" */
+			buf_add(&b, p + la + 1, (size_t)(ld - la - 1));
+			buf_addc(&b, '/');
+			buf_add(&b, p, (size_t)la);
+			buf_add(&b, p + ld, (size_t)(used - ld));
+			p += used;
+			continue;
+		}
+		buf_addc(&b, *p++);
+	}
+	free(*field);
+	*field = buf_steal(&b);
+	if (!*field)
+		*field = xstrdup("");
+}
+
 /* Writes the row's fields from the context's current values (prev). */
 static void apply(struct reader *rd, struct import_row *row)
 {
@@ -512,6 +546,8 @@ static void apply(struct reader *rd, struct import_row *row)
 	}
 	if (!row->timeframe)
 		row->timeframe = xstrdup("");
+	if (c->cols.month_first)
+		day_first(&row->timeframe);
 	result_one_line(&row->timeframe);
 	result_one_line(&row->result);
 	result_one_line(&row->note);

@@ -36,6 +36,7 @@ struct columns {
 	char *header[COLUMNS_MAX];       /* the header's text, tidied */
 	int where[COL_ROLES];            /* the grid column of each role, or -1 */
 	bool indicators; /* "Chỉ tiêu" / "… theo dõi, đánh giá" and no time: targets, not tasks */
+	bool month_first; /* the time column writes "1/31/2025": month, day, year */
 };
 
 /* The role one header cell names on its own (COL_OTHER when nothing). */
@@ -57,7 +58,9 @@ void columns_free(struct columns *c);
  * - with no number column, the column whose cells are numbered items
  *   ("1. Luật …") is the task, whatever the header calls it;
  * - a task column of bare reference numbers ("14, 26", "3") is never the
- *   title: the leftmost column of text named a task or a result is.
+ *   title: the leftmost column of text named a task or a result is;
+ * - a time column with a date "1/31/2025" and none "31/1/2025" writes the
+ *   month first (month_first).
  * Returns whether the task column moved.
  */
 bool columns_by_cells(struct columns *c, const struct doc_row *rows, size_t n);

@@ -407,6 +407,18 @@ static const struct meaning_case task_column_cases[] = {
      0,
      false,
      {"3.1 «Nâng cấp đường truyền xã» L:Sở Khoa học và Công nghệ C:- T:Quý III/2027", NULL}},
+    {"a due column that writes the month first is read day first; one that does not stays",
+     "| No. | Activity | Responsible unit | Deadline |\n|---|---|---|---|\n"
+     "| 1 | Khảo sát hiện trạng | Sở Y tế | 3/4/2027 |\n"
+     "| 2 | Báo cáo đầu kỳ | Sở Y tế | Before 04/15/2027 |\n\n"
+     "2. Bảng hai\n\n| TT | Nhiệm vụ | Chủ trì | Thời hạn |\n|---|---|---|---|\n"
+     "| 1 | Khảo sát lại | Sở Y tế | 3/4/2027 |\n| 2 | Báo cáo cuối kỳ | Sở Y tế | 25/4/2027 |\n",
+     0,
+     false,
+     {"T1.1 «Khảo sát hiện trạng» L:Sở Y tế C:- T:4/3/2027",
+      "T1.2 «Báo cáo đầu kỳ» L:Sở Y tế C:- T:Before 15/04/2027",
+      "2.1 «Khảo sát lại» L:Sở Y tế C:- T:3/4/2027",
+      "2.2 «Báo cáo cuối kỳ» L:Sở Y tế C:- T:25/4/2027", NULL}},
 };
 
 static void test_task_column(void **state)
