@@ -446,13 +446,65 @@ bool columns_by_cells(struct columns *c, const struct doc_row *rows, size_t n)
 	return true;
 }
 
+/* The column of top that a flattened copy's short second row ("Chủ trì | Phối hợp", "Bắt
+ * đầu | Kết thúc") goes under: the agencies' for agency words, else the time's; or -1. */
+static int spanning_column(const struct columns *top, const struct columns *sub)
+{
+	bool agencies = false;
+
+	for (int i = 0; i < sub->n; i++) {
+		enum col_role r = columns_role(sub->header[i]);
+		agencies |= r == COL_LEAD || r == COL_COORD;
+	}
+	for (int g = 0; g < top->n; g++) {
+		enum col_role r = top->role[g];
+		if (agencies ? r == COL_LEAD || r == COL_COORD : r == COL_TIME)
+			return g;
+	}
+	return -1;
+}
+
+/*
+ * A flattened copy writes a spanning header cell once and the cells under
+ * it in a short row of their own: top's column g becomes sub's k columns.
+ */
+static bool span_out(struct columns *top, const struct columns *sub)
+{
+	int k = sub->n, g;
+
+	for (int i = 0; i < k; i++)
+		if (!*sub->header[i])
+			return false;
+	if (k < 2 || top->n + k - 1 > COLUMNS_MAX || (g = spanning_column(top, sub)) < 0)
+		return false;
+	for (int j = top->n - 1; j > g; j--) {
+		top->header[j + k - 1] = top->header[j];
+		top->role[j + k - 1] = top->role[j];
+	}
+	char *over = top->header[g];
+	for (int i = 0; i < k; i++) {
+		size_t len = strlen(over) + strlen(sub->header[i]) + 2;
+		char *both = xmalloc(len);
+		snprintf(both, len, "%s %s", over, sub->header[i]);
+		enum col_role r = columns_role(sub->header[i]);
+		top->role[g + i] = r != COL_OTHER ? r : columns_role(both);
+		top->header[g + i] = both;
+	}
+	free(over);
+	top->n += k - 1;
+	settle(top);
+	top->indicators = indicator_table(top);
+	return true;
+}
+
 bool columns_sub_header(struct columns *top, const struct columns *sub)
 {
 	int task = top->where[COL_TASK];
 
-	if (sub->n > top->n || sub->where[COL_TASK] >= 0 || sub->where[COL_INDEX] >= 0 ||
-	    (task >= 0 && task < sub->n && *sub->header[task]))
+	if (sub->where[COL_TASK] >= 0 || sub->where[COL_INDEX] >= 0)
 		return false;
+	if (sub->n > top->n || (task >= 0 && task < sub->n && *sub->header[task]))
+		return span_out(top, sub);
 	for (int g = 0; g < sub->n; g++) {
 		if (!*sub->header[g])
 			continue;

@@ -928,7 +928,7 @@ static void bullet_assignment(struct import_result *r, const struct para *p, con
 static void read_assignments(const struct paras *ps, struct import_result *r)
 {
 	char *section = NULL, *heading = NULL;
-	char number[16] = "";
+	char number[16] = "", letter[40] = "";
 	bool organisation = false;
 	int bullets = 0;
 
@@ -942,7 +942,7 @@ static void read_assignments(const struct paras *ps, struct import_result *r)
 			organisation = is_organisation(p->text);
 			free(section);
 			section = clean_value(p->text, strlen(p->text));
-			number[0] = '\0';
+			number[0] = letter[0] = '\0';
 			free(heading);
 			heading = NULL;
 			bullets = 0;
@@ -953,12 +953,19 @@ static void read_assignments(const struct paras *ps, struct import_result *r)
 		if (kind == PARA_NUMBERED) {
 			snprintf(number, sizeof(number), "%.*s", (int)strcspn(p->number, ".)"),
 			         p->number);
+			letter[0] = '\0';
+		}
+		if (kind == PARA_LETTERED)
+			snprintf(letter, sizeof(letter), "%s%s%.*s", number, *number ? "." : "",
+			         (int)strcspn(p->number, ")"), p->number);
+		if (kind == PARA_NUMBERED || kind == PARA_LETTERED) {
 			free(heading);
 			heading = agency_heading(p->text);
 			bullets = 0;
 		}
 		if (!organisation && kind == PARA_BULLET)
-			bullet_assignment(r, p, section, number, heading, ++bullets);
+			bullet_assignment(r, p, section, *letter ? letter : number, heading,
+			                  ++bullets);
 		if (organisation || (kind != PARA_NUMBERED && kind != PARA_LETTERED))
 			continue;
 		const char *title;

@@ -158,9 +158,47 @@ static size_t last_name(const char *s, size_t n)
  * "Sở A chủ trì; Sở B phối hợp": the name marked to lead leads, the
  * others coordinate.
  */
+/* s starts with word and a colon ("Chủ trì: …", "phối hợp :"): where the value starts, or NULL. */
+static const char *label_value(const char *s, const char *word)
+{
+	size_t wl = strlen(word);
+
+	if (tolower((unsigned char)s[0]) != word[0] || strncmp(s + 1, word + 1, wl - 1))
+		return NULL;
+	s += wl;
+	s += strspn(s, " ");
+	return *s == ':' ? s + 1 + strspn(s + 1, " ") : NULL;
+}
+
+/* "Chủ trì: Sở A; phối hợp: Sở B, Sở C": a cell in the labels of list form. */
+static bool labelled_lead(struct import_row *row)
+{
+	const char *value = label_value(row->lead, "chủ trì"), *coord = NULL;
+
+	if (!value)
+		return false;
+	const char *end = value;
+	for (; *end; end++)
+		if ((end == value || strchr(" ;,.\n", end[-1])) &&
+		    (coord = label_value(end, "phối hợp")))
+			break;
+	size_t n = (size_t)(end - value);
+	while (n && strchr(" ,;.\n", value[n - 1]))
+		n--;
+	char *lead = xstrndup(value, n);
+	if (coord && *coord)
+		result_append(&row->coord, coord, "; ");
+	free(row->lead);
+	row->lead = lead;
+	return true;
+}
+
 static void marked_lead(struct import_row *row)
 {
 	size_t len;
+
+	if (row->lead && labelled_lead(row))
+		return;
 	const char *at = row->lead ? marker(row->lead, "chủ trì", &len) : NULL;
 
 	if (!at || at == row->lead)

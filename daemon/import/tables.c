@@ -802,6 +802,7 @@ static void sub_header_row(struct reader *rd, struct columns *sub, struct doc_po
 	struct import_table_read *t = &rd->res->tables[c->table_read];
 
 	columns_free(sub);
+	t->cols.n = c->cols.n;
 	for (int g = 0; g < c->cols.n; g++) {
 		t->cols.role[g] = c->cols.role[g];
 		free(t->cols.header[g]);

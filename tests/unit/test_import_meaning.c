@@ -399,6 +399,24 @@ static const struct meaning_case task_column_cases[] = {
       "2 «Việc hai» L:Sở Văn hóa, Thể thao và Du lịch C:UBND các xã T:2026",
       "3 «Việc ba» L:Sở Tư pháp C:Sở Nội vụ T:2027",
       "4 «Việc bốn» L:Sở Tài chính, Sở Xây dựng C:- T:2027", NULL}},
+    {"a cell in the labels of list form: 'Chủ trì: X; phối hợp: Y'",
+     "| TT | Nhiệm vụ | Cơ quan thực hiện | Thời hạn |\n|---|---|---|---|\n"
+     "| 1 | Việc một | Chủ trì: Sở Công Thương; phối hợp: Sở Tài chính, Công an tỉnh | 2026 |\n"
+     "| 2 | Việc hai | Chủ trì: UBND các xã | 2026 |\n",
+     0,
+     false,
+     {"1 «Việc một» L:Sở Công Thương C:Sở Tài chính, Công an tỉnh T:2026",
+      "2 «Việc hai» L:UBND các xã C:- T:2026", NULL}},
+    {"flattened: a spanning header cell written once, the cells under it in a short row",
+     "|\n**STT**\n|\n**Nội dung**\n|\n**Đơn vị thực hiện**\n|\n**Thời gian**\n|\n|\n"
+     "**Chủ trì**\n|\n**Phối hợp**\n|\n|\n"
+     "1\n|\nCắm mốc giới rừng\n|\nSở Nông nghiệp và Môi trường\n|\nUBND các xã\n|\nQuý "
+     "II/2027\n|\n|\n"
+     "2\n|\nGiao đất rừng\n|\nUBND các xã\n|\nSở Tài chính\n|\n2027\n|\n|\n",
+     0,
+     false,
+     {"1 «Cắm mốc giới rừng» L:Sở Nông nghiệp và Môi trường C:UBND các xã T:Quý II/2027",
+      "2 «Giao đất rừng» L:UBND các xã C:Sở Tài chính T:2027", NULL}},
     {"a template in English: WBS number, task title, owner, start and due dates",
      "| WBS | Task title | Task owner | Start date | Due date | Duration (days) | % complete |\n"
      "|---|---|---|---|---|---|---|\n| **3** | **Nhóm hạ tầng** | | | | | |\n"
@@ -553,6 +571,16 @@ static const struct meaning_case assignment_cases[] = {
       "duty.0.1 «Các đơn vị tổng hợp, báo cáo kết quả về Sở Giáo dục và Đào tạo trước ngày "
       "10/12/2027» L:Các đơn vị C:- T:trước ngày 10/12/2027",
       NULL}},
+    {"bullets under lettered agency headings",
+     "II. NHIỆM VỤ\n\na) Sở Y tế:\n\n+ Lập kế hoạch tiêm chủng, hoàn thành trước ngày "
+     "28/2/2027.\n\n+ Giám sát dịch bệnh, hằng tháng.\n\nb) Sở Tài chính:\n\n+ Cấp kinh "
+     "phí trong quý I/2027.\n",
+     0,
+     false,
+     {"a.1 «Lập kế hoạch tiêm chủng, hoàn thành trước ngày 28/2/2027» L:Sở Y tế C:- "
+      "T:trước ngày 28/2/2027",
+      "a.2 «Giám sát dịch bệnh, hằng tháng» L:Sở Y tế C:- T:hằng tháng",
+      "b.1 «Cấp kinh phí trong quý I/2027» L:Sở Tài chính C:- T:trong quý I/2027", NULL}},
 };
 
 static void test_assignments(void **state)
