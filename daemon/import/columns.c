@@ -410,7 +410,10 @@ static int task_by_cells(const struct columns *c, const struct tally *t, int see
 {
 	int task = c->where[COL_TASK];
 
-	if (c->where[COL_INDEX] < 0 && !t[task].items)
+	bool weak = task_rank(c->header[task]) < 2 || t[task].refs == t[task].written;
+
+	/* The numbered items are the task unless a column named for the work writes text. */
+	if (c->where[COL_INDEX] < 0 && !t[task].items && weak)
 		for (int g = 0; g < c->n; g++)
 			if (g != task && may_hold_task(c, g) && t[g].items >= (seen < 2 ? 1 : 2) &&
 			    t[g].items * 2 >= t[g].written)

@@ -909,7 +909,7 @@ static void bullet_assignment(struct import_result *r, const struct para *p, con
 {
 	const char *title;
 	char *lead = assignment_lead(p->text, &title);
-	char key[40];
+	char key[64];
 
 	if (!lead && heading)
 		lead = xstrdup(heading);
@@ -928,7 +928,7 @@ static void bullet_assignment(struct import_result *r, const struct para *p, con
 static void read_assignments(const struct paras *ps, struct import_result *r)
 {
 	char *section = NULL, *heading = NULL;
-	char number[16] = "", letter[40] = "";
+	char number[16] = "", letter[32] = "";
 	bool organisation = false;
 	int bullets = 0;
 

@@ -314,6 +314,14 @@ static const struct meaning_case task_column_cases[] = {
      false,
      {"1 «Quy chế quản lý cụm công nghiệp» L:Sở Công Thương C:- T:Quý II/2027",
       "2 «Đề án phát triển làng nghề» L:Sở Nông nghiệp và Môi trường C:- T:2027", NULL}},
+    {"numbered products beside a column named for the work and written: the work is the task",
+     "| Sản phẩm | Nội dung công việc | Cơ quan chủ trì | Thời hạn |\n|---|---|---|---|\n"
+     "| 1. Quyết định phê duyệt | Lập quy hoạch bến xe khách | Sở Xây dựng | 2027 |\n"
+     "| 2. Báo cáo đánh giá | Đánh giá hiện trạng bến xe | Sở Xây dựng | 2026 |\n",
+     0,
+     false,
+     {"1 «Lập quy hoạch bến xe khách» L:Sở Xây dựng C:- T:2027",
+      "2 «Đánh giá hiện trạng bến xe» L:Sở Xây dựng C:- T:2026", NULL}},
     {"a task column of bare reference numbers is no title: the result beside it is",
      "STT\tNhiệm vụ\tKết quả đầu ra\tĐơn vị chủ trì\tThời gian hoàn thành\n"
      "1\t12\tBộ tiêu chí xã nông thôn mới kiểu mẫu\tSở Nông nghiệp và Môi trường\tTháng "
