@@ -645,6 +645,15 @@ static void test_plan_facts(void **state)
 	     "Số: 77/KH-UBND\nCần Thơ, ngày 9 tháng 2 năm 2026\nKẾ HOẠCH\nSố hóa hồ sơ lưu trữ "
 	     "năm 2026\n––––––––\n\n**I. MỤC TIÊU**\n",
 	     "77/KH-UBND", "2026-02-09", "Số hóa hồ sơ lưu trữ năm 2026", 2026, 2026},
+	    {"an appendix alone, a spreadsheet's title rows over its header: the plan it goes with",
+	     "\"PHỤ LỤC NHIỆM VỤ (Kèm theo Kế hoạch số 41/KH-UBND ngày 3/2/2027 của UBND "
+	     "tỉnh)\",,,\n"
+	     ",,,\nTT,Nhiệm vụ,Chủ trì,Thời hạn\n1,Việc một,Sở Y tế,2027\n",
+	     "41/KH-UBND", NULL, NULL, 0, 0},
+	    {"its own number before the one it goes with",
+	     "Số: 5/QĐ-UBND\n\nQUYẾT ĐỊNH\n\nBan hành danh mục năm 2027\n\n(Kèm theo Kế hoạch số "
+	     "9/KH-UBND)\n",
+	     "5/QĐ-UBND", NULL, "Ban hành danh mục năm 2027", 2027, 2027},
 	    {"'Số' and a number in running text is no plan number",
 	     "KẾ HOẠCH\n\nVề kiểm tra năm 2026\n\nSố 15 hồ sơ còn tồn đọng.\n", NULL, NULL,
 	     "Về kiểm tra năm 2026", 2026, 2026},
