@@ -212,6 +212,14 @@ static void marked_lead(struct import_row *row)
 	}
 	const char *rest = at + len;
 	rest += strspn(rest, " ,;.\n");
+	/* "Sở A chủ trì, phối hợp với Sở B": the partners after their words. */
+	if (tolower((unsigned char)rest[0]) == 'p' &&
+	    !strncmp(rest + 1, "hối hợp", strlen("hối hợp"))) {
+		rest += strlen("phối hợp");
+		rest += strspn(rest, " :");
+		if (!strncmp(rest, "với ", strlen("với ")))
+			rest += strlen("với ");
+	}
 	buf_adds(&others, rest);
 	char *coord = buf_steal(&others);
 	if (coord) {
