@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #define MAX_DEPTH       8
 #define INDEXLESS_LEVEL 50 /* a group title without a number: below any numbered section */
@@ -704,15 +705,39 @@ static bool others_written(const struct context *c, const struct value *v)
 	return false;
 }
 
+/* "LĨNH VỰC GIÁO DỤC": letters, all capitals, more than one word — a group's title. */
+static bool capitals(const char *s)
+{
+	utf8proc_int32_t cp;
+	size_t letters = 0;
+	bool space = false;
+
+	for (const char *p = s; *p;) {
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)p, -1, &cp);
+		if (n <= 0)
+			return false;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		if (cat == UTF8PROC_CATEGORY_LL)
+			return false;
+		letters += cat == UTF8PROC_CATEGORY_LU;
+		space |= cp == ' ' && letters;
+		p += n;
+	}
+	return letters >= 4 && space;
+}
+
 static bool section_row(const struct context *c, struct value *v, const char *index, int width)
 {
 	const struct value *task = col(v, c, COL_TASK), *num = col(v, c, COL_INDEX);
 
 	if (!filled(task))
 		return false;
+	/* A group's title without a number is set apart: bold, italics or capitals. */
 	if (!*index)
-		return (task->emph & (DOC_BOLD | DOC_ITALIC)) && !others_written(c, v) &&
-		       (c->form != DOC_FORM_FLAT || num->present || task->emph & DOC_BOLD);
+		return ((task->emph & (DOC_BOLD | DOC_ITALIC)) || capitals(task->text)) &&
+		       !others_written(c, v) &&
+		       (c->form != DOC_FORM_FLAT || num->present || task->emph & DOC_BOLD ||
+		        capitals(task->text));
 	if (!words_section_index(index))
 		return false;
 	/* A roman number heads a section whatever its row holds besides. */

@@ -355,6 +355,15 @@ static const struct meaning_case task_column_cases[] = {
      false,
      {"1 «Sửa quy chế văn thư» L:Văn phòng UBND tỉnh C:- T:2026",
       "2 «Số hóa hồ sơ lưu trữ» L:Sở Nội vụ C:- T:2027", NULL}},
+    {"a group title in capitals, with no number and nothing else, heads the rows under it",
+     "| TT | Nhiệm vụ | Đơn vị chủ trì | Thời hạn |\n|---|---|---|---|\n"
+     "| | LĨNH VỰC GIAO THÔNG | | |\n| 1 | Sửa cầu treo | Sở Xây dựng | 2026 |\n"
+     "| | LĨNH VỰC NÔNG NGHIỆP | | |\n| 2 | Nạo vét kênh | UBND các xã | 2027 |\n"
+     "| | kèm hồ sơ thiết kế | | |\n",
+     0,
+     true,
+     {"1 «Sửa cầu treo» L:Sở Xây dựng C:- T:2026 S:LĨNH VỰC GIAO THÔNG",
+      "2 «Nạo vét kênh kèm hồ sơ thiết kế» L:UBND các xã C:- T:2027 S:LĨNH VỰC NÔNG NGHIỆP", NULL}},
     {"a start column beside an end column: the end is the deadline",
      "| TT | Tên dự án | Chủ trì | Thời gian bắt đầu | Thời gian kết thúc "
      "|\n|---|---|---|---|---|\n"
