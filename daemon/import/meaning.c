@@ -170,18 +170,22 @@ static const char *label_value(const char *s, const char *word)
 	return *s == ':' ? s + 1 + strspn(s + 1, " ") : NULL;
 }
 
-/* "Chủ trì: Sở A; phối hợp: Sở B, Sở C": a cell in the labels of list form. */
+/* "Chủ trì: Sở A; phối hợp: Sở B, Sở C", "Sở A; phối hợp: Sở B": a cell in the labels of
+ * list form. */
 static bool labelled_lead(struct import_row *row)
 {
 	const char *value = label_value(row->lead, "chủ trì"), *coord = NULL;
+	bool named = value != NULL;
 
 	if (!value)
-		return false;
+		value = row->lead; /* "Sở A; phối hợp: Sở B" */
 	const char *end = value;
 	for (; *end; end++)
-		if ((end == value || strchr(" ;,.\n", end[-1])) &&
+		if ((end == value ? named : strchr(" ;,.\n", end[-1]) != NULL) &&
 		    (coord = label_value(end, "phối hợp")))
 			break;
+	if (!named && !coord)
+		return false;
 	size_t n = (size_t)(end - value);
 	while (n && strchr(" ,;.\n", value[n - 1]))
 		n--;

@@ -423,11 +423,12 @@ static const struct meaning_case task_column_cases[] = {
     {"a cell in the labels of list form: 'Chủ trì: X; phối hợp: Y'",
      "| TT | Nhiệm vụ | Cơ quan thực hiện | Thời hạn |\n|---|---|---|---|\n"
      "| 1 | Việc một | Chủ trì: Sở Công Thương; phối hợp: Sở Tài chính, Công an tỉnh | 2026 |\n"
-     "| 2 | Việc hai | Chủ trì: UBND các xã | 2026 |\n",
+     "| 2 | Việc hai | Chủ trì: UBND các xã | 2026 |\n"
+     "| 3 | Việc ba | Sở Y tế; phối hợp: Sở Nội vụ | 2026 |\n",
      0,
      false,
      {"1 «Việc một» L:Sở Công Thương C:Sở Tài chính, Công an tỉnh T:2026",
-      "2 «Việc hai» L:UBND các xã C:- T:2026", NULL}},
+      "2 «Việc hai» L:UBND các xã C:- T:2026", "3 «Việc ba» L:Sở Y tế C:Sở Nội vụ T:2026", NULL}},
     {"flattened: a spanning header cell written once, the cells under it in a short row",
      "|\n**STT**\n|\n**Nội dung**\n|\n**Đơn vị thực hiện**\n|\n**Thời gian**\n|\n|\n"
      "**Chủ trì**\n|\n**Phối hợp**\n|\n|\n"
