@@ -64,6 +64,8 @@ static const struct rule rules[] = {
     {"don vi tinh", COL_UNIT},
     {"dvt", COL_UNIT},
     {"thoi gian", COL_TIME},
+    {"nam thuc hien", COL_TIME}, /* the year of the work, not who does it */
+    {"lo trinh", COL_TIME},
     {"thoi han", COL_TIME},
     {"han hoan thanh", COL_TIME},
     {"thoi diem", COL_TIME},

@@ -142,6 +142,8 @@ static void test_column_roles(void **state)
 	    {"Lãnh đạo phụ trách", COL_PERSON},
 	    {"Văn bản giao nhiệm vụ", COL_SOURCE},
 	    {"Đơn vị tính", COL_UNIT},
+	    {"Năm thực hiện", COL_TIME},
+	    {"Lộ trình thực hiện", COL_TIME},
 	    {"Activity", COL_TASK},
 	    {"Responsible unit", COL_LEAD},
 	    {"Person in charge", COL_PERSON},
