@@ -208,6 +208,11 @@ static void marked_lead(struct import_row *row)
 	if (!at || at == row->lead)
 		return;
 	const char *text = row->lead;
+	int open = 0;
+	for (const char *p = text; p < at; p++)
+		open += (*p == '(') - (*p == ')');
+	if (open > 0)
+		return; /* "UBND các xã (Phòng Kinh tế chủ trì)": a note inside a name, kept */
 	size_t from = last_name(text, (size_t)(at - text));
 	char *lead = xstrndup(text + from, (size_t)(at - text) - from);
 	struct buf others = BUF_INIT;

@@ -419,7 +419,8 @@ static const struct meaning_case task_column_cases[] = {
      "| 3 | Việc ba | Sở Nội vụ; Sở Tư pháp (Chủ trì) | 2027 |\n"
      "| 4 | Việc bốn | Sở Tài chính, Sở Xây dựng | 2027 |\n"
      "| 5 | Việc năm | Sở Tài chính chủ trì, phối hợp với Sở Nội vụ và Sở Tư pháp | 2027 |\n"
-     "| 6 | Việc sáu | Sở Y tế (chủ trì) | 2027 |\n",
+     "| 6 | Việc sáu | Sở Y tế (chủ trì) | 2027 |\n"
+     "| 7 | Việc bảy | UBND các xã (Phòng Kinh tế chủ trì) | 2027 |\n",
      0,
      false,
      {"1 «Việc một» L:Sở Y tế C:Sở Tài chính, Công an tỉnh T:2026",
@@ -427,7 +428,8 @@ static const struct meaning_case task_column_cases[] = {
       "3 «Việc ba» L:Sở Tư pháp C:Sở Nội vụ T:2027",
       "4 «Việc bốn» L:Sở Tài chính, Sở Xây dựng C:- T:2027",
       "5 «Việc năm» L:Sở Tài chính C:Sở Nội vụ và Sở Tư pháp T:2027",
-      "6 «Việc sáu» L:Sở Y tế C:- T:2027", NULL}},
+      "6 «Việc sáu» L:Sở Y tế C:- T:2027",
+      "7 «Việc bảy» L:UBND các xã (Phòng Kinh tế chủ trì) C:- T:2027", NULL}},
     {"a cell in the labels of list form: 'Chủ trì: X; phối hợp: Y'",
      "| TT | Nhiệm vụ | Cơ quan thực hiện | Thời hạn |\n|---|---|---|---|\n"
      "| 1 | Việc một | Chủ trì: Sở Công Thương; phối hợp: Sở Tài chính, Công an tỉnh | 2026 |\n"
