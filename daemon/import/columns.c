@@ -519,13 +519,15 @@ bool columns_sub_header(struct columns *top, const struct columns *sub)
 		return false;
 	if (sub->n > top->n || (task >= 0 && task < sub->n && *sub->header[task]))
 		return span_out(top, sub);
+	/* A spanning group header is written once, at its left: it names the cells under it. */
+	char *over = xstrdup("");
 	for (int g = 0; g < sub->n; g++) {
+		if (*top->header[g]) {
+			free(over);
+			over = xstrdup(top->header[g]);
+		}
 		if (!*sub->header[g])
 			continue;
-		const char *over = "";
-		for (int k = g; k >= 0 && !*over; k--)
-			over = top->header[k]; /* a spanning group header is written once, at its
-			                          left */
 		size_t len = strlen(over) + strlen(sub->header[g]) + 2;
 		char *both = xmalloc(len);
 		snprintf(both, len, "%s%s%s", over, *over ? " " : "", sub->header[g]);
@@ -534,6 +536,7 @@ bool columns_sub_header(struct columns *top, const struct columns *sub)
 		free(top->header[g]);
 		top->header[g] = both;
 	}
+	free(over);
 	settle(top);
 	top->indicators = indicator_table(top);
 	return true;

@@ -187,6 +187,17 @@ static void test_column_conflicts(void **state)
 	check_int("tasks", r.tables[1].kind, TABLE_TASKS);
 	result_free(&r);
 	doc_free(&d);
+
+	/* A second header row: each cell named with the spanning header over it. */
+	read_doc("| TT | Nội dung | Cơ quan thực hiện | | Thời hạn |\n|---|---|---|---|---|\n"
+	         "| | | Chủ trì | Phối hợp | |\n| 1 | Việc | Sở A | Sở B | 2027 |\n",
+	         &d, &r);
+	assert_int_equal(r.n_tables, 1);
+	check_str("under a spanning header", r.tables[0].cols.header[3],
+	          "Cơ quan thực hiện Phối hợp");
+	check_str("its role", columns_role_name(r.tables[0].cols.role[3]), "coord");
+	result_free(&r);
+	doc_free(&d);
 }
 
 /* ---- tables ------------------------------------------------------------------------------- */
