@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,31 @@ struct rule {
  * lead, not a status.
  */
 static const struct rule rules[] = {
+    /* English headers, as a template in English (a donor's, a project tool's) writes them;
+     * "Task owner" is a lead, "% of task complete" a status, before "task". */
+    {"complete", COL_STATUS},
+    {"status", COL_STATUS},
+    {"progress", COL_STATUS},
+    {"person", COL_PERSON},
+    {"owner", COL_LEAD},
+    {"responsible", COL_LEAD},
+    {"lead agency", COL_LEAD},
+    {"in charge", COL_LEAD},
+    {"coordinating", COL_COORD},
+    {"supporting", COL_COORD},
+    {"due date", COL_TIME},
+    {"deadline", COL_TIME},
+    {"start date", COL_TIME},
+    {"end date", COL_TIME},
+    {"timeline", COL_TIME},
+    {"deliverable", COL_RESULT},
+    {"output", COL_RESULT},
+    {"remarks", COL_NOTE},
+    {"notes", COL_NOTE},
+    {"budget", COL_BUDGET},
+    {"task", COL_TASK},
+    {"activity", COL_TASK},
+    {"activities", COL_TASK},
     {"ghi chu", COL_NOTE},
     {"kinh phi", COL_BUDGET},
     {"nguon von", COL_BUDGET},
@@ -38,13 +64,24 @@ static const struct rule rules[] = {
     {"don vi tinh", COL_UNIT},
     {"dvt", COL_UNIT},
     {"thoi gian", COL_TIME},
+    {"nam thuc hien", COL_TIME}, /* the year of the work, not who does it */
+    {"lo trinh", COL_TIME},
     {"thoi han", COL_TIME},
     {"han hoan thanh", COL_TIME},
     {"thoi diem", COL_TIME},
     {"moc thoi gian", COL_TIME},
     {"ngay hoan thanh", COL_TIME},
     {"nam hoan thanh", COL_TIME},
+    {"dia ban", COL_OTHER}, /* "Địa bàn thực hiện": a place, not who does it */
+    {"dia diem", COL_OTHER},
     {"phoi hop", COL_COORD},
+    {"dau moi", COL_LEAD},
+    {"don vi tham muu", COL_LEAD},
+    {"co quan tham muu", COL_LEAD},
+    {"don vi duoc giao", COL_LEAD},
+    {"co quan duoc giao", COL_LEAD},
+    {"co quan trinh", COL_LEAD},
+    {"don vi trinh", COL_LEAD},
     {"chu tri", COL_LEAD},
     {"chiu trach nhiem", COL_LEAD},
     {"trach nhiem", COL_LEAD},
@@ -74,7 +111,8 @@ static const struct rule rules[] = {
     {"han", COL_TIME},
 };
 
-static const char *const index_words[] = {"tt", "stt", "so tt", "#", "so thu tu", "thu tu", "s tt"};
+static const char *const index_words[] = {"tt",     "stt",  "so tt", "#",          "so thu tu",
+                                          "thu tu", "s tt", "wbs",   "wbs number", "no"};
 /* A bare "Đơn vị" or "Cơ quan": the lead, unless another column is (then a unit). */
 static const char *const bare_agency[] = {"don vi", "co quan", "co quan, don vi",
                                           "don vi, dia phuong", "co quan, don vi, dia phuong"};
@@ -103,6 +141,15 @@ enum col_role columns_role(const char *header)
 	return COL_OTHER;
 }
 
+/* "Thời gian bắt đầu", "Start date": when work begins, not its deadline. */
+static bool start_time(const char *header)
+{
+	char buf[256];
+	const char *f = words_fold(header, buf, sizeof(buf));
+
+	return words_has(f, "bat dau") || words_has(f, "start");
+}
+
 static bool weak_time(const char *f)
 {
 	return words_has(f, "tien do") && !words_has(f, "thoi gian") && !words_has(f, "thoi han");
@@ -123,6 +170,45 @@ void columns_free(struct columns *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/*
+ * How surely a task header names the work itself: "Nhiệm vụ", "Nội dung",
+ * "Tên …" do; "Đề án", "Chương trình" may be a reference beside it;
+ * "Mục tiêu", "Chỉ tiêu" are what the work serves, unless nothing else is.
+ */
+static int task_rank(const char *header)
+{
+	static const char *const strong[] = {"nhiem vu", "noi dung", "cong viec", "hoat dong",
+	                                     "giai phap"};
+	static const char *const weak[] = {"muc tieu", "chi tieu"};
+	char buf[256];
+	const char *f = words_fold(header, buf, sizeof(buf));
+
+	if (words_starts(f, "ten"))
+		return 2;
+	for (size_t i = 0; i < UTIL_NELEM(strong); i++)
+		if (words_has(f, strong[i]))
+			return 2;
+	for (size_t i = 0; i < UTIL_NELEM(weak); i++)
+		if (words_has(f, weak[i]))
+			return 0;
+	return 1;
+}
+
+/* Several task columns: the leftmost of the surest keeps the role, the others are text. */
+static void strongest_task(struct columns *c)
+{
+	int best = -1, rank = -1;
+
+	for (int i = 0; i < c->n; i++)
+		if (c->role[i] == COL_TASK && task_rank(c->header[i]) > rank) {
+			rank = task_rank(c->header[i]);
+			best = i;
+		}
+	for (int i = 0; i < c->n; i++)
+		if (c->role[i] == COL_TASK && i != best)
+			c->role[i] = COL_OTHER;
+}
+
 /* Two columns naming one role: the stronger keeps it, the other is demoted. */
 static void settle(struct columns *c)
 {
@@ -139,6 +225,14 @@ static void settle(struct columns *c)
 					c->role[i] = COL_STATUS;
 					break;
 				}
+	/* "Thời gian bắt đầu" beside "Thời gian hoàn thành": the end is the deadline. */
+	for (int i = 0; i < c->n; i++)
+		if (c->role[i] == COL_TIME && start_time(c->header[i]))
+			for (int k = 0; k < c->n; k++)
+				if (k != i && c->role[k] == COL_TIME && !start_time(c->header[k])) {
+					c->role[i] = COL_OTHER;
+					break;
+				}
 	/* A bare "Đơn vị" beside a named lead is a unit of measure. */
 	for (int i = 0; i < c->n; i++)
 		if (c->role[i] == COL_LEAD && bare(words_fold(c->header[i], buf, sizeof(buf))))
@@ -148,6 +242,7 @@ static void settle(struct columns *c)
 					c->role[i] = COL_UNIT;
 					break;
 				}
+	strongest_task(c);
 	for (int i = 0; i < c->n; i++) {
 		if (c->role[i] == COL_OTHER)
 			continue;
@@ -157,6 +252,12 @@ static void settle(struct columns *c)
 			continue;
 		}
 		c->where[c->role[i]] = i;
+	}
+	/* No task column: the products listed ("Sản phẩm", "Kết quả đầu ra") are the items. */
+	if (c->where[COL_TASK] < 0 && c->where[COL_RESULT] >= 0) {
+		c->role[c->where[COL_RESULT]] = COL_TASK;
+		c->where[COL_TASK] = c->where[COL_RESULT];
+		c->where[COL_RESULT] = -1;
 	}
 }
 
@@ -233,6 +334,211 @@ bool columns_read(const struct doc_cell *cells, size_t n, struct columns *out)
 	}
 	c.indicators = indicator_table(&c);
 	*out = c;
+	return true;
+}
+
+#define SAMPLE_ROWS 40 /* rows under a header looked at for what its columns hold */
+
+/* "1. Luật …", "2) Đề án …": an item's number, then its text. */
+static bool numbered_item(const char *s)
+{
+	size_t n = strcspn(s, " \n");
+	char buf[256];
+
+	if (!n || n > 12 || !isdigit((unsigned char)s[0]) || (s[n - 1] != '.' && s[n - 1] != ')'))
+		return false;
+	char *index = xstrndup(s, n);
+	bool ok = words_index(index);
+	free(index);
+	return ok && words_count(words_fold(s + n, buf, sizeof(buf))) >= 2;
+}
+
+/* "14, 26", "3", "-": numbers that point elsewhere, no words. */
+static bool reference_numbers(const char *s)
+{
+	return *s && strspn(s, "0123456789,;.-/ ") == strlen(s);
+}
+
+/* A column that may hold the task's text: unnamed, a result, or named a task. */
+static bool may_hold_task(const struct columns *c, int g)
+{
+	return c->role[g] == COL_OTHER || c->role[g] == COL_RESULT ||
+	       columns_role(c->header[g]) == COL_TASK;
+}
+
+struct tally {
+	int written, items, refs;
+	int month_first, day_first; /* dates "1/31/2025", "31/1/2025" */
+};
+
+/* Which part of a date "a/b/yyyy" in s is over 12: 1 the first, 2 the second, 0 neither. */
+static int date_over_12(const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		unsigned a, b, y;
+		int used = 0;
+		if (isdigit((unsigned char)*p) && (p == s || !isdigit((unsigned char)p[-1])) &&
+		    sscanf(p, "%2u/%2u/%4u%n", &a, &b, &y, &used) == 3 && used >= 8 &&
+		    !isdigit((unsigned char)p[used]) && a && b)
+			return a > 12 && b <= 12 ? 1 : b > 12 && a <= 12 ? 2 : 0;
+	}
+	return 0;
+}
+
+/* Counts, by column, what the full rows under the header write. Returns the rows counted. */
+static int tally_rows(const struct columns *c, const struct doc_row *rows, size_t n,
+                      struct tally *t)
+{
+	int seen = 0;
+
+	for (size_t i = 0; i < n && seen < SAMPLE_ROWS; i++) {
+		const struct doc_row *row = &rows[i];
+		if (!row->n_cells)
+			continue;
+		int base = row->cells[0].grid_col;
+		const struct doc_cell *last = &row->cells[row->n_cells - 1];
+		if (last->grid_col + last->col_span - base != c->n)
+			continue;
+		seen++;
+		for (size_t k = 0; k < row->n_cells; k++) {
+			int g = row->cells[k].grid_col - base;
+			const char *s = row->cells[k].text;
+			if (g < 0 || g >= c->n || !*s)
+				continue;
+			t[g].written++;
+			t[g].items += numbered_item(s);
+			t[g].refs += reference_numbers(s);
+			int over = date_over_12(s);
+			t[g].day_first += over == 1;
+			t[g].month_first += over == 2;
+		}
+	}
+	return seen;
+}
+
+/* The column the cells say is the task's, or -1 when the header's stands. */
+static int task_by_cells(const struct columns *c, const struct tally *t, int seen)
+{
+	int task = c->where[COL_TASK];
+
+	bool weak = task_rank(c->header[task]) < 2 || t[task].refs == t[task].written;
+
+	/* The numbered items are the task unless a column named for the work writes text. */
+	if (c->where[COL_INDEX] < 0 && !t[task].items && weak)
+		for (int g = 0; g < c->n; g++)
+			if (g != task && may_hold_task(c, g) && t[g].items >= (seen < 2 ? 1 : 2) &&
+			    t[g].items * 2 >= t[g].written)
+				return g;
+	if (t[task].written && t[task].refs == t[task].written)
+		for (int g = 0; g < c->n; g++)
+			if (g != task && may_hold_task(c, g) && t[g].refs < t[g].written &&
+			    t[g].written * 2 >= seen)
+				return g;
+	return -1;
+}
+
+bool columns_by_cells(struct columns *c, const struct doc_row *rows, size_t n)
+{
+	struct tally t[COLUMNS_MAX];
+
+	memset(t, 0, sizeof(t));
+	int seen = tally_rows(c, rows, n, t);
+	int time = c->where[COL_TIME];
+	if (time >= 0)
+		c->month_first = t[time].month_first && !t[time].day_first;
+	if (c->where[COL_TASK] < 0)
+		return false;
+	int to = seen ? task_by_cells(c, t, seen) : -1;
+	if (to < 0)
+		return false;
+	c->role[c->where[COL_TASK]] = COL_OTHER;
+	if (c->role[to] != COL_OTHER && c->role[to] != COL_TASK)
+		c->where[c->role[to]] = -1;
+	c->role[to] = COL_TASK;
+	c->where[COL_TASK] = to;
+	c->indicators = indicator_table(c);
+	return true;
+}
+
+/* The column of top that a flattened copy's short second row ("Chủ trì | Phối hợp", "Bắt
+ * đầu | Kết thúc") goes under: the agencies' for agency words, else the time's; or -1. */
+static int spanning_column(const struct columns *top, const struct columns *sub)
+{
+	bool agencies = false;
+
+	for (int i = 0; i < sub->n; i++) {
+		enum col_role r = columns_role(sub->header[i]);
+		agencies |= r == COL_LEAD || r == COL_COORD;
+	}
+	for (int g = 0; g < top->n; g++) {
+		enum col_role r = top->role[g];
+		if (agencies ? r == COL_LEAD || r == COL_COORD : r == COL_TIME)
+			return g;
+	}
+	return -1;
+}
+
+/*
+ * A flattened copy writes a spanning header cell once and the cells under
+ * it in a short row of their own: top's column g becomes sub's k columns.
+ */
+static bool span_out(struct columns *top, const struct columns *sub)
+{
+	int k = sub->n, g;
+
+	for (int i = 0; i < k; i++)
+		if (!*sub->header[i])
+			return false;
+	if (k < 2 || top->n + k - 1 > COLUMNS_MAX || (g = spanning_column(top, sub)) < 0)
+		return false;
+	for (int j = top->n - 1; j > g; j--) {
+		top->header[j + k - 1] = top->header[j];
+		top->role[j + k - 1] = top->role[j];
+	}
+	char *over = top->header[g];
+	for (int i = 0; i < k; i++) {
+		size_t len = strlen(over) + strlen(sub->header[i]) + 2;
+		char *both = xmalloc(len);
+		snprintf(both, len, "%s %s", over, sub->header[i]);
+		enum col_role r = columns_role(sub->header[i]);
+		top->role[g + i] = r != COL_OTHER ? r : columns_role(both);
+		top->header[g + i] = both;
+	}
+	free(over);
+	top->n += k - 1;
+	settle(top);
+	top->indicators = indicator_table(top);
+	return true;
+}
+
+bool columns_sub_header(struct columns *top, const struct columns *sub)
+{
+	int task = top->where[COL_TASK];
+
+	if (sub->where[COL_TASK] >= 0 || sub->where[COL_INDEX] >= 0)
+		return false;
+	if (sub->n > top->n || (task >= 0 && task < sub->n && *sub->header[task]))
+		return span_out(top, sub);
+	/* A spanning group header is written once, at its left: it names the cells under it. */
+	char *over = xstrdup("");
+	for (int g = 0; g < sub->n; g++) {
+		if (*top->header[g]) {
+			free(over);
+			over = xstrdup(top->header[g]);
+		}
+		if (!*sub->header[g])
+			continue;
+		size_t len = strlen(over) + strlen(sub->header[g]) + 2;
+		char *both = xmalloc(len);
+		snprintf(both, len, "%s%s%s", over, *over ? " " : "", sub->header[g]);
+		enum col_role r = columns_role(sub->header[g]);
+		top->role[g] = r != COL_OTHER ? r : columns_role(both);
+		free(top->header[g]);
+		top->header[g] = both;
+	}
+	free(over);
+	settle(top);
+	top->indicators = indicator_table(top);
 	return true;
 }
 

@@ -173,6 +173,9 @@ static enum label label_of(const char *s, size_t len)
 	else if (noun && (words_has(f, "thuc hien") || words_has(f, "chiu trach nhiem") ||
 	                  words_has(f, "phu trach") || words_has(f, "trach nhiem")))
 		l = LABEL_LEAD;
+	else if (words_starts(f, "thoi gian toi") || words_starts(f, "thoi gian qua") ||
+	         words_starts(f, "thoi gian sap toi"))
+		l = LABEL_NONE; /* "Trong thời gian tới:" opens what follows; no deadline */
 	else if (words_starts(f, "thoi gian") || words_starts(f, "thoi han") ||
 	         words_starts(f, "tien do") || words_starts(f, "han hoan thanh") ||
 	         words_starts(f, "thoi diem"))
@@ -587,6 +590,15 @@ static char *duty_timeframe(const char *text)
 		}
 	} else if (has_date || has_rec) {
 		original(text, map, f, has_date ? date : rec, &out);
+	} else {
+		/* "…, thường xuyên." as the item's last clause: ongoing work, its own timeframe. */
+		struct match ongoing = find_re("[,;] (thuc hien )?thuong xuyen[.;]?$", f);
+		if (ongoing.b > ongoing.a) {
+			ongoing.a += 2;
+			while (ongoing.b > ongoing.a && strchr(".;", f[ongoing.b - 1]))
+				ongoing.b--;
+			original(text, map, f, ongoing, &out);
+		}
 	}
 	return out.len ? buf_steal(&out) : NULL;
 }
@@ -644,6 +656,15 @@ static char *assignment_timeframe(const char *text)
 		original(text, map, f, date, &out);
 	} else if (has_date || has_rec) {
 		original(text, map, f, has_date ? date : rec, &out);
+	} else {
+		/* "…, thường xuyên." as the item's last clause: ongoing work, its own timeframe. */
+		struct match ongoing = find_re("[,;] (thuc hien )?thuong xuyen[.;]?$", f);
+		if (ongoing.b > ongoing.a) {
+			ongoing.a += 2;
+			while (ongoing.b > ongoing.a && strchr(".;", f[ongoing.b - 1]))
+				ongoing.b--;
+			original(text, map, f, ongoing, &out);
+		}
 	}
 	return out.len ? buf_steal(&out) : NULL;
 }
@@ -656,6 +677,39 @@ static bool lower_at(const char *s)
 	if (utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp) <= 0)
 		return false;
 	return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
+/*
+ * A verb that ends a name in an assignment: the words_ends_name list, the
+ * verbs of tasks, and the words after which the name is not the assignee:
+ * "UBND tỉnh giao Sở X …", "Sở X đề nghị các sở …" (the assignee follows),
+ * "Sở X đã hoàn thành …" (a report, not an assignment).
+ */
+static const char *const handing_over[] = {"giao ", "de nghi ", "yeu cau "};
+static const char *const reporting[] = {"da ", "dang "};
+
+/* The length of the word of words that f starts with, 0 when none. */
+static size_t starts_any(const char *f, const char *const *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(f, words[i], strlen(words[i])))
+			return strlen(words[i]);
+	return 0;
+}
+
+static bool ends_assignee(const char *f)
+{
+	static const char *const verbs[] = {"to chuc",    "tong hop",  "bao cao", "kiem tra",
+	                                    "de xuat",    "xu ly",     "lap ",    "xay dung",
+	                                    "nghien cuu", "hoan thanh"};
+
+	if (starts_any(f, handing_over, UTIL_NELEM(handing_over)) ||
+	    starts_any(f, reporting, UTIL_NELEM(reporting)) || words_ends_name(f))
+		return true;
+	for (size_t i = 0; i < UTIL_NELEM(verbs); i++)
+		if (words_starts(f, verbs[i]))
+			return true;
+	return false;
 }
 
 /*
@@ -679,7 +733,7 @@ static char *addressee(const char *text)
 		return clean_value(text + map[start], colon - map[start]);
 	size_t cut = n;
 	for (size_t at = start + 1; at < n; at++)
-		if (f[at - 1] == ' ' && words_ends_name(f + at) && lower_at(text + map[at])) {
+		if (f[at - 1] == ' ' && ends_assignee(f + at) && lower_at(text + map[at])) {
 			cut = at;
 			break;
 		}
@@ -775,42 +829,6 @@ static void read_duties(const struct paras *ps, struct import_result *r)
 	free(agency);
 }
 
-/*
- * A verb that ends a name in an assignment: the words_ends_name list, the
- * verbs of tasks, and the words after which the name is not the assignee:
- * "UBND tỉnh giao Sở X …", "Sở X đề nghị các sở …" (the assignee follows),
- * "Sở X đã hoàn thành …" (a report, not an assignment).
- */
-static const char *const handing_over[] = {"giao ", "de nghi ", "yeu cau "};
-static const char *const reporting[] = {"da ", "dang "};
-
-/* The length of the word of words that f starts with, 0 when none. */
-static size_t starts_any(const char *f, const char *const *words, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strncmp(f, words[i], strlen(words[i])))
-			return strlen(words[i]);
-	return 0;
-}
-
-static bool ends_assignee(const char *f)
-{
-	static const char *const verbs[] = {"to chuc thuc hien", "tong hop", "bao cao", "kiem tra",
-	                                    "de xuat",           "xu ly",    "lap ",    "xay dung",
-	                                    "hoan thanh"};
-
-	if (starts_any(f, handing_over, UTIL_NELEM(handing_over)) ||
-	    starts_any(f, reporting, UTIL_NELEM(reporting)))
-		return true;
-
-	if (words_ends_name(f))
-		return true;
-	for (size_t i = 0; i < UTIL_NELEM(verbs); i++)
-		if (words_starts(f, verbs[i]))
-			return true;
-	return false;
-}
-
 /* Where the first verb after the name at text starts (a byte offset), or 0 when none does. */
 static size_t name_end(const char *text, char *f, uint32_t *map)
 {
@@ -897,7 +915,7 @@ static char *assignment_lead(const char *text, const char **title)
 }
 
 static void add_assignment(struct import_result *r, const struct para *p, const char *section,
-                           const char *key, char *lead, char *timeframe)
+                           const char *key, const char *index, char *lead, char *timeframe)
 {
 	const char *title;
 	char *again = assignment_lead(p->text, &title);
@@ -907,7 +925,7 @@ static void add_assignment(struct import_result *r, const struct para *p, const 
 	row->base_key = xstrdup(key);
 	row->key = xstrdup(key);
 	row->context = -1;
-	row->index = xstrdup(p->number);
+	row->index = xstrdup(index);
 	row->category = section ? xstrdup(section) : NULL;
 	row->title = clean_value(title, strcspn(title, ";"));
 	row->lead = lead;
@@ -936,6 +954,43 @@ static void number_part(const char *number, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)n, number);
 }
 
+/* "1. Sở Tài chính:" and nothing after: the agency whose tasks the bullets under it list. */
+static char *agency_heading(const char *text)
+{
+	size_t colon = strcspn(text, ":");
+
+	if (text[colon] != ':' || text[colon + 1 + strspn(text + colon + 1, " ")] ||
+	    !words_org_name(text) || colon > 120)
+		return NULL;
+	return clean_value(text, colon);
+}
+
+/*
+ * "- Giao Sở Xây dựng nghiên cứu …, báo cáo UBND tỉnh trước ngày …", or a
+ * bullet under "1. Sở Tài chính:": a task when it sets a deadline, keyed
+ * by its item's number and its place under it.
+ */
+static void bullet_assignment(struct import_result *r, const struct para *p, const char *section,
+                              const char *number, const char *heading, int nth)
+{
+	const char *title;
+	char *lead = assignment_lead(p->text, &title);
+	char key[128];
+
+	if (!lead && heading)
+		lead = xstrdup(heading);
+	char *tf = lead ? assignment_timeframe(p->text) : NULL;
+	if (!tf) {
+		free(lead);
+		return;
+	}
+	if (number[0])
+		snprintf(key, sizeof(key), "%s.%d", number, nth);
+	else
+		snprintf(key, sizeof(key), "%d", nth);
+	add_assignment(r, p, section, key, key, lead, tf);
+}
+
 /*
  * A document with no task table and no labelled items — a công văn, a
  * thông báo kết luận — assigns its tasks in numbered or lettered sentences:
@@ -945,13 +1000,16 @@ static void number_part(const char *number, char *out, size_t len)
  * the organisation section is left to the duties. Keys are the item's
  * whole number under its section's ("II.1.2", "II.1.2.a"): numbers that
  * restart in each section, or run "1.1", "1.2", never collide, and an item
- * keeps its key when another is removed.
+ * keeps its key when another is removed. Bullets that name an agency first
+ * ("- Giao Sở X …"), or that stand under an agency's heading ("1. Sở Tài
+ * chính:"), are tasks too.
  */
 static void read_assignments(const struct paras *ps, struct import_result *r)
 {
-	char *section = NULL;
-	char roman[16] = "", number[64] = "";
+	char *section = NULL, *heading = NULL;
+	char roman[16] = "", number[64] = "", letter[112] = "";
 	bool organisation = false;
+	int bullets = 0;
 
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct para *p = &ps->v[i];
@@ -964,15 +1022,36 @@ static void read_assignments(const struct paras *ps, struct import_result *r)
 			free(section);
 			section = clean_value(p->text, strlen(p->text));
 			number_part(p->number, roman, sizeof(roman));
-			number[0] = '\0';
+			number[0] = letter[0] = '\0';
+			free(heading);
+			heading = NULL;
+			bullets = 0;
 			continue;
 		}
 		if (words_starts(words_fold(p->text, f, sizeof(f)), "noi nhan"))
 			break;
 		number_part(p->number, part, sizeof(part));
-		if (kind == PARA_NUMBERED)
+		if (kind == PARA_NUMBERED) {
 			snprintf(number, sizeof(number), "%s%s%s", roman, roman[0] ? "." : "",
 			         part);
+			letter[0] = '\0';
+		}
+		if (kind == PARA_LETTERED) {
+			const char *above = number[0] ? number : roman;
+			snprintf(letter, sizeof(letter), "%s%s%s", above, above[0] ? "." : "",
+			         part);
+		}
+		if (kind == PARA_NUMBERED || kind == PARA_LETTERED) {
+			free(heading);
+			heading = agency_heading(p->text);
+			bullets = 0;
+		}
+		if (!organisation && kind == PARA_BULLET)
+			bullet_assignment(r, p, section,
+			                  letter[0]   ? letter
+			                  : number[0] ? number
+			                              : roman,
+			                  heading, ++bullets);
 		if (organisation || (kind != PARA_NUMBERED && kind != PARA_LETTERED))
 			continue;
 		const char *title;
@@ -988,15 +1067,11 @@ static void read_assignments(const struct paras *ps, struct import_result *r)
 			free(lead);
 			continue;
 		}
-		if (kind == PARA_LETTERED && number[0])
-			snprintf(key, sizeof(key), "%s.%s", number, part);
-		else if (kind == PARA_LETTERED)
-			snprintf(key, sizeof(key), "%s%s%s", roman, roman[0] ? "." : "", part);
-		else
-			snprintf(key, sizeof(key), "%s", number);
-		add_assignment(r, p, section, key, lead, tf);
+		snprintf(key, sizeof(key), "%s", kind == PARA_LETTERED ? letter : number);
+		add_assignment(r, p, section, key, p->number, lead, tf);
 	}
 	free(section);
+	free(heading);
 }
 
 void lists_read(const struct doc *d, struct import_result *r)

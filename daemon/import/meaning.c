@@ -8,6 +8,7 @@
 #include "import/words.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,12 +103,154 @@ static void tidy_names(char **s)
 	}
 }
 
+/* word ("chủ trì", "phối hợp"; any case of its first letter) in s as a marker after a
+ * name: where it starts (at its '(' if any); *len its length. */
+static const char *marker(const char *s, const char *word, size_t *len)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = s; (p = strstr(p, word + 1)) != NULL; p++) {
+		if (p == s || tolower((unsigned char)p[-1]) != word[0])
+			continue;
+		const char *at = p - 1, *end = p + wl - 1;
+		if (at == s || !strchr(" (\n", at[-1]) || !strchr(" ),;.\n", *end))
+			continue;
+		at--;
+		while (at > s && at[0] == ' ')
+			at--;
+		if (*at != '(')
+			at++;
+		end += *end == ')';
+		*len = (size_t)(end - at);
+		return at;
+	}
+	return NULL;
+}
+
+/* Cuts every "(phối hợp)" / trailing "phối hợp" out of s, in place. */
+static void drop_marker(char *s, const char *word)
+{
+	const char *at;
+	size_t len;
+
+	while ((at = marker(s, word, &len)) != NULL) {
+		char *w = s + (at - s);
+		memmove(w, w + len, strlen(w + len) + 1);
+	}
+}
+
+/* Where the last of several names before the marker starts ("Sở B, Sở A (chủ trì)"). */
+static size_t last_name(const char *s, size_t n)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == ';' || s[i] == '\n') {
+			const char *next = s + i + 1 + strspn(s + i + 1, " \n");
+			if (words_org_name(next))
+				start = (size_t)(next - s);
+		}
+	return start;
+}
+
+/*
+ * One cell for all who carry a task out, "Sở A (chủ trì), Sở B, Sở C" or
+ * "Sở A chủ trì; Sở B phối hợp": the name marked to lead leads, the
+ * others coordinate.
+ */
+/* s starts with word and a colon ("Chủ trì: …", "phối hợp :"): where the value starts, or NULL. */
+static const char *label_value(const char *s, const char *word)
+{
+	size_t wl = strlen(word);
+
+	if (tolower((unsigned char)s[0]) != word[0] || strncmp(s + 1, word + 1, wl - 1))
+		return NULL;
+	s += wl;
+	s += strspn(s, " ");
+	return *s == ':' ? s + 1 + strspn(s + 1, " ") : NULL;
+}
+
+/* "Chủ trì: Sở A; phối hợp: Sở B, Sở C", "Sở A; phối hợp: Sở B": a cell in the labels of
+ * list form. */
+static bool labelled_lead(struct import_row *row)
+{
+	const char *value = label_value(row->lead, "chủ trì"), *coord = NULL;
+	bool named = value != NULL;
+
+	if (!value)
+		value = row->lead; /* "Sở A; phối hợp: Sở B" */
+	const char *end = value;
+	for (; *end; end++)
+		if ((end == value ? named : strchr(" ;,.\n", end[-1]) != NULL) &&
+		    (coord = label_value(end, "phối hợp")))
+			break;
+	if (!named && !coord)
+		return false;
+	size_t n = (size_t)(end - value);
+	while (n && strchr(" ,;.\n", value[n - 1]))
+		n--;
+	char *lead = xstrndup(value, n);
+	if (coord && *coord)
+		result_append(&row->coord, coord, "; ");
+	free(row->lead);
+	row->lead = lead;
+	return true;
+}
+
+static void marked_lead(struct import_row *row)
+{
+	size_t len;
+
+	if (row->lead && labelled_lead(row))
+		return;
+	const char *at = row->lead ? marker(row->lead, "chủ trì", &len) : NULL;
+
+	if (!at || at == row->lead)
+		return;
+	const char *text = row->lead;
+	int open = 0;
+	for (const char *p = text; p < at; p++)
+		open += (*p == '(') - (*p == ')');
+	if (open > 0)
+		return; /* "UBND các xã (Phòng Kinh tế chủ trì)": a note inside a name, kept */
+	size_t from = last_name(text, (size_t)(at - text));
+	char *lead = xstrndup(text + from, (size_t)(at - text) - from);
+	struct buf others = BUF_INIT;
+	if (from) {
+		buf_add(&others, text, from);
+	}
+	const char *rest = at + len;
+	rest += strspn(rest, " ,;.\n");
+	/* "Sở A chủ trì, phối hợp với Sở B": the partners after their words. */
+	if (tolower((unsigned char)rest[0]) == 'p' &&
+	    !strncmp(rest + 1, "hối hợp", strlen("hối hợp"))) {
+		rest += strlen("phối hợp");
+		rest += strspn(rest, " :");
+		if (!strncmp(rest, "với ", strlen("với ")))
+			rest += strlen("với ");
+	}
+	buf_adds(&others, rest);
+	char *coord = buf_steal(&others);
+	if (coord) {
+		drop_marker(coord, "phối hợp");
+		size_t n = strlen(coord);
+		while (n && strchr(" ,;.\n", coord[n - 1]))
+			coord[--n] = '\0';
+		if (*coord)
+			result_append(&row->coord, coord, "; ");
+	}
+	free(coord);
+	free(row->lead);
+	row->lead = lead;
+}
+
 static void tidy_row(struct import_row *row)
 {
 	result_one_line(&row->index);
 	result_one_line(&row->category);
 	result_one_line(&row->title);
 	result_one_line(&row->timeframe);
+	marked_lead(row);
 	tidy_names(&row->lead);
 	tidy_names(&row->coord);
 	if (row->index && !*row->index) {

@@ -59,16 +59,24 @@ static void collect(const struct doc *d, const struct import_result *r, struct u
 			buf_free(&t);
 			continue;
 		}
-		for (size_t i = 0; i < r->n_tables; i++)
+		/* A task table ends the head; the title rows a spreadsheet puts above its header
+		 * are still part of it. */
+		int header_row = 0;
+		for (size_t i = 0; i < r->n_tables && !header_row; i++)
 			if (r->tables[i].block == b && r->tables[i].kind != TABLE_OTHER)
+				header_row = r->tables[i].pos.row > 0 ? r->tables[i].pos.row : 1;
+		for (size_t i = 0; i < blk->table->n_rows; i++) {
+			if (header_row && (int)i + 1 >= header_row)
 				return;
-		for (size_t i = 0; i < blk->table->n_rows; i++)
 			for (size_t c = 0; c < blk->table->rows[i].n_cells; c++)
 				for (const char *s = blk->table->rows[i].cells[c].text; *s;) {
 					size_t n = strcspn(s, "\n");
 					add_unit(u, s, n, false, 0, 0);
 					s += n + (s[n] == '\n');
 				}
+		}
+		if (header_row)
+			return;
 	}
 }
 
@@ -311,6 +319,29 @@ static void read_number(const struct units *u, size_t head, struct import_result
 	}
 }
 
+/*
+ * An appendix that comes alone (a spreadsheet, a table copied out) names
+ * its plan only in "(Kèm theo Kế hoạch số 88/KH-UBND ngày …)": that number,
+ * when the head has no "Số:" of its own.
+ */
+static void read_parent_number(const struct units *u, size_t head, struct import_result *r)
+{
+	for (size_t i = 0; i < head && i < u->n && !r->number; i++) {
+		char f[512];
+		uint32_t map[512];
+		const char *orig = u->v[i].text;
+		text_fold(orig, strlen(orig), f, map, sizeof(f));
+		const char *at = strstr(f, "kem theo ");
+		const char *so = at ? strstr(at, " so ") : NULL;
+		if (!so || so - at > 40)
+			continue;
+		const char *v = orig + map[(size_t)(so - f) + 4];
+		size_t n = strcspn(v, " *,;)");
+		if (number_like(v, n))
+			r->number = xstrndup(v, n);
+	}
+}
+
 static bool find_date(const char *f, int *d, int *m, int *y)
 {
 	regex_t re;
@@ -476,6 +507,7 @@ void plan_facts_read(const struct doc *d, struct import_result *r)
 	size_t keyword = read_title(&u, r);
 	size_t head = keyword < u.n ? keyword + 3 : u.n;
 	read_number(&u, head, r);
+	read_parent_number(&u, head, r);
 	read_issued(&u, keyword, r);
 	read_issuer(&u, keyword, r);
 	read_period(r);

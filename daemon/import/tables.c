@@ -18,14 +18,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #define MAX_DEPTH       8
 #define INDEXLESS_LEVEL 50 /* a group title without a number: below any numbered section */
 
 struct section {
 	int level;
-	char *key;   /* "I", "V.1"; "" for a group without a number */
-	char *title; /* as written */
+	char *key;       /* "I", "V.1"; "" for a group without a number */
+	char *title;     /* as written */
+	bool digit_rows; /* rows under it were numbered 1, 2 …, not a), b) */
 };
 
 /* One cell's value in a row, by column. */
@@ -51,6 +53,7 @@ struct context {
 	int prev_cover; /* columns the last task row wrote, from the left */
 	char *prev_base;
 	int unnumbered; /* task rows of a table with no number column, so far */
+	bool fresh;     /* nothing read under the header yet: a second header row may come */
 };
 
 struct reader {
@@ -349,7 +352,34 @@ static void push_section(struct context *c, const char *index, const char *title
 	}
 	if (c->depth == MAX_DEPTH)
 		return;
-	c->stack[c->depth++] = (struct section){level, words_index_key(index), one_line(title)};
+	c->stack[c->depth++] =
+	    (struct section){level, words_index_key(index), one_line(title), false};
+}
+
+static bool digits(const char *s)
+{
+	return *s && strspn(s, "0123456789.") == strlen(s);
+}
+
+/*
+ * "2 | Xây dựng tủ sách" over rows a), b), then "3 | Tổ chức Ngày Pháp
+ * luật": a number of the section's own kind that follows it is its next
+ * sibling, not its child. The section ends; the row is read at its level.
+ */
+static void sibling_ends_section(struct context *c, const char *own)
+{
+	if (!c->depth || !digits(own))
+		return;
+	struct section *top = &c->stack[c->depth - 1];
+	if (!top->digit_rows && digits(top->key) &&
+	    words_section_level(own) == words_section_level(top->key) &&
+	    atoi(own) > atoi(top->key)) {
+		c->depth--;
+		free(top->key);
+		free(top->title);
+		return;
+	}
+	top->digit_rows = true;
 }
 
 /* "A.I.1": the sections' numbers, unless the next one already starts with them. */
@@ -405,6 +435,7 @@ static void new_context(struct reader *rd, struct columns *cols, struct doc_pos 
 	c->kind = kind;
 	c->last_row = -1;
 	c->unnumbered = 0;
+	c->fresh = true;
 	struct import_table_read *t = result_add_table(rd->res, rd->block, pos, c->form, kind);
 	t->cols.n = cols->n;
 	for (int g = 0; g < cols->n; g++) {
@@ -413,6 +444,12 @@ static void new_context(struct reader *rd, struct columns *cols, struct doc_pos 
 	}
 	memcpy(t->cols.where, cols->where, sizeof(t->cols.where));
 	t->cols.indicators = cols->indicators;
+	t->cols.month_first = cols->month_first;
+	if (cols->month_first)
+		result_problem(rd->res, pos,
+		               "the column \"%s\" writes its dates month first (\"1/31/2025\"): "
+		               "they are read day first (\"31/1/2025\")",
+		               cols->header[cols->where[COL_TIME]]);
 	t->why = xstrdup(kind == TABLE_INDICATORS
 	                     ? "indicators: no time column, targets to be monitored"
 	                     : "tasks: a task or lead column among the roles below");
@@ -464,6 +501,34 @@ static bool inheritable(enum col_role r)
 	return r != COL_INDEX && r != COL_TASK;
 }
 
+/* "1/31/2025" → "31/1/2025", "01/31/2025" → "31/01/2025": a column that writes the month first. */
+static void day_first(char **field)
+{
+	struct buf b = BUF_INIT;
+	const char *s = *field;
+
+	for (const char *p = s; *p;) {
+		unsigned a, d, y;
+		int used = 0, la = 0, ld = 0;
+		if (isdigit((unsigned char)*p) && (p == s || !isdigit((unsigned char)p[-1])) &&
+		    sscanf(p, "%2u%n/%2u%n/%4u%n", &a, &la, &d, &ld, &y, &used) == 3 && used >= 8 &&
+		    !isdigit((unsigned char)p[used])) {
+			/* each part keeps its own width: "01/31" → "31/01" */
+			buf_add(&b, p + la + 1, (size_t)(ld - la - 1));
+			buf_addc(&b, '/');
+			buf_add(&b, p, (size_t)la);
+			buf_add(&b, p + ld, (size_t)(used - ld));
+			p += used;
+			continue;
+		}
+		buf_addc(&b, *p++);
+	}
+	free(*field);
+	*field = buf_steal(&b);
+	if (!*field)
+		*field = xstrdup("");
+}
+
 /* Writes the row's fields from the context's current values (prev). */
 static void apply(struct reader *rd, struct import_row *row)
 {
@@ -482,6 +547,8 @@ static void apply(struct reader *rd, struct import_row *row)
 	}
 	if (!row->timeframe)
 		row->timeframe = xstrdup("");
+	if (c->cols.month_first)
+		day_first(&row->timeframe);
 	result_one_line(&row->timeframe);
 	result_one_line(&row->result);
 	result_one_line(&row->note);
@@ -638,15 +705,39 @@ static bool others_written(const struct context *c, const struct value *v)
 	return false;
 }
 
+/* "LĨNH VỰC GIÁO DỤC": letters, all capitals, more than one word — a group's title. */
+static bool capitals(const char *s)
+{
+	utf8proc_int32_t cp;
+	size_t letters = 0;
+	bool space = false;
+
+	for (const char *p = s; *p;) {
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)p, -1, &cp);
+		if (n <= 0)
+			return false;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		if (cat == UTF8PROC_CATEGORY_LL)
+			return false;
+		letters += cat == UTF8PROC_CATEGORY_LU;
+		space |= cp == ' ' && letters;
+		p += n;
+	}
+	return letters >= 4 && space;
+}
+
 static bool section_row(const struct context *c, struct value *v, const char *index, int width)
 {
 	const struct value *task = col(v, c, COL_TASK), *num = col(v, c, COL_INDEX);
 
 	if (!filled(task))
 		return false;
+	/* A group's title without a number is set apart: bold, italics or capitals. */
 	if (!*index)
-		return (task->emph & (DOC_BOLD | DOC_ITALIC)) && !others_written(c, v) &&
-		       (c->form != DOC_FORM_FLAT || num->present || task->emph & DOC_BOLD);
+		return ((task->emph & (DOC_BOLD | DOC_ITALIC)) || capitals(task->text)) &&
+		       !others_written(c, v) &&
+		       (c->form != DOC_FORM_FLAT || num->present || task->emph & DOC_BOLD ||
+		        capitals(task->text));
 	if (!words_section_index(index))
 		return false;
 	/* A roman number heads a section whatever its row holds besides. */
@@ -712,6 +803,9 @@ static bool titled_number(struct reader *rd, const struct doc_cell *cells, size_
 static void header_row(struct reader *rd, struct columns *cols, struct doc_pos pos)
 {
 	struct context *c = &rd->ctx;
+	bool moved = rd->table && rd->row_index < rd->table->n_rows &&
+	             columns_by_cells(cols, rd->table->rows + rd->row_index + 1,
+	                              rd->table->n_rows - rd->row_index - 1);
 
 	if (c->have && same_roles(&c->cols, cols) && !rd->heading_since) {
 		columns_free(cols);
@@ -721,8 +815,30 @@ static void header_row(struct reader *rd, struct columns *cols, struct doc_pos p
 	}
 	new_context(rd, cols, pos);
 	rd->heading_since = false;
-	result_fate(rd->res, rd->block, pos, FATE_HEADER, NULL, "the header: %s",
-	            kind_name(rd->ctx.kind));
+	result_fate(rd->res, rd->block, pos, FATE_HEADER, NULL, "the header: %s%s",
+	            kind_name(rd->ctx.kind),
+	            moved ? "; the task's text is the column its cells show it in" : "");
+}
+
+/* "Chủ trì | Phối hợp" under "Cơ quan thực hiện": the header's second row, now part of it. */
+static void sub_header_row(struct reader *rd, struct columns *sub, struct doc_pos pos)
+{
+	struct context *c = &rd->ctx;
+	struct import_table_read *t = &rd->res->tables[c->table_read];
+
+	columns_free(sub);
+	t->cols.n = c->cols.n;
+	for (int g = 0; g < c->cols.n; g++) {
+		t->cols.role[g] = c->cols.role[g];
+		free(t->cols.header[g]);
+		t->cols.header[g] = xstrdup(c->cols.header[g]);
+	}
+	memcpy(t->cols.where, c->cols.where, sizeof(t->cols.where));
+	t->cols.indicators = c->cols.indicators;
+	c->kind = c->cols.indicators ? TABLE_INDICATORS : TABLE_TASKS;
+	t->kind = c->kind;
+	result_fate(rd->res, rd->block, pos, FATE_HEADER, NULL,
+	            "the header's second row: the columns under a spanning header");
 }
 
 /* A row longer than the header: a header or a row starts inside it, or site text follows. */
@@ -891,6 +1007,8 @@ static void data_row(struct reader *rd, const struct doc_cell *cells, size_t n, 
 		continue_row(rd, v, raw, pos);
 	} else {
 		char *own = *index ? words_index_key(index) : NULL;
+		if (own)
+			sibling_ends_section(c, own);
 		char *base_key = own                    ? row_key(c, own)
 		                 : flat && c->prev_base ? xstrdup(c->prev_base)
 		                                        : row_key(c, "0");
@@ -899,6 +1017,20 @@ static void data_row(struct reader *rd, const struct doc_cell *cells, size_t n, 
 		free(base_key);
 	}
 	free(index);
+}
+
+/* "Tổng cộng: 4 nhiệm vụ", "Cộng": the sum a spreadsheet ends with, no row's text. */
+static bool total_row(const struct doc_cell *cells, size_t n)
+{
+	char buf[256];
+	size_t i = 0;
+
+	while (i < n && !*cells[i].text)
+		i++;
+	if (i == n || words_index(cells[i].text))
+		return false;
+	const char *f = words_fold(cells[i].text, buf, sizeof(buf));
+	return words_starts(f, "tong cong") || !strcmp(f, "cong") || !strncmp(f, "cong:", 5);
 }
 
 static void process(struct reader *rd, const struct doc_cell *cells, size_t n, int base,
@@ -915,7 +1047,10 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 		return;
 	}
 	if (columns_read(cells, n, &cols)) {
-		header_row(rd, &cols, pos);
+		if (c->have && c->fresh && columns_sub_header(&c->cols, &cols))
+			sub_header_row(rd, &cols, pos);
+		else
+			header_row(rd, &cols, pos);
 		return;
 	}
 	if (!c->have) {
@@ -946,6 +1081,12 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 		result_fate(rd->res, rd->block, pos, FATE_NOISE, NULL, "an empty row");
 		return;
 	}
+	if (total_row(cells, n)) {
+		free(raw);
+		result_fate(rd->res, rd->block, pos, FATE_NOISE, NULL, "a total row");
+		return;
+	}
+	c->fresh = false;
 	if (titled_number(rd, cells, n, pos)) {
 		free(raw);
 		return;

@@ -36,6 +36,7 @@ struct columns {
 	char *header[COLUMNS_MAX];       /* the header's text, tidied */
 	int where[COL_ROLES];            /* the grid column of each role, or -1 */
 	bool indicators; /* "Chỉ tiêu" / "… theo dõi, đánh giá" and no time: targets, not tasks */
+	bool month_first; /* the time column writes "1/31/2025": month, day, year */
 };
 
 /* The role one header cell names on its own (COL_OTHER when nothing). */
@@ -49,6 +50,29 @@ enum col_role columns_role(const char *header);
  */
 bool columns_read(const struct doc_cell *cells, size_t n, struct columns *out);
 void columns_free(struct columns *c);
+
+/*
+ * What the cells under a header say about its columns, as an official
+ * reads a table whose header alone is unclear (rows: those after the
+ * header; only rows as wide as the header are looked at):
+ * - with no number column, the column whose cells are numbered items
+ *   ("1. Luật …") is the task, whatever the header calls it;
+ * - a task column of bare reference numbers ("14, 26", "3") is never the
+ *   title: the leftmost column of text named a task or a result is;
+ * - a time column with a date "1/31/2025" and none "31/1/2025" writes the
+ *   month first (month_first).
+ * Returns whether the task column moved.
+ */
+bool columns_by_cells(struct columns *c, const struct doc_row *rows, size_t n);
+
+/*
+ * A second header row under the first: "Cơ quan thực hiện" spanning two
+ * columns, then "Chủ trì | Phối hợp" under it. When sub names no task or
+ * number and writes only where top's task is not, its cells name their
+ * columns (top's words before them) and top takes them; returns whether
+ * it did. sub is left for the caller to free.
+ */
+bool columns_sub_header(struct columns *top, const struct columns *sub);
 
 /* The same header again (a page break repeats it, sometimes without STT). */
 bool columns_repeated(const struct columns *c, const struct doc_cell *cells, size_t n);

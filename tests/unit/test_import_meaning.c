@@ -142,6 +142,21 @@ static void test_column_roles(void **state)
 	    {"Lãnh đạo phụ trách", COL_PERSON},
 	    {"Văn bản giao nhiệm vụ", COL_SOURCE},
 	    {"Đơn vị tính", COL_UNIT},
+	    {"Năm thực hiện", COL_TIME},
+	    {"Địa bàn thực hiện", COL_OTHER},
+	    {"Cơ quan đầu mối", COL_LEAD},
+	    {"Đơn vị tham mưu", COL_LEAD},
+	    {"Cơ quan được giao", COL_LEAD},
+	    {"Nhiệm vụ được giao", COL_TASK},
+	    {"Cơ quan trình", COL_LEAD},
+	    {"Lộ trình thực hiện", COL_TIME},
+	    {"Activity", COL_TASK},
+	    {"Responsible unit", COL_LEAD},
+	    {"Person in charge", COL_PERSON},
+	    {"Deadline", COL_TIME},
+	    {"Expected output", COL_RESULT},
+	    {"% of task complete", COL_STATUS},
+	    {"No.", COL_INDEX},
 	    {"Hình thức phổ biến", COL_OTHER},
 	    {"Mức độ hoàn chỉnh", COL_OTHER},
 	    {"", COL_OTHER},
@@ -170,6 +185,17 @@ static void test_column_conflicts(void **state)
 	check_str("Tiến độ beside a deadline", columns_role_name(r.tables[1].cols.role[3]),
 	          "status");
 	check_int("tasks", r.tables[1].kind, TABLE_TASKS);
+	result_free(&r);
+	doc_free(&d);
+
+	/* A second header row: each cell named with the spanning header over it. */
+	read_doc("| TT | Nội dung | Cơ quan thực hiện | | Thời hạn |\n|---|---|---|---|---|\n"
+	         "| | | Chủ trì | Phối hợp | |\n| 1 | Việc | Sở A | Sở B | 2027 |\n",
+	         &d, &r);
+	assert_int_equal(r.n_tables, 1);
+	check_str("under a spanning header", r.tables[0].cols.header[3],
+	          "Cơ quan thực hiện Phối hợp");
+	check_str("its role", columns_role_name(r.tables[0].cols.role[3]), "coord");
 	result_free(&r);
 	doc_free(&d);
 }
@@ -288,6 +314,178 @@ static void test_tables(void **state)
 {
 	(void)state;
 	run_cases(table_cases, N_ELEMS(table_cases));
+}
+
+/*
+ * Which column is the task's, which the deadline, which row a total or a
+ * sibling: what the cells and the numbering say, as an official reads them
+ * (the header alone leaves it unclear).
+ */
+static const struct meaning_case task_column_cases[] = {
+    {"no number column: the column of numbered items is the task, whatever its header",
+     "| Sản phẩm cần đạt | Mục tiêu | Nhiệm vụ liên quan | Cơ quan chủ trì | Thời hạn |\n"
+     "|---|---|---|---|---|\n"
+     "| **1. Quy chế quản lý cụm công nghiệp** | Thu hút đầu tư (2027) | 3, 7 | Sở Công "
+     "Thương | Quý II/2027 |\n"
+     "| **2. Đề án phát triển làng nghề** | Giữ nghề truyền thống | 5 | Sở Nông nghiệp và "
+     "Môi trường | 2027 |\n",
+     0,
+     false,
+     {"1 «Quy chế quản lý cụm công nghiệp» L:Sở Công Thương C:- T:Quý II/2027",
+      "2 «Đề án phát triển làng nghề» L:Sở Nông nghiệp và Môi trường C:- T:2027", NULL}},
+    {"numbered products beside a column named for the work and written: the work is the task",
+     "| Sản phẩm | Nội dung công việc | Cơ quan chủ trì | Thời hạn |\n|---|---|---|---|\n"
+     "| 1. Quyết định phê duyệt | Lập quy hoạch bến xe khách | Sở Xây dựng | 2027 |\n"
+     "| 2. Báo cáo đánh giá | Đánh giá hiện trạng bến xe | Sở Xây dựng | 2026 |\n",
+     0,
+     false,
+     {"1 «Lập quy hoạch bến xe khách» L:Sở Xây dựng C:- T:2027",
+      "2 «Đánh giá hiện trạng bến xe» L:Sở Xây dựng C:- T:2026", NULL}},
+    {"a task column of bare reference numbers is no title: the result beside it is",
+     "STT\tNhiệm vụ\tKết quả đầu ra\tĐơn vị chủ trì\tThời gian hoàn thành\n"
+     "1\t12\tBộ tiêu chí xã nông thôn mới kiểu mẫu\tSở Nông nghiệp và Môi trường\tTháng "
+     "9/2026\n"
+     "2\t4, 15\tCơ sở dữ liệu hộ nghèo\tSở Y tế\t2026\n",
+     0,
+     false,
+     {"1 «Bộ tiêu chí xã nông thôn mới kiểu mẫu» L:Sở Nông nghiệp và Môi trường C:- T:Tháng "
+      "9/2026",
+      "2 «Cơ sở dữ liệu hộ nghèo» L:Sở Y tế C:- T:2026", NULL}},
+    {"no task column: the products listed are the items",
+     "| TT | Sản phẩm | Cơ quan chủ trì | Thời hạn |\n|---|---|---|---|\n"
+     "| 1 | Bản đồ số quy hoạch đô thị | Sở Xây dựng | 2026 |\n"
+     "| 2 | Báo cáo đánh giá giữa kỳ | Sở Tài chính | 30/6/2027 |\n",
+     0,
+     false,
+     {"1 «Bản đồ số quy hoạch đô thị» L:Sở Xây dựng C:- T:2026",
+      "2 «Báo cáo đánh giá giữa kỳ» L:Sở Tài chính C:- T:30/6/2027", NULL}},
+    {"an objective column gives way to the work's own column, wherever it stands",
+     "| TT | Mục tiêu | Nội dung thực hiện | Đơn vị chủ trì | Thời gian |\n|---|---|---|---|---|\n"
+     "| 1 | Giảm tai nạn giao thông | Lắp camera tại các nút giao | Công an tỉnh | Quý III/2026 "
+     "|\n",
+     0,
+     false,
+     {"1 «Lắp camera tại các nút giao» L:Công an tỉnh C:- T:Quý III/2026", NULL}},
+    {"with a number column, numbered results stay results",
+     "| STT | Nhiệm vụ | Kết quả | Chủ trì | Thời hạn |\n|---|---|---|---|---|\n"
+     "| 1 | Sửa quy chế văn thư | 1. Quy chế mới được ban hành | Văn phòng UBND tỉnh | 2026 |\n"
+     "| 2 | Số hóa hồ sơ lưu trữ | 2. Kho hồ sơ số đầy đủ | Sở Nội vụ | 2027 |\n",
+     0,
+     false,
+     {"1 «Sửa quy chế văn thư» L:Văn phòng UBND tỉnh C:- T:2026",
+      "2 «Số hóa hồ sơ lưu trữ» L:Sở Nội vụ C:- T:2027", NULL}},
+    {"a group title in capitals, with no number and nothing else, heads the rows under it",
+     "| TT | Nhiệm vụ | Đơn vị chủ trì | Thời hạn |\n|---|---|---|---|\n"
+     "| | LĨNH VỰC GIAO THÔNG | | |\n| 1 | Sửa cầu treo | Sở Xây dựng | 2026 |\n"
+     "| | LĨNH VỰC NÔNG NGHIỆP | | |\n| 2 | Nạo vét kênh | UBND các xã | 2027 |\n"
+     "| | kèm hồ sơ thiết kế | | |\n",
+     0,
+     true,
+     {"1 «Sửa cầu treo» L:Sở Xây dựng C:- T:2026 S:LĨNH VỰC GIAO THÔNG",
+      "2 «Nạo vét kênh kèm hồ sơ thiết kế» L:UBND các xã C:- T:2027 S:LĨNH VỰC NÔNG NGHIỆP", NULL}},
+    {"a start column beside an end column: the end is the deadline",
+     "| TT | Tên dự án | Chủ trì | Thời gian bắt đầu | Thời gian kết thúc "
+     "|\n|---|---|---|---|---|\n"
+     "| 1 | Cải tạo chợ trung tâm | UBND phường An Lạc | Tháng 2/2026 | Tháng 8/2027 |\n",
+     0,
+     false,
+     {"1 «Cải tạo chợ trung tâm» L:UBND phường An Lạc C:- T:Tháng 8/2027", NULL}},
+    {"the total a spreadsheet ends with is no row's text",
+     "TT,Nội dung,Đơn vị chủ trì,Thời hạn\n1,Kiểm kê tài sản công,Sở Tài chính,Quý I/2026\n"
+     ",,,\n,Tổng cộng: 1 nhiệm vụ,,\n",
+     0,
+     false,
+     {"1 «Kiểm kê tài sản công» L:Sở Tài chính C:- T:Quý I/2026", NULL}},
+    {"a numbered group over lettered rows ends at the next number of its kind",
+     "| TT | Nội dung | Chủ trì | Thời gian |\n|---|---|---|---|\n"
+     "| 4 | Phát triển rừng | | |\n"
+     "| a) | Trồng rừng thay thế | Sở Nông nghiệp và Môi trường | Năm 2026 |\n"
+     "| b) | Giao khoán bảo vệ rừng | UBND các xã | Quý IV/2026 |\n"
+     "| 5 | Tổng kết chương trình | Sở Nông nghiệp và Môi trường | Tháng 12/2026 |\n"
+     "| 6 | Nhóm việc khác | | |\n"
+     "| 1 | Việc con thứ nhất | Sở Y tế | 2026 |\n"
+     "| 2 | Việc con thứ hai | Sở Y tế | 2027 |\n"
+     "| 7 | Việc con thứ ba | Sở Y tế | 2027 |\n",
+     0,
+     false,
+     {"4.a «Trồng rừng thay thế» L:Sở Nông nghiệp và Môi trường C:- T:Năm 2026",
+      "4.b «Giao khoán bảo vệ rừng» L:UBND các xã C:- T:Quý IV/2026",
+      "5 «Tổng kết chương trình» L:Sở Nông nghiệp và Môi trường C:- T:Tháng 12/2026",
+      "6.1 «Việc con thứ nhất» L:Sở Y tế C:- T:2026", "6.2 «Việc con thứ hai» L:Sở Y tế C:- T:2027",
+      "6.7 «Việc con thứ ba» L:Sở Y tế C:- T:2027", NULL}},
+    {"a second header row under a spanning one names the lead and the partners",
+     "| TT | Nội dung | Đơn vị thực hiện | | Thời gian |\n|---|---|---|---|---|\n"
+     "| | | Chủ trì | Phối hợp | |\n"
+     "| 1 | Nạo vét kênh tưới | Công ty Thủy lợi | UBND các xã | Quý I/2027 |\n\n"
+     "STT\tCông việc\tThời hạn\tCơ quan\t\n\t\t\tChủ trì\tPhối hợp\n"
+     "1\tKiểm định cầu yếu\t2027\tSở Xây dựng\tCông an tỉnh\n",
+     0,
+     false,
+     {"T1.1 «Nạo vét kênh tưới» L:Công ty Thủy lợi C:UBND các xã T:Quý I/2027",
+      "T2.1 «Kiểm định cầu yếu» L:Sở Xây dựng C:Công an tỉnh T:2027", NULL}},
+    {"one cell for all who carry it out: the name marked to lead leads, the others partner",
+     "| TT | Nhiệm vụ | Đơn vị thực hiện | Thời hạn |\n|---|---|---|---|\n"
+     "| 1 | Việc một | Sở Y tế (chủ trì), Sở Tài chính, Công an tỉnh | 2026 |\n"
+     "| 2 | Việc hai | Sở Văn hóa, Thể thao và Du lịch chủ trì; UBND các xã phối hợp | 2026 |\n"
+     "| 3 | Việc ba | Sở Nội vụ; Sở Tư pháp (Chủ trì) | 2027 |\n"
+     "| 4 | Việc bốn | Sở Tài chính, Sở Xây dựng | 2027 |\n"
+     "| 5 | Việc năm | Sở Tài chính chủ trì, phối hợp với Sở Nội vụ và Sở Tư pháp | 2027 |\n"
+     "| 6 | Việc sáu | Sở Y tế (chủ trì) | 2027 |\n"
+     "| 7 | Việc bảy | UBND các xã (Phòng Kinh tế chủ trì) | 2027 |\n",
+     0,
+     false,
+     {"1 «Việc một» L:Sở Y tế C:Sở Tài chính, Công an tỉnh T:2026",
+      "2 «Việc hai» L:Sở Văn hóa, Thể thao và Du lịch C:UBND các xã T:2026",
+      "3 «Việc ba» L:Sở Tư pháp C:Sở Nội vụ T:2027",
+      "4 «Việc bốn» L:Sở Tài chính, Sở Xây dựng C:- T:2027",
+      "5 «Việc năm» L:Sở Tài chính C:Sở Nội vụ và Sở Tư pháp T:2027",
+      "6 «Việc sáu» L:Sở Y tế C:- T:2027",
+      "7 «Việc bảy» L:UBND các xã (Phòng Kinh tế chủ trì) C:- T:2027", NULL}},
+    {"a cell in the labels of list form: 'Chủ trì: X; phối hợp: Y'",
+     "| TT | Nhiệm vụ | Cơ quan thực hiện | Thời hạn |\n|---|---|---|---|\n"
+     "| 1 | Việc một | Chủ trì: Sở Công Thương; phối hợp: Sở Tài chính, Công an tỉnh | 2026 |\n"
+     "| 2 | Việc hai | Chủ trì: UBND các xã | 2026 |\n"
+     "| 3 | Việc ba | Sở Y tế; phối hợp: Sở Nội vụ | 2026 |\n",
+     0,
+     false,
+     {"1 «Việc một» L:Sở Công Thương C:Sở Tài chính, Công an tỉnh T:2026",
+      "2 «Việc hai» L:UBND các xã C:- T:2026", "3 «Việc ba» L:Sở Y tế C:Sở Nội vụ T:2026", NULL}},
+    {"flattened: a spanning header cell written once, the cells under it in a short row",
+     "|\n**STT**\n|\n**Nội dung**\n|\n**Đơn vị thực hiện**\n|\n**Thời gian**\n|\n|\n"
+     "**Chủ trì**\n|\n**Phối hợp**\n|\n|\n"
+     "1\n|\nCắm mốc giới rừng\n|\nSở Nông nghiệp và Môi trường\n|\nUBND các xã\n|\nQuý "
+     "II/2027\n|\n|\n"
+     "2\n|\nGiao đất rừng\n|\nUBND các xã\n|\nSở Tài chính\n|\n2027\n|\n|\n",
+     0,
+     false,
+     {"1 «Cắm mốc giới rừng» L:Sở Nông nghiệp và Môi trường C:UBND các xã T:Quý II/2027",
+      "2 «Giao đất rừng» L:UBND các xã C:Sở Tài chính T:2027", NULL}},
+    {"a template in English: WBS number, task title, owner, start and due dates",
+     "| WBS | Task title | Task owner | Start date | Due date | Duration (days) | % complete |\n"
+     "|---|---|---|---|---|---|---|\n| **3** | **Nhóm hạ tầng** | | | | | |\n"
+     "| 3.1 | Nâng cấp đường truyền xã | Sở Khoa học và Công nghệ | Quý I/2027 | Quý III/2027 | "
+     "180 | 10% |\n",
+     0,
+     false,
+     {"3.1 «Nâng cấp đường truyền xã» L:Sở Khoa học và Công nghệ C:- T:Quý III/2027", NULL}},
+    {"a due column that writes the month first is read day first; one that does not stays",
+     "| No. | Activity | Responsible unit | Deadline |\n|---|---|---|---|\n"
+     "| 1 | Khảo sát hiện trạng | Sở Y tế | 3/4/2027 |\n"
+     "| 2 | Báo cáo đầu kỳ | Sở Y tế | Before 04/15/2027 |\n\n"
+     "2. Bảng hai\n\n| TT | Nhiệm vụ | Chủ trì | Thời hạn |\n|---|---|---|---|\n"
+     "| 1 | Khảo sát lại | Sở Y tế | 3/4/2027 |\n| 2 | Báo cáo cuối kỳ | Sở Y tế | 25/4/2027 |\n",
+     0,
+     false,
+     {"T1.1 «Khảo sát hiện trạng» L:Sở Y tế C:- T:4/3/2027",
+      "T1.2 «Báo cáo đầu kỳ» L:Sở Y tế C:- T:Before 15/04/2027",
+      "2.1 «Khảo sát lại» L:Sở Y tế C:- T:3/4/2027",
+      "2.2 «Báo cáo cuối kỳ» L:Sở Y tế C:- T:25/4/2027", NULL}},
+};
+
+static void test_task_column(void **state)
+{
+	(void)state;
+	run_cases(task_column_cases, N_ELEMS(task_column_cases));
 }
 
 /* ---- running text ------------------------------------------------------------------------- */
@@ -422,6 +620,45 @@ static const struct meaning_case assignment_cases[] = {
      0,
      false,
      {"1 «Rà soát văn bản» L:Sở Tư pháp C:- T:Quý III/2025", NULL}},
+    {"bullets that assign: '- Giao X nghiên cứu …, báo cáo … trước ngày'; guidance bullets "
+     "are not tasks",
+     "Kính gửi:\n- Các sở, ngành;\n- UBND các xã.\n\n1. Ghi nhận kết quả bước đầu.\n\n"
+     "2. Thời gian tới:\n\n- Giao Sở Công Thương nghiên cứu, đề xuất cơ chế hỗ trợ chợ "
+     "nông thôn, báo cáo UBND tỉnh trước ngày 20/11/2026.\n\n- Các đơn vị tiếp tục quan tâm "
+     "chỉ đạo.\n\n- Giao Công an tỉnh tổ chức kiểm tra phòng cháy tại các chợ; hoàn thành "
+     "trong tháng 12/2026.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n",
+     0,
+     false,
+     {"2.1 «Giao Sở Công Thương nghiên cứu, đề xuất cơ chế hỗ trợ chợ nông thôn, báo cáo UBND "
+      "tỉnh trước ngày 20/11/2026» L:Sở Công Thương C:- T:trước ngày 20/11/2026",
+      "2.3 «Giao Công an tỉnh tổ chức kiểm tra phòng cháy tại các chợ» L:Công an tỉnh C:- "
+      "T:trong tháng 12/2026",
+      NULL}},
+    {"bullets under an agency's heading are its tasks; an ongoing last clause is a timeframe",
+     "II. NHIỆM VỤ CỦA CÁC ĐƠN VỊ\n\n1. Sở Giáo dục và Đào tạo:\n\n- Tổ chức thi học sinh "
+     "giỏi cấp tỉnh, hoàn thành trước ngày 15/3/2027.\n\n- Kiểm tra cơ sở vật chất các "
+     "trường, thường xuyên.\n\n2. Mục tiêu chung:\n\n- Nâng cao chất lượng, trước năm 2030.\n\n"
+     "III. TỔ CHỨC THỰC HIỆN\n\nCác đơn vị tổng hợp, báo cáo kết quả về Sở Giáo dục và Đào tạo "
+     "trước ngày 10/12/2027.\n",
+     0,
+     false,
+     {"II.1.1 «Tổ chức thi học sinh giỏi cấp tỉnh, hoàn thành trước ngày 15/3/2027» L:Sở Giáo "
+      "dục và Đào tạo C:- T:trước ngày 15/3/2027",
+      "II.1.2 «Kiểm tra cơ sở vật chất các trường, thường xuyên» L:Sở Giáo dục và Đào tạo C:- "
+      "T:thường xuyên",
+      "duty.0.1 «Các đơn vị tổng hợp, báo cáo kết quả về Sở Giáo dục và Đào tạo trước ngày "
+      "10/12/2027» L:Các đơn vị C:- T:trước ngày 10/12/2027",
+      NULL}},
+    {"bullets under lettered agency headings",
+     "II. NHIỆM VỤ\n\na) Sở Y tế:\n\n+ Lập kế hoạch tiêm chủng, hoàn thành trước ngày "
+     "28/2/2027.\n\n+ Giám sát dịch bệnh, hằng tháng.\n\nb) Sở Tài chính:\n\n+ Cấp kinh "
+     "phí trong quý I/2027.\n",
+     0,
+     false,
+     {"II.a.1 «Lập kế hoạch tiêm chủng, hoàn thành trước ngày 28/2/2027» L:Sở Y tế C:- "
+      "T:trước ngày 28/2/2027",
+      "II.a.2 «Giám sát dịch bệnh, hằng tháng» L:Sở Y tế C:- T:hằng tháng",
+      "II.b.1 «Cấp kinh phí trong quý I/2027» L:Sở Tài chính C:- T:trong quý I/2027", NULL}},
 };
 
 static void test_assignments(void **state)
@@ -500,6 +737,15 @@ static void test_plan_facts(void **state)
 	     "Số: 77/KH-UBND\nCần Thơ, ngày 9 tháng 2 năm 2026\nKẾ HOẠCH\nSố hóa hồ sơ lưu trữ "
 	     "năm 2026\n––––––––\n\n**I. MỤC TIÊU**\n",
 	     "77/KH-UBND", "2026-02-09", "Số hóa hồ sơ lưu trữ năm 2026", 2026, 2026},
+	    {"an appendix alone, a spreadsheet's title rows over its header: the plan it goes with",
+	     "\"PHỤ LỤC NHIỆM VỤ (Kèm theo Kế hoạch số 41/KH-UBND ngày 3/2/2027 của UBND "
+	     "tỉnh)\",,,\n"
+	     ",,,\nTT,Nhiệm vụ,Chủ trì,Thời hạn\n1,Việc một,Sở Y tế,2027\n",
+	     "41/KH-UBND", NULL, NULL, 0, 0},
+	    {"its own number before the one it goes with",
+	     "Số: 5/QĐ-UBND\n\nQUYẾT ĐỊNH\n\nBan hành danh mục năm 2027\n\n(Kèm theo Kế hoạch số "
+	     "9/KH-UBND)\n",
+	     "5/QĐ-UBND", NULL, "Ban hành danh mục năm 2027", 2027, 2027},
 	    {"'Số' and a number in running text is no plan number",
 	     "KẾ HOẠCH\n\nVề kiểm tra năm 2026\n\nSố 15 hồ sơ còn tồn đọng.\n", NULL, NULL,
 	     "Về kiểm tra năm 2026", 2026, 2026},
@@ -574,10 +820,15 @@ static void test_lost_separators(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_column_roles),    cmocka_unit_test(test_column_conflicts),
-	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_lists),
-	    cmocka_unit_test(test_assignments),     cmocka_unit_test(test_assignment_too_long),
-	    cmocka_unit_test(test_plan_facts),      cmocka_unit_test(test_nothing_dropped_silently),
+	    cmocka_unit_test(test_column_roles),
+	    cmocka_unit_test(test_column_conflicts),
+	    cmocka_unit_test(test_tables),
+	    cmocka_unit_test(test_task_column),
+	    cmocka_unit_test(test_lists),
+	    cmocka_unit_test(test_assignments),
+	    cmocka_unit_test(test_assignment_too_long),
+	    cmocka_unit_test(test_plan_facts),
+	    cmocka_unit_test(test_nothing_dropped_silently),
 	    cmocka_unit_test(test_lost_separators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
