@@ -1730,17 +1730,17 @@ static int recurring(struct parser *p, struct tf *t, unsigned marks)
 /*
  * "trước ngày 15/12" in a plan for one year means that year's 15/12; in a
  * document with no period of its own (a công văn, a thông báo kết luận:
- * "trình UBND tỉnh trước ngày 20/5") it means the next 20/5 from the day it
- * was issued — in its year, or the year after when that day is past. In a
- * plan over several years it could be any of them: not read.
+ * "trình UBND tỉnh trước ngày 20/5") it means the year it was issued. Either
+ * way a day already past when the document was issued is the next year's:
+ * "trước ngày 15/1" in a plan of 20/11/2026 is 15/1/2027. In a plan over
+ * several years it could be any of them: not read.
  */
 static int yearless_in_plan_year(struct parser *p, struct tf *t)
 {
 	int year = p->ctx->plan_first_year;
-	bool letter = false;
 
 	if (!year && !p->ctx->plan_last_year)
-		year = p->plan_year, letter = true;
+		year = p->plan_year;
 	else if (year != p->ctx->plan_last_year)
 		year = 0;
 	if (!year)
@@ -1751,7 +1751,7 @@ static int yearless_in_plan_year(struct parser *p, struct tf *t)
 			return fail(p, 0, "a day without a month needs 'hàng tháng'");
 		int in = year;
 		int64_t end = y->day ? day_of(in, y->month, y->day) : month_end(in, y->month);
-		if (letter && p->issued_day != NO_DAY && end < p->issued_day) {
+		if (p->issued_day != NO_DAY && end < p->issued_day) {
 			in = year + 1;
 			end = y->day ? day_of(in, y->month, y->day) : month_end(in, y->month);
 		}

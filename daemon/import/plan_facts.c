@@ -478,6 +478,41 @@ static bool matched(const char *pattern, const char *f, size_t *a, size_t *b)
 	return found;
 }
 
+/*
+ * The years a title is for: of its "năm YYYY" that date nothing ("tháng 12
+ * năm 2024" dates a text it names), the latest — a plan is about what comes
+ * after the laws it cites ("Thi hành Luật Đất đai năm 2013 trong năm 2026")
+ * — and the year before it when named too ("cuối năm 2026, đầu năm 2027").
+ */
+static void title_years(const char *f, int *first, int *last)
+{
+	bool seen[2] = {false, false};
+	int max = 0;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (const char *p = strstr(f, "nam "); p; p = strstr(p + 4, "nam ")) {
+			const char *y = p + 4, *q = p;
+			if ((p > f && isalpha((unsigned char)p[-1])) ||
+			    strspn(y, "0123456789") != 4 || (y[0] != '1' && y[0] != '2'))
+				continue;
+			while (q > f && q[-1] == ' ')
+				q--;
+			while (q > f && isdigit((unsigned char)q[-1]))
+				q--;
+			if (q >= f + 6 && !strncmp(q - 6, "thang ", 6))
+				continue; /* a date */
+			int year = atoi(y);
+			if (pass == 0 && year > max)
+				max = year;
+			if (pass == 1 && (year == max || year == max - 1))
+				seen[max - year] = true;
+		}
+	if (max) {
+		*last = max;
+		*first = seen[1] ? max - 1 : max;
+	}
+}
+
 static void read_period(struct import_result *r)
 {
 	char f[WORDS_FOLD_MAX];
@@ -492,8 +527,8 @@ static void read_period(struct import_result *r)
 	} else if (matched("den nam (19|20)[0-9]{2}", f, &a, &b)) {
 		r->last_year = atoi(f + b - 4);
 		r->first_year = r->issued ? atoi(r->issued) : r->last_year;
-	} else if (matched("nam (19|20)[0-9]{2}", f, &a, &b)) {
-		r->first_year = r->last_year = atoi(f + b - 4);
+	} else {
+		title_years(f, &r->first_year, &r->last_year);
 	}
 	if (r->first_year > r->last_year)
 		r->first_year = r->last_year = 0;

@@ -746,6 +746,17 @@ static void test_plan_facts(void **state)
 	     "Số: 5/QĐ-UBND\n\nQUYẾT ĐỊNH\n\nBan hành danh mục năm 2027\n\n(Kèm theo Kế hoạch số "
 	     "9/KH-UBND)\n",
 	     "5/QĐ-UBND", NULL, "Ban hành danh mục năm 2027", 2027, 2027},
+	    {"the end of one year and the start of the next: both",
+	     "Số: 8/KH-UBND\n\nKẾ HOẠCH\n\nNhiệm vụ trọng tâm cuối năm 2026, đầu năm 2027\n",
+	     "8/KH-UBND", NULL, "Nhiệm vụ trọng tâm cuối năm 2026, đầu năm 2027", 2026, 2027},
+	    {"a law's year is no period: the plan's is the latest",
+	     "Số: 9/KH-UBND\n\nKẾ HOẠCH\n\nThi hành Luật Đất đai năm 2013 trong năm 2026\n",
+	     "9/KH-UBND", NULL, "Thi hành Luật Đất đai năm 2013 trong năm 2026", 2026, 2026},
+	    {"a date in the title dates a text, not the plan",
+	     "Số: 10/KH-UBND\n\nKẾ HOẠCH\n\nNhiệm vụ năm 2026 thực hiện Nghị quyết ngày 22 tháng "
+	     "12 năm 2027\n",
+	     "10/KH-UBND", NULL, "Nhiệm vụ năm 2026 thực hiện Nghị quyết ngày 22 tháng 12 năm 2027",
+	     2026, 2026},
 	    {"'Số' and a number in running text is no plan number",
 	     "KẾ HOẠCH\n\nVề kiểm tra năm 2026\n\nSố 15 hồ sơ còn tồn đọng.\n", NULL, NULL,
 	     "Về kiểm tra năm 2026", 2026, 2026},

@@ -1460,9 +1460,11 @@ static const struct shape_case letter_cases[] = {
     {"trước ngày 20/12 và 15/1", 0, 0, 20251210,
      TF_ONCE, EXACT, "", {B(2025, 12, 20), E(2026, 1, 15)},
      {{B(2025, 12, 20), NO_AGENCY}, {E(2026, 1, 15), NO_AGENCY}}},
-    /* In a plan of one year the year is the plan's, whatever the day of issue. */
+    /* In a plan of one year the year is the plan's, unless the day was past at issue. */
     {"trước ngày 15/1", 2026, 2026, 20251210,
      TF_ONCE, EXACT, "", {B(2026, 1, 15)}, {{B(2026, 1, 15), NO_AGENCY}}},
+    {"trước ngày 15/1", 2026, 2026, 20261120,
+     TF_ONCE, EXACT, "", {B(2027, 1, 15)}, {{B(2027, 1, 15), NO_AGENCY}}},
     {"Từ tháng 3 đến tháng 6/2025", 0, 0, 0,
      TF_PERIOD, EXACT, "", {E(2025, 6, 30)}, {{E(2025, 6, 30), NO_AGENCY}}},
     {"từ ngày 01/10 đến ngày 15/11/2026", 0, 0, 0,
