@@ -1727,35 +1727,46 @@ static int recurring(struct parser *p, struct tf *t, unsigned marks)
 	return 0;
 }
 
+/* The last day a yearless date names in year (its day, or its month's end). */
+static int64_t yearless_end(const struct yearless *y, int year)
+{
+	return y->day ? day_of(year, y->month, y->day) : month_end(year, y->month);
+}
+
 /*
- * "trước ngày 15/12" in a plan for one year means that year's 15/12; in a
- * document with no period of its own (a công văn, a thông báo kết luận:
- * "trình UBND tỉnh trước ngày 20/5") it means the year it was issued. Either
- * way a day already past when the document was issued is the next year's:
- * "trước ngày 15/1" in a plan of 20/11/2026 is 15/1/2027. In a plan over
- * several years it could be any of them: not read.
+ * The year of a date written without one: of the plan's years (the year of
+ * issue for a document with no period — a công văn, a thông báo kết luận),
+ * those where the date is not yet past when the document was issued. One
+ * year left is the year; in a plan of one year, none left is the next year
+ * ("trước ngày 15/1" in a plan of 20/11/2026 is 15/1/2027). Several left —
+ * "trước ngày 20/5" in a plan for 2026 - 2030 — could be any: not read.
  */
+static int yearless_year(const struct parser *p, const struct yearless *y)
+{
+	int first = p->ctx->plan_first_year, last = p->ctx->plan_last_year, year = 0, n = 0;
+
+	if (!first && !last)
+		first = last = p->plan_year;
+	if (!first || !last)
+		return 0;
+	for (int in = first; in <= last; in++)
+		if (p->issued_day == NO_DAY || yearless_end(y, in) >= p->issued_day)
+			year = n++ ? year : in;
+	if (n == 0 && first == last)
+		return last + 1;
+	return n == 1 ? year : 0;
+}
+
 static int yearless_in_plan_year(struct parser *p, struct tf *t)
 {
-	int year = p->ctx->plan_first_year;
-
-	if (!year && !p->ctx->plan_last_year)
-		year = p->plan_year;
-	else if (year != p->ctx->plan_last_year)
-		year = 0;
-	if (!year)
-		return fail(p, 0, "no year is given: add the year or 'hàng năm'");
 	for (int i = 0; i < p->nanchors; i++) {
 		const struct yearless *y = &p->anchors[i];
 		if (!y->month)
 			return fail(p, 0, "a day without a month needs 'hàng tháng'");
-		int in = year;
-		int64_t end = y->day ? day_of(in, y->month, y->day) : month_end(in, y->month);
-		if (p->issued_day != NO_DAY && end < p->issued_day) {
-			in = year + 1;
-			end = y->day ? day_of(in, y->month, y->day) : month_end(in, y->month);
-		}
-		if (add_span(p, day_of(in, y->window_month, 1), end, false, 0) < 0)
+		int in = yearless_year(p, y);
+		if (!in)
+			return fail(p, 0, "no year is given: add the year or 'hàng năm'");
+		if (add_span(p, day_of(in, y->window_month, 1), yearless_end(y, in), false, 0) < 0)
 			return -1;
 		p->spans[p->nspans - 1].before = y->before;
 	}

@@ -569,7 +569,8 @@ static char *duty_timeframe(const char *text)
 	if (!strstr(f, "bao cao"))
 		return NULL;
 	struct match date = find_re("truoc (ngay )?[0-9]{1,2}/[0-9]{1,2}(/[0-9]{4})?|truoc ngay "
-	                            "[0-9]{1,2} thang [0-9]{1,2}( nam [0-9]{4})?",
+	                            "[0-9]{1,2} thang [0-9]{1,2}( nam [0-9]{4})?|truoc ngay "
+	                            "[0-9]{1,2} ((cua )?thang cuoi quy|(hang|moi) thang)",
 	                            f);
 	struct match rec = find_re("(dinh ky )?(hang|moi) (nam|quy|thang)|bao cao 6 thang( va bao "
 	                           "cao nam)?|dinh ky 6 thang",
@@ -742,6 +743,22 @@ static char *addressee(const char *text)
 	return clean_value(text + map[start], map[cut] - map[start]);
 }
 
+/*
+ * "Định kỳ hằng quý (trước ngày 20 của tháng cuối quý), các sở, ngành báo
+ * cáo …": a duty whose agencies come after its time clause.
+ */
+static char *addressee_after_time(const char *text)
+{
+	size_t comma = strcspn(text, ",");
+
+	if (!text[comma] || comma > 160)
+		return NULL;
+	char *clause = xstrndup(text, comma);
+	bool time = words_timeframe_like(clause);
+	free(clause);
+	return time ? addressee(text + comma + 1 + strspn(text + comma + 1, " ")) : NULL;
+}
+
 static void add_duty(struct import_result *r, const struct para *p, const char *section,
                      const char *agency, int item, int nth, char *timeframe)
 {
@@ -813,6 +830,8 @@ static void read_duties(const struct paras *ps, struct import_result *r)
 		if (kind == PARA_NUMBERED) {
 			free(agency);
 			agency = addressee(p->text);
+			if (!agency)
+				agency = addressee_after_time(p->text);
 			item++;
 			nth = 0;
 		}

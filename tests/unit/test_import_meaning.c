@@ -532,6 +532,14 @@ static const struct meaning_case list_cases[] = {
       "duty.3.1 «Sở Tài chính định kỳ hằng quý báo cáo UBND tỉnh» L:Sở Tài chính C:- "
       "T:định kỳ hằng quý",
       NULL}},
+    {"a duty whose agencies follow its time clause; the day of the quarter kept",
+     "III. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ theo dõi, đôn đốc.\n\n2. Hằng quý (trước ngày 18 "
+     "của tháng cuối quý), các sở, ngành báo cáo kết quả về Sở Nội vụ.\n",
+     0,
+     false,
+     {"duty.2.1 «Hằng quý (trước ngày 18 của tháng cuối quý), các sở, ngành báo cáo kết quả về "
+      "Sở Nội vụ» L:các sở, ngành C:- T:Hằng quý (trước ngày 18 của tháng cuối quý)",
+      NULL}},
 };
 
 /*

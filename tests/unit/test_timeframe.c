@@ -1465,6 +1465,9 @@ static const struct shape_case letter_cases[] = {
      TF_ONCE, EXACT, "", {B(2026, 1, 15)}, {{B(2026, 1, 15), NO_AGENCY}}},
     {"trước ngày 15/1", 2026, 2026, 20261120,
      TF_ONCE, EXACT, "", {B(2027, 1, 15)}, {{B(2027, 1, 15), NO_AGENCY}}},
+    /* In a plan of two years, the one year where the date is still to come. */
+    {"trước ngày 15/1", 2026, 2027, 20261120,
+     TF_ONCE, EXACT, "", {B(2027, 1, 15)}, {{B(2027, 1, 15), NO_AGENCY}}},
     {"Từ tháng 3 đến tháng 6/2025", 0, 0, 0,
      TF_PERIOD, EXACT, "", {E(2025, 6, 30)}, {{E(2025, 6, 30), NO_AGENCY}}},
     {"từ ngày 01/10 đến ngày 15/11/2026", 0, 0, 0,
@@ -1529,6 +1532,10 @@ static void test_yearless_in_a_plan_of_years(void **state)
 	expect_int("trước ngày 20/5", "tf_parse_issued() result",
 	           tf_parse_issued("trước ngày 20/5", &ctx, 2025, &t), -1);
 	expect_kind("trước ngày 20/5", t.kind, TF_UNPARSED);
+	/* Still to come in both years of a plan of 20/11/2026 for 2026 - 2027: either. */
+	ctx = plan_ctx(2026, 2027);
+	expect_int("trước ngày 20/12", "tf_parse_issued() result",
+	           tf_parse_issued("trước ngày 20/12", &ctx, 20261120, &t), -1);
 }
 
 /*
