@@ -545,15 +545,26 @@ static void preview_text(struct preview_out *o, const struct preview *p,
 	if (m->cc.n)
 		buf_printf(b, " cc %zu", m->cc.n);
 	buf_printf(b, "\n    %s\n", m->subject);
-	for (size_t i = 0; i < m->n_items && i < 5; i++) {
+	/* A successor holds its own assignment and its predecessor's of one task:
+	 * two notes, one item of the mail — one line here too. */
+	const struct preview_item *shown[5];
+	size_t n_shown = 0, i = 0;
+	for (; i < m->n_items && n_shown < 5; i++) {
 		const struct preview_item *it = &m->items[i];
+		bool again = false;
+		for (size_t k = 0; k < n_shown && !again; k++)
+			again = shown[k]->task == it->task && shown[k]->due == it->due &&
+			        shown[k]->step == it->step && shown[k]->role == it->role;
+		if (again)
+			continue;
+		shown[n_shown++] = it;
 		buf_printf(b, "    - %s:%s [%s, %s] due %s\n", p->tasks[it->task].plan_id,
 		           p->tasks[it->task].key, p->names[it->step],
 		           sched_role_name((enum sched_role)it->role),
 		           date_format_vn(it->due, o->tz, due, sizeof(due)));
 	}
-	if (m->n_items > 5)
-		buf_printf(b, "    … and %zu more\n", m->n_items - 5);
+	if (i < m->n_items)
+		buf_printf(b, "    … and %zu more notes\n", m->n_items - i);
 }
 
 static int write_mail(const struct preview *p, const struct preview_mail *m, void *arg)

@@ -786,6 +786,24 @@ def test_reading_commands_show_the_ini_tasks_but_never_write():
         w.cleanup()
 
 
+def test_preview_lists_a_task_held_twice_by_a_successor_once():
+    """A plan of 2024 gives a task to Sở KH&ĐT and Sở Tài chính; from 1/3/2025 Sở Tài chính
+    holds both assignments: two notes, one item of its mail, one line of the preview."""
+    w = Workdir()
+    try:
+        w.write_config("[plan KH-HAI]\nissued = 2024-05-02\n\n[task hai]\nplan = KH-HAI\n"
+                       "title = Việc chung\nlead = Sở Kế hoạch và Đầu tư; Sở Tài chính\n"
+                       "timeframe = Quý IV/2025\n", transport="maildir")
+        p = ctl(w.config, "preview", "--from", "2025-09-01", "--to", "2026-01-31", check_rc=0)
+        mails = [m for m in p.stdout.split("\n20") if "to stc" in m.splitlines()[0]]
+        check(mails, p.stdout)
+        for m in mails:
+            items = [l for l in m.splitlines() if l.startswith("    - ")]
+            check(items and len(items) == len(set(items)), f"an item listed twice:\n{m}")
+    finally:
+        w.cleanup()
+
+
 def test_tasks_show_a_timeframe_read_from_a_sentence():
     """A timeframe read loosely is flagged for an admin: [loose] in the text, "loose" in the
     JSON flags, and listed by --flagged beside the unparsed ones; a plain one is not."""
@@ -872,6 +890,7 @@ def test_unknown_command_and_help():
 
 if __name__ == "__main__":
     run_tests([test_parse_every_kind_of_the_table_with_its_due,
+               test_preview_lists_a_task_held_twice_by_a_successor_once,
                test_parse_phases_give_each_phase_its_due,
                test_parse_recurrences_follow_now_and_the_plan_period,
                test_parse_spelling_variants_read_the_same,
