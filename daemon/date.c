@@ -124,6 +124,17 @@ char *date_format_vn(time_t t, int tz_offset, char *buf, size_t len)
 	return buf;
 }
 
+char *date_format_next_quarter_end(time_t t, int tz_offset, char *buf, size_t len)
+{
+	struct date_civil c;
+
+	date_split(t, tz_offset, &c);
+	int month = (c.month - 1) / 3 * 3 + 6, year = c.year + (month > 12);
+	month = (month - 1) % 12 + 1;
+	snprintf(buf, len, "%02d/%02d/%04d", month == 3 || month == 12 ? 31 : 30, month, year);
+	return buf;
+}
+
 /* Reads exactly n digits; -1 if any is missing. */
 static int read_digits(const char **p, int n)
 {

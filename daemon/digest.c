@@ -107,6 +107,8 @@ static const struct tmpl_var top_vars[] = {
     {"count_more", TMPL_TEXT, NULL, "how many are only counted"},
     {"more_plans", TMPL_LIST, more_vars, "those counted, by plan"},
     {"first_id", TMPL_TEXT, NULL, "the first task's number, for the reply example"},
+    {"example_date", TMPL_TEXT, NULL,
+     "a date for the reply example of an extension: the end of the next quarter, dd/mm/yyyy"},
     {"monitor", TMPL_TEXT, NULL, "the default monitoring agency"},
     {"sender", TMPL_TEXT, NULL, "the sender's name ([mail] from)"},
     {"reply_to", TMPL_TEXT, NULL, "where replies go ([mail] reply_to, else from)"},
@@ -743,6 +745,9 @@ static void set_top(const struct ctx *c, struct tmpl_data *data, struct digest_i
 		tmpl_set(data, "first_deadline", buf);
 		tmpl_setf(data, "first_id", "%lld", (long long)items[0].task->id);
 	}
+	/* Never a date already past: the example is copied as it is. */
+	tmpl_set(data, "example_date",
+	         date_format_next_quarter_end(c->now, c->tz, buf, sizeof(buf)));
 	tmpl_setf(data, "count", "%zu", n);
 	tmpl_setf(data, "count_overdue", "%d", counts[SEC_OVERDUE]);
 	tmpl_setf(data, "count_soon", "%d", counts[SEC_SOON]);

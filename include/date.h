@@ -46,6 +46,9 @@ void date_split(time_t t, int tz_offset, struct date_civil *out);
 char *date_format_iso(time_t t, int tz_offset, char *buf, size_t len);
 /* "30/06/2025"; buf needs 11 bytes. Returns buf. */
 char *date_format_vn(time_t t, int tz_offset, char *buf, size_t len);
+/* The last day of the quarter after t's, as date_format_vn(): a date an
+ * example may show without its being past ("Xin gia hạn đến …"). */
+char *date_format_next_quarter_end(time_t t, int tz_offset, char *buf, size_t len);
 
 /*
  * Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM", "YYYY-MM-DDTHH:MM:SS", each with an

@@ -40,7 +40,7 @@ static const struct words vi = {
     "  Hoàn thành\n"
     "  Đang thực hiện: đã khảo sát 40/60 doanh nghiệp\n"
     "  Chờ ý kiến hướng dẫn của Bộ Khoa học và Công nghệ\n"
-    "  Xin gia hạn đến 30/06/2026: lý do …\n"
+    "  Xin gia hạn đến %s: lý do …\n"
     "  1.3.a: Hoàn thành   (cho riêng một mục của thư)\n\n"
     "Báo cáo có thể gửi kèm thư (tối đa 10 MB mỗi tệp).\n",
     "Thư hướng dẫn này được gửi tối đa một lần mỗi ngày.\n",
@@ -72,7 +72,7 @@ static const struct words en = {
     "  Hoàn thành (done)\n"
     "  Đang thực hiện: 40 of 60 companies surveyed (in progress)\n"
     "  Chờ ý kiến của Bộ (waiting on someone else)\n"
-    "  Xin gia hạn đến 30/06/2026: reason (extension request)\n"
+    "  Xin gia hạn đến %s: reason (extension request)\n"
     "  1.3.a: Hoàn thành   (for one item of the message)\n\n"
     "Reports may be attached (10 MB per file at most).\n",
     "This help is sent at most once a day.\n",
@@ -227,7 +227,9 @@ int answer_help(const struct answer_env *e, const struct answer_to *to,
 		lines(&text, unread, n_unread);
 		buf_addc(&text, '\n');
 	}
-	buf_adds(&text, w->help_examples);
+	char example[16];
+	buf_printf(&text, w->help_examples,
+	           date_format_next_quarter_end(now, e->cfg->tz_offset, example, sizeof(example)));
 	buf_adds(&text, w->help_once);
 	buf_adds(&text, w->footer);
 	int rc = queue(e, to, subject, buf_str(&text), "help", now, msg);

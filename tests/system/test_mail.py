@@ -101,7 +101,7 @@ CÁC NHIỆM VỤ CÓ THỜI HẠN TRONG THỜI GIAN TỚI (1)
 Để báo cáo tiến độ, đề nghị Quý cơ quan trả lời thư này (thư trả lời được gửi đến skhcn@quangngai.example), mỗi nhiệm vụ một dòng gồm mã nhiệm vụ và tình trạng, ví dụ:
    #1: Hoàn thành
    #1: Đang thực hiện
-   #1: Xin gia hạn đến ngày 31/12/2026
+   #1: Xin gia hạn đến ngày 30/09/2025
 và gửi kèm văn bản báo cáo (nếu có).
 
 Trân trọng.
@@ -134,7 +134,7 @@ Tình trạng: chưa báo cáo</li>
 <p>Để báo cáo tiến độ, đề nghị Quý cơ quan trả lời thư này (thư trả lời được gửi đến skhcn@quangngai.example), mỗi nhiệm vụ một dòng gồm mã nhiệm vụ và tình trạng, ví dụ:<br>
 #1: Hoàn thành<br>
 #1: Đang thực hiện<br>
-#1: Xin gia hạn đến ngày 31/12/2026<br>
+#1: Xin gia hạn đến ngày 30/09/2025<br>
 và gửi kèm văn bản báo cáo (nếu có).</p>
 <p>Trân trọng.</p>
 <p style="color: #777; font-size: 12px;">Quý cơ quan nhận được thư này vì là đơn vị chủ trì thực hiện các nhiệm vụ nêu trên theo kế hoạch của Ủy ban nhân dân tỉnh. Thư được gửi tự động ngày 20/06/2025 từ Hệ thống nhắc việc.</p>

@@ -70,6 +70,29 @@ static void test_make_split_format(void **state)
 	                 date_make(2025, 6, 30, 0, 0, 0, DATE_TZ_VIETNAM));
 }
 
+/* An example's date: the end of the quarter after the day's, never past. */
+static void test_next_quarter_end(void **state)
+{
+	static const struct {
+		int y, m, d;
+		const char *want;
+	} cases[] = {
+	    {2025, 1, 1, "30/06/2025"},   {2025, 3, 31, "30/06/2025"}, {2025, 4, 1, "30/09/2025"},
+	    {2025, 6, 20, "30/09/2025"},  {2025, 7, 1, "31/12/2025"},  {2025, 10, 1, "31/03/2026"},
+	    {2026, 12, 31, "31/03/2027"},
+	};
+	char buf[16];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		time_t t =
+		    date_make(cases[i].y, cases[i].m, cases[i].d, 23, 59, 0, DATE_TZ_VIETNAM);
+		assert_string_equal(
+		    date_format_next_quarter_end(t, DATE_TZ_VIETNAM, buf, sizeof(buf)),
+		    cases[i].want);
+	}
+}
+
 static void test_parse_iso(void **state)
 {
 	time_t t;
@@ -138,6 +161,7 @@ int main(void)
 	    cmocka_unit_test(test_leap_years_and_month_lengths),
 	    cmocka_unit_test(test_weekday),
 	    cmocka_unit_test(test_make_split_format),
+	    cmocka_unit_test(test_next_quarter_end),
 	    cmocka_unit_test(test_parse_iso),
 	    cmocka_unit_test(test_parse_zone),
 	};
