@@ -496,6 +496,10 @@ static void party_names(const struct ctx *c, const struct task *t, enum task_rol
 		seen[n++] = name;
 		if (out->len)
 			buf_adds(out, c->w->joiner);
+		/* "phối hợp với các sở, ban, ngành": a collective as written
+		 * ("Các sở, ban, ngành" opens its cell) is no proper name. */
+		if (!strncmp(name, "Các ", strlen("Các ")))
+			buf_adds(out, "các "), name += strlen("Các ");
 		buf_adds(out, name);
 	}
 }

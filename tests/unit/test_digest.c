@@ -457,7 +457,8 @@ static void test_plan_names(void **state)
 	}
 }
 
-/* A group is named as the plan wrote it; an unknown name as written. */
+/* A group is named as the plan wrote it (a collective in lower case, mid-sentence); an
+ * unknown name as written. */
 static void test_group_names(void **state)
 {
 	struct task t;
@@ -472,7 +473,7 @@ static void test_group_names(void **state)
 	build(vi, "syt", it, 1, NOW, &m);
 	expect_in(
 	    "text", m.text,
-	    "   Vai trò: phối hợp; đơn vị chủ trì: Các sở, ban, ngành tỉnh; Phòng Văn thư Lưu "
+	    "   Vai trò: phối hợp; đơn vị chủ trì: các sở, ban, ngành tỉnh; Phòng Văn thư Lưu "
 	    "trữ.\n");
 	expect_not_in("text", m.text, "Văn phòng Ủy ban nhân dân tỉnh");
 	digest_msg_free(&m);
