@@ -712,10 +712,11 @@ static void print_text(FILE *out, const struct job *j, const struct reading *rd)
 		fprintf(out, "  issued by: %s\n", doc->issuer);
 	for (size_t i = 0; i < n_warnings; i++)
 		fprintf(out, "  warning: %s (or in the config's [plan] section)\n", warnings[i]);
+	size_t duties = doc->per_layout[IMPORT_DUTY];
 	fprintf(out,
-	        "  found %zu tasks: %zu in tables, %zu in numbered items, %zu reporting duties\n",
-	        doc->n_rows, doc->per_layout[IMPORT_TABLE], doc->per_layout[IMPORT_PROSE],
-	        doc->per_layout[IMPORT_DUTY]);
+	        "  found %zu task%s: %zu in tables, %zu in numbered items, %zu reporting dut%s\n",
+	        doc->n_rows, doc->n_rows == 1 ? "" : "s", doc->per_layout[IMPORT_TABLE],
+	        doc->per_layout[IMPORT_PROSE], duties, duties == 1 ? "y" : "ies");
 	if (j->tasks.n > doc->n_rows)
 		fprintf(
 		    out,
