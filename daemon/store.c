@@ -164,6 +164,27 @@ static const char *const migrations[] = {
     " WHERE h.task_id = tasks.id AND h.what IN"
     " ('open', 'in-progress', 'waiting', 'done', 'not-met', 'cancelled')"
     " ORDER BY h.id DESC LIMIT 1) WHERE status = 'removed';",
+    /* 7: the ledger, as planning writes it: hundreds of thousands of rows at a
+     * first start. Its CHECK compares one value at a time: an IN list of more
+     * than two made SQLite build a temporary table for every row written. Rows
+     * are found by their message only when they have one (message = ? implies
+     * it): skipped and pending rows need no entry in that index. */
+    "CREATE TABLE notifications_v7 ("
+    " occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,"
+    " agency TEXT NOT NULL, step TEXT NOT NULL, kind TEXT NOT NULL,"
+    " planned_at INTEGER NOT NULL, message INTEGER REFERENCES messages(id),"
+    " state TEXT NOT NULL CHECK (state = 'pending' OR state = 'queued' OR state = 'sent'"
+    " OR state = 'failed' OR state = 'skipped'),"
+    " created_at INTEGER NOT NULL, role TEXT,"
+    " PRIMARY KEY (occurrence_id, agency, step)) WITHOUT ROWID;"
+    "INSERT INTO notifications_v7 (occurrence_id, agency, step, kind, planned_at, message,"
+    " state, created_at, role) SELECT occurrence_id, agency, step, kind, planned_at, message,"
+    " state, created_at, role FROM notifications;"
+    "DROP TABLE notifications;"
+    "ALTER TABLE notifications_v7 RENAME TO notifications;"
+    "CREATE INDEX notifications_message ON notifications(message) WHERE message IS NOT NULL;"
+    "CREATE INDEX notifications_pending ON notifications(agency) WHERE state = 'pending';"
+    "CREATE INDEX notifications_failed ON notifications(created_at) WHERE state = 'failed';",
 };
 
 /* A message without its body (read_message_row). */
