@@ -68,6 +68,13 @@ struct round {
 	/* The planner's work for the task decided last: occurrences come in task order. */
 	struct planner_occ po;
 	int64_t po_task;
+	/* What the batch decided, written at its end (flush): ledger rows in the
+	 * order decided, and each occurrence's next look. Nothing in a batch reads
+	 * them back: each occurrence is decided once, from the rows read before. */
+	struct store_note *notes;
+	size_t n_notes, cap_notes;
+	struct store_next *next;
+	size_t n_next, cap_next;
 	struct notify_result *res;
 };
 
@@ -143,6 +150,8 @@ static void round_free(struct round *r)
 		store_plan_free(&r->plans[i].sp);
 	free(r->tasks);
 	free(r->plans);
+	free(r->notes);
+	free(r->next);
 	if (r->po_task)
 		planner_occ_free(&r->po);
 }
@@ -160,16 +169,37 @@ static void to_store_note(const struct sched_note *n, int64_t occurrence, struct
 	out->planned_at = n->at;
 }
 
-static int record(struct store *st, const struct sched_note *v, size_t n, int64_t occurrence,
-                  enum store_note_state state, time_t now)
+/* The scheduler's notes of one occurrence, for flush(). */
+static void record(struct round *r, const struct sched_note *v, size_t n, int64_t occurrence,
+                   enum store_note_state state)
 {
-	int rc = 0;
-
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		struct store_note note;
-		to_store_note(&v[i], occurrence, &note);
-		rc = store_notes_record(st, &note, 1, state, now);
+	for (size_t i = 0; i < n; i++) {
+		if (r->n_notes == r->cap_notes)
+			r->notes = xrealloc(r->notes, (r->cap_notes = 2 * r->cap_notes + 1024) *
+			                                  sizeof(*r->notes));
+		struct store_note *note = &r->notes[r->n_notes++];
+		to_store_note(&v[i], occurrence, note);
+		note->state = state;
 	}
+}
+
+/* When the occurrence is looked at again (TF_NONE: never), for flush(). */
+static void set_next(struct round *r, int64_t occurrence, time_t next_at)
+{
+	if (r->n_next == r->cap_next)
+		r->next =
+		    xrealloc(r->next, (r->cap_next = 2 * r->cap_next + 1024) * sizeof(*r->next));
+	r->next[r->n_next++] = (struct store_next){occurrence, next_at};
+}
+
+/* The batch's ledger rows and next looks, into the store. */
+static int flush(struct round *r)
+{
+	int rc = store_notes_insert(r->env->st, r->notes, r->n_notes, r->now);
+
+	if (rc == 0)
+		rc = store_occ_set_next_many(r->env->st, r->next, r->n_next);
+	r->n_notes = r->n_next = 0;
 	return rc;
 }
 
@@ -205,8 +235,10 @@ static int decide(const struct store_occ *o, void *arg)
 	size_t n_ledger;
 
 	r->res->processed++;
-	if (!ts)
-		return store_occ_set_next(st, o->id, TF_NONE);
+	if (!ts) {
+		set_next(r, o->id, TF_NONE);
+		return 0;
+	}
 	const struct task *t = &ts->task;
 	const struct plan_slot *ps = round_plan(r, t->plan_id);
 	if (r->po_task != t->id) {
@@ -226,14 +258,13 @@ static int decide(const struct store_occ *o, void *arg)
 	planner_retarget(r->env->dir, &r->po, t, o->due, o->status, done, n_ledger, r->now);
 	struct sched_out out;
 	sched_decide(&r->po.in, r->now, &out);
-	int rc = record(st, out.skip, out.n_skip, o->id, NOTE_SKIPPED, r->now);
-	if (rc == 0)
-		rc = record(st, out.send, out.n_send, o->id, NOTE_PENDING, r->now);
+	int rc = 0;
+	record(r, out.skip, out.n_skip, o->id, NOTE_SKIPPED);
+	record(r, out.send, out.n_send, o->id, NOTE_PENDING);
 	r->res->notifications += (int)out.n_send;
-	if (rc == 0 && out.missed)
+	if (out.missed)
 		rc = store_occ_set_status(st, o->id, TASK_MISSED);
-	if (rc == 0)
-		rc = store_occ_set_next(st, o->id, out.missed ? TF_NONE : out.next_at);
+	set_next(r, o->id, out.missed ? TF_NONE : out.next_at);
 	if (rc == 0 && tf_recurring(t->kind))
 		rc = grow(r, ts, ps, o->due);
 	sched_out_free(&out);
@@ -473,6 +504,8 @@ int notify_round(const struct notify_env *env, time_t now, struct notify_result 
 
 	memset(out, 0, sizeof(*out));
 	rc = store_occ_due(env->st, now, NOTIFY_BATCH, decide, &r);
+	if (rc == 0)
+		rc = flush(&r);
 	out->more = rc == 0 && out->processed == NOTIFY_BATCH;
 	/* Compose once planning is done, and only in the sending window. */
 	if (rc == 0 && !out->more && cal_send_at_or_after(&env->cfg->cal, now) == now)

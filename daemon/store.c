@@ -8,6 +8,7 @@
  */
 #include "store.h"
 
+#include "buf.h"
 #include "util.h"
 
 #include <errno.h>
@@ -347,9 +348,15 @@ static const char *const sql[S_COUNT] = {
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
+/* Statements of many rows (batch()): planning writes hundreds of thousands,
+ * and a statement per row cost more than the rows. */
+enum batch_id { B_NOTES, B_NEXT, B_COUNT };
+#define BATCH_ROWS 64
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
+	sqlite3_stmt *batch[B_COUNT];
 	char err[512];
 	bool busy; /* the last error was another connection's lock */
 };
@@ -388,6 +395,37 @@ static sqlite3_stmt *stmt(struct store *st, enum stmt_id id)
 	sqlite3_reset(st->stmt[id]);
 	sqlite3_clear_bindings(st->stmt[id]);
 	return st->stmt[id];
+}
+
+/*
+ * head, BATCH_ROWS groups "(?, …)" of cols parameters, then tail: prepared
+ * once and kept, reset and ready like stmt()'s. Parameter k of row r is
+ * r * cols + k.
+ */
+static sqlite3_stmt *batch(struct store *st, enum batch_id id, const char *head, int cols,
+                           const char *tail)
+{
+	if (!st->batch[id]) {
+		struct buf q = BUF_INIT;
+		buf_adds(&q, head);
+		for (int r = 0; r < BATCH_ROWS; r++) {
+			buf_adds(&q, r ? ", (" : " (");
+			for (int k = 0; k < cols; k++)
+				buf_adds(&q, k ? ", ?" : "?");
+			buf_addc(&q, ')');
+		}
+		buf_adds(&q, tail);
+		int rc = sqlite3_prepare_v3(st->db, buf_str(&q), -1, SQLITE_PREPARE_PERSISTENT,
+		                            &st->batch[id], NULL);
+		buf_free(&q);
+		if (rc != SQLITE_OK) {
+			fail(st, "prepare");
+			return NULL;
+		}
+	}
+	sqlite3_reset(st->batch[id]);
+	sqlite3_clear_bindings(st->batch[id]);
+	return st->batch[id];
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -669,6 +707,8 @@ void store_close(struct store *st)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (int i = 0; i < B_COUNT; i++)
+		sqlite3_finalize(st->batch[i]);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -1328,6 +1368,29 @@ int store_occ_set_next(struct store *st, int64_t id, time_t next_at)
 	return run(st, s, "next_at");
 }
 
+int store_occ_set_next_many(struct store *st, const struct store_next *v, size_t n)
+{
+	size_t i = 0;
+
+	for (sqlite3_stmt *s; n - i >= BATCH_ROWS; i += BATCH_ROWS) {
+		s = batch(
+		    st, B_NEXT, "WITH v (id, at) AS (VALUES", 2,
+		    ") UPDATE occurrences SET next_at = v.at FROM v WHERE occurrences.id = v.id");
+		if (!s)
+			return -1;
+		for (int r = 0; r < BATCH_ROWS; r++) {
+			sqlite3_bind_int64(s, 2 * r + 1, v[i + (size_t)r].id);
+			bind_time(s, 2 * r + 2, v[i + (size_t)r].next_at);
+		}
+		if (run(st, s, "next_at") < 0)
+			return -1;
+	}
+	for (; i < n; i++)
+		if (store_occ_set_next(st, v[i].id, v[i].next_at) < 0)
+			return -1;
+	return 0;
+}
+
 int store_occ_set_status(struct store *st, int64_t id, enum task_status status)
 {
 	sqlite3_stmt *s = stmt(st, S_OCC_STATUS);
@@ -1570,6 +1633,24 @@ int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **ou
 	return rc == SQLITE_DONE ? 0 : fail(st, "ledger");
 }
 
+#define NOTE_COLUMNS 9
+
+/* The values of one ledger row, from parameter at + 1 on (S_NOTE_INSERT's order). */
+static void bind_note(sqlite3_stmt *s, int at, const struct store_note *note, int64_t message,
+                      enum store_note_state state, time_t now)
+{
+	sqlite3_bind_int64(s, at + 1, note->occurrence_id);
+	bind_text(s, at + 2, note->agency);
+	bind_text(s, at + 3, note->step);
+	bind_text(s, at + 4, note->kind);
+	sqlite3_bind_int64(s, at + 5, note->planned_at);
+	if (message)
+		sqlite3_bind_int64(s, at + 6, message);
+	bind_text(s, at + 7, note_states[state]);
+	sqlite3_bind_int64(s, at + 8, now);
+	bind_text(s, at + 9, note->role[0] ? note->role : NULL);
+}
+
 /* Inserts one ledger row; 1 if it is new, 0 if its key was there. */
 static int insert_note(struct store *st, const struct store_note *note, int64_t message,
                        enum store_note_state state, time_t now)
@@ -1578,16 +1659,7 @@ static int insert_note(struct store *st, const struct store_note *note, int64_t 
 
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, note->occurrence_id);
-	bind_text(s, 2, note->agency);
-	bind_text(s, 3, note->step);
-	bind_text(s, 4, note->kind);
-	sqlite3_bind_int64(s, 5, note->planned_at);
-	if (message)
-		sqlite3_bind_int64(s, 6, message);
-	bind_text(s, 7, note_states[state]);
-	sqlite3_bind_int64(s, 8, now);
-	bind_text(s, 9, note->role[0] ? note->role : NULL);
+	bind_note(s, 0, note, message, state, now);
 	if (run(st, s, "note") < 0)
 		return -1;
 	if (sqlite3_changes(st->db) > 0)
@@ -1609,6 +1681,30 @@ int store_notes_record(struct store *st, const struct store_note *notes, size_t 
 {
 	for (size_t i = 0; i < n; i++)
 		if (insert_note(st, &notes[i], 0, state, now) < 0)
+			return -1;
+	return 0;
+}
+
+int store_notes_insert(struct store *st, const struct store_note *notes, size_t n, time_t now)
+{
+	size_t i = 0;
+
+	for (sqlite3_stmt *s; n - i >= BATCH_ROWS; i += BATCH_ROWS) {
+		s = batch(st, B_NOTES,
+		          "INSERT OR IGNORE INTO notifications (occurrence_id, agency, step, kind,"
+		          " planned_at, message, state, created_at, role) VALUES",
+		          NOTE_COLUMNS, "");
+		if (!s)
+			return -1;
+		for (int r = 0; r < BATCH_ROWS; r++) {
+			const struct store_note *note = &notes[i + (size_t)r];
+			bind_note(s, r * NOTE_COLUMNS, note, 0, note->state, now);
+		}
+		if (run(st, s, "notes") < 0)
+			return -1;
+	}
+	for (; i < n; i++)
+		if (insert_note(st, &notes[i], 0, notes[i].state, now) < 0)
 			return -1;
 	return 0;
 }

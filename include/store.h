@@ -146,6 +146,12 @@ int store_occ_ensure(struct store *st, int64_t task_id, time_t due, time_t windo
 int store_occ_ensure_missed(struct store *st, int64_t task_id, time_t due, time_t window_start,
                             int64_t *id, bool *created);
 int store_occ_set_next(struct store *st, int64_t id, time_t next_at);
+/* store_occ_set_next() for each, in statements of many rows. */
+struct store_next {
+	int64_t id;
+	time_t next_at;
+};
+int store_occ_set_next_many(struct store *st, const struct store_next *v, size_t n);
 int store_occ_set_status(struct store *st, int64_t id, enum task_status s);
 typedef int (*store_occ_cb)(const struct store_occ *o, void *arg);
 int store_occ_of_task(struct store *st, int64_t task_id, store_occ_cb cb, void *arg);
@@ -211,6 +217,9 @@ int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **ou
  */
 int store_notes_record(struct store *st, const struct store_note *notes, size_t n,
                        enum store_note_state state, time_t now);
+/* The same, each row in its own note.state (no message), in statements of many
+ * rows: as if recorded one by one, in order (a key already there is kept). */
+int store_notes_insert(struct store *st, const struct store_note *notes, size_t n, time_t now);
 /* The Message-ID of the last message about an occurrence that was sent to
  * recipient (an agency id, as in store_message.recipient); "" if none. */
 int store_thread_last(struct store *st, int64_t occurrence_id, const char *recipient, char *msgid,
