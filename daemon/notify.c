@@ -101,16 +101,53 @@ static void tasks_grow(struct round *r)
 	free(old);
 }
 
-/* The task, loaded once per round; NULL if it is gone. */
-static struct task_slot *round_task(struct round *r, int64_t id)
+/* Where the task of id is in the table, or the empty place it goes to. */
+static struct task_slot **slot_for(struct round *r, int64_t id)
 {
 	if (2 * (r->n_tasks + 1) > r->cap_tasks)
 		tasks_grow(r);
 	size_t k = slot_of_id(r->cap_tasks, id);
-	for (; r->tasks[k]; k = (k + 1) & (r->cap_tasks - 1))
-		if (r->tasks[k]->task.id == id)
-			return r->tasks[k]->loaded ? r->tasks[k] : NULL;
-	struct task_slot *s = r->tasks[k] = xcalloc(1, sizeof(*s));
+	while (r->tasks[k] && r->tasks[k]->task.id != id)
+		k = (k + 1) & (r->cap_tasks - 1);
+	return &r->tasks[k];
+}
+
+/*
+ * The tasks of ids not in the table yet, read together: two queries, not
+ * two a task. Those not found are left to round_task, which notes them.
+ */
+static int prefetch(struct round *r, const int64_t *ids, size_t n)
+{
+	int64_t *want = xcalloc(n ? n : 1, sizeof(*want));
+	struct task *v = NULL;
+	size_t k = 0, got = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!*slot_for(r, ids[i]))
+			want[k++] = ids[i];
+	if (k)
+		rc = store_tasks_get(r->env->st, want, k, &v, &got);
+	for (size_t i = 0; i < got; i++) {
+		struct task_slot **p = slot_for(r, v[i].id);
+		*p = xcalloc(1, sizeof(**p));
+		(*p)->task = v[i]; /* the slot owns it now */
+		(*p)->loaded = true;
+		r->n_tasks++;
+	}
+	free(v);
+	free(want);
+	return rc;
+}
+
+/* The task, loaded once per round; NULL if it is gone. */
+static struct task_slot *round_task(struct round *r, int64_t id)
+{
+	struct task_slot **p = slot_for(r, id);
+
+	if (*p)
+		return (*p)->loaded ? *p : NULL;
+	struct task_slot *s = *p = xcalloc(1, sizeof(*s));
 	s->loaded = store_task_get(r->env->st, id, &s->task) == 1;
 	if (!s->loaded) {
 		task_free(&s->task);
@@ -475,8 +512,14 @@ static int compose(struct round *r)
 	struct pendings ps = {.r = r};
 	int rc = store_pending(r->env->st, on_pending, &ps);
 
-	if (rc == 0 && ps.n)
+	if (rc == 0 && ps.n) {
+		int64_t *ids = xcalloc(ps.n, sizeof(*ids));
+		for (size_t i = 0; i < ps.n; i++)
+			ids[i] = ps.v[i].task_id;
+		rc = prefetch(r, ids, ps.n);
+		free(ids);
 		qsort(ps.v, ps.n, sizeof(*ps.v), cmp_pending);
+	}
 	for (size_t i = 0, j; rc == 0 && i < ps.n; i = j) {
 		for (j = i + 1; j < ps.n && !strcmp(ps.v[j].holder, ps.v[i].holder); j++)
 			;
@@ -496,6 +539,28 @@ static int compose(struct round *r)
 	return rc;
 }
 
+/* One batch of due occurrences, decided in order, their tasks read first. */
+static int plan(struct round *r)
+{
+	struct store_occ *v;
+	size_t n;
+	int rc = store_occ_due_list(r->env->st, r->now, NOTIFY_BATCH, &v, &n);
+
+	if (rc == 0 && n) {
+		int64_t *ids = xcalloc(n, sizeof(*ids));
+		for (size_t i = 0; i < n; i++)
+			ids[i] = v[i].task_id;
+		rc = prefetch(r, ids, n);
+		free(ids);
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = decide(&v[i], r);
+	if (rc == 0)
+		rc = flush(r);
+	free(v);
+	return rc;
+}
+
 int notify_round(const struct notify_env *env, time_t now, struct notify_result *out)
 {
 	struct round r = {
@@ -503,9 +568,7 @@ int notify_round(const struct notify_env *env, time_t now, struct notify_result 
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = store_occ_due(env->st, now, NOTIFY_BATCH, decide, &r);
-	if (rc == 0)
-		rc = flush(&r);
+	rc = plan(&r);
 	out->more = rc == 0 && out->processed == NOTIFY_BATCH;
 	/* Compose once planning is done, and only in the sending window. */
 	if (rc == 0 && !out->more && cal_send_at_or_after(&env->cfg->cal, now) == now)

@@ -1020,7 +1020,14 @@ int store_task_get(struct store *st, int64_t id, struct task *out)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "task");
 }
 
-int store_task_load_all(struct store *st, struct task **tasks, size_t *n)
+/*
+ * The rows of tasks_sql (TASK_COLUMNS, by id), then those of assign_sql
+ * (task_id and read_assignments' columns, by task_id and rowid) each added
+ * to its task: two queries however many tasks. ids, when not NULL, is
+ * bound to ?1 of both.
+ */
+static int load_tasks(struct store *st, const char *tasks_sql, const char *assign_sql,
+                      const char *ids, struct task **tasks, size_t *n)
 {
 	sqlite3_stmt *s;
 	size_t cap = 0, k = 0;
@@ -1028,9 +1035,10 @@ int store_task_load_all(struct store *st, struct task **tasks, size_t *n)
 
 	*tasks = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT " TASK_COLUMNS " FROM tasks ORDER BY id", -1, &s,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, tasks_sql, -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "tasks");
+	if (ids)
+		sqlite3_bind_text(s, 1, ids, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n == cap)
 			*tasks = xrealloc(*tasks, (cap = cap ? 2 * cap : 256) * sizeof(**tasks));
@@ -1039,14 +1047,12 @@ int store_task_load_all(struct store *st, struct task **tasks, size_t *n)
 	if (rc != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(s);
-	/* The assignments in task order, each task's as read_assignments reads them. */
-	if (sqlite3_prepare_v2(st->db,
-	                       "SELECT task_id, role, agency, written, via_group, resolved"
-	                       " FROM assignments ORDER BY task_id, rowid",
-	                       -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(st->db, assign_sql, -1, &s, NULL) != SQLITE_OK) {
 		s = NULL; /* finalizing NULL does nothing */
 		goto fail;
 	}
+	if (ids)
+		sqlite3_bind_text(s, 1, ids, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
 		while (k < *n && (*tasks)[k].id < id)
@@ -1071,6 +1077,36 @@ fail:
 	free(*tasks);
 	*tasks = NULL;
 	*n = 0;
+	return rc;
+}
+
+#define ASSIGN_COLUMNS "task_id, role, agency, written, via_group, resolved"
+
+int store_task_load_all(struct store *st, struct task **tasks, size_t *n)
+{
+	return load_tasks(st, "SELECT " TASK_COLUMNS " FROM tasks ORDER BY id",
+	                  "SELECT " ASSIGN_COLUMNS " FROM assignments ORDER BY task_id, rowid",
+	                  NULL, tasks, n);
+}
+
+int store_tasks_get(struct store *st, const int64_t *ids, size_t n_ids, struct task **tasks,
+                    size_t *n)
+{
+	struct buf list = BUF_INIT;
+
+	/* One bound parameter for the whole list: a JSON array of the ids. */
+	buf_addc(&list, '[');
+	for (size_t i = 0; i < n_ids; i++)
+		buf_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+	buf_addc(&list, ']');
+	int rc = load_tasks(st,
+	                    "SELECT " TASK_COLUMNS " FROM tasks"
+	                    " WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+	                    "SELECT " ASSIGN_COLUMNS " FROM assignments"
+	                    " WHERE task_id IN (SELECT value FROM json_each(?1))"
+	                    " ORDER BY task_id, rowid",
+	                    buf_str(&list), tasks, n);
+	buf_free(&list);
 	return rc;
 }
 
@@ -1416,23 +1452,35 @@ static void read_occ(sqlite3_stmt *s, struct store_occ *o)
 	o->has_ledger = sqlite3_column_count(s) > 6 ? sqlite3_column_int(s, 6) != 0 : true;
 }
 
+/* Every row of s; *v malloc'ed. */
+static int collect_occ(struct store *st, sqlite3_stmt *s, struct store_occ **v, size_t *n)
+{
+	size_t cap = 0;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*v = xrealloc(*v, (cap = cap ? cap * 2 : 64) * sizeof(**v));
+		read_occ(s, &(*v)[(*n)++]);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*v);
+	*v = NULL;
+	*n = 0;
+	return fail(st, "occurrences");
+}
+
 /* Collects rows first, so callbacks may write to the store. */
 static int each_occ(struct store *st, sqlite3_stmt *s, store_occ_cb cb, void *arg)
 {
-	struct store_occ *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc, r = 0;
+	struct store_occ *v;
+	size_t n;
+	int r = collect_occ(st, s, &v, &n);
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap)
-			v = xrealloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
-		read_occ(s, &v[n++]);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return fail(st, "occurrences");
-	}
 	for (size_t i = 0; i < n && r == 0; i++)
 		r = cb(&v[i], arg);
 	free(v);
@@ -1535,6 +1583,19 @@ int store_occ_due(struct store *st, time_t now, int limit, store_occ_cb cb, void
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int(s, 2, limit);
 	return each_occ(st, s, cb, arg);
+}
+
+int store_occ_due_list(struct store *st, time_t now, int limit, struct store_occ **v, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, S_OCC_DUE);
+
+	*v = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int(s, 2, limit);
+	return collect_occ(st, s, v, n);
 }
 
 static int min_time(struct store *st, enum stmt_id id, time_t *at)

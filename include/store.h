@@ -102,6 +102,10 @@ int store_task_get(struct store *st, int64_t id, struct task *out); /* 1 if foun
  * reads them all: a query per task was a tenth of its time); *tasks malloc'ed.
  */
 int store_task_load_all(struct store *st, struct task **tasks, size_t *n);
+/* The same for the tasks of ids (any order; repeats and ids not found are
+ * ignored): those found, in id order, as store_task_get reads each one. */
+int store_tasks_get(struct store *st, const int64_t *ids, size_t n_ids, struct task **tasks,
+                    size_t *n);
 /* A task by "PLAN:KEY", by numeric id, or by key alone when unique; 1 if found. */
 int store_task_find(struct store *st, const char *ref, int64_t *id);
 typedef int (*store_task_cb)(const struct task *t, void *arg);
@@ -158,6 +162,8 @@ int store_occ_of_task(struct store *st, int64_t task_id, store_occ_cb cb, void *
 /* Occurrences whose next_at <= now, earliest first, at most limit; has_ledger
  * says whether store_ledger() has anything to return (most have not). */
 int store_occ_due(struct store *st, time_t now, int limit, store_occ_cb cb, void *arg);
+/* The same rows at once, *v malloc'ed: a planner reads what they need together. */
+int store_occ_due_list(struct store *st, time_t now, int limit, struct store_occ **v, size_t *n);
 /* The earliest next_at, or TF_NONE. */
 int store_next_wake(struct store *st, time_t *at);
 /* Every open occurrence: next_at = MIN(next_at, bound), so the planner looks again. */
