@@ -1696,20 +1696,38 @@ int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **ou
 
 #define NOTE_COLUMNS 9
 
+/* Text not copied: the caller clears the bindings before it goes (run_notes). */
+static void bind_static(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
 /* The values of one ledger row, from parameter at + 1 on (S_NOTE_INSERT's order). */
 static void bind_note(sqlite3_stmt *s, int at, const struct store_note *note, int64_t message,
                       enum store_note_state state, time_t now)
 {
 	sqlite3_bind_int64(s, at + 1, note->occurrence_id);
-	bind_text(s, at + 2, note->agency);
-	bind_text(s, at + 3, note->step);
-	bind_text(s, at + 4, note->kind);
+	bind_static(s, at + 2, note->agency);
+	bind_static(s, at + 3, note->step);
+	bind_static(s, at + 4, note->kind);
 	sqlite3_bind_int64(s, at + 5, note->planned_at);
 	if (message)
 		sqlite3_bind_int64(s, at + 6, message);
-	bind_text(s, at + 7, note_states[state]);
+	bind_static(s, at + 7, note_states[state]);
 	sqlite3_bind_int64(s, at + 8, now);
-	bind_text(s, at + 9, note->role[0] ? note->role : NULL);
+	bind_static(s, at + 9, note->role[0] ? note->role : NULL);
+}
+
+/* run() for bind_note's rows: their text is the caller's, so no binding outlives it. */
+static int run_notes(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = run(st, s, what);
+
+	sqlite3_clear_bindings(s);
+	return rc;
 }
 
 /* Inserts one ledger row; 1 if it is new, 0 if its key was there. */
@@ -1721,7 +1739,7 @@ static int insert_note(struct store *st, const struct store_note *note, int64_t 
 	if (!s)
 		return -1;
 	bind_note(s, 0, note, message, state, now);
-	if (run(st, s, "note") < 0)
+	if (run_notes(st, s, "note") < 0)
 		return -1;
 	if (sqlite3_changes(st->db) > 0)
 		return 1;
@@ -1761,7 +1779,7 @@ int store_notes_insert(struct store *st, const struct store_note *notes, size_t 
 			const struct store_note *note = &notes[i + (size_t)r];
 			bind_note(s, r * NOTE_COLUMNS, note, 0, note->state, now);
 		}
-		if (run(st, s, "notes") < 0)
+		if (run_notes(st, s, "notes") < 0)
 			return -1;
 	}
 	for (; i < n; i++)
