@@ -51,6 +51,8 @@ bool store_busy(const struct store *st);
 /* How long a write waits for another writer's lock before failing (5 s unless
  * set). The daemon keeps it short: its loop must never wait seconds. */
 void store_set_busy_timeout(struct store *st, int ms);
+/* Statement journals and temporary tables in memory (the daemon: see store.c). */
+int store_temp_in_memory(struct store *st);
 
 /*
  * Copies the whole database into dest, a new file (mode 0640 less the
