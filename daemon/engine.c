@@ -574,6 +574,8 @@ static int open_store(void)
 		return -1;
 	}
 	store_set_busy_timeout(E.st, BUSY_TIMEOUT_MS);
+	if (store_temp_in_memory(E.st) < 0)
+		log_warnx("%s", store_error(E.st)); /* only slower */
 	return 0;
 }
 

@@ -68,6 +68,13 @@ struct round {
 	/* The planner's work for the task decided last: occurrences come in task order. */
 	struct planner_occ po;
 	int64_t po_task;
+	/* What the batch decided, written at its end (flush): ledger rows in the
+	 * order decided, and each occurrence's next look. Nothing in a batch reads
+	 * them back: each occurrence is decided once, from the rows read before. */
+	struct store_note *notes;
+	size_t n_notes, cap_notes;
+	struct store_next *next;
+	size_t n_next, cap_next;
 	struct notify_result *res;
 };
 
@@ -94,16 +101,53 @@ static void tasks_grow(struct round *r)
 	free(old);
 }
 
-/* The task, loaded once per round; NULL if it is gone. */
-static struct task_slot *round_task(struct round *r, int64_t id)
+/* Where the task of id is in the table, or the empty place it goes to. */
+static struct task_slot **slot_for(struct round *r, int64_t id)
 {
 	if (2 * (r->n_tasks + 1) > r->cap_tasks)
 		tasks_grow(r);
 	size_t k = slot_of_id(r->cap_tasks, id);
-	for (; r->tasks[k]; k = (k + 1) & (r->cap_tasks - 1))
-		if (r->tasks[k]->task.id == id)
-			return r->tasks[k]->loaded ? r->tasks[k] : NULL;
-	struct task_slot *s = r->tasks[k] = xcalloc(1, sizeof(*s));
+	while (r->tasks[k] && r->tasks[k]->task.id != id)
+		k = (k + 1) & (r->cap_tasks - 1);
+	return &r->tasks[k];
+}
+
+/*
+ * The tasks of ids not in the table yet, read together: two queries, not
+ * two a task. Those not found are left to round_task, which notes them.
+ */
+static int prefetch(struct round *r, const int64_t *ids, size_t n)
+{
+	int64_t *want = xcalloc(n ? n : 1, sizeof(*want));
+	struct task *v = NULL;
+	size_t k = 0, got = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!*slot_for(r, ids[i]))
+			want[k++] = ids[i];
+	if (k)
+		rc = store_tasks_get(r->env->st, want, k, &v, &got);
+	for (size_t i = 0; i < got; i++) {
+		struct task_slot **p = slot_for(r, v[i].id);
+		*p = xcalloc(1, sizeof(**p));
+		(*p)->task = v[i]; /* the slot owns it now */
+		(*p)->loaded = true;
+		r->n_tasks++;
+	}
+	free(v);
+	free(want);
+	return rc;
+}
+
+/* The task, loaded once per round; NULL if it is gone. */
+static struct task_slot *round_task(struct round *r, int64_t id)
+{
+	struct task_slot **p = slot_for(r, id);
+
+	if (*p)
+		return (*p)->loaded ? *p : NULL;
+	struct task_slot *s = *p = xcalloc(1, sizeof(*s));
 	s->loaded = store_task_get(r->env->st, id, &s->task) == 1;
 	if (!s->loaded) {
 		task_free(&s->task);
@@ -143,6 +187,8 @@ static void round_free(struct round *r)
 		store_plan_free(&r->plans[i].sp);
 	free(r->tasks);
 	free(r->plans);
+	free(r->notes);
+	free(r->next);
 	if (r->po_task)
 		planner_occ_free(&r->po);
 }
@@ -160,16 +206,37 @@ static void to_store_note(const struct sched_note *n, int64_t occurrence, struct
 	out->planned_at = n->at;
 }
 
-static int record(struct store *st, const struct sched_note *v, size_t n, int64_t occurrence,
-                  enum store_note_state state, time_t now)
+/* The scheduler's notes of one occurrence, for flush(). */
+static void record(struct round *r, const struct sched_note *v, size_t n, int64_t occurrence,
+                   enum store_note_state state)
 {
-	int rc = 0;
-
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		struct store_note note;
-		to_store_note(&v[i], occurrence, &note);
-		rc = store_notes_record(st, &note, 1, state, now);
+	for (size_t i = 0; i < n; i++) {
+		if (r->n_notes == r->cap_notes)
+			r->notes = xrealloc(r->notes, (r->cap_notes = 2 * r->cap_notes + 1024) *
+			                                  sizeof(*r->notes));
+		struct store_note *note = &r->notes[r->n_notes++];
+		to_store_note(&v[i], occurrence, note);
+		note->state = state;
 	}
+}
+
+/* When the occurrence is looked at again (TF_NONE: never), for flush(). */
+static void set_next(struct round *r, int64_t occurrence, time_t next_at)
+{
+	if (r->n_next == r->cap_next)
+		r->next =
+		    xrealloc(r->next, (r->cap_next = 2 * r->cap_next + 1024) * sizeof(*r->next));
+	r->next[r->n_next++] = (struct store_next){occurrence, next_at};
+}
+
+/* The batch's ledger rows and next looks, into the store. */
+static int flush(struct round *r)
+{
+	int rc = store_notes_insert(r->env->st, r->notes, r->n_notes, r->now);
+
+	if (rc == 0)
+		rc = store_occ_set_next_many(r->env->st, r->next, r->n_next);
+	r->n_notes = r->n_next = 0;
 	return rc;
 }
 
@@ -205,8 +272,10 @@ static int decide(const struct store_occ *o, void *arg)
 	size_t n_ledger;
 
 	r->res->processed++;
-	if (!ts)
-		return store_occ_set_next(st, o->id, TF_NONE);
+	if (!ts) {
+		set_next(r, o->id, TF_NONE);
+		return 0;
+	}
 	const struct task *t = &ts->task;
 	const struct plan_slot *ps = round_plan(r, t->plan_id);
 	if (r->po_task != t->id) {
@@ -226,14 +295,13 @@ static int decide(const struct store_occ *o, void *arg)
 	planner_retarget(r->env->dir, &r->po, t, o->due, o->status, done, n_ledger, r->now);
 	struct sched_out out;
 	sched_decide(&r->po.in, r->now, &out);
-	int rc = record(st, out.skip, out.n_skip, o->id, NOTE_SKIPPED, r->now);
-	if (rc == 0)
-		rc = record(st, out.send, out.n_send, o->id, NOTE_PENDING, r->now);
+	int rc = 0;
+	record(r, out.skip, out.n_skip, o->id, NOTE_SKIPPED);
+	record(r, out.send, out.n_send, o->id, NOTE_PENDING);
 	r->res->notifications += (int)out.n_send;
-	if (rc == 0 && out.missed)
+	if (out.missed)
 		rc = store_occ_set_status(st, o->id, TASK_MISSED);
-	if (rc == 0)
-		rc = store_occ_set_next(st, o->id, out.missed ? TF_NONE : out.next_at);
+	set_next(r, o->id, out.missed ? TF_NONE : out.next_at);
 	if (rc == 0 && tf_recurring(t->kind))
 		rc = grow(r, ts, ps, o->due);
 	sched_out_free(&out);
@@ -444,8 +512,14 @@ static int compose(struct round *r)
 	struct pendings ps = {.r = r};
 	int rc = store_pending(r->env->st, on_pending, &ps);
 
-	if (rc == 0 && ps.n)
+	if (rc == 0 && ps.n) {
+		int64_t *ids = xcalloc(ps.n, sizeof(*ids));
+		for (size_t i = 0; i < ps.n; i++)
+			ids[i] = ps.v[i].task_id;
+		rc = prefetch(r, ids, ps.n);
+		free(ids);
 		qsort(ps.v, ps.n, sizeof(*ps.v), cmp_pending);
+	}
 	for (size_t i = 0, j; rc == 0 && i < ps.n; i = j) {
 		for (j = i + 1; j < ps.n && !strcmp(ps.v[j].holder, ps.v[i].holder); j++)
 			;
@@ -465,6 +539,28 @@ static int compose(struct round *r)
 	return rc;
 }
 
+/* One batch of due occurrences, decided in order, their tasks read first. */
+static int plan(struct round *r)
+{
+	struct store_occ *v;
+	size_t n;
+	int rc = store_occ_due_list(r->env->st, r->now, NOTIFY_BATCH, &v, &n);
+
+	if (rc == 0 && n) {
+		int64_t *ids = xcalloc(n, sizeof(*ids));
+		for (size_t i = 0; i < n; i++)
+			ids[i] = v[i].task_id;
+		rc = prefetch(r, ids, n);
+		free(ids);
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = decide(&v[i], r);
+	if (rc == 0)
+		rc = flush(r);
+	free(v);
+	return rc;
+}
+
 int notify_round(const struct notify_env *env, time_t now, struct notify_result *out)
 {
 	struct round r = {
@@ -472,7 +568,7 @@ int notify_round(const struct notify_env *env, time_t now, struct notify_result 
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = store_occ_due(env->st, now, NOTIFY_BATCH, decide, &r);
+	rc = plan(&r);
 	out->more = rc == 0 && out->processed == NOTIFY_BATCH;
 	/* Compose once planning is done, and only in the sending window. */
 	if (rc == 0 && !out->more && cal_send_at_or_after(&env->cfg->cal, now) == now)

@@ -8,6 +8,7 @@
  */
 #include "store.h"
 
+#include "buf.h"
 #include "util.h"
 
 #include <errno.h>
@@ -164,6 +165,27 @@ static const char *const migrations[] = {
     " WHERE h.task_id = tasks.id AND h.what IN"
     " ('open', 'in-progress', 'waiting', 'done', 'not-met', 'cancelled')"
     " ORDER BY h.id DESC LIMIT 1) WHERE status = 'removed';",
+    /* 7: the ledger, as planning writes it: hundreds of thousands of rows at a
+     * first start. Its CHECK compares one value at a time: an IN list of more
+     * than two made SQLite build a temporary table for every row written. Rows
+     * are found by their message only when they have one (message = ? implies
+     * it): skipped and pending rows need no entry in that index. */
+    "CREATE TABLE notifications_v7 ("
+    " occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,"
+    " agency TEXT NOT NULL, step TEXT NOT NULL, kind TEXT NOT NULL,"
+    " planned_at INTEGER NOT NULL, message INTEGER REFERENCES messages(id),"
+    " state TEXT NOT NULL CHECK (state = 'pending' OR state = 'queued' OR state = 'sent'"
+    " OR state = 'failed' OR state = 'skipped'),"
+    " created_at INTEGER NOT NULL, role TEXT,"
+    " PRIMARY KEY (occurrence_id, agency, step)) WITHOUT ROWID;"
+    "INSERT INTO notifications_v7 (occurrence_id, agency, step, kind, planned_at, message,"
+    " state, created_at, role) SELECT occurrence_id, agency, step, kind, planned_at, message,"
+    " state, created_at, role FROM notifications;"
+    "DROP TABLE notifications;"
+    "ALTER TABLE notifications_v7 RENAME TO notifications;"
+    "CREATE INDEX notifications_message ON notifications(message) WHERE message IS NOT NULL;"
+    "CREATE INDEX notifications_pending ON notifications(agency) WHERE state = 'pending';"
+    "CREATE INDEX notifications_failed ON notifications(created_at) WHERE state = 'failed';",
 };
 
 /* A message without its body (read_message_row). */
@@ -326,9 +348,15 @@ static const char *const sql[S_COUNT] = {
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
+/* Statements of many rows (batch()): planning writes hundreds of thousands,
+ * and a statement per row cost more than the rows. */
+enum batch_id { B_NOTES, B_NEXT, B_COUNT };
+#define BATCH_ROWS 64
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
+	sqlite3_stmt *batch[B_COUNT];
 	char err[512];
 	bool busy; /* the last error was another connection's lock */
 };
@@ -367,6 +395,37 @@ static sqlite3_stmt *stmt(struct store *st, enum stmt_id id)
 	sqlite3_reset(st->stmt[id]);
 	sqlite3_clear_bindings(st->stmt[id]);
 	return st->stmt[id];
+}
+
+/*
+ * head, BATCH_ROWS groups "(?, …)" of cols parameters, then tail: prepared
+ * once and kept, reset and ready like stmt()'s. Parameter k of row r is
+ * r * cols + k.
+ */
+static sqlite3_stmt *batch(struct store *st, enum batch_id id, const char *head, int cols,
+                           const char *tail)
+{
+	if (!st->batch[id]) {
+		struct buf q = BUF_INIT;
+		buf_adds(&q, head);
+		for (int r = 0; r < BATCH_ROWS; r++) {
+			buf_adds(&q, r ? ", (" : " (");
+			for (int k = 0; k < cols; k++)
+				buf_adds(&q, k ? ", ?" : "?");
+			buf_addc(&q, ')');
+		}
+		buf_adds(&q, tail);
+		int rc = sqlite3_prepare_v3(st->db, buf_str(&q), -1, SQLITE_PREPARE_PERSISTENT,
+		                            &st->batch[id], NULL);
+		buf_free(&q);
+		if (rc != SQLITE_OK) {
+			fail(st, "prepare");
+			return NULL;
+		}
+	}
+	sqlite3_reset(st->batch[id]);
+	sqlite3_clear_bindings(st->batch[id]);
+	return st->batch[id];
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -431,6 +490,19 @@ static int exec(struct store *st, const char *script, const char *what)
 	snprintf(st->err, sizeof(st->err), "%s: %s", what, msg ? msg : "unknown error");
 	sqlite3_free(msg);
 	return -1;
+}
+
+/*
+ * A statement that writes many rows inside a transaction keeps the pages it
+ * changes in a statement journal, to undo itself alone; past 64 KiB SQLite
+ * moves it to a temporary file. At a cold start of 100,000 tasks that was
+ * 315,000 writes (650 MB) to /var/tmp. The daemon's statements are bounded
+ * (a batch, one agency's rows), so its journals and temporary tables stay in
+ * memory; a reader's long queries keep SQLite's files.
+ */
+int store_temp_in_memory(struct store *st)
+{
+	return exec(st, "PRAGMA temp_store = MEMORY", "temp_store");
 }
 
 static int migrate(struct store *st)
@@ -531,6 +603,23 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	return store_open_as(path, (uid_t)-1, (gid_t)-1, out, err, errlen);
 }
 
+/*
+ * Each connection is used by one thread only (the mail and IMAP workers
+ * never touch the store), so SQLite's locks around every call, and its
+ * count of the memory it holds (a lock on every allocation) are work for
+ * nothing: together a twentieth of a cold start. The library takes its
+ * configuration only before its first use; later calls are refused, and
+ * a store opened then only does without.
+ */
+static void configure_library(void)
+{
+	static bool done;
+
+	if (!done)
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	done = true;
+}
+
 int store_open_as(const char *path, uid_t uid, gid_t gid, struct store **out, char *err,
                   size_t errlen)
 {
@@ -538,8 +627,10 @@ int store_open_as(const char *path, uid_t uid, gid_t gid, struct store **out, ch
 		return -1;
 	tighten(path);
 
+	configure_library();
 	struct store *st = xcalloc(1, sizeof(*st));
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path,
 		         st->db ? sqlite3_errmsg(st->db) : "no memory");
 		store_close(st);
@@ -648,6 +739,8 @@ void store_close(struct store *st)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (int i = 0; i < B_COUNT; i++)
+		sqlite3_finalize(st->batch[i]);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -959,7 +1052,14 @@ int store_task_get(struct store *st, int64_t id, struct task *out)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "task");
 }
 
-int store_task_load_all(struct store *st, struct task **tasks, size_t *n)
+/*
+ * The rows of tasks_sql (TASK_COLUMNS, by id), then those of assign_sql
+ * (task_id and read_assignments' columns, by task_id and rowid) each added
+ * to its task: two queries however many tasks. ids, when not NULL, is
+ * bound to ?1 of both.
+ */
+static int load_tasks(struct store *st, const char *tasks_sql, const char *assign_sql,
+                      const char *ids, struct task **tasks, size_t *n)
 {
 	sqlite3_stmt *s;
 	size_t cap = 0, k = 0;
@@ -967,9 +1067,10 @@ int store_task_load_all(struct store *st, struct task **tasks, size_t *n)
 
 	*tasks = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT " TASK_COLUMNS " FROM tasks ORDER BY id", -1, &s,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, tasks_sql, -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "tasks");
+	if (ids)
+		sqlite3_bind_text(s, 1, ids, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n == cap)
 			*tasks = xrealloc(*tasks, (cap = cap ? 2 * cap : 256) * sizeof(**tasks));
@@ -978,14 +1079,12 @@ int store_task_load_all(struct store *st, struct task **tasks, size_t *n)
 	if (rc != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(s);
-	/* The assignments in task order, each task's as read_assignments reads them. */
-	if (sqlite3_prepare_v2(st->db,
-	                       "SELECT task_id, role, agency, written, via_group, resolved"
-	                       " FROM assignments ORDER BY task_id, rowid",
-	                       -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(st->db, assign_sql, -1, &s, NULL) != SQLITE_OK) {
 		s = NULL; /* finalizing NULL does nothing */
 		goto fail;
 	}
+	if (ids)
+		sqlite3_bind_text(s, 1, ids, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
 		while (k < *n && (*tasks)[k].id < id)
@@ -1010,6 +1109,36 @@ fail:
 	free(*tasks);
 	*tasks = NULL;
 	*n = 0;
+	return rc;
+}
+
+#define ASSIGN_COLUMNS "task_id, role, agency, written, via_group, resolved"
+
+int store_task_load_all(struct store *st, struct task **tasks, size_t *n)
+{
+	return load_tasks(st, "SELECT " TASK_COLUMNS " FROM tasks ORDER BY id",
+	                  "SELECT " ASSIGN_COLUMNS " FROM assignments ORDER BY task_id, rowid",
+	                  NULL, tasks, n);
+}
+
+int store_tasks_get(struct store *st, const int64_t *ids, size_t n_ids, struct task **tasks,
+                    size_t *n)
+{
+	struct buf list = BUF_INIT;
+
+	/* One bound parameter for the whole list: a JSON array of the ids. */
+	buf_addc(&list, '[');
+	for (size_t i = 0; i < n_ids; i++)
+		buf_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+	buf_addc(&list, ']');
+	int rc = load_tasks(st,
+	                    "SELECT " TASK_COLUMNS " FROM tasks"
+	                    " WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+	                    "SELECT " ASSIGN_COLUMNS " FROM assignments"
+	                    " WHERE task_id IN (SELECT value FROM json_each(?1))"
+	                    " ORDER BY task_id, rowid",
+	                    buf_str(&list), tasks, n);
+	buf_free(&list);
 	return rc;
 }
 
@@ -1307,6 +1436,29 @@ int store_occ_set_next(struct store *st, int64_t id, time_t next_at)
 	return run(st, s, "next_at");
 }
 
+int store_occ_set_next_many(struct store *st, const struct store_next *v, size_t n)
+{
+	size_t i = 0;
+
+	for (sqlite3_stmt *s; n - i >= BATCH_ROWS; i += BATCH_ROWS) {
+		s = batch(
+		    st, B_NEXT, "WITH v (id, at) AS (VALUES", 2,
+		    ") UPDATE occurrences SET next_at = v.at FROM v WHERE occurrences.id = v.id");
+		if (!s)
+			return -1;
+		for (int r = 0; r < BATCH_ROWS; r++) {
+			sqlite3_bind_int64(s, 2 * r + 1, v[i + (size_t)r].id);
+			bind_time(s, 2 * r + 2, v[i + (size_t)r].next_at);
+		}
+		if (run(st, s, "next_at") < 0)
+			return -1;
+	}
+	for (; i < n; i++)
+		if (store_occ_set_next(st, v[i].id, v[i].next_at) < 0)
+			return -1;
+	return 0;
+}
+
 int store_occ_set_status(struct store *st, int64_t id, enum task_status status)
 {
 	sqlite3_stmt *s = stmt(st, S_OCC_STATUS);
@@ -1332,23 +1484,35 @@ static void read_occ(sqlite3_stmt *s, struct store_occ *o)
 	o->has_ledger = sqlite3_column_count(s) > 6 ? sqlite3_column_int(s, 6) != 0 : true;
 }
 
+/* Every row of s; *v malloc'ed. */
+static int collect_occ(struct store *st, sqlite3_stmt *s, struct store_occ **v, size_t *n)
+{
+	size_t cap = 0;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*v = xrealloc(*v, (cap = cap ? cap * 2 : 64) * sizeof(**v));
+		read_occ(s, &(*v)[(*n)++]);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*v);
+	*v = NULL;
+	*n = 0;
+	return fail(st, "occurrences");
+}
+
 /* Collects rows first, so callbacks may write to the store. */
 static int each_occ(struct store *st, sqlite3_stmt *s, store_occ_cb cb, void *arg)
 {
-	struct store_occ *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc, r = 0;
+	struct store_occ *v;
+	size_t n;
+	int r = collect_occ(st, s, &v, &n);
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap)
-			v = xrealloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
-		read_occ(s, &v[n++]);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return fail(st, "occurrences");
-	}
 	for (size_t i = 0; i < n && r == 0; i++)
 		r = cb(&v[i], arg);
 	free(v);
@@ -1453,6 +1617,19 @@ int store_occ_due(struct store *st, time_t now, int limit, store_occ_cb cb, void
 	return each_occ(st, s, cb, arg);
 }
 
+int store_occ_due_list(struct store *st, time_t now, int limit, struct store_occ **v, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, S_OCC_DUE);
+
+	*v = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int(s, 2, limit);
+	return collect_occ(st, s, v, n);
+}
+
 static int min_time(struct store *st, enum stmt_id id, time_t *at)
 {
 	sqlite3_stmt *s = stmt(st, id);
@@ -1549,6 +1726,42 @@ int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **ou
 	return rc == SQLITE_DONE ? 0 : fail(st, "ledger");
 }
 
+#define NOTE_COLUMNS 9
+
+/* Text not copied: the caller clears the bindings before it goes (run_notes). */
+static void bind_static(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* The values of one ledger row, from parameter at + 1 on (S_NOTE_INSERT's order). */
+static void bind_note(sqlite3_stmt *s, int at, const struct store_note *note, int64_t message,
+                      enum store_note_state state, time_t now)
+{
+	sqlite3_bind_int64(s, at + 1, note->occurrence_id);
+	bind_static(s, at + 2, note->agency);
+	bind_static(s, at + 3, note->step);
+	bind_static(s, at + 4, note->kind);
+	sqlite3_bind_int64(s, at + 5, note->planned_at);
+	if (message)
+		sqlite3_bind_int64(s, at + 6, message);
+	bind_static(s, at + 7, note_states[state]);
+	sqlite3_bind_int64(s, at + 8, now);
+	bind_static(s, at + 9, note->role[0] ? note->role : NULL);
+}
+
+/* run() for bind_note's rows: their text is the caller's, so no binding outlives it. */
+static int run_notes(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = run(st, s, what);
+
+	sqlite3_clear_bindings(s);
+	return rc;
+}
+
 /* Inserts one ledger row; 1 if it is new, 0 if its key was there. */
 static int insert_note(struct store *st, const struct store_note *note, int64_t message,
                        enum store_note_state state, time_t now)
@@ -1557,17 +1770,8 @@ static int insert_note(struct store *st, const struct store_note *note, int64_t 
 
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, note->occurrence_id);
-	bind_text(s, 2, note->agency);
-	bind_text(s, 3, note->step);
-	bind_text(s, 4, note->kind);
-	sqlite3_bind_int64(s, 5, note->planned_at);
-	if (message)
-		sqlite3_bind_int64(s, 6, message);
-	bind_text(s, 7, note_states[state]);
-	sqlite3_bind_int64(s, 8, now);
-	bind_text(s, 9, note->role[0] ? note->role : NULL);
-	if (run(st, s, "note") < 0)
+	bind_note(s, 0, note, message, state, now);
+	if (run_notes(st, s, "note") < 0)
 		return -1;
 	if (sqlite3_changes(st->db) > 0)
 		return 1;
@@ -1588,6 +1792,30 @@ int store_notes_record(struct store *st, const struct store_note *notes, size_t 
 {
 	for (size_t i = 0; i < n; i++)
 		if (insert_note(st, &notes[i], 0, state, now) < 0)
+			return -1;
+	return 0;
+}
+
+int store_notes_insert(struct store *st, const struct store_note *notes, size_t n, time_t now)
+{
+	size_t i = 0;
+
+	for (sqlite3_stmt *s; n - i >= BATCH_ROWS; i += BATCH_ROWS) {
+		s = batch(st, B_NOTES,
+		          "INSERT OR IGNORE INTO notifications (occurrence_id, agency, step, kind,"
+		          " planned_at, message, state, created_at, role) VALUES",
+		          NOTE_COLUMNS, "");
+		if (!s)
+			return -1;
+		for (int r = 0; r < BATCH_ROWS; r++) {
+			const struct store_note *note = &notes[i + (size_t)r];
+			bind_note(s, r * NOTE_COLUMNS, note, 0, note->state, now);
+		}
+		if (run_notes(st, s, "notes") < 0)
+			return -1;
+	}
+	for (; i < n; i++)
+		if (insert_note(st, &notes[i], 0, notes[i].state, now) < 0)
 			return -1;
 	return 0;
 }

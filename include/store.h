@@ -51,6 +51,8 @@ bool store_busy(const struct store *st);
 /* How long a write waits for another writer's lock before failing (5 s unless
  * set). The daemon keeps it short: its loop must never wait seconds. */
 void store_set_busy_timeout(struct store *st, int ms);
+/* Statement journals and temporary tables in memory (the daemon: see store.c). */
+int store_temp_in_memory(struct store *st);
 
 /*
  * Copies the whole database into dest, a new file (mode 0640 less the
@@ -102,6 +104,10 @@ int store_task_get(struct store *st, int64_t id, struct task *out); /* 1 if foun
  * reads them all: a query per task was a tenth of its time); *tasks malloc'ed.
  */
 int store_task_load_all(struct store *st, struct task **tasks, size_t *n);
+/* The same for the tasks of ids (any order; repeats and ids not found are
+ * ignored): those found, in id order, as store_task_get reads each one. */
+int store_tasks_get(struct store *st, const int64_t *ids, size_t n_ids, struct task **tasks,
+                    size_t *n);
 /* A task by "PLAN:KEY", by numeric id, or by key alone when unique; 1 if found. */
 int store_task_find(struct store *st, const char *ref, int64_t *id);
 typedef int (*store_task_cb)(const struct task *t, void *arg);
@@ -146,12 +152,20 @@ int store_occ_ensure(struct store *st, int64_t task_id, time_t due, time_t windo
 int store_occ_ensure_missed(struct store *st, int64_t task_id, time_t due, time_t window_start,
                             int64_t *id, bool *created);
 int store_occ_set_next(struct store *st, int64_t id, time_t next_at);
+/* store_occ_set_next() for each, in statements of many rows. */
+struct store_next {
+	int64_t id;
+	time_t next_at;
+};
+int store_occ_set_next_many(struct store *st, const struct store_next *v, size_t n);
 int store_occ_set_status(struct store *st, int64_t id, enum task_status s);
 typedef int (*store_occ_cb)(const struct store_occ *o, void *arg);
 int store_occ_of_task(struct store *st, int64_t task_id, store_occ_cb cb, void *arg);
 /* Occurrences whose next_at <= now, earliest first, at most limit; has_ledger
  * says whether store_ledger() has anything to return (most have not). */
 int store_occ_due(struct store *st, time_t now, int limit, store_occ_cb cb, void *arg);
+/* The same rows at once, *v malloc'ed: a planner reads what they need together. */
+int store_occ_due_list(struct store *st, time_t now, int limit, struct store_occ **v, size_t *n);
 /* The earliest next_at, or TF_NONE. */
 int store_next_wake(struct store *st, time_t *at);
 /* Every open occurrence: next_at = MIN(next_at, bound), so the planner looks again. */
@@ -211,6 +225,9 @@ int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **ou
  */
 int store_notes_record(struct store *st, const struct store_note *notes, size_t n,
                        enum store_note_state state, time_t now);
+/* The same, each row in its own note.state (no message), in statements of many
+ * rows: as if recorded one by one, in order (a key already there is kept). */
+int store_notes_insert(struct store *st, const struct store_note *notes, size_t n, time_t now);
 /* The Message-ID of the last message about an occurrence that was sent to
  * recipient (an agency id, as in store_message.recipient); "" if none. */
 int store_thread_last(struct store *st, int64_t occurrence_id, const char *recipient, char *msgid,

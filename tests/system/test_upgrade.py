@@ -122,7 +122,12 @@ CREATE TRIGGER msg_counts_delete AFTER DELETE ON messages BEGIN UPDATE msg_count
  END;
 """
 
-SCHEMA = {1: SCHEMA_1, 2: SCHEMA_2, 3: SCHEMA_3, 4: SCHEMA_4, 5: SCHEMA_5}
+SCHEMA_6 = SCHEMA_5 + """
+ALTER TABLE tasks ADD COLUMN status_before_removal TEXT;
+ALTER TABLE occurrences ADD COLUMN status_before_removal TEXT;
+"""
+
+SCHEMA = {1: SCHEMA_1, 2: SCHEMA_2, 3: SCHEMA_3, 4: SCHEMA_4, 5: SCHEMA_5, 6: SCHEMA_6}
 
 # ---- the rows a daemon of that version left -----------------------------------------------
 
@@ -148,6 +153,8 @@ def ledger_row(version, occurrence, agency, step, message, state, at):
 def rows_common(version):
     """Statements and parameters valid in every version's schema."""
     hist = "INSERT INTO history (task_id, at, what, detail) VALUES (?, ?, ?, ?)"
+    # Schema 6 added the status an occurrence had before its removal (none here).
+    before = ", NULL" if version >= 6 else ""
     return [
         ("INSERT INTO meta VALUES ('admin_summary_at', ?)", (str(SUMMARY_AT),)),
         ("INSERT INTO plans VALUES ('KH-CU', 'Kế hoạch của phiên bản cũ', '2025-04-15', 2025, "
@@ -164,8 +171,10 @@ def rows_common(version):
          "3, '2,Báo cáo…', 'import', 'h2', ?, ?)", (DUE, MAY - 86400, MAY - 86400)),
         ("INSERT INTO assignments VALUES (1, 'lead', 'sct', 'Sở Công Thương', NULL, 1)", ()),
         ("INSERT INTO assignments VALUES (2, 'lead', 'syt', 'Sở Y tế', NULL, 1)", ()),
-        ("INSERT INTO occurrences VALUES (1, 1, ?, NULL, 'open', ?)", (DUE, JUNE_16)),
-        ("INSERT INTO occurrences VALUES (2, 2, ?, NULL, 'open', ?)", (DUE, JUNE_16)),
+        (f"INSERT INTO occurrences VALUES (1, 1, ?, NULL, 'open', ?{before})",
+         (DUE, JUNE_16)),
+        (f"INSERT INTO occurrences VALUES (2, 2, ?, NULL, 'open', ?{before})",
+         (DUE, JUNE_16)),
         (hist, (2, JUNE_16 - 3600, "status", "waiting: Chờ số liệu quý II")),
         ledger_row(version, 1, "sct", "r30", None, "skipped", MAY),
         ledger_row(version, 2, "syt", "r30", None, "skipped", MAY),
@@ -326,6 +335,10 @@ def test_a_store_of_schema_5():
     check_upgrade(5)
 
 
+def test_a_store_of_schema_6():
+    check_upgrade(6)
+
+
 def test_every_earlier_schema_has_a_store_here():
     w = Workdir()
     try:
@@ -341,5 +354,5 @@ def test_every_earlier_schema_has_a_store_here():
 if __name__ == "__main__":
     run_tests([test_a_store_of_schema_1, test_a_store_of_schema_2, test_a_store_of_schema_3,
                test_a_store_of_schema_4,
-               test_a_store_of_schema_5,
+               test_a_store_of_schema_5, test_a_store_of_schema_6,
                test_every_earlier_schema_has_a_store_here])

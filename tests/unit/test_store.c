@@ -471,26 +471,29 @@ static void test_migration_from_version_1(void **state)
 static void test_newer_schema_refused(void **state)
 {
 	struct fx *f = *state;
-	char path[PATH_MAX + 16], err[512] = "";
+	char path[PATH_MAX + 16], err[512] = "", sql[96], version[16];
 	struct store *st = NULL;
 	sqlite3 *db = NULL;
+	/* One more than this program knows: what a newer deadlined would leave. */
+	int newer = store_schema_version() + 1;
 
 	snprintf(path, sizeof(path), "%s/future.db", f->dir);
+	snprintf(sql, sizeof(sql), "CREATE TABLE x (y); PRAGMA user_version = %d;", newer);
+	snprintf(version, sizeof(version), "%d", newer);
 	if (sqlite3_open(path, &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "CREATE TABLE x (y); PRAGMA user_version = 7;", NULL, NULL, NULL) !=
-	        SQLITE_OK)
+	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		fail_msg("making %s: %s", path, sqlite3_errmsg(db));
 	sqlite3_close(db);
 
 	if (store_open(path, &st, err, sizeof(err)) == 0) {
 		store_close(st);
-		fail_msg("a database with user_version 7 was opened");
+		fail_msg("a database with user_version %d was opened", newer);
 	}
-	if (!strstr(err, "7") || !strstr(err, "newer"))
-		fail_msg("error for a newer schema should name its version 7 and say it is newer: "
+	if (!strstr(err, version) || !strstr(err, "newer"))
+		fail_msg("error for a newer schema should name its version %d and say it is newer: "
 		         "\"%s\"",
-		         err);
-	check_int("user_version left untouched", raw_int(path, "PRAGMA user_version"), 7);
+		         newer, err);
+	check_int("user_version left untouched", raw_int(path, "PRAGMA user_version"), newer);
 	check_int("no table created in it",
 	          raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'tasks'"), 0);
 }
@@ -1023,14 +1026,15 @@ static void test_migration_recovers_the_status_of_removed_tasks(void **state)
 	     store_tasks_remove_missing(f->st, "ini", NULL, 0, at(2025, 5, 1, 8, 0, 0), &removed));
 	store_close(f->st);
 	f->st = NULL;
-	/* Back to the version before (that migration is the last one: a later one
-	 * must be undone here too). */
-	char downgrade[256];
+	/* Back to the version before that migration (6); 7 is undone first. */
+	char downgrade[512];
 	snprintf(downgrade, sizeof(downgrade),
+	         "DROP INDEX notifications_message;"
+	         "CREATE INDEX notifications_message ON notifications(message);"
 	         "ALTER TABLE tasks DROP COLUMN status_before_removal;"
 	         "ALTER TABLE occurrences DROP COLUMN status_before_removal;"
 	         "PRAGMA user_version = %d;",
-	         store_schema_version() - 1);
+	         store_schema_version() - 2);
 	if (sqlite3_open(f->path, &db) != SQLITE_OK ||
 	    sqlite3_exec(db, downgrade, NULL, NULL, NULL) != SQLITE_OK)
 		fail_msg("making a database of the version before: %s", sqlite3_errmsg(db));
@@ -1056,6 +1060,51 @@ static int collect_task(const struct task *t, void *arg)
 	if (s->n < N_ELEMS(s->keys))
 		snprintf(s->keys[s->n++], sizeof(s->keys[0]), "%s:%s", t->plan_id, t->key);
 	return 0;
+}
+
+/* Tasks read together are the tasks read one by one. */
+static void test_tasks_get_by_ids(void **state)
+{
+	struct fx *f = *state;
+	struct task t, one, *v = NULL;
+	int64_t ids[3];
+	size_t n = 0;
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	for (int i = 0; i < 3; i++) {
+		char key[16];
+		snprintf(key, sizeof(key), "k%d", i);
+		make_task(&t, "KH-2025", key, "Nhiệm vụ");
+		if (i != 1)
+			task_add_agency(&t, TASK_COORD, "skhcn", "Sở Khoa học và Công nghệ", NULL,
+			                true);
+		if (i == 2)
+			task_add_agency(&t, TASK_COORD, "cac-so", "các sở", "Các sở", false);
+		ids[i] = upsert(f, &t, STORE_NEW);
+		task_free(&t);
+	}
+	int64_t want[] = {ids[2], ids[0], ids[2], ids[2] + 1000};
+	must(f->st, store_tasks_get(f->st, want, N_ELEMS(want), &v, &n));
+	check_int("found", (long long)n, 2);
+	for (size_t i = 0; i < n; i++) {
+		get_task(f, ids[2 * i], &one);
+		check_int("in id order", v[i].id, one.id);
+		if (strcmp(v[i].key, one.key) || strcmp(v[i].timeframe, one.timeframe) ||
+		    v[i].due != one.due || v[i].n_agencies != one.n_agencies)
+			fail_msg("task %lld differs from store_task_get's", (long long)one.id);
+		for (size_t k = 0; k < one.n_agencies; k++)
+			if (strcmp(v[i].agencies[k].agency, one.agencies[k].agency) ||
+			    v[i].agencies[k].role != one.agencies[k].role ||
+			    v[i].agencies[k].resolved != one.agencies[k].resolved)
+				fail_msg("assignment %zu of task %lld differs", k,
+				         (long long)one.id);
+		task_free(&one);
+		task_free(&v[i]);
+	}
+	free(v);
+	check_int("no id", store_tasks_get(f->st, NULL, 0, &v, &n), 0);
+	check_int("nothing found", (long long)n, 0);
+	free(v);
 }
 
 static void test_tasks_listing_order(void **state)
@@ -1401,6 +1450,71 @@ static void test_notes_record_blocks_queueing(void **state)
 	must(f->st, store_notes_record(f->st, unsendable, 1, NOTE_SKIPPED, l.t0));
 	check_int("state of a re-recorded note", ledger_row(f, l.occ, "to-cns", "r7").state,
 	          NOTE_FAILED);
+}
+
+/* Many rows a statement, then one by one: as if recorded one by one, in order. */
+static void test_notes_insert_many(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_fx l = ledger_setup(f);
+	struct store_note v[150];
+
+	for (size_t i = 0; i < N_ELEMS(v); i++) {
+		char agency[32];
+		snprintf(agency, sizeof(agency), "a%03zu", i);
+		v[i] = note(i % 2 ? l.occ : l.occ2, agency, "r7", l.t0 + (time_t)i);
+		v[i].state = i % 3 ? NOTE_PENDING : NOTE_SKIPPED;
+	}
+	/* A key again, in a statement of many rows and in the rows after them:
+	 * the first one stays. */
+	v[20] = v[10], v[20].state = NOTE_FAILED;
+	v[70] = v[5], v[70].state = NOTE_FAILED;
+	v[140] = v[141], v[140].state = NOTE_FAILED;
+	snprintf(v[9].role, sizeof(v[9].role), "lead");
+	must(f->st, store_notes_insert(f->st, v, N_ELEMS(v), l.t0));
+	check_int("rows", (long long)(ledger_size(f, l.occ) + ledger_size(f, l.occ2)), 147);
+	check_int("a row of the first statement", ledger_row(f, l.occ2, "a000", "r7").state,
+	          NOTE_SKIPPED);
+	check_int("its planned_at", ledger_row(f, l.occ2, "a000", "r7").planned_at, l.t0);
+	check_int("a row of the third", ledger_row(f, l.occ, "a129", "r7").state, NOTE_SKIPPED);
+	check_int("a row after the statements", ledger_row(f, l.occ, "a149", "r7").state,
+	          NOTE_PENDING);
+	check_int("a key again in the same statement", ledger_row(f, l.occ2, "a010", "r7").state,
+	          NOTE_PENDING);
+	check_int("a key again in the next one", ledger_row(f, l.occ, "a005", "r7").state,
+	          NOTE_PENDING);
+	check_int("a key again after", ledger_row(f, l.occ, "a141", "r7").state, NOTE_FAILED);
+	if (strcmp(ledger_row(f, l.occ, "a009", "r7").role, "lead") ||
+	    strcmp(ledger_row(f, l.occ, "a011", "r7").role, ""))
+		fail_msg("roles not kept");
+	check_int("no message", raw_int(f->path, "SELECT COUNT(message) FROM notifications"), 0);
+}
+
+/* store_occ_set_next for each, whether in a statement of many rows or not. */
+static void test_occ_set_next_many(void **state)
+{
+	struct fx *f = *state;
+	struct store_next v[150];
+	time_t t0 = at(2025, 6, 1, 8, 0, 0);
+	long long sum = 0;
+
+	add_plan(f, "KH-2025", 2025, 2025);
+	int64_t task = add_task(f, "KH-2025", "k", "Nhiệm vụ");
+	for (size_t i = 0; i < N_ELEMS(v); i++) {
+		v[i].id = add_occ(f, task, t0 + (time_t)i * 86400);
+		v[i].next_at = i % 7 == 3 ? TF_NONE : t0 + (time_t)i;
+		sum += v[i].next_at == TF_NONE ? 0 : (long long)(v[i].next_at - t0);
+	}
+	must(f->st, store_occ_set_next_many(f->st, v, N_ELEMS(v)));
+	check_int("none",
+	          raw_int(f->path, "SELECT COUNT(*) FROM occurrences WHERE next_at IS NULL"), 21);
+	check_int("each its own",
+	          raw_intf(f->path, "SELECT SUM(next_at - %lld) FROM occurrences", (long long)t0),
+	          sum);
+	check_int("the last one",
+	          raw_intf(f->path, "SELECT next_at FROM occurrences WHERE id = %lld",
+	                   (long long)v[149].id),
+	          t0 + 149);
 }
 
 static void test_message_result_moves_notes(void **state)
@@ -2183,6 +2297,7 @@ int main(void)
 	    T(test_remove_missing_only_that_origin),
 	    T(test_removed_task_returns_with_its_status),
 	    T(test_migration_recovers_the_status_of_removed_tasks),
+	    T(test_tasks_get_by_ids),
 	    T(test_tasks_listing_order),
 	    T(test_transaction_rollback_and_commit),
 	    T(test_occ_ensure_idempotent),
@@ -2191,6 +2306,8 @@ int main(void)
 	    T(test_message_queue_exactly_once),
 	    T(test_message_queue_is_atomic),
 	    T(test_notes_record_blocks_queueing),
+	    T(test_notes_insert_many),
+	    T(test_occ_set_next_many),
 	    T(test_message_result_moves_notes),
 	    T(test_message_body_is_binary_safe),
 	    T(test_messages_due_lease_release),
