@@ -269,7 +269,8 @@ static void show_text(const struct cli *c, const struct task *t, const struct st
 		table_cell(tab, cli_day(c, o->window_start, d, sizeof(d)));
 		table_cell(tab, task_status_name(o->status));
 		/* 0: new, or changed by an import: the daemon looks at it first thing. */
-		table_cell(tab, o->next_at == 0 ? "at once" : cli_when(c, o->next_at, a, sizeof(a)));
+		table_cell(tab,
+		           o->next_at == 0 ? "at once" : cli_when(c, o->next_at, a, sizeof(a)));
 	}
 	buf_printf(b, "\nOccurrences (%zu)\n", s->n_occ);
 	if (s->n_occ)

@@ -110,7 +110,8 @@ static const struct {
     {"Từ ngày 1/7 sẽ triển khai.\nĐang thực hiện", "2 * in-progress"},
     /* A sentence wrapped onto a line that starts with a level is no command. */
     {"Sở báo cáo nhiệm vụ khảo sát chưa\nhoàn thành vì chưa được cấp kinh phí.", ""},
-    {"Kết quả: đến nay đã cơ bản\nhoàn thành, còn 2 huyện.\nĐang thực hiện", "3 * in-progress; miss 1"},
+    {"Kết quả: đến nay đã cơ bản\nhoàn thành, còn 2 huyện.\nĐang thực hiện",
+     "3 * in-progress; miss 1"},
     {"Kính gửi Sở KH&CN,\nHoàn thành", "2 * done"},
     {"1.1: Hoàn thành\nhoàn thành 1.2 trong tuần", "1 1.1 done; 2 * done"},
     /* A share below the whole is in progress; a level denied or asked is none. */
