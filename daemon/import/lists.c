@@ -555,6 +555,42 @@ static void original(const char *text, const uint32_t *map, const char *f, struc
 }
 
 /*
+ * The deadline written in text (folded as f, mapped by map): a date and a
+ * recurrence close by joined ("định kỳ hằng năm (trước ngày 15/12)"), or
+ * far apart both kept ("định kỳ hằng quý, trước ngày 20 của tháng cuối
+ * quý"); else either; else "…, thường xuyên." as the last clause (ongoing
+ * work). NULL when there is none.
+ */
+static char *deadline_text(const char *text, const uint32_t *map, const char *f, struct match date,
+                           struct match rec)
+{
+	struct buf out = BUF_INIT;
+	bool has_date = date.b > date.a, has_rec = rec.b > rec.a;
+	size_t gap = date.a > rec.b ? date.a - rec.b : rec.a > date.b ? rec.a - date.b : 0;
+
+	if (has_date && has_rec && gap <= 16) {
+		struct match both = {date.a < rec.a ? date.a : rec.a,
+		                     date.b > rec.b ? date.b : rec.b};
+		original(text, map, f, both, &out);
+	} else if (has_date && has_rec) {
+		original(text, map, f, rec, &out);
+		buf_adds(&out, ", ");
+		original(text, map, f, date, &out);
+	} else if (has_date || has_rec) {
+		original(text, map, f, has_date ? date : rec, &out);
+	} else {
+		struct match ongoing = find_re("[,;] (thuc hien )?thuong xuyen[.;]?$", f);
+		if (ongoing.b > ongoing.a) {
+			ongoing.a += 2;
+			while (ongoing.b > ongoing.a && strchr(".;", f[ongoing.b - 1]))
+				ongoing.b--;
+			original(text, map, f, ongoing, &out);
+		}
+	}
+	return out.len ? buf_steal(&out) : NULL;
+}
+
+/*
  * The deadline of a reporting duty, as written: "Định kỳ hàng năm (trước
  * ngày 15/12)", "trước ngày 01/12 hàng năm", "hằng năm (trước ngày 15
  * tháng 11)", "báo cáo 6 tháng và báo cáo năm". NULL when the paragraph
@@ -575,33 +611,7 @@ static char *duty_timeframe(const char *text)
 	struct match rec = find_re("(dinh ky )?(hang|moi) (nam|quy|thang)|bao cao 6 thang( va bao "
 	                           "cao nam)?|dinh ky 6 thang",
 	                           f);
-	struct buf out = BUF_INIT;
-	bool has_date = date.b > date.a, has_rec = rec.b > rec.a;
-
-	if (has_date && has_rec) {
-		size_t gap = date.a > rec.b ? date.a - rec.b : rec.a > date.b ? rec.a - date.b : 0;
-		if (gap <= 16) {
-			struct match both = {date.a < rec.a ? date.a : rec.a,
-			                     date.b > rec.b ? date.b : rec.b};
-			original(text, map, f, both, &out);
-		} else {
-			original(text, map, f, rec, &out);
-			buf_adds(&out, ", ");
-			original(text, map, f, date, &out);
-		}
-	} else if (has_date || has_rec) {
-		original(text, map, f, has_date ? date : rec, &out);
-	} else {
-		/* "…, thường xuyên." as the item's last clause: ongoing work, its own timeframe. */
-		struct match ongoing = find_re("[,;] (thuc hien )?thuong xuyen[.;]?$", f);
-		if (ongoing.b > ongoing.a) {
-			ongoing.a += 2;
-			while (ongoing.b > ongoing.a && strchr(".;", f[ongoing.b - 1]))
-				ongoing.b--;
-			original(text, map, f, ongoing, &out);
-		}
-	}
-	return out.len ? buf_steal(&out) : NULL;
+	return deadline_text(text, map, f, date, rec);
 }
 
 /* ---- assignments in numbered prose ---------------------------------------------------------- */
@@ -635,39 +645,13 @@ static char *assignment_timeframe(const char *text)
 	    "truoc ngay [0-9]{1,2} ((cua )?thang cuoi quy|(hang|moi) thang)",
 	    f);
 	struct match rec = find_re("(dinh ky )?(hang|moi) (nam|quy|thang)|dinh ky 6 thang", f);
-	struct buf out = BUF_INIT;
-	bool has_date = date.b > date.a, has_rec = rec.b > rec.a;
-	if (has_rec && !has_date) {
+	if (rec.b > rec.a && date.b == date.a) {
 		/* "báo cáo định kỳ hằng tháng trước ngày 25": a day of each cycle. */
 		date = find_re("(truoc|cham nhat( la)?) ngay [0-9]{1,2}([^0-9/]|$)", f);
 		while (date.b > date.a && !isdigit((unsigned char)f[date.b - 1]))
 			date.b--;
-		has_date = date.b > date.a;
 	}
-	size_t gap = date.a > rec.b ? date.a - rec.b : rec.a > date.b ? rec.a - date.b : 0;
-
-	if (has_date && has_rec && gap <= 16) {
-		struct match both = {date.a < rec.a ? date.a : rec.a,
-		                     date.b > rec.b ? date.b : rec.b};
-		original(text, map, f, both, &out);
-	} else if (has_date && has_rec) {
-		/* "định kỳ hằng quý báo cáo … trước ngày 20 của tháng cuối quý" */
-		original(text, map, f, rec, &out);
-		buf_adds(&out, ", ");
-		original(text, map, f, date, &out);
-	} else if (has_date || has_rec) {
-		original(text, map, f, has_date ? date : rec, &out);
-	} else {
-		/* "…, thường xuyên." as the item's last clause: ongoing work, its own timeframe. */
-		struct match ongoing = find_re("[,;] (thuc hien )?thuong xuyen[.;]?$", f);
-		if (ongoing.b > ongoing.a) {
-			ongoing.a += 2;
-			while (ongoing.b > ongoing.a && strchr(".;", f[ongoing.b - 1]))
-				ongoing.b--;
-			original(text, map, f, ongoing, &out);
-		}
-	}
-	return out.len ? buf_steal(&out) : NULL;
+	return deadline_text(text, map, f, date, rec);
 }
 
 /* The character at s is a lower-case letter (ASCII or Vietnamese). */
