@@ -679,12 +679,26 @@ static bool excluded(const struct reader *r, const char *t)
 	return r->n_exclude && bsearch(&t, r->exclude, r->n_exclude, sizeof(char *), cmp_str);
 }
 
-/* "Hoàn thành: chưa", "hoan thanh chua duoc", "Đạt - không": the level denied. */
+/*
+ * "Hoàn thành: chưa", "hoan thanh chua duoc", "Đạt - không": the level
+ * denied. Not "Hoàn thành, không có vướng mắc" (after a comma, something
+ * else) nor "Hoàn thành không đúng hạn" (done, late).
+ */
 static bool negated(const char *rest)
 {
-	while (*rest && strchr(":-,. ", *rest))
+	static const char *const denials[] = {"duoc", "xong", "dat", "hoan thanh"};
+
+	while (*rest && strchr(":- ", *rest))
 		rest++;
-	return phrase_at(rest, "chua") || phrase_at(rest, "khong");
+	size_t n = phrase_at(rest, "chua");
+	n = n ? n : phrase_at(rest, "khong");
+	if (!n)
+		return false;
+	rest = skip_spaces(rest + n);
+	bool denied = !*rest || strchr(".,;!)", *rest);
+	for (size_t i = 0; !denied && i < UTIL_NELEM(denials); i++)
+		denied = phrase_at(rest, denials[i]) != 0;
+	return denied;
 }
 
 /* A share below 100 % written after the level: "50%", "30 %". */

@@ -123,6 +123,9 @@ static const struct {
     {"hoan thanh chua duoc", "miss 1"},
     {"Done?", "miss 1"},
     {"Đang thực hiện, chưa xong", "1 * in-progress"},
+    {"Hoàn thành, không có vướng mắc", "1 * done"},
+    {"Hoàn thành không đúng hạn do thiếu kinh phí", "1 * done"},
+    {"Hoàn thành chưa đạt yêu cầu", "miss 1"},
     {"Không đạt", "1 * not-met"},
     {"khong dat do thieu kinh phi", "1 * not-met"},
 };
