@@ -818,7 +818,8 @@ static int finish_range(struct parser *p, struct span from, int at)
  * "Từ tháng 3 đến tháng 6/2025": the year is written once, at the end, and
  * is the start's too (the year before when the start's month comes after the
  * end's: "từ tháng 11 đến tháng 02/2026"); a day alone is in the end's month
- * ("từ ngày 5 đến ngày 20/6/2025"). The start is the last anchor.
+ * ("từ ngày 5 đến ngày 20/6/2025"), or the month before when it comes after
+ * the end's day. The start is the last anchor.
  */
 static int finish_yearless_range(struct parser *p, int at)
 {
@@ -833,8 +834,12 @@ static int finish_yearless_range(struct parser *p, int at)
 		return fail(p, at, "'từ' needs a date with a year");
 	struct span *to = &p->spans[span];
 	date_civil_from_days(to->end, &y, &m, &d);
-	if (!from.month)
+	if (!from.month) {
+		/* "từ ngày 25 đến ngày 5/1/2027": the 25th before the 5th, of December. */
+		if (from.day > d && --m == 0)
+			m = 12, y--;
 		from.month = from.window_month = m;
+	}
 	int64_t start =
 	    from.day ? day_of(y, from.month, from.day) : day_of(y, from.window_month, 1);
 	if (start > to->end)

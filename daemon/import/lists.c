@@ -905,7 +905,8 @@ static char *assignment_lead(const char *text, const char **title)
 		at++;
 	if (starts_any(f + at, reporting, UTIL_NELEM(reporting)))
 		return NULL;
-	size_t word = starts_any(f + at, handing_over, UTIL_NELEM(handing_over));
+	/* After "Giao X", X is the assignee: "Giao Sở Y tế yêu cầu các bệnh viện …". */
+	size_t word = start ? 0 : starts_any(f + at, handing_over, UTIL_NELEM(handing_over));
 	if (word) {
 		const char *next = text + start + map[at + word];
 		*title = next;

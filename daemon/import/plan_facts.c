@@ -478,39 +478,46 @@ static bool matched(const char *pattern, const char *f, size_t *a, size_t *b)
 	return found;
 }
 
+/* The year of "năm YYYY" at p, or 0 when it is no such year or dates something. */
+static int title_year_at(const char *f, const char *p)
+{
+	const char *y = p + 4, *q = p;
+
+	if ((p > f && isalpha((unsigned char)p[-1])) || strspn(y, "0123456789") != 4 ||
+	    (y[0] != '1' && y[0] != '2'))
+		return 0;
+	while (q > f && q[-1] == ' ')
+		q--;
+	while (q > f && isdigit((unsigned char)q[-1]))
+		q--;
+	if (q >= f + 6 && !strncmp(q - 6, "thang ", 6))
+		return 0; /* "tháng 12 năm 2024": a date */
+	return atoi(y);
+}
+
 /*
- * The years a title is for: of its "năm YYYY" that date nothing ("tháng 12
- * năm 2024" dates a text it names), the latest — a plan is about what comes
- * after the laws it cites ("Thi hành Luật Đất đai năm 2013 trong năm 2026")
- * — and the year before it when named too ("cuối năm 2026, đầu năm 2027").
+ * The years a title is for: of its "năm YYYY" that date nothing, the latest
+ * — a plan is about what comes after the texts it cites ("Thi hành Luật Đất
+ * đai năm 2013 trong năm 2026") — and the year before it only when written
+ * right beside it ("cuối năm 2026, đầu năm 2027"); "năm 2026 thực hiện Chỉ
+ * thị … năm 2025" is 2026.
  */
 static void title_years(const char *f, int *first, int *last)
 {
-	bool seen[2] = {false, false};
+	const char *at_max = NULL;
 	int max = 0;
 
-	for (int pass = 0; pass < 2; pass++)
-		for (const char *p = strstr(f, "nam "); p; p = strstr(p + 4, "nam ")) {
-			const char *y = p + 4, *q = p;
-			if ((p > f && isalpha((unsigned char)p[-1])) ||
-			    strspn(y, "0123456789") != 4 || (y[0] != '1' && y[0] != '2'))
-				continue;
-			while (q > f && q[-1] == ' ')
-				q--;
-			while (q > f && isdigit((unsigned char)q[-1]))
-				q--;
-			if (q >= f + 6 && !strncmp(q - 6, "thang ", 6))
-				continue; /* a date */
-			int year = atoi(y);
-			if (pass == 0 && year > max)
-				max = year;
-			if (pass == 1 && (year == max || year == max - 1))
-				seen[max - year] = true;
-		}
-	if (max) {
-		*last = max;
-		*first = seen[1] ? max - 1 : max;
+	for (const char *p = strstr(f, "nam "); p; p = strstr(p + 4, "nam ")) {
+		int year = title_year_at(f, p);
+		if (year > max)
+			max = year, at_max = p;
 	}
+	if (!max)
+		return;
+	*first = *last = max;
+	for (const char *p = strstr(f, "nam "); p; p = strstr(p + 4, "nam "))
+		if (title_year_at(f, p) == max - 1 && p < at_max && at_max - p <= 24)
+			*first = max - 1;
 }
 
 static void read_period(struct import_result *r)

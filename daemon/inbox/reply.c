@@ -701,20 +701,24 @@ static bool negated(const char *rest)
 	return denied;
 }
 
-/* A share below 100 % written after the level: "50%", "30 %". */
+/*
+ * A share below 100 % right after the level: "50%", "khoảng 50 %", "được
+ * 30%". Not one later in the line: "Hoàn thành, cắt giảm 30% thời gian".
+ */
 static bool part_done(const char *rest)
 {
-	for (const char *pc = strchr(rest, '%'); pc; pc = strchr(pc + 1, '%')) {
-		const char *d = pc;
-		while (d > rest && d[-1] == ' ')
-			d--;
-		const char *e = d;
-		while (d > rest && (isdigit((unsigned char)d[-1]) || d[-1] == ',' || d[-1] == '.'))
-			d--;
-		if (d < e && atof(d) < 100.0)
-			return true;
+	static const char *const fillers[] = {"duoc", "dat", "khoang", "khoi luong", "muc"};
+
+	while (*rest && strchr(":- ", *rest))
+		rest++;
+	for (size_t i = 0; i < UTIL_NELEM(fillers); i++) {
+		size_t n = phrase_at(rest, fillers[i]);
+		if (n)
+			rest = skip_spaces(rest + n);
 	}
-	return false;
+	size_t digits = strspn(rest, "0123456789.,");
+	return digits && isdigit((unsigned char)rest[0]) && *skip_spaces(rest + digits) == '%' &&
+	       atof(rest) < 100.0;
 }
 
 static void read_line(struct reader *r, const struct fline *l, int lineno, const struct fline *next)
@@ -769,14 +773,20 @@ static void read_line(struct reader *r, const struct fline *l, int lineno, const
 	}
 }
 
-/* The line goes on into the next one: it ends with a letter or a digit. */
+/*
+ * The line is a sentence that goes on into the next one: prose of six words
+ * or more ending with a letter or a digit. A greeting ("Kính gửi Sở Nội
+ * vụ") or an item ("Mục 1") is not: the line after it is read.
+ */
 static bool ends_open(const struct fline *l)
 {
-	size_t n = l->n;
+	size_t n = l->n, words = 0;
 
 	while (n && l->f[n - 1] == ' ')
 		n--;
-	return n && isalnum((unsigned char)l->f[n - 1]);
+	for (size_t i = 0; i < n; i++)
+		words += l->f[i] != ' ' && (i == 0 || l->f[i - 1] == ' ');
+	return n && isalnum((unsigned char)l->f[n - 1]) && words >= 6;
 }
 
 /* The line's text starts with a lower-case letter (ASCII or Vietnamese). */

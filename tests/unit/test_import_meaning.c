@@ -594,7 +594,8 @@ static const struct meaning_case assignment_cases[] = {
      "12/2025.\n\n"
      "4. Chủ tịch UBND tỉnh giao Sở Công Thương chủ trì kiểm tra giá, báo cáo trước ngày "
      "5/1/2026.\n\n"
-     "5. Sở Nội vụ đề nghị UBND cấp xã rà soát biên chế, gửi về trước ngày 10/1/2026.\n",
+     "5. Sở Nội vụ đề nghị UBND cấp xã rà soát biên chế, gửi về trước ngày 10/1/2026.\n"
+     "6. Giao Sở Y tế yêu cầu các bệnh viện báo cáo số liệu trước ngày 30/6/2026.\n",
      0,
      false,
      {"3 «Giao Công an tỉnh chủ trì tuần tra các tuyến đường» L:Công an tỉnh C:- T:tháng "
@@ -603,6 +604,8 @@ static const struct meaning_case assignment_cases[] = {
       "C:- T:trước ngày 5/1/2026",
       "5 «UBND cấp xã rà soát biên chế, gửi về trước ngày 10/1/2026» L:UBND cấp xã C:- "
       "T:trước ngày 10/1/2026",
+      "6 «Giao Sở Y tế yêu cầu các bệnh viện báo cáo số liệu trước ngày 30/6/2026» L:Sở Y tế "
+      "C:- T:trước ngày 30/6/2026",
       NULL}},
     {"whole numbers under their section: sub-items and restarts never collide; a day of a "
      "monthly report is kept",
@@ -757,6 +760,11 @@ static void test_plan_facts(void **state)
 	    {"the end of one year and the start of the next: both",
 	     "Số: 8/KH-UBND\n\nKẾ HOẠCH\n\nNhiệm vụ trọng tâm cuối năm 2026, đầu năm 2027\n",
 	     "8/KH-UBND", NULL, "Nhiệm vụ trọng tâm cuối năm 2026, đầu năm 2027", 2026, 2027},
+	    {"a text of last year cited: the plan's year alone",
+	     "Số: 11/KH-UBND\n\nKẾ HOẠCH\n\nNhiệm vụ năm 2026 thực hiện Chỉ thị số 05/CT-UBND năm "
+	     "2025\n",
+	     "11/KH-UBND", NULL, "Nhiệm vụ năm 2026 thực hiện Chỉ thị số 05/CT-UBND năm 2025", 2026,
+	     2026},
 	    {"a law's year is no period: the plan's is the latest",
 	     "Số: 9/KH-UBND\n\nKẾ HOẠCH\n\nThi hành Luật Đất đai năm 2013 trong năm 2026\n",
 	     "9/KH-UBND", NULL, "Thi hành Luật Đất đai năm 2013 trong năm 2026", 2026, 2026},

@@ -420,6 +420,10 @@ static void test_quarter_ranges_and_lists(void **state)
 	/* A day alone at the start is in the end's month. */
 	assert_period("từ ngày 5 đến ngày 20/6/2025", &no_plan, start_of(2025, 6, 5),
 	              end_of(2025, 6, 20));
+	assert_period("từ ngày 25 đến ngày 5/7/2025", &no_plan, start_of(2025, 6, 25),
+	              end_of(2025, 7, 5));
+	assert_period("từ ngày 25 đến ngày 5/1/2027", &no_plan, start_of(2026, 12, 25),
+	              end_of(2027, 1, 5));
 	assert_period("Từ Quý II/2024 đến Quý IV/2025", &no_plan, start_of(2024, 4, 1),
 	              end_of(2025, 12, 31));
 
