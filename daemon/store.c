@@ -1606,28 +1606,32 @@ int store_occ_of_task(struct store *st, int64_t task_id, store_occ_cb cb, void *
 	return each_occ(st, s, cb, arg);
 }
 
-int store_occ_due(struct store *st, time_t now, int limit, store_occ_cb cb, void *arg)
+/* The due occurrences' statement, bound; NULL when it cannot be prepared. */
+static sqlite3_stmt *occ_due(struct store *st, time_t now, int limit)
 {
 	sqlite3_stmt *s = stmt(st, S_OCC_DUE);
 
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int(s, 2, limit);
-	return each_occ(st, s, cb, arg);
+	if (s) {
+		sqlite3_bind_int64(s, 1, now);
+		sqlite3_bind_int(s, 2, limit);
+	}
+	return s;
+}
+
+int store_occ_due(struct store *st, time_t now, int limit, store_occ_cb cb, void *arg)
+{
+	sqlite3_stmt *s = occ_due(st, now, limit);
+
+	return s ? each_occ(st, s, cb, arg) : -1;
 }
 
 int store_occ_due_list(struct store *st, time_t now, int limit, struct store_occ **v, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, S_OCC_DUE);
+	sqlite3_stmt *s = occ_due(st, now, limit);
 
 	*v = NULL;
 	*n = 0;
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int(s, 2, limit);
-	return collect_occ(st, s, v, n);
+	return s ? collect_occ(st, s, v, n) : -1;
 }
 
 static int min_time(struct store *st, enum stmt_id id, time_t *at)

@@ -262,6 +262,16 @@ bool text_capitalized(const char *s, size_t len)
 	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
 }
 
+bool text_lowercase(const char *s, size_t len)
+{
+	utf8proc_int32_t cp;
+
+	if (len == 0 ||
+	    utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp) <= 0)
+		return false;
+	return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
 size_t text_utf8_copy(char *out, size_t cap, const char *s, size_t len)
 {
 	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */

@@ -142,7 +142,7 @@ struct store_occ {
 	int64_t id, task_id;
 	time_t due, window_start, next_at;
 	enum task_status status;
-	bool has_ledger; /* set by store_occ_due only: some ledger row exists */
+	bool has_ledger; /* set by store_occ_due(_list) only: some ledger row exists */
 };
 /* The occurrence of a task due at `due`, created if missing; *created may be NULL. */
 int store_occ_ensure(struct store *st, int64_t task_id, time_t due, time_t window_start,

@@ -36,6 +36,8 @@ bool text_utf8_valid(const char *s, size_t len);
 
 /* True when s[0..len) starts with an uppercase letter ("Sở", NFC or NFD "Đ"). */
 bool text_capitalized(const char *s, size_t len);
+/* True when s[0..len) starts with a lowercase letter ("sở", "đ"). */
+bool text_lowercase(const char *s, size_t len);
 
 /*
  * Copies s[0..len) into out (at most cap-1 bytes, NUL-terminated) as valid

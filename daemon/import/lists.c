@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #define MAX_DEPTH 8
 
@@ -657,11 +656,7 @@ static char *assignment_timeframe(const char *text)
 /* The character at s is a lower-case letter (ASCII or Vietnamese). */
 static bool lower_at(const char *s)
 {
-	utf8proc_int32_t cp;
-
-	if (utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp) <= 0)
-		return false;
-	return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+	return text_lowercase(s, strnlen(s, 4));
 }
 
 /*

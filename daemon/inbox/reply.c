@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 /* One line being read: its original bytes and its fold. */
 struct fline {
@@ -793,14 +792,10 @@ static bool ends_open(const struct fline *l)
 static bool starts_lower(const struct fline *l)
 {
 	size_t i = 0;
-	utf8proc_int32_t cp;
 
 	while (i < l->len && (l->s[i] == ' ' || l->s[i] == '\t'))
 		i++;
-	if (i == l->len || utf8proc_iterate((const utf8proc_uint8_t *)l->s + i,
-	                                    (utf8proc_ssize_t)(l->len - i), &cp) <= 0)
-		return false;
-	return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+	return text_lowercase(l->s + i, l->len - i);
 }
 
 static void load_exclude(struct reader *r, const char *const *lines, size_t n)

@@ -128,6 +128,12 @@ static void test_utf8(void **state)
 	assert_false(text_capitalized("2025", 4));
 	assert_false(text_capitalized("\xff", 1));
 	assert_false(text_capitalized("", 0));
+	assert_true(text_lowercase("sở", 3));
+	assert_true(text_lowercase("\xc4\x91", 2)); /* đ */
+	assert_false(text_lowercase("Sở", 3));
+	assert_false(text_lowercase("2025", 4));
+	assert_false(text_lowercase("\xff", 1));
+	assert_false(text_lowercase("", 0));
 }
 
 static void test_utf8_copy(void **state)
