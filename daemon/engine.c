@@ -239,7 +239,8 @@ static int prune(time_t now)
 static int tick(bool *more, bool all)
 {
 	struct notify_env env = {E.st, E.conf.cfg, E.conf.dir, E.conf.tpl};
-	struct notify_result r, sum = {0};
+	struct notify_result r, sum;
+	struct notify_tick *nt = NULL;
 	time_t now = engine_now();
 
 	if (E.stopping)
@@ -247,18 +248,20 @@ static int tick(bool *more, bool all)
 	*more = false;
 	if (store_begin(E.st) < 0)
 		goto fail;
+	nt = notify_begin(&env, now);
 	do {
-		if (notify_round(&env, now, &r) < 0)
+		if (notify_round(nt, &r) < 0)
 			goto fail;
-		sum.processed += r.processed;
-		sum.messages += r.messages;
-		sum.held += r.held;
 		E.planned += r.processed;
 		if (r.more)
 			svc_status("planning: %ld occurrences decided", E.planned);
 		if (E.watchdog)
 			svc_watchdog_ping();
 	} while (all && r.more);
+	if (notify_end(nt, &sum) < 0)
+		goto fail;
+	notify_free(nt);
+	nt = NULL;
 	if (prune(now) < 0)
 		goto fail;
 	notice_run(E.st, E.conf.cfg, now);
@@ -276,6 +279,7 @@ static int tick(bool *more, bool all)
 	*more = r.more;
 	return 0;
 fail:
+	notify_free(nt);
 	planning_failed();
 	return -1;
 }
@@ -645,10 +649,13 @@ static void plan_then_ready(void)
 	char at[40];
 
 	svc_status("planning");
+	store_bulk(E.st, true);
 	tick(&more, true);
 	schedule(more);
 	svc_ready();
 	log_info("ready: planned; next wake-up %s", iso(E.next_wake, at, sizeof(at)));
+	if (store_bulk(E.st, false) < 0)
+		log_warnx("%s", store_error(E.st));
 }
 
 int engine_run(const struct engine_options *o)

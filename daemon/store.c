@@ -598,6 +598,17 @@ int store_create_file(const char *path, char *err, size_t errlen)
 	return create_file(path, (uid_t)-1, (gid_t)-1, err, errlen);
 }
 
+/* Pages (4 KiB) the WAL may reach before a commit copies it into the file. */
+#define WAL_PAGES 10000
+
+/* The page cache (KiB) and the checkpoints of normal work, or of a bulk transaction. */
+static int cache_and_checkpoints(struct store *st, bool bulk)
+{
+	sqlite3_wal_autocheckpoint(st->db, bulk ? 0 : WAL_PAGES);
+	return exec(st, bulk ? "PRAGMA cache_size = -131072" : "PRAGMA cache_size = -32768",
+	            "cache size");
+}
+
 int store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
 	return store_open_as(path, (uid_t)-1, (gid_t)-1, out, err, errlen);
@@ -640,10 +651,9 @@ int store_open_as(const char *path, uid_t uid, gid_t gid, struct store **out, ch
 	sqlite3_busy_timeout(st->db, 5000);
 	if (exec(st,
 	         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
-	         "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;"
-	         "PRAGMA cache_size = -32768;",
+	         "PRAGMA synchronous = NORMAL;",
 	         "pragmas") < 0 ||
-	    migrate(st) < 0) {
+	    cache_and_checkpoints(st, false) < 0 || migrate(st) < 0) {
 		snprintf(err, errlen, "%s: %s", path, st->err);
 		store_close(st);
 		return -1;
@@ -743,6 +753,17 @@ void store_close(struct store *st)
 		sqlite3_finalize(st->batch[i]);
 	sqlite3_close(st->db);
 	free(st);
+}
+
+int store_bulk(struct store *st, bool on)
+{
+	if (cache_and_checkpoints(st, on) < 0)
+		return -1;
+	/* What the bulk commit left in the WAL, copied now. */
+	if (!on && sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
+	               SQLITE_OK)
+		return fail(st, "checkpoint");
+	return 0;
 }
 
 int store_begin(struct store *st)
@@ -1813,13 +1834,13 @@ int store_notes_insert(struct store *st, const struct store_note *notes, size_t 
 			return -1;
 		for (int r = 0; r < BATCH_ROWS; r++) {
 			const struct store_note *note = &notes[i + (size_t)r];
-			bind_note(s, r * NOTE_COLUMNS, note, 0, note->state, now);
+			bind_note(s, r * NOTE_COLUMNS, note, note->message, note->state, now);
 		}
 		if (run_notes(st, s, "notes") < 0)
 			return -1;
 	}
 	for (; i < n; i++)
-		if (insert_note(st, &notes[i], 0, notes[i].state, now) < 0)
+		if (insert_note(st, &notes[i], notes[i].message, notes[i].state, now) < 0)
 			return -1;
 	return 0;
 }

@@ -3,8 +3,8 @@
  *
  * Planning: the occurrences whose next_at has come are decided (planner +
  * scheduler) in batches; every notification due is recorded as a pending
- * ledger row (its key taken at once: never planned twice), superseded
- * steps as skipped, missed occurrences as missed.
+ * ledger row (its key taken in the transaction that decided it: never
+ * planned twice), superseded steps as skipped, missed occurrences as missed.
  *
  * Composing, once no occurrence is left to decide: every pending row is
  * grouped by the agency that holds the duty today, and each holder gets
@@ -41,7 +41,7 @@ struct notify_env {
 
 struct notify_result {
 	int processed;     /* occurrences decided */
-	int notifications; /* newly due: pending rows written */
+	int notifications; /* newly due */
 	int messages;      /* digests queued */
 	int held;          /* pending rows left for their recipient's next day */
 	bool more;         /* planning stopped at its batch size: run another round now */
@@ -50,9 +50,20 @@ struct notify_result {
 /* Occurrences decided per round: a round holds the loop for well under a second. */
 #define NOTIFY_BATCH 20000
 
-/* One round at `now`: a batch of planning, then (planning done) composing.
- * 0, or -1 (store_error() says why). */
-int notify_round(const struct notify_env *env, time_t now, struct notify_result *out);
+/*
+ * A tick at `now`, inside one store transaction: notify_round() as many
+ * times as wanted (each a batch of planning; out->more: another is due),
+ * then notify_end(), which composes if the last round left nothing to
+ * decide and `now` is in the sending window, and writes the rows decided
+ * and not sent as pending. The rows a tick decides reach the ledger only
+ * at notify_end(): commit after it, never between rounds and it. On an
+ * error (-1, store_error() says why) roll back; notify_free() either way.
+ */
+struct notify_tick;
+struct notify_tick *notify_begin(const struct notify_env *env, time_t now);
+int notify_round(struct notify_tick *t, struct notify_result *out);
+int notify_end(struct notify_tick *t, struct notify_result *out);
+void notify_free(struct notify_tick *t);
 
 /* When pending rows can next be composed, or TF_NONE when there are none. */
 int notify_next(const struct notify_env *env, time_t now, time_t *at);

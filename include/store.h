@@ -63,6 +63,14 @@ int store_temp_in_memory(struct store *st);
 int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
 
 /* A write transaction: taken at once, so a writer never meets a busy lock midway. */
+/*
+ * A bulk transaction ahead (on: the daemon's first planning of a large
+ * portfolio): a larger page cache, so its pages are written once, and no
+ * checkpoint at its commit, so what waits on it (READY) does not wait for
+ * the WAL to be copied. Off: the usual cache and checkpoints, and the
+ * checkpoint put off, now. store_open() leaves it off.
+ */
+int store_bulk(struct store *st, bool on);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
@@ -225,8 +233,8 @@ int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **ou
  */
 int store_notes_record(struct store *st, const struct store_note *notes, size_t n,
                        enum store_note_state state, time_t now);
-/* The same, each row in its own note.state (no message), in statements of many
- * rows: as if recorded one by one, in order (a key already there is kept). */
+/* The same, each row in its own note.state and note.message, in statements of
+ * many rows: as if recorded one by one, in order (a key already there is kept). */
 int store_notes_insert(struct store *st, const struct store_note *notes, size_t n, time_t now);
 /* The Message-ID of the last message about an occurrence that was sent to
  * recipient (an agency id, as in store_message.recipient); "" if none. */
