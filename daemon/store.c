@@ -1073,11 +1073,32 @@ int store_task_get(struct store *st, int64_t id, struct task *out)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, "task");
 }
 
+static int cmp_task_id(const void *a, const void *b)
+{
+	const struct task *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* A task's agencies back in the order they were written (their rows' rowids):
+ * a handful, so by insertion. */
+static void agencies_by_rowid(struct task *t, int64_t *rowid)
+{
+	for (size_t i = 1; i < t->n_agencies; i++)
+		for (size_t j = i; j > 0 && rowid[j - 1] > rowid[j]; j--) {
+			struct task_agency a = t->agencies[j];
+			int64_t r = rowid[j];
+			t->agencies[j] = t->agencies[j - 1], rowid[j] = rowid[j - 1];
+			t->agencies[j - 1] = a, rowid[j - 1] = r;
+		}
+}
+
 /*
- * The rows of tasks_sql (TASK_COLUMNS, by id), then those of assign_sql
- * (task_id and read_assignments' columns, by task_id and rowid) each added
- * to its task: two queries however many tasks. ids, when not NULL, is
- * bound to ?1 of both.
+ * The rows of tasks_sql (TASK_COLUMNS), then those of assign_sql (task_id,
+ * read_assignments' columns and rowid, by task_id) each added to its task:
+ * two queries however many tasks. ids, when not NULL, is bound to ?1 of
+ * both. Sorting in SQL (tasks by id, assignments by rowid) cost more than
+ * reading the rows; here it is a sort of the tasks and a few swaps each.
  */
 static int load_tasks(struct store *st, const char *tasks_sql, const char *assign_sql,
                       const char *ids, struct task **tasks, size_t *n)
@@ -1100,28 +1121,39 @@ static int load_tasks(struct store *st, const char *tasks_sql, const char *assig
 	if (rc != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(s);
+	qsort(*tasks, *n, sizeof(**tasks), cmp_task_id);
 	if (sqlite3_prepare_v2(st->db, assign_sql, -1, &s, NULL) != SQLITE_OK) {
 		s = NULL; /* finalizing NULL does nothing */
 		goto fail;
 	}
 	if (ids)
 		sqlite3_bind_text(s, 1, ids, -1, SQLITE_STATIC);
+	int64_t *rowid = NULL;
+	size_t cap_rowid = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
 		while (k < *n && (*tasks)[k].id < id)
-			k++;
+			agencies_by_rowid(&(*tasks)[k++], rowid);
 		if (k == *n || (*tasks)[k].id != id)
 			continue;
+		struct task *t = &(*tasks)[k];
 		const char *role = (const char *)sqlite3_column_text(s, 1);
-		task_add_agency(&(*tasks)[k], !strcmp(role, "lead") ? TASK_LEAD : TASK_COORD,
+		task_add_agency(t, !strcmp(role, "lead") ? TASK_LEAD : TASK_COORD,
 		                (const char *)sqlite3_column_text(s, 2),
 		                (const char *)sqlite3_column_text(s, 3),
 		                (const char *)sqlite3_column_text(s, 4), sqlite3_column_int(s, 5));
+		if (t->n_agencies > cap_rowid)
+			rowid = xrealloc(rowid, (cap_rowid = 2 * t->n_agencies) * sizeof(*rowid));
+		rowid[t->n_agencies - 1] = sqlite3_column_int64(s, 6);
 	}
 	if (rc == SQLITE_DONE) {
+		if (k < *n)
+			agencies_by_rowid(&(*tasks)[k], rowid);
+		free(rowid);
 		sqlite3_finalize(s);
 		return 0;
 	}
+	free(rowid);
 fail:
 	rc = fail(st, "tasks");
 	sqlite3_finalize(s);
@@ -1133,12 +1165,12 @@ fail:
 	return rc;
 }
 
-#define ASSIGN_COLUMNS "task_id, role, agency, written, via_group, resolved"
+#define ASSIGN_COLUMNS "task_id, role, agency, written, via_group, resolved, rowid"
 
 int store_task_load_all(struct store *st, struct task **tasks, size_t *n)
 {
 	return load_tasks(st, "SELECT " TASK_COLUMNS " FROM tasks ORDER BY id",
-	                  "SELECT " ASSIGN_COLUMNS " FROM assignments ORDER BY task_id, rowid",
+	                  "SELECT " ASSIGN_COLUMNS " FROM assignments ORDER BY task_id",
 	                  NULL, tasks, n);
 }
 
@@ -1154,10 +1186,9 @@ int store_tasks_get(struct store *st, const int64_t *ids, size_t n_ids, struct t
 	buf_addc(&list, ']');
 	int rc = load_tasks(st,
 	                    "SELECT " TASK_COLUMNS " FROM tasks"
-	                    " WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+	                    " WHERE id IN (SELECT value FROM json_each(?1))",
 	                    "SELECT " ASSIGN_COLUMNS " FROM assignments"
-	                    " WHERE task_id IN (SELECT value FROM json_each(?1))"
-	                    " ORDER BY task_id, rowid",
+	                    " WHERE task_id IN (SELECT value FROM json_each(?1)) ORDER BY task_id",
 	                    buf_str(&list), tasks, n);
 	buf_free(&list);
 	return rc;
