@@ -50,7 +50,7 @@ void notify_compose_times(const struct cal *cal, const time_t *decided, size_t n
 /* ---- a tick: its rounds and the pending rows they decided ------------------------ */
 
 /* A pending row with what composing needs; `stored`: the ledger has it (an
- * earlier tick's), else it is this tick's and `written` once inserted. */
+ * earlier tick's), else it is this tick's, written by notify_end. */
 struct pending {
 	struct store_note note;
 	int64_t task_id;
@@ -58,7 +58,7 @@ struct pending {
 	char holder[64]; /* who holds the duty today: the recipient */
 	enum sched_role role;
 	enum sched_kind kind;
-	bool stored, written;
+	bool stored;
 };
 
 struct notify_tick {
@@ -468,28 +468,8 @@ static size_t agencies_of(const struct pending *p, size_t n, const char **out)
 	return k;
 }
 
-/* Rows of this tick not yet in the ledger, inserted as `state` of `message`. */
-static int write_rows(struct store *st, struct pending *p, size_t n, enum store_note_state state,
-                      int64_t message, time_t now)
-{
-	struct store_note *notes = xcalloc(n + 1, sizeof(*notes));
-	size_t k = 0;
-	int rc;
-
-	for (size_t i = 0; i < n; i++)
-		if (!p[i].stored && !p[i].written) {
-			notes[k] = p[i].note;
-			notes[k].state = state;
-			notes[k++].message = message;
-			p[i].written = true;
-		}
-	rc = store_notes_insert(st, notes, k, now);
-	free(notes);
-	return rc;
-}
-
 /* A holder's rows, claimed by its message (message 0: failed): the ledger's
- * own by their agencies, this tick's inserted already claimed. */
+ * own by their agencies, this tick's when notify_end writes them. */
 static int claim(struct round *r, struct pending *p, size_t n, enum store_note_state state,
                  int64_t message)
 {
@@ -498,8 +478,13 @@ static int claim(struct round *r, struct pending *p, size_t n, enum store_note_s
 	int64_t claimed;
 	int rc = k ? store_pending_claim(r->env->st, agencies, k, state, message, &claimed) : 0;
 
+	for (size_t i = 0; i < n; i++)
+		if (!p[i].stored) {
+			p[i].note.state = state;
+			p[i].note.message = message;
+		}
 	free(agencies);
-	return rc < 0 ? -1 : write_rows(r->env->st, p, n, state, message, r->now);
+	return rc;
 }
 
 /* One holder's digest, built and queued with its rows. 1 if queued, 0 if not, -1 on error. */
@@ -678,6 +663,36 @@ int notify_round(struct notify_tick *t, struct notify_result *out)
 	return rc;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	const struct store_note *x = a, *y = b;
+	int c;
+
+	if (x->occurrence_id != y->occurrence_id)
+		return (x->occurrence_id > y->occurrence_id) -
+		       (x->occurrence_id < y->occurrence_id);
+	if ((c = strcmp(x->agency, y->agency)))
+		return c;
+	return strcmp(x->step, y->step);
+}
+
+/* This tick's rows, each in its state (pending, or claimed by compose), in
+ * the ledger's key order: inserted in holder order they landed all over
+ * the table, at three times the cost. */
+static int write_rows(const struct notify_tick *t)
+{
+	struct store_note *notes = xcalloc(t->n + 1, sizeof(*notes));
+	size_t k = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (!t->v[i].stored)
+			notes[k++] = t->v[i].note;
+	qsort(notes, k, sizeof(*notes), cmp_key);
+	int rc = store_notes_insert(t->env.st, notes, k, t->now);
+	free(notes);
+	return rc;
+}
+
 int notify_end(struct notify_tick *t, struct notify_result *out)
 {
 	struct round r = round_of(t, out);
@@ -687,7 +702,7 @@ int notify_end(struct notify_tick *t, struct notify_result *out)
 	if (t->planned && cal_send_at_or_after(&t->env.cfg->cal, t->now) == t->now)
 		rc = compose(&r);
 	if (rc == 0)
-		rc = write_rows(t->env.st, t->v, t->n, NOTE_PENDING, 0, t->now);
+		rc = write_rows(t);
 	round_free(&r);
 	return rc;
 }

@@ -1170,8 +1170,8 @@ fail:
 int store_task_load_all(struct store *st, struct task **tasks, size_t *n)
 {
 	return load_tasks(st, "SELECT " TASK_COLUMNS " FROM tasks ORDER BY id",
-	                  "SELECT " ASSIGN_COLUMNS " FROM assignments ORDER BY task_id",
-	                  NULL, tasks, n);
+	                  "SELECT " ASSIGN_COLUMNS " FROM assignments ORDER BY task_id", NULL,
+	                  tasks, n);
 }
 
 int store_tasks_get(struct store *st, const int64_t *ids, size_t n_ids, struct task **tasks,
