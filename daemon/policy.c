@@ -317,9 +317,26 @@ static time_t day_slot(const struct cal *cal, int64_t day)
 	return date_day_start(day, cal->tz_offset) + (time_t)cal->send_min * 60;
 }
 
-static void name_step(char *id, size_t len, char prefix, struct policy_offset o)
+/* "r3", "e7w", "x2": the prefix, the number, "w" for working days. Named for
+ * every step of every occurrence decided, so without snprintf. */
+static void name_step(char *id, size_t len, char prefix, int days, bool working)
 {
-	snprintf(id, len, "%c%d%s", prefix, o.days, o.working ? "w" : "");
+	char digits[12], name[16];
+	size_t n = 0, k = 0;
+	unsigned v = days < 0 ? -(unsigned)days : (unsigned)days;
+
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	name[k++] = prefix;
+	if (days < 0)
+		name[k++] = '-';
+	while (n)
+		name[k++] = digits[--n];
+	if (working)
+		name[k++] = 'w';
+	name[k] = '\0';
+	util_strlcpy(id, name, len);
 }
 
 static int add_reminders(const struct policy_list *l, const struct cal *cal, time_t due,
@@ -334,7 +351,7 @@ static int add_reminders(const struct policy_list *l, const struct cal *cal, tim
 		s->at = cal_slot_at_or_before(cal, target < due ? target : due - 1);
 		s->level = POLICY_REMIND;
 		s->distance = -(int)(last - shift_day(cal, last, l->at[i], -1));
-		name_step(s->id, sizeof(s->id), 'r', l->at[i]);
+		name_step(s->id, sizeof(s->id), 'r', l->at[i].days, l->at[i].working);
 	}
 	return n;
 }
@@ -379,7 +396,8 @@ static int add_escalations(const struct policy *p, const struct cal *cal, enum t
 		s->at = cal_slot_at_or_after(cal, target > due ? target : due);
 		s->level = e.steps[i].level;
 		s->distance = (int)(day - last);
-		name_step(s->id, sizeof(s->id), 'e', e.steps[i].after);
+		name_step(s->id, sizeof(s->id), 'e', e.steps[i].after.days,
+		          e.steps[i].after.working);
 	}
 	if (e.n == 0 || e.repeat.days == 0)
 		return n;
@@ -389,7 +407,7 @@ static int add_escalations(const struct policy *p, const struct cal *cal, enum t
 		s->at = cal_slot_at_or_after(cal, day_slot(cal, day));
 		s->level = e.steps[e.n - 1].level;
 		s->distance = (int)(day - last);
-		snprintf(s->id, sizeof(s->id), "x%d", k);
+		name_step(s->id, sizeof(s->id), 'x', k, false);
 	}
 	return n;
 }
