@@ -16,17 +16,32 @@
 
 #define MAX_STEPS 128
 
-/* Asked for every step and recipient at every decision: the first two bytes of
- * a step ("r3", "r30", "e7", "x2") tell most apart without a call. */
-static bool in_ledger(const struct sched_in *in, const char *agency, const char *step)
+/*
+ * The agencies the ledger has a step for, into out (room for in->n_done).
+ * Asked for every step at every decision (preview decides millions of
+ * times): the ledger is read once per step, not once per recipient, and the
+ * first two bytes of a step ("r3", "r30", "e7", "x2") tell most apart
+ * without a call.
+ */
+static size_t done_for_step(const struct sched_in *in, const char *step, const char **out)
 {
+	size_t n = 0;
+
 	for (size_t i = 0; i < in->n_done; i++) {
 		const struct sched_done *d = &in->done[i];
 		if (d->step[0] != step[0] || (step[0] && d->step[1] != step[1]))
 			continue;
-		if (!strcmp(d->step, step) && (d->agency == agency || !strcmp(d->agency, agency)))
-			return true;
+		if (!strcmp(d->step, step))
+			out[n++] = d->agency;
 	}
+	return n;
+}
+
+static bool among(const char *const *v, size_t n, const char *agency)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == agency || !strcmp(v[i], agency))
+			return true;
 	return false;
 }
 
@@ -123,8 +138,12 @@ static void consider_step(const struct sched_in *in, const struct policy_step *s
 	note.kind = s->level == POLICY_REMIND ? SCHED_REMINDER : SCHED_ESCALATION;
 	if (in->missed_at != TF_NONE && s->at >= in->missed_at)
 		n = 0; /* the next occurrence speaks by then */
+	const char *few_done[32];
+	const char **done =
+	    in->n_done <= UTIL_NELEM(few_done) ? few_done : xcalloc(in->n_done, sizeof(*done));
+	size_t n_done = n ? done_for_step(in, note.step, done) : 0;
 	for (size_t i = 0; i < n; i++) {
-		if (in_ledger(in, r[i].agency, note.step))
+		if (among(done, n_done, r[i].agency))
 			continue;
 		note.agency = r[i].agency;
 		note.role = r[i].role;
@@ -137,6 +156,8 @@ static void consider_step(const struct sched_in *in, const struct policy_step *s
 	}
 	if (r != few)
 		free(r);
+	if (done != few_done)
+		free(done);
 }
 
 void sched_decide(const struct sched_in *in, time_t now, struct sched_out *out)
