@@ -38,6 +38,9 @@ static const struct tmpl_var item_vars[] = {
     {"is_coord", TMPL_FLAG, NULL, "the recipient coordinates: to work with the lead"},
     {"is_monitor", TMPL_FLAG, NULL, "the recipient monitors the plan: informed, to chase"},
     {"is_supervisor", TMPL_FLAG, NULL, "the recipient supervises the lead: informed, to direct"},
+    {"is_periodic", TMPL_FLAG, NULL,
+     "a recurring duty (yearly … weekly): the deadline is this period's, the lead is asked "
+     "for this period's work and report, not to complete the task"},
     {"report_to", TMPL_TEXT, NULL,
      "whom the lead reports to: the plan's monitoring agency, or above it when the "
      "recipient is that agency (empty at the top)"},
@@ -618,6 +621,7 @@ static void set_item(const struct ctx *c, struct tmpl_data *e, const struct dige
 	tmpl_set_flag(e, "is_coord", it->role == ROLE_COORD);
 	tmpl_set_flag(e, "is_monitor", it->role == ROLE_MONITOR);
 	tmpl_set_flag(e, "is_supervisor", it->role == ROLE_SUPERVISOR);
+	tmpl_set_flag(e, "is_periodic", tf_recurring(t->kind));
 	const char *to = report_to(c, it);
 	tmpl_set(e, "report_to", to ? dir_name(c->d, to) : "");
 	if (it->assigned && strcmp(it->assigned, c->recipient) != 0)

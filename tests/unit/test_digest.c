@@ -329,7 +329,8 @@ static void test_subjects(void **state)
 	three_free(&t);
 }
 
-/* What each role is asked, by name; nobody reports to itself. */
+/* What each role is asked, by name; nobody reports to itself; a recurring
+ * duty's lead is asked for this period's work and report, not to complete it. */
 static void test_words_by_role(void **state)
 {
 	static const struct {
@@ -337,6 +338,8 @@ static void test_words_by_role(void **state)
 		const char *recipient, *assigned;
 		const char *want[3];
 		const char * not ;
+		enum tf_kind kind; /* TF_ONCE unless said */
+		time_t now;        /* NOW unless said */
 	} cases[] = {
 	    {ROLE_LEAD,
 	     "stp",
@@ -344,47 +347,89 @@ static void test_words_by_role(void **state)
 	     {"   Vai trò: chủ trì; đơn vị phối hợp: Sở Y tế.\n",
 	      "hoàn thành đúng thời hạn và báo cáo kết quả về Sở Khoa học và Công nghệ.\n",
 	      "vì là đơn vị chủ trì thực hiện"},
-	     "để biết"},
+	     "để biết",
+	     TF_ONCE,
+	     0},
 	    /* The monitor leading a task reports to UBND tỉnh, not to itself. */
 	    {ROLE_LEAD,
 	     "skhcn",
 	     "skhcn",
 	     {"và báo cáo kết quả về Ủy ban nhân dân tỉnh Quảng Ngãi.\n", NULL, NULL},
-	     "báo cáo kết quả về Sở Khoa học và Công nghệ"},
+	     "báo cáo kết quả về Sở Khoa học và Công nghệ",
+	     TF_ONCE,
+	     0},
 	    /* At the top there is nobody to report to. */
 	    {ROLE_LEAD,
 	     "ubnd",
 	     "ubnd",
 	     {"hoàn thành đúng thời hạn.\n", NULL, NULL},
-	     "báo cáo kết quả về Ủy ban"},
+	     "báo cáo kết quả về Ủy ban",
+	     TF_ONCE,
+	     0},
 	    {ROLE_COORD,
 	     "syt",
 	     "syt",
 	     {"   Vai trò: phối hợp; đơn vị chủ trì: Sở Tư pháp.\n",
 	      "   Đề nghị Quý cơ quan chủ động phối hợp với Sở Tư pháp để thực hiện nhiệm vụ.\n",
 	      "vì là đơn vị phối hợp thực hiện"},
-	     "báo cáo kết quả về"},
+	     "báo cáo kết quả về",
+	     TF_ONCE,
+	     0},
 	    {ROLE_MONITOR,
 	     "skhcn",
 	     "skhcn",
 	     {"   Vai trò: theo dõi, đôn đốc; đơn vị chủ trì: Sở Tư pháp.\n",
 	      "   Gửi Quý cơ quan để biết, theo dõi, đôn đốc Sở Tư pháp thực hiện.\n",
 	      "vì là đơn vị theo dõi, đôn đốc thực hiện"},
-	     "báo cáo kết quả về"},
+	     "báo cáo kết quả về",
+	     TF_ONCE,
+	     0},
 	    {ROLE_SUPERVISOR,
 	     "ubnd",
 	     "ubnd",
 	     {"   Vai trò: chỉ đạo; đơn vị chủ trì: Sở Tư pháp.\n",
 	      "   Gửi Quý cơ quan để biết, theo dõi, chỉ đạo Sở Tư pháp thực hiện.\n",
 	      "vì là đơn vị chỉ đạo thực hiện"},
-	     "báo cáo kết quả về"},
+	     "báo cáo kết quả về",
+	     TF_ONCE,
+	     0},
 	    /* Sở TT&TT's duty, held by Sở KH&CN since 1/3/2025: it says from whom. */
 	    {ROLE_MONITOR,
 	     "skhcn",
 	     "sttt",
 	     {"   Trước đây do Sở Thông tin và Truyền thông đảm nhiệm; nay Quý cơ quan tiếp nhận",
 	      NULL, NULL},
-	     NULL},
+	     NULL,
+	     TF_ONCE,
+	     0},
+	    /* "Thường xuyên; báo cáo hằng quý": this quarter's report, the task goes on. */
+	    {ROLE_LEAD,
+	     "stp",
+	     "stp",
+	     {"   Đề nghị Quý cơ quan thực hiện và báo cáo kết quả kỳ này về Sở Khoa học và Công "
+	      "nghệ đúng thời hạn.\n",
+	      NULL, NULL},
+	     "hoàn thành",
+	     TF_QUARTERLY,
+	     0},
+	    {ROLE_LEAD,
+	     "stp",
+	     "stp",
+	     {"   Đề nghị Quý cơ quan khẩn trương thực hiện và báo cáo kết quả kỳ này về Sở Khoa "
+	      "học và Công nghệ.\n",
+	      NULL, NULL},
+	     "hoàn thành",
+	     TF_YEARLY,
+	     1752454800 /* 14/7/2025 08:00 +07, after the deadline */},
+	    /* Coordinating a recurring duty reads as before. */
+	    {ROLE_COORD,
+	     "syt",
+	     "syt",
+	     {"   Đề nghị Quý cơ quan chủ động phối hợp với Sở Tư pháp để thực hiện nhiệm vụ.\n",
+	      NULL, NULL},
+	     "kỳ này",
+	     TF_MONTHLY,
+	     0},
 	};
 	struct task t;
 	struct digest_msg m;
@@ -395,7 +440,8 @@ static void test_words_by_role(void **state)
 		struct digest_item it[] = {
 		    item(&t, 301, end_of(2025, 6, 30), cases[i].role, SCHED_REMINDER, "r30")};
 		it[0].assigned = cases[i].assigned;
-		build(vi, cases[i].recipient, it, 1, NOW, &m);
+		t.kind = cases[i].kind;
+		build(vi, cases[i].recipient, it, 1, cases[i].now ? cases[i].now : NOW, &m);
 		for (size_t k = 0; k < 3 && cases[i].want[k]; k++)
 			expect_in("text", m.text, cases[i].want[k]);
 		if (cases[i].not )
