@@ -98,6 +98,9 @@ static const struct tmpl_var top_vars[] = {
     {"is_catchup", TMPL_FLAG, NULL, "some tasks come from reminder steps missed earlier"},
     {"single", TMPL_FLAG, NULL, "exactly one task"},
     {"single_title", TMPL_TEXT, NULL, "that task's title"},
+    {"only_plan", TMPL_TEXT, NULL,
+     "the number of the one plan every task belongs to (e.g. 119/KH-UBND), for the subject; "
+     "empty when they are of several plans or it has no number"},
     {"single_deadline", TMPL_TEXT, NULL, "that task's deadline in words"},
     {"has_overdue", TMPL_FLAG, NULL, "some task is overdue"},
     {"has_soon", TMPL_FLAG, NULL, "some task is due within 7 days"},
@@ -738,6 +741,18 @@ static void roles_held(const struct ctx *c, const bool held[4], struct buf *out)
 	}
 }
 
+/* The number of the plan all items are of, or "": a subject cut at 90
+ * characters must still say which plan it is about. */
+static const char *only_plan(const struct digest_item *items, size_t n)
+{
+	if (n == 0 || !is_doc_number(items[0].task->plan_id))
+		return "";
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(items[i].task->plan_id, items[0].task->plan_id))
+			return "";
+	return items[0].task->plan_id;
+}
+
 static void set_top(const struct ctx *c, struct tmpl_data *data, struct digest_item *items,
                     size_t n, size_t n_all, const int counts[3], const bool held[4])
 {
@@ -769,6 +784,7 @@ static void set_top(const struct ctx *c, struct tmpl_data *data, struct digest_i
 	for (size_t i = 0; i < n_all && !catchup; i++)
 		catchup = items[i].kind == SCHED_SUMMARY;
 	tmpl_set_flag(data, "is_catchup", catchup);
+	tmpl_set(data, "only_plan", only_plan(items, n_all));
 	tmpl_set_flag(data, "single", n == 1);
 	if (n == 1) {
 		tmpl_set(data, "single_title", items[0].task->title);

@@ -212,7 +212,7 @@ static void test_sorted_sections_and_vietnamese_text(void **state)
 
 	check_int("kind: something is overdue", m.kind, SCHED_ESCALATION);
 	check_str("subject: kind and earliest deadline first", m.subject,
-	          "[Quá hạn 31/05/2025] 3 nhiệm vụ – Sở Tư pháp");
+	          "[Quá hạn 31/05/2025] 119/KH-UBND: 3 nhiệm vụ – Sở Tư pháp");
 	check_str("to_name", m.to_name, "Sở Tư pháp");
 	if (m.to.n != 1 || !list_has(&m.to, "stp@quangngai.example"))
 		fail_msg("To:%s, want <stp@quangngai.example>", show_list(&m.to));
@@ -284,18 +284,25 @@ static void test_subjects(void **state)
 	struct digest_msg m;
 	static const struct {
 		bool en;
-		int which; /* 0 soon, 1 soon+later, 2 overdue, 3 long title */
+		/* 0 soon, 1 soon+later, 2 overdue, 3 long title, 4 two plans, 5 a plan
+		 * without a number */
+		int which;
 		const char *want;
 	} cases[] = {
-	    {false, 0, "[Sắp đến hạn 15/06/2025] Báo cáo sơ kết 6 tháng"},
-	    {false, 1, "[Sắp đến hạn 15/06/2025] 2 nhiệm vụ – Sở Tư pháp"},
-	    {false, 2, "[Quá hạn 31/05/2025] Cập nhật cơ sở dữ liệu <chuyển đổi số>"},
+	    {false, 0, "[Sắp đến hạn 15/06/2025] 119/KH-UBND: Báo cáo sơ kết 6 tháng"},
+	    {false, 1, "[Sắp đến hạn 15/06/2025] 119/KH-UBND: 2 nhiệm vụ – Sở Tư pháp"},
+	    {false, 2, "[Quá hạn 31/05/2025] 119/KH-UBND: Cập nhật cơ sở dữ liệu <chuyển đổi số>"},
+	    /* The title is cut, never the plan. */
 	    {false, 3,
+	     "[Sắp đến hạn 14/06/2025] 119/KH-UBND: Triển khai đồng bộ nền tảng số dùng chung "
+	     "của tỉnh…"},
+	    {false, 4, "[Sắp đến hạn 14/06/2025] 2 nhiệm vụ – Sở Tư pháp"},
+	    {false, 5,
 	     "[Sắp đến hạn 14/06/2025] Triển khai đồng bộ nền tảng số dùng chung của tỉnh "
 	     "cho các cơ…"},
-	    {true, 0, "[Due soon 15/06/2025] Báo cáo sơ kết 6 tháng"},
-	    {true, 1, "[Due soon 15/06/2025] 2 tasks – Sở Tư pháp"},
-	    {true, 2, "[Overdue 31/05/2025] Cập nhật cơ sở dữ liệu <chuyển đổi số>"},
+	    {true, 0, "[Due soon 15/06/2025] 119/KH-UBND: Báo cáo sơ kết 6 tháng"},
+	    {true, 1, "[Due soon 15/06/2025] 119/KH-UBND: 2 tasks – Sở Tư pháp"},
+	    {true, 2, "[Overdue 31/05/2025] 119/KH-UBND: Cập nhật cơ sở dữ liệu <chuyển đổi số>"},
 	};
 
 	(void)state;
@@ -316,6 +323,12 @@ static void test_subjects(void **state)
 		else
 			v[0] = item(&long_task, 901, end_of(2025, 6, 14), ROLE_LEAD, SCHED_REMINDER,
 			            "r7");
+		free(long_task.plan_id);
+		long_task.plan_id = strdup(cases[i].which == 5   ? "KH-CDS"
+		                           : cases[i].which == 4 ? "906/QĐ-UBND"
+		                                                 : "119/KH-UBND");
+		if (cases[i].which == 4)
+			v[1] = soon_item(&t), n = 2;
 		build(cases[i].en ? en : vi, "stp", v, n, NOW, &m);
 		check_str("subject", m.subject, cases[i].want);
 		size_t chars = 0;
@@ -662,7 +675,7 @@ static void test_same_occurrence_is_one_line(void **state)
 	};
 	build(vi, "stp", it, 2, NOW, &m);
 	check_str("subject of one task", m.subject,
-	          "[Quá hạn 31/05/2025] Rà soát thủ tục hành chính");
+	          "[Quá hạn 31/05/2025] 119/KH-UBND: Rà soát thủ tục hành chính");
 	expect_in("text", m.text, "CÁC NHIỆM VỤ ĐÃ QUÁ THỜI HẠN (1)\n");
 	expect_in("text", m.text, "   Vai trò: chủ trì.\n");
 	expect_not_in("text", m.text, "Vai trò: phối hợp");
