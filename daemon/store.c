@@ -2906,6 +2906,21 @@ int store_inbound_count(struct store *st, const char *state, time_t since, int64
 	              state, (int64_t)since);
 }
 
+int store_level_set_later(struct store *st, int64_t task_id, int64_t occurrence_id, int64_t inbound,
+                          time_t received_at, int64_t *later)
+{
+	*later = 0;
+	int r = queryf(st, first_id, later,
+	               "SELECT i.id FROM reply_commands c JOIN inbound i ON i.id = c.inbound"
+	               " WHERE c.task_id = ?1 AND (?2 IS NULL OR c.occurrence_id = ?2)"
+	               " AND c.state = 'applied' AND c.command <> 'extend' AND c.inbound <> ?3"
+	               " AND (i.received_at > ?4 OR (i.received_at = ?4 AND i.id > ?3))"
+	               " ORDER BY i.received_at DESC, i.id DESC LIMIT 1",
+	               "iIit", task_id, occurrence_id, inbound, received_at);
+
+	return r < 0 ? -1 : r;
+}
+
 int store_inbound_task(struct store *st, int64_t inbound, int64_t task_id, int64_t occurrence_id)
 {
 	return execf(st,

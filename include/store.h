@@ -439,13 +439,21 @@ struct store_reply_cmd {
 	char *command; /* done, in-progress, waiting, not-met, extend */
 	char *note, *reason;
 	time_t new_due; /* extend: the date asked for (end of day), else TF_NONE */
-	char *state;    /* applied, held, rejected, unknown-item, unchanged */
+	char *state;    /* applied, held, rejected, unknown-item, unchanged, superseded */
 	char *detail;
 };
 void store_reply_cmds_free(struct store_reply_cmd *v, size_t n);
 int store_reply_cmd_add(struct store *st, struct store_reply_cmd *c); /* sets c->id */
 int store_reply_cmd_set_state(struct store *st, int64_t id, const char *state, const char *detail);
 int store_reply_cmds(struct store *st, int64_t inbound, struct store_reply_cmd **out, size_t *n);
+/*
+ * A reply received after message `inbound` (at received_at; on a tie, a
+ * later id) that set a level on the task — on that occurrence when
+ * occurrence_id is not 0: 1 and its id in *later, 0 if none, -1 on error.
+ * An old held reply, accepted now, must not undo what came after it.
+ */
+int store_level_set_later(struct store *st, int64_t task_id, int64_t occurrence_id, int64_t inbound,
+                          time_t received_at, int64_t *later);
 
 /* A file that came with a message: saved beside the store, or refused. */
 struct store_attachment {

@@ -75,7 +75,23 @@ static int set_level(const struct answer_env *e, const struct store_inbound *in,
 		              "a coordinating agency: its part, not the task's status");
 	}
 	int rc;
-	if (tf_recurring(t->kind) && c->occurrence_id) {
+	bool per_occurrence = tf_recurring(t->kind) && c->occurrence_id;
+	int64_t later;
+	rc = store_level_set_later(e->st, t->id, per_occurrence ? c->occurrence_id : 0, in->id,
+	                           in->received_at, &later);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		char why[80];
+		snprintf(why, sizeof(why), "reply #%lld, received after it, set the level",
+		         (long long)later);
+		snprintf(what, len, "%s",
+		         e->cfg->language && !strcmp(e->cfg->language, "en")
+		             ? "not applied: a later reply already gave the task's status"
+		             : "không áp dụng: thư trả lời sau đã báo tình trạng mới hơn");
+		return finish(e->st, c, "superseded", why);
+	}
+	if (per_occurrence) {
 		rc = store_occ_set_status(e->st, c->occurrence_id, s);
 	} else {
 		rc = store_task_set_status(e->st, t->id, s, c->note, now);

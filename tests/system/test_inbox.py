@@ -436,6 +436,26 @@ def test_held_reply_is_accepted_by_the_admin():
         s.cleanup()
 
 
+def test_accepting_an_old_held_reply_does_not_undo_a_later_one():
+    """A reply held for the admin, then the agency's own later reply: accepting
+    the first afterwards must not put back its older level."""
+    s = Setup()
+    try:
+        held = s.deliver(mailin.plain(s.digest(), "Hoàn thành", "Văn thư <vanthu.sct@gmail.example>"))
+        check(held["state"] == "held", f"{held}")
+        later = s.deliver(mailin.plain(s.digest(), "Đang thực hiện: còn 20 doanh nghiệp", SCT))
+        check(later["state"] == "applied" and s.status() == "in-progress", f"{later}")
+        p = ctl(s.w.config, "inbox", "accept", str(held["id"]))
+        check(p.returncode == 0 and "accepted: 0 commands applied" in p.stdout,
+              p.stdout + p.stderr)
+        check(s.status() == "in-progress", f"the later level stays: {s.status()}")
+        got = s.w.sql("SELECT state, detail FROM reply_commands WHERE inbound = ?", held["id"])
+        check(got == [("superseded", f"reply #{later['id']}, received after it, set the level")],
+              f"{got}")
+    finally:
+        s.cleanup()
+
+
 def test_held_reply_from_an_address_no_mail_can_go_to_is_still_accepted():
     s = Setup()
     try:
@@ -621,6 +641,7 @@ if __name__ == "__main__":
                test_a_report_file_is_saved_beside_the_store_and_listed,
                test_hostile_and_automatic_mail_changes_nothing,
                test_held_reply_is_accepted_by_the_admin,
+               test_accepting_an_old_held_reply_does_not_undo_a_later_one,
                test_held_reply_from_an_address_no_mail_can_go_to_is_still_accepted,
                test_reply_from_address_of_the_directory_is_accepted,
                test_replayed_message_is_recorded_once,
