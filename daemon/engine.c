@@ -649,7 +649,8 @@ static void plan_then_ready(void)
 	char at[40];
 
 	svc_status("planning");
-	store_bulk(E.st, true);
+	if (store_bulk(E.st, true) < 0) /* then planned as any tick: slower, not wrong */
+		log_warnx("%s", store_error(E.st));
 	tick(&more, true);
 	schedule(more);
 	svc_ready();

@@ -303,7 +303,7 @@ static void set_next(struct round *r, int64_t occurrence, time_t next_at)
 /* The batch's ledger rows and next looks, into the store. */
 static int flush(struct round *r)
 {
-	int rc = store_notes_insert(r->env->st, r->notes, r->n_notes, r->now);
+	int rc = store_notes_insert(r->env->st, r->notes, r->n_notes, r->now, false);
 
 	if (rc == 0)
 		rc = store_occ_set_next_many(r->env->st, r->next, r->n_next);
@@ -652,20 +652,10 @@ static struct round round_of(struct notify_tick *t, struct notify_result *out)
 	    .tick = t, .env = &t->env, .now = t->now, .today = t->today, .res = out};
 }
 
-int notify_round(struct notify_tick *t, struct notify_result *out)
-{
-	struct round r = round_of(t, out);
-	int rc = plan(&r);
-
-	out->more = rc == 0 && out->processed == NOTIFY_BATCH;
-	t->planned = rc == 0 && !out->more;
-	round_free(&r);
-	return rc;
-}
-
 static int cmp_key(const void *a, const void *b)
 {
-	const struct store_note *x = a, *y = b;
+	const struct store_note *x = &((const struct pending *)a)->note;
+	const struct store_note *y = &((const struct pending *)b)->note;
 	int c;
 
 	if (x->occurrence_id != y->occurrence_id)
@@ -676,20 +666,58 @@ static int cmp_key(const void *a, const void *b)
 	return strcmp(x->step, y->step);
 }
 
-/* This tick's rows, each in its state (pending, or claimed by compose), in
- * the ledger's key order: inserted in holder order they landed all over
- * the table, at three times the cost. */
-static int write_rows(const struct notify_tick *t)
+/* This tick's rows that are (claimed) or are not (pending) claimed by a
+ * message, into the ledger a chunk at a time: no second copy of them all. */
+static int write_some(const struct notify_tick *t, bool claimed)
 {
-	struct store_note *notes = xcalloc(t->n + 1, sizeof(*notes));
+	enum { CHUNK = 1024 };
+	struct store_note *chunk = xcalloc(CHUNK, sizeof(*chunk));
 	size_t k = 0;
+	int rc = 0;
 
-	for (size_t i = 0; i < t->n; i++)
-		if (!t->v[i].stored)
-			notes[k++] = t->v[i].note;
-	qsort(notes, k, sizeof(*notes), cmp_key);
-	int rc = store_notes_insert(t->env.st, notes, k, t->now);
-	free(notes);
+	for (size_t i = 0; i <= t->n && rc == 0; i++) {
+		if (k == CHUNK || (i == t->n && k)) {
+			/* Rows a message carries must be new: else it goes without them. */
+			rc = store_notes_insert(t->env.st, chunk, k, t->now, claimed);
+			k = 0;
+		}
+		if (i < t->n && !t->v[i].stored && (t->v[i].note.state != NOTE_PENDING) == claimed)
+			chunk[k++] = t->v[i].note;
+	}
+	free(chunk);
+	return rc;
+}
+
+/* This tick's rows, each in its state, in the ledger's key order: inserted
+ * in holder order they landed all over the table, at three times the cost. */
+static int write_rows(struct notify_tick *t)
+{
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_key);
+	int rc = write_some(t, true);
+	if (rc == 0)
+		rc = write_some(t, false);
+	t->n = 0;
+	return rc;
+}
+
+/* Whether this tick composes (planning done): `now` is in the sending window. */
+static bool composes(const struct notify_tick *t)
+{
+	return cal_send_at_or_after(&t->env.cfg->cal, t->now) == t->now;
+}
+
+int notify_round(struct notify_tick *t, struct notify_result *out)
+{
+	struct round r = round_of(t, out);
+	int rc = plan(&r);
+
+	out->more = rc == 0 && out->processed == NOTIFY_BATCH;
+	t->planned = rc == 0 && !out->more;
+	/* Nothing to compose for: the rows need not wait in memory. */
+	if (rc == 0 && !composes(t))
+		rc = write_rows(t);
+	round_free(&r);
 	return rc;
 }
 
@@ -699,7 +727,7 @@ int notify_end(struct notify_tick *t, struct notify_result *out)
 	int rc = 0;
 
 	/* Compose once planning is done, and only in the sending window. */
-	if (t->planned && cal_send_at_or_after(&t->env.cfg->cal, t->now) == t->now)
+	if (t->planned && composes(t))
 		rc = compose(&r);
 	if (rc == 0)
 		rc = write_rows(t);

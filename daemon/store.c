@@ -759,11 +759,12 @@ int store_bulk(struct store *st, bool on)
 {
 	if (cache_and_checkpoints(st, on) < 0)
 		return -1;
-	/* What the bulk commit left in the WAL, copied now. */
-	if (!on && sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
-	               SQLITE_OK)
-		return fail(st, "checkpoint");
-	return 0;
+	/* What the bulk commit left in the WAL, copied now; a reader checkpointing
+	 * meanwhile (busy) leaves it to the next commit's. */
+	int rc =
+	    on ? SQLITE_OK
+	       : sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : fail(st, "checkpoint");
 }
 
 int store_begin(struct store *st)
@@ -1121,7 +1122,8 @@ static int load_tasks(struct store *st, const char *tasks_sql, const char *assig
 	if (rc != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(s);
-	qsort(*tasks, *n, sizeof(**tasks), cmp_task_id);
+	if (*n) /* qsort wants an array, even of nothing */
+		qsort(*tasks, *n, sizeof(**tasks), cmp_task_id);
 	if (sqlite3_prepare_v2(st->db, assign_sql, -1, &s, NULL) != SQLITE_OK) {
 		s = NULL; /* finalizing NULL does nothing */
 		goto fail;
@@ -1818,9 +1820,9 @@ static int run_notes(struct store *st, sqlite3_stmt *s, const char *what)
 	return rc;
 }
 
-/* Inserts one ledger row; 1 if it is new, 0 if its key was there. */
-static int insert_note(struct store *st, const struct store_note *note, int64_t message,
-                       enum store_note_state state, time_t now)
+/* Inserts one ledger row; 1 if it is new, 0 if its key was there (kept as it is). */
+static int insert_row(struct store *st, const struct store_note *note, int64_t message,
+                      enum store_note_state state, time_t now)
 {
 	sqlite3_stmt *s = stmt(st, S_NOTE_INSERT);
 
@@ -1829,8 +1831,18 @@ static int insert_note(struct store *st, const struct store_note *note, int64_t 
 	bind_note(s, 0, note, message, state, now);
 	if (run_notes(st, s, "note") < 0)
 		return -1;
-	if (sqlite3_changes(st->db) > 0)
-		return 1;
+	return sqlite3_changes(st->db) > 0;
+}
+
+/* insert_row(), and a pending row of the key claimed by the message. */
+static int insert_note(struct store *st, const struct store_note *note, int64_t message,
+                       enum store_note_state state, time_t now)
+{
+	sqlite3_stmt *s;
+	int r = insert_row(st, note, message, state, now);
+
+	if (r != 0)
+		return r;
 	/* A pending row is the planner's: the message that carries it claims it. */
 	if (!message || !(s = stmt(st, S_PENDING_QUEUE)))
 		return message ? -1 : 0;
@@ -1852,7 +1864,20 @@ int store_notes_record(struct store *st, const struct store_note *notes, size_t 
 	return 0;
 }
 
-int store_notes_insert(struct store *st, const struct store_note *notes, size_t n, time_t now)
+/* A row that had to be new was there (one of n from note on): its message
+ * would go without it. */
+static int not_new(struct store *st, const struct store_note *note, int n)
+{
+	snprintf(st->err, sizeof(st->err),
+	         "ledger: %s occurrence %lld, %s, step %s%s is already recorded: undone",
+	         n > 1 ? "a row from" : "", (long long)note->occurrence_id, note->agency,
+	         note->step, n > 1 ? " on" : "");
+	st->busy = false;
+	return -1;
+}
+
+int store_notes_insert(struct store *st, const struct store_note *notes, size_t n, time_t now,
+                       bool new_only)
 {
 	size_t i = 0;
 
@@ -1869,10 +1894,16 @@ int store_notes_insert(struct store *st, const struct store_note *notes, size_t 
 		}
 		if (run_notes(st, s, "notes") < 0)
 			return -1;
+		if (new_only && sqlite3_changes(st->db) < BATCH_ROWS)
+			return not_new(st, &notes[i], BATCH_ROWS);
 	}
-	for (; i < n; i++)
-		if (insert_note(st, &notes[i], notes[i].message, notes[i].state, now) < 0)
+	for (; i < n; i++) {
+		int r = insert_row(st, &notes[i], notes[i].message, notes[i].state, now);
+		if (r < 0)
 			return -1;
+		if (r == 0 && new_only)
+			return not_new(st, &notes[i], 1);
+	}
 	return 0;
 }
 

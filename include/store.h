@@ -62,7 +62,6 @@ int store_temp_in_memory(struct store *st);
  */
 int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
 
-/* A write transaction: taken at once, so a writer never meets a busy lock midway. */
 /*
  * A bulk transaction ahead (on: the daemon's first planning of a large
  * portfolio): a larger page cache, so its pages are written once, and no
@@ -71,6 +70,7 @@ int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
  * checkpoint put off, now. store_open() leaves it off.
  */
 int store_bulk(struct store *st, bool on);
+/* A write transaction: taken at once, so a writer never meets a busy lock midway. */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
@@ -233,9 +233,14 @@ int store_ledger(struct store *st, int64_t occurrence_id, struct store_note **ou
  */
 int store_notes_record(struct store *st, const struct store_note *notes, size_t n,
                        enum store_note_state state, time_t now);
-/* The same, each row in its own note.state and note.message, in statements of
- * many rows: as if recorded one by one, in order (a key already there is kept). */
-int store_notes_insert(struct store *st, const struct store_note *notes, size_t n, time_t now);
+/*
+ * The same, each row in its own note.state and note.message, in statements
+ * of many rows: as if inserted one by one, in order. A key already there is
+ * kept and the row ignored; with new_only that is an error (-1) instead:
+ * rows a message carries must be new, or it would go out without them.
+ */
+int store_notes_insert(struct store *st, const struct store_note *notes, size_t n, time_t now,
+                       bool new_only);
 /* The Message-ID of the last message about an occurrence that was sent to
  * recipient (an agency id, as in store_message.recipient); "" if none. */
 int store_thread_last(struct store *st, int64_t occurrence_id, const char *recipient, char *msgid,

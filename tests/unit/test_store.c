@@ -1471,7 +1471,7 @@ static void test_notes_insert_many(void **state)
 	v[70] = v[5], v[70].state = NOTE_FAILED;
 	v[140] = v[141], v[140].state = NOTE_FAILED;
 	snprintf(v[9].role, sizeof(v[9].role), "lead");
-	must(f->st, store_notes_insert(f->st, v, N_ELEMS(v), l.t0));
+	must(f->st, store_notes_insert(f->st, v, N_ELEMS(v), l.t0, false));
 	check_int("rows", (long long)(ledger_size(f, l.occ) + ledger_size(f, l.occ2)), 147);
 	check_int("a row of the first statement", ledger_row(f, l.occ2, "a000", "r7").state,
 	          NOTE_SKIPPED);
@@ -1488,6 +1488,44 @@ static void test_notes_insert_many(void **state)
 	    strcmp(ledger_row(f, l.occ, "a011", "r7").role, ""))
 		fail_msg("roles not kept");
 	check_int("no message", raw_int(f->path, "SELECT COUNT(message) FROM notifications"), 0);
+
+	/* Rows a message carries, new_only: each with its message, in a statement
+	 * of many rows and after; one key already there, in either, is an error. */
+	int64_t msg = queue(f, "carrier@quangngai.example", NULL, 0, l.t0, true);
+	struct store_note w[70];
+	for (size_t i = 0; i < N_ELEMS(w); i++) {
+		char agency[32];
+		snprintf(agency, sizeof(agency), "b%03zu", i);
+		w[i] = note(l.occ, agency, "e1", l.t0);
+		w[i].state = NOTE_QUEUED;
+		w[i].message = msg;
+	}
+	must(f->st, store_notes_insert(f->st, w, N_ELEMS(w), l.t0, true));
+	check_int("carried rows",
+	          raw_int(f->path, "SELECT COUNT(*) FROM notifications WHERE message IS NOT NULL"
+	                           " AND state = 'queued'"),
+	          N_ELEMS(w));
+	struct {
+		size_t at; /* where the key already there is: in the statement, or after it */
+	} again[] = {{3}, {N_ELEMS(w) - 1}};
+	for (size_t c = 0; c < N_ELEMS(again); c++) {
+		struct store_note x[N_ELEMS(w)];
+		for (size_t i = 0; i < N_ELEMS(x); i++) {
+			x[i] = w[i];
+			snprintf(x[i].step, sizeof(x[i].step), "e%zu", c + 2);
+		}
+		x[again[c].at] = v[0]; /* a000 r7, skipped above */
+		must(f->st, store_begin(f->st));
+		check_int("a key already there",
+		          store_notes_insert(f->st, x, N_ELEMS(x), l.t0, true), -1);
+		/* In a statement of many rows, the first of them is named. */
+		const char *want = again[c].at < 64 ? "a row from occurrence 1, b000, step e2 on is"
+		                                    : "occurrence 2, a000, step r7 is";
+		if (!strstr(store_error(f->st), want))
+			fail_msg("error: %s, want %s", store_error(f->st), want);
+		store_rollback(f->st);
+	}
+	check_int("it kept its state", ledger_row(f, l.occ2, "a000", "r7").state, NOTE_SKIPPED);
 }
 
 /* store_occ_set_next for each, whether in a statement of many rows or not. */
