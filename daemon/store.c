@@ -186,6 +186,9 @@ static const char *const migrations[] = {
     "CREATE INDEX notifications_message ON notifications(message) WHERE message IS NOT NULL;"
     "CREATE INDEX notifications_pending ON notifications(agency) WHERE state = 'pending';"
     "CREATE INDEX notifications_failed ON notifications(created_at) WHERE state = 'failed';",
+    /* 8: each level a reply sets asks whether a reply received later set one
+     * (store_level_set_later): the commands found by task, not by a scan. */
+    "CREATE INDEX reply_commands_task ON reply_commands(task_id);",
 };
 
 /* A message without its body (read_message_row). */

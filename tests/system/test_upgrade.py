@@ -127,7 +127,18 @@ ALTER TABLE tasks ADD COLUMN status_before_removal TEXT;
 ALTER TABLE occurrences ADD COLUMN status_before_removal TEXT;
 """
 
-SCHEMA = {1: SCHEMA_1, 2: SCHEMA_2, 3: SCHEMA_3, 4: SCHEMA_4, 5: SCHEMA_5, 6: SCHEMA_6}
+SCHEMA_7 = SCHEMA_6 + """
+CREATE TABLE notifications_v7 ( occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE, agency TEXT NOT NULL, step TEXT NOT NULL, kind TEXT NOT NULL, planned_at INTEGER NOT NULL, message INTEGER REFERENCES messages(id), state TEXT NOT NULL CHECK (state = 'pending' OR state = 'queued' OR state = 'sent' OR state = 'failed' OR state = 'skipped'), created_at INTEGER NOT NULL, role TEXT, PRIMARY KEY (occurrence_id, agency, step)) WITHOUT ROWID;
+INSERT INTO notifications_v7 (occurrence_id, agency, step, kind, planned_at, message, state, created_at, role) SELECT occurrence_id, agency, step, kind, planned_at, message, state, created_at, role FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_v7 RENAME TO notifications;
+CREATE INDEX notifications_message ON notifications(message) WHERE message IS NOT NULL;
+CREATE INDEX notifications_pending ON notifications(agency) WHERE state = 'pending';
+CREATE INDEX notifications_failed ON notifications(created_at) WHERE state = 'failed';
+"""
+
+SCHEMA = {1: SCHEMA_1, 2: SCHEMA_2, 3: SCHEMA_3, 4: SCHEMA_4, 5: SCHEMA_5, 6: SCHEMA_6,
+          7: SCHEMA_7}
 
 # ---- the rows a daemon of that version left -----------------------------------------------
 
@@ -339,6 +350,10 @@ def test_a_store_of_schema_6():
     check_upgrade(6)
 
 
+def test_a_store_of_schema_7():
+    check_upgrade(7)
+
+
 def test_every_earlier_schema_has_a_store_here():
     w = Workdir()
     try:
@@ -354,5 +369,5 @@ def test_every_earlier_schema_has_a_store_here():
 if __name__ == "__main__":
     run_tests([test_a_store_of_schema_1, test_a_store_of_schema_2, test_a_store_of_schema_3,
                test_a_store_of_schema_4,
-               test_a_store_of_schema_5, test_a_store_of_schema_6,
+               test_a_store_of_schema_5, test_a_store_of_schema_6, test_a_store_of_schema_7,
                test_every_earlier_schema_has_a_store_here])
