@@ -1026,15 +1026,13 @@ static void test_migration_recovers_the_status_of_removed_tasks(void **state)
 	     store_tasks_remove_missing(f->st, "ini", NULL, 0, at(2025, 5, 1, 8, 0, 0), &removed));
 	store_close(f->st);
 	f->st = NULL;
-	/* Back to the version before that migration (6); 7 is undone first. */
-	char downgrade[512];
-	snprintf(downgrade, sizeof(downgrade),
-	         "DROP INDEX notifications_message;"
-	         "CREATE INDEX notifications_message ON notifications(message);"
-	         "ALTER TABLE tasks DROP COLUMN status_before_removal;"
-	         "ALTER TABLE occurrences DROP COLUMN status_before_removal;"
-	         "PRAGMA user_version = %d;",
-	         store_schema_version() - 2);
+	/* Back to the version before that migration (5): 8 and 7 undone first. */
+	const char *downgrade = "DROP INDEX reply_commands_task;"
+	                        "DROP INDEX notifications_message;"
+	                        "CREATE INDEX notifications_message ON notifications(message);"
+	                        "ALTER TABLE tasks DROP COLUMN status_before_removal;"
+	                        "ALTER TABLE occurrences DROP COLUMN status_before_removal;"
+	                        "PRAGMA user_version = 5;";
 	if (sqlite3_open(f->path, &db) != SQLITE_OK ||
 	    sqlite3_exec(db, downgrade, NULL, NULL, NULL) != SQLITE_OK)
 		fail_msg("making a database of the version before: %s", sqlite3_errmsg(db));
@@ -2266,6 +2264,25 @@ static void test_inbox_rows(void **state)
 	check_int("its command", r.cmds, 1);
 	check_int("its file", r.atts, 1);
 	check_str("applied", r.state, "applied");
+
+	/* A level set by a reply received after the one asking (tie: a later id). */
+	struct {
+		int64_t inbound, occurrence;
+		time_t received_at;
+		int want;
+	} later[] = {
+	    {in.id + 1, 0, 100, 1},          {in.id + 1, occ, 100, 1}, {0, 0, 200, 1},
+	    {in.id + 1, 0, 200, 0},          {in.id + 1, 0, 300, 0},   {in.id, 0, 100, 0},
+	    {in.id + 1, occ + 1000, 100, 0},
+	};
+	for (size_t i = 0; i < N_ELEMS(later); i++) {
+		int64_t by = -1;
+		int found = store_level_set_later(f->st, t, later[i].occurrence, later[i].inbound,
+		                                  later[i].received_at, &by);
+		if (found != later[i].want || (found == 1 && by != in.id))
+			fail_msg("case %zu: %d (by %lld), want %d", i, found, (long long)by,
+			         later[i].want);
+	}
 
 	must(f->st, store_inbound_set_answer(f->st, in.id, m, "help"));
 	must(f->st, store_inbound_answered(f->st, "A@X.example", "help", 150, &yes));
