@@ -156,9 +156,20 @@ void progress_init(struct progress_report *r, time_t as_of, int tz)
 }
 
 void progress_add(struct progress_report *r, const struct task *t, const struct progress_row *row,
-                  const char *const *lead_ids, const char *const *lead_names, size_t n)
+                  const char *const *lead_ids, const char *const *lead_names,
+                  const char *const *shown, size_t n)
 {
 	struct buf names = BUF_INIT;
+
+	if (!shown)
+		shown = lead_names;
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !strcmp(shown[k], shown[i]);
+		if (!seen)
+			buf_printf(&names, "%s%s", names.len ? "; " : "", shown[i]);
+	}
 
 	/* A year of a large province is 100,000 tasks: grow by doubling. */
 	if (r->n_items == r->cap_items)
@@ -171,7 +182,6 @@ void progress_add(struct progress_report *r, const struct task *t, const struct 
 			seen |= !strcmp(lead_ids[k], lead_ids[i]);
 		if (seen)
 			continue;
-		buf_printf(&names, "%s%s", names.len ? "; " : "", lead_names[i]);
 		if (r->n_leads == r->cap_leads)
 			r->leads = xrealloc(r->leads,
 			                    (r->cap_leads = r->cap_leads ? 2 * r->cap_leads : 256) *

@@ -96,9 +96,14 @@ struct progress_report {
 };
 
 void progress_init(struct progress_report *r, time_t as_of, int tz);
-/* A task and its lead agencies (ids and display names, n of them). */
+/*
+ * A task and its lead agencies: the ids and names it is counted under (n of
+ * them), and what its line shows for each (shown: the group as the plan
+ * wrote it for a group's members, not twenty names; NULL: the names).
+ */
 void progress_add(struct progress_report *r, const struct task *t, const struct progress_row *row,
-                  const char *const *lead_ids, const char *const *lead_names, size_t n);
+                  const char *const *lead_ids, const char *const *lead_names,
+                  const char *const *shown, size_t n);
 /* Counts every item under each of its leads, and in the total. */
 void progress_finish(struct progress_report *r);
 void progress_free(struct progress_report *r);

@@ -73,6 +73,7 @@ static int gather(struct cli *c, const char *plan, time_t as_of, struct gathered
 		const struct store_plan *p = cli_plan(c, t->plan_id);
 		const char **lead_ids = xcalloc(t->n_agencies + 1, sizeof(*lead_ids));
 		const char **names = xcalloc(t->n_agencies + 1, sizeof(*names));
+		const char **shown = xcalloc(t->n_agencies + 1, sizeof(*shown));
 		size_t n_leads = 0;
 		struct progress_row row;
 
@@ -93,11 +94,16 @@ static int gather(struct cli *c, const char *plan, time_t as_of, struct gathered
 			const char *id =
 			    ag->resolved ? dir_holder(c->dir, ag->agency, today) : ag->agency;
 			lead_ids[n_leads] = id;
-			names[n_leads++] = ag->resolved ? dir_name(c->dir, id) : ag->agency;
+			names[n_leads] = ag->resolved ? dir_name(c->dir, id) : ag->agency;
+			/* A group's members show as the group the plan wrote, as in the mail. */
+			shown[n_leads] =
+			    ag->via_group && ag->written ? ag->written : names[n_leads];
+			n_leads++;
 		}
-		progress_add(r, t, &row, lead_ids, names, n_leads);
+		progress_add(r, t, &row, lead_ids, names, shown, n_leads);
 		free(lead_ids);
 		free(names);
+		free(shown);
 	}
 	progress_finish(r);
 	return 0;

@@ -300,7 +300,7 @@ static void test_counts_per_lead_agency(void **state)
 	progress_init(&r, at(2025, 7, 1, 0, 0, 0), TZ);
 	for (size_t i = 0; i < 3; i++) {
 		make_task(&t[i], "Quý II/2025", 0, 0, TASK_OPEN);
-		progress_add(&r, &t[i], &rows[i], ids[i], names[i], n_leads[i]);
+		progress_add(&r, &t[i], &rows[i], ids[i], names[i], NULL, n_leads[i]);
 	}
 	progress_finish(&r);
 	check_str("the first task's leads, each once", r.items[0].leads, "Sở Y tế; Sở Công Thương");
@@ -321,6 +321,30 @@ static void test_counts_per_lead_agency(void **state)
 		task_free(&t[i]);
 }
 
+/* A task of a group's members: one line naming the group, counted under each. */
+static void test_group_led_task(void **state)
+{
+	struct task t;
+	struct progress_row row = {.state = PROGRESS_OVERDUE};
+	const char *ids[] = {"ubnd-ba-to", "ubnd-son-ha", "syt"};
+	const char *names[] = {"UBND huyện Ba Tơ", "UBND huyện Sơn Hà", "Sở Y tế"};
+	const char *shown[] = {"UBND các huyện", "UBND các huyện", "Sở Y tế"};
+	struct progress_report r;
+
+	(void)state;
+	progress_init(&r, at(2025, 7, 1, 0, 0, 0), TZ);
+	make_task(&t, "Quý II/2025", 0, 0, TASK_OPEN);
+	progress_add(&r, &t, &row, ids, names, shown, N_ELEMS(ids));
+	progress_finish(&r);
+	check_str("its line", r.items[0].leads, "UBND các huyện; Sở Y tế");
+	check_int("counted under each member", r.n_agencies, 3);
+	for (size_t i = 0; i < r.n_agencies; i++)
+		check_int(r.agencies[i].id, r.agencies[i].counts.n[PROGRESS_OVERDUE], 1);
+	check_int("once in the total", r.total.total, 1);
+	progress_free(&r);
+	task_free(&t);
+}
+
 static void test_labels(void **state)
 {
 	(void)state;
@@ -335,6 +359,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_judge),
 	    cmocka_unit_test(test_counts_per_lead_agency),
+	    cmocka_unit_test(test_group_led_task),
 	    cmocka_unit_test(test_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
