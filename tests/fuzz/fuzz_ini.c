@@ -22,16 +22,27 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static char dir[4096];
 static char path[4096];
+
+/* The private directory goes when the run ends, so runs leave no litter. */
+static void remove_fuzz_file(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
 
 static const char *fuzz_file(void)
 {
-	static char dir[] = "/tmp/deadlined-fuzz-ini.XXXXXX";
-
 	if (!path[0]) {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(dir, sizeof(dir), "%s/deadlined-fuzz-ini.XXXXXX",
+		         tmp && *tmp ? tmp : "/tmp");
 		if (!mkdtemp(dir))
 			abort();
 		snprintf(path, sizeof(path), "%s/deadlined.ini", dir);
+		atexit(remove_fuzz_file);
 	}
 	return path;
 }

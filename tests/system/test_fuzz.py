@@ -74,8 +74,11 @@ def past_findings_pass(name):
         files = sorted(glob.glob(os.path.join(folder, "*")))
         if not files:
             return  # nothing has failed yet
-        p = subprocess.run([fuzzer(name), *files], capture_output=True, text=True, timeout=300)
-        check(p.returncode == 0, p.stderr[-3000:])
+        with tempfile.TemporaryDirectory(prefix=f"deadlined-fuzz-{name}-") as tmp:
+            p = subprocess.run([fuzzer(name), *files], capture_output=True, text=True,
+                               timeout=300, env=dict(os.environ, TMPDIR=tmp))
+            check(p.returncode == 0, p.stderr[-3000:])
+            check(not os.listdir(tmp), f"the target left {os.listdir(tmp)} behind")
     test.__name__ = f"test_every_past_finding_of_{name}_passes"
     return test
 
@@ -88,12 +91,15 @@ def short_run_finds_nothing(name):
             seeds = os.path.join(FUZZ_DIR, "corpus", name)
             check(os.path.isdir(seeds) and os.listdir(seeds), f"no seed corpus in {seeds}")
             shutil.copytree(seeds, corpus)
+            # The target's own files (fuzz_ini writes its input) stay under work.
+            os.mkdir(os.path.join(work, "tmp"))
             add_shared_seeds(name, corpus)
             p = subprocess.run([fuzzer(name), f"-max_total_time={SECONDS}", "-seed=1",
                                 "-rss_limit_mb=1024", "-timeout=10",
                                 f"-artifact_prefix={work}/", corpus],
-                               capture_output=True, text=True, timeout=SECONDS * 6 + 120)
-            found = [f for f in os.listdir(work) if f != "corpus"]
+                               capture_output=True, text=True, timeout=SECONDS * 6 + 120,
+                               env=dict(os.environ, TMPDIR=os.path.join(work, "tmp")))
+            found = [f for f in os.listdir(work) if f not in ("corpus", "tmp")]
             check(p.returncode == 0 and not found,
                   f"the fuzzer found {found}: add it to tests/fuzz/regressions/{name}/\n"
                   f"{p.stderr[-3000:]}")
