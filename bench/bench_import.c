@@ -185,6 +185,7 @@ int main(void)
 	if (first[1] > 0 && first[2] > 0)
 		printf("\nRatio 100k/10k: %.1f (10 is linear).\n", first[2] / first[1]);
 	unlink(r.plan);
+	unlink(r.config);
 	unlink(r.db);
 	char wal[320];
 	snprintf(wal, sizeof(wal), "%s-wal", r.db);
