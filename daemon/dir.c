@@ -150,7 +150,24 @@ struct word {
 	bool sentence_end; /* a '.' or a line break after it: a list head ends there */
 	char stop;         /* the first of ';', ':', '.', '\n' after it, or 0 */
 	bool enumerator;   /* "(1)", "a)": a list's marker, not a word of a name */
+	bool acronym;      /* three capitals or more: "NHNN", "TTXVN", "BHXH" */
 };
+
+/* An organisation's initials are written in capitals, three or more
+ * ("NHNNVN", "EVN"); "TX", "TP" in "UBND các huyện, TX, TP" are two. */
+static bool acronym_word(const char *s)
+{
+	utf8proc_int32_t cp;
+	size_t letters = 0;
+
+	for (utf8proc_ssize_t k;
+	     *s && (k = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp)) > 0; s += k) {
+		if (utf8proc_category(cp) != UTF8PROC_CATEGORY_LU)
+			return false;
+		letters++;
+	}
+	return !*s && letters >= 3;
+}
 
 static bool word_cp(utf8proc_int32_t cp)
 {
@@ -198,15 +215,14 @@ static size_t cut_words(const char *s, struct word *w, size_t max)
 			char *raw = xstrndup(s + start, i - start);
 			utf8proc_int32_t first;
 			next_cp(raw, 0, strlen(raw), &first);
-			w[n] = (struct word){text_name_key(raw),
-			                     start,
-			                     i,
-			                     SEP_NONE,
-			                     depth,
-			                     utf8proc_category(first) == UTF8PROC_CATEGORY_LU,
-			                     false,
-			                     false,
-			                     0};
+			w[n] = (struct word){.key = text_name_key(raw),
+			                     .start = start,
+			                     .end = i,
+			                     .sep_after = SEP_NONE,
+			                     .depth = depth,
+			                     .capital =
+			                         utf8proc_category(first) == UTF8PROC_CATEGORY_LU,
+			                     .acronym = acronym_word(raw)};
 			/* "(1)" or "a)" opening a line or following a separator: a marker. */
 			bool closes = i < len && s[i] == ')';
 			bool short_word = i - start <= 2;
@@ -479,8 +495,11 @@ static size_t unknown_end(const struct dir *d, const struct word *w, size_t n, s
 		bool va = !comma && phrase_at(w, n, next, "va");
 		size_t after = va ? next + 1 : next;
 		bool full_known = known_name_at(d, w, n, after) && head_at(w, n, after);
-		if (comma && (new_name_at(w, n, after, collective) || full_known ||
-		              (comma_list && w[after].capital)))
+		/* "Bộ GTVT, NHNNVN": initials after a comma are another organisation;
+		 * not in a collective's description ("các bộ là chủ quản CSDLQG, CSDL …"). */
+		if (comma &&
+		    (new_name_at(w, n, after, collective) || full_known ||
+		     (comma_list && w[after].capital) || (!collective && w[after].acronym)))
 			break;
 		/* After "và" only a strong head opens a name: "Cục Tiền lương và Bảo hiểm xã hội".
 		 */

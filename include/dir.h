@@ -11,7 +11,8 @@
  * name ends at ';', a line break, a bullet or "(1)"; at a ',' or "và" only
  * where a new name starts (a name the directory knows in full, or an
  * organisation's head word written as a name begins — "Bộ", "Sở", "UBND",
- * "các" …); at a verb or "với" in a sentence; never inside parentheses.
+ * "các" …, or, after a ',', initials of three capitals or more: "Bộ GTVT,
+ * NHNNVN"); at a verb or "với" in a sentence; never inside parentheses.
  * "Các Cục: A; B" gives "Cục A" and "Cục B". Built from a validated
  * cfg, which must outlive it. Pure.
  */

@@ -920,6 +920,16 @@ static const struct split_case beyond_province[] = {
      "U:Cục Xuất bản, In và Phát hành | U:Cục Báo chí | U:Vụ Pháp chế"},
     {"a known name going on in capitals", "Sở Tài chính Hà Nội", "U:Sở Tài chính Hà Nội"},
     {"a known name and words about it", "Sở Tài chính trên địa bàn tỉnh", "A:tc"},
+    {"initials after a comma are another organisation", "Bộ GTVT, NHNNVN, EVN",
+     "U:Bộ GTVT | U:NHNNVN | U:EVN"},
+    {"initials with Vietnamese capitals", "Bộ Tài chính, ĐHQG", "U:Bộ Tài chính | U:ĐHQG"},
+    {"initials in a collective's description are not organisations",
+     "các bộ, ngành là chủ quản CSDLQG, CSDL chuyên ngành",
+     "U:các bộ, ngành là chủ quản CSDLQG, CSDL chuyên ngành"},
+    {"two capitals after a comma are words of the name", "UBND các huyện, TX, TP",
+     "U:UBND các huyện, TX, TP"},
+    {"a capitalised word after a comma stays in the name", "Bộ Văn hóa, Thể thao và Du lịch, VTV",
+     "U:Bộ Văn hóa, Thể thao và Du lịch | U:VTV"},
 };
 
 static void test_names_beyond_the_province(void **state)
