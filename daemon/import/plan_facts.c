@@ -66,12 +66,19 @@ static void collect(const struct doc *d, const struct import_result *r, struct u
 			if (r->tables[i].block == b && r->tables[i].kind != TABLE_OTHER)
 				header_row = r->tables[i].pos.row > 0 ? r->tables[i].pos.row : 1;
 		for (size_t i = 0; i < blk->table->n_rows; i++) {
+			const struct doc_row *row = &blk->table->rows[i];
 			if (header_row && (int)i + 1 >= header_row)
 				return;
-			for (size_t c = 0; c < blk->table->rows[i].n_cells; c++)
-				for (const char *s = blk->table->rows[i].cells[c].text; *s;) {
+			/* A title row above a spreadsheet's header ("KẾ HOẠCH", then its
+			 * title) has one cell written: it reads as a paragraph. */
+			size_t written = 0;
+			for (size_t c = 0; c < row->n_cells; c++)
+				written += row->cells[c].text[0] != 0;
+			bool para = header_row && written == 1;
+			for (size_t c = 0; c < row->n_cells; c++)
+				for (const char *s = row->cells[c].text; *s;) {
 					size_t n = strcspn(s, "\n");
-					add_unit(u, s, n, false, 0, 0);
+					add_unit(u, s, n, para, 0, 0);
 					s += n + (s[n] == '\n');
 				}
 		}

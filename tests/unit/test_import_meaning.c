@@ -753,6 +753,16 @@ static void test_plan_facts(void **state)
 	     "tỉnh)\",,,\n"
 	     ",,,\nTT,Nhiệm vụ,Chủ trì,Thời hạn\n1,Việc một,Sở Y tế,2027\n",
 	     "41/KH-UBND", NULL, NULL, 0, 0},
+	    {"a spreadsheet's title rows: the keyword and the title each alone in a row",
+	     "UBND TỈNH QUẢNG NGÃI,,,CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+	     "Số: 45/KH-UBND,,,\"Quảng Ngãi, ngày 10 tháng 3 năm 2027\"\n,,,\nKẾ HOẠCH,,,\n"
+	     "Chuyển đổi số năm 2027,,,\n,,,\nTT,Nhiệm vụ,Chủ trì,Thời hạn\n1,Việc một,Sở Y tế,"
+	     "Quý II\n",
+	     "45/KH-UBND", "2027-03-10", "Chuyển đổi số năm 2027", 2027, 2027},
+	    {"a row of two written cells is no title",
+	     "KẾ HOẠCH,Chuyển đổi số năm 2027,,\n,,,\nTT,Nhiệm vụ,Chủ trì,Thời hạn\n"
+	     "1,Việc một,Sở Y tế,Quý II\n",
+	     NULL, NULL, NULL, 0, 0},
 	    {"its own number before the one it goes with",
 	     "Số: 5/QĐ-UBND\n\nQUYẾT ĐỊNH\n\nBan hành danh mục năm 2027\n\n(Kèm theo Kế hoạch số "
 	     "9/KH-UBND)\n",
