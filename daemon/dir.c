@@ -416,6 +416,20 @@ static bool words_org_head_span(const struct word *w, size_t i, size_t j)
 	return only;
 }
 
+/* Words [i, j] are a mission body's head alone ("Ban Chỉ đạo"): its name goes on. */
+static bool mission_head_span(const struct word *w, size_t i, size_t j)
+{
+	struct buf key = BUF_INIT;
+
+	for (size_t k = i; k <= j; k++) {
+		buf_adds(&key, k > i ? " " : "");
+		buf_adds(&key, w[k].key);
+	}
+	bool head = words_mission_head(buf_str(&key));
+	buf_free(&key);
+	return head;
+}
+
 /* A word that opens another name after a ',' or "và" (see the top). */
 static bool new_name_at(const struct word *w, size_t n, size_t i, bool in_collective)
 {
@@ -489,7 +503,7 @@ static size_t unknown_end(const struct dir *d, const struct word *w, size_t n, s
 		/* "các đơn vị được giao thực hiện TTHC": a name, not a sentence. */
 		bool passive = !strcmp(prev, "duoc") || !strcmp(prev, "giao");
 		if (agency && !passive && w[j].sep_after == SEP_NONE && !w[next].capital &&
-		    words_ends_name(f))
+		    words_ends_name(f) && !mission_head_span(w, i, j))
 			break;
 		bool comma = w[j].sep_after == SEP_SOFT;
 		bool va = !comma && phrase_at(w, n, next, "va");

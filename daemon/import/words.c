@@ -205,11 +205,19 @@ static const char *const strong_heads[] = {
     "Tỉnh ủy",         "Thành ủy", "Thanh tra", "Kho bạc",   "Các",       "Những"};
 static char *strong_keys[UTIL_NELEM(strong_heads)];
 
+/* Bodies named by their mission (see words_mission_head). */
+static const char *const mission_heads[] = {"Ban Chỉ đạo", "Hội đồng",     "Tổ công tác",
+                                            "Ban Quản lý", "Tổ giúp việc", "Tiểu ban",
+                                            "Ban Tổ chức", "Ban Điều hành"};
+static char *mission_keys[UTIL_NELEM(mission_heads)];
+
 static char *head_keys[UTIL_NELEM(org_heads)];
 static pthread_once_t heads_once = PTHREAD_ONCE_INIT;
 
 static void make_head_keys(void)
 {
+	for (size_t i = 0; i < UTIL_NELEM(mission_heads); i++)
+		mission_keys[i] = text_name_key(mission_heads[i]);
 	for (size_t i = 0; i < UTIL_NELEM(org_heads); i++)
 		head_keys[i] = text_name_key(org_heads[i]);
 	for (size_t i = 0; i < UTIL_NELEM(strong_heads); i++)
@@ -281,6 +289,15 @@ bool words_org_name(const char *text)
 	utf8proc_int32_t cp;
 	return *s && utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp) > 0 &&
 	       utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+bool words_mission_head(const char *key)
+{
+	pthread_once(&heads_once, make_head_keys);
+	for (size_t i = 0; i < UTIL_NELEM(mission_heads); i++)
+		if (!strcmp(mission_keys[i], key))
+			return true;
+	return false;
 }
 
 bool words_ends_name(const char *f)

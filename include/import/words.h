@@ -53,6 +53,12 @@ bool words_org_head_weak(const char *key);
  * quả", "Ban hành", "sở hữu"). */
 bool words_org_name(const char *text);
 
+/* Whether key (a name key) is nothing but the head of a body named by its
+ * mission — "Ban Chỉ đạo", "Hội đồng", "Tổ công tác", "Ban Quản lý": the
+ * verb after it is its name going on ("Ban Chỉ đạo thực hiện Đề án 06",
+ * "Hội đồng phối hợp phổ biến, giáo dục pháp luật"), not a sentence. */
+bool words_mission_head(const char *key);
+
 /* A verb or a "what for" word that ends a name in a sentence ("Bộ Công an
  * tiến hành rà soát …", "các bộ, ngành với các tiêu chuẩn …"); f is folded. */
 bool words_ends_name(const char *f);

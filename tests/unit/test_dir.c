@@ -920,6 +920,12 @@ static const struct split_case beyond_province[] = {
      "U:Cục Xuất bản, In và Phát hành | U:Cục Báo chí | U:Vụ Pháp chế"},
     {"a known name going on in capitals", "Sở Tài chính Hà Nội", "U:Sở Tài chính Hà Nội"},
     {"a known name and words about it", "Sở Tài chính trên địa bàn tỉnh", "A:tc"},
+    {"a body named by its mission: the verb is its name going on",
+     "Ban Chỉ đạo thực hiện Đề án 06 tỉnh; Hội đồng phối hợp phổ biến, giáo dục pháp luật",
+     "U:Ban Chỉ đạo thực hiện Đề án 06 tỉnh | U:Hội đồng phối hợp phổ biến, giáo dục pháp "
+     "luật"},
+    {"a mission body's name then a verb: the sentence goes on", "Ban Chỉ đạo tỉnh chỉ đạo các sở",
+     "U:Ban Chỉ đạo tỉnh"},
     {"initials after a comma are another organisation", "Bộ GTVT, NHNNVN, EVN",
      "U:Bộ GTVT | U:NHNNVN | U:EVN"},
     {"initials with Vietnamese capitals", "Bộ Tài chính, ĐHQG", "U:Bộ Tài chính | U:ĐHQG"},
