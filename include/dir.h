@@ -12,10 +12,10 @@
  * where a new name starts (a name the directory knows in full, or an
  * organisation's head word written as a name begins — "Bộ", "Sở", "UBND",
  * "các" …, or, after a ',', initials of three capitals or more: "Bộ GTVT,
- * NHNNVN"); at a verb or "với" in a sentence (not one
- * that goes on a body named by its mission: "Ban Chỉ đạo thực hiện …"); never inside parentheses.
- * "Các Cục: A; B" gives "Cục A" and "Cục B". Built from a validated
- * cfg, which must outlive it. Pure.
+ * NHNNVN"); at a verb or "với" in a sentence (not one that goes on a body
+ * named by its mission: "Ban Chỉ đạo thực hiện …"); never inside
+ * parentheses. "Các Cục: A; B" gives "Cục A" and "Cục B". Built from a
+ * validated cfg, which must outlive it. Pure.
  */
 #ifndef DEADLINED_DIR_H
 #define DEADLINED_DIR_H
