@@ -523,6 +523,42 @@ static int parse_years(struct parser *p)
 	return add_span(p, day_of(y1, 1, 1), day_of(y1, 12, 31), false, first_tok);
 }
 
+static bool is_date_separator(const struct tok *t)
+{
+	return tok_punct(t, '/') || tok_punct(t, '-') || tok_punct(t, '.');
+}
+
+static bool is_small_num(const struct tok *t)
+{
+	return t->type == TOK_NUM && t->ndigits <= 2;
+}
+
+static int finish_yearless_range(struct parser *p, int at);
+
+/*
+ * A dash after a date without a year, then a date with one: "tháng 3 –
+ * tháng 5/2026", "tháng 3-5/2026", "15/3 - 20/5/2026" — a range whose year
+ * is written once, at its end, as "từ … đến …" writes it.
+ */
+static bool at_dash_to_dated(const struct parser *p)
+{
+	int k = 1;
+
+	if (!tok_punct(peek(p, 0), '-'))
+		return false;
+	if (tok_is(peek(p, k), "thang") && peek(p, k + 1)->type == TOK_NUM &&
+	    (tok_punct(peek(p, k + 2), '/') || tok_is(peek(p, k + 2), "nam")))
+		return is_year_tok(peek(p, k + 3));
+	if (tok_is(peek(p, k), "ngay"))
+		k++;
+	if (!is_small_num(peek(p, k)) || !is_date_separator(peek(p, k + 1)))
+		return false;
+	if (is_year_tok(peek(p, k + 2)))
+		return true;
+	return is_small_num(peek(p, k + 2)) && is_date_separator(peek(p, k + 3)) &&
+	       is_year_tok(peek(p, k + 4));
+}
+
 /* "Tháng 12/2022", "tháng 12 năm 2022", and yearless "tháng 9". */
 static int parse_month(struct parser *p)
 {
@@ -537,19 +573,12 @@ static int parse_month(struct parser *p)
 	p->pos++;
 	if (take_optional_year(p, &year) < 0)
 		return -1;
-	if (!year)
-		return add_anchor(p, month, 0, month, first_tok);
+	if (!year) {
+		if (add_anchor(p, month, 0, month, first_tok) < 0)
+			return -1;
+		return at_dash_to_dated(p) ? finish_yearless_range(p, first_tok) : 0;
+	}
 	return add_span(p, day_of(year, month, 1), month_end(year, month), false, first_tok);
-}
-
-static bool is_date_separator(const struct tok *t)
-{
-	return tok_punct(t, '/') || tok_punct(t, '-') || tok_punct(t, '.');
-}
-
-static bool is_small_num(const struct tok *t)
-{
-	return t->type == TOK_NUM && t->ndigits <= 2;
 }
 
 /* A yearless day/month must exist every year: 29/02 does not. */
@@ -571,7 +600,9 @@ static int take_month_year(struct parser *p, int *month, int *year)
 	if (is_date_separator(peek(p, 0)) && is_small_num(peek(p, 1))) {
 		*month = peek(p, 1)->num;
 		p->pos += 2;
-		if (is_date_separator(peek(p, 0)) && peek(p, 1)->type == TOK_NUM) {
+		/* "15/3 - 20/5/2026": a dash before a day is a range, not a year. */
+		if (is_date_separator(peek(p, 0)) && peek(p, 1)->type == TOK_NUM &&
+		    (!tok_punct(peek(p, 0), '-') || is_year_tok(peek(p, 1)))) {
 			*year = peek(p, 1)->num;
 			p->pos += 2;
 		}
@@ -651,11 +682,12 @@ static int parse_date(struct parser *p)
 		}
 		return add_anchor(p, 0, day, 1, start) < 0 ? -1 : 1;
 	}
-	if (!year)
-		return check_yearless(p, day, month, day_tok) < 0 ||
-		               add_anchor(p, month, day, 1, start) < 0
-		           ? -1
-		           : 1;
+	if (!year) {
+		if (check_yearless(p, day, month, day_tok) < 0 ||
+		    add_anchor(p, month, day, 1, start) < 0)
+			return -1;
+		return at_dash_to_dated(p) && finish_yearless_range(p, start) < 0 ? -1 : 1;
+	}
 	if (year < YEAR_MIN || year > YEAR_MAX)
 		return fail(p, day_tok, "year %d is outside %d-%d", year, YEAR_MIN, YEAR_MAX);
 	if (!date_valid(year, month, day))
@@ -815,7 +847,8 @@ static int finish_range(struct parser *p, struct span from, int at)
 }
 
 /*
- * "Từ tháng 3 đến tháng 6/2025": the year is written once, at the end, and
+ * "Từ tháng 3 đến tháng 6/2025" (or "tháng 3 - tháng 6/2025", p at the
+ * dash): the year is written once, at the end, and
  * is the start's too (the year before when the start's month comes after the
  * end's: "từ tháng 11 đến tháng 02/2026"); a day alone is in the end's month
  * ("từ ngày 5 đến ngày 20/6/2025"), or the month before when it comes after
@@ -826,7 +859,7 @@ static int finish_yearless_range(struct parser *p, int at)
 	struct yearless from = p->anchors[--p->nanchors];
 	int span, anchor, y, m, d;
 
-	p->pos++; /* "đến" */
+	p->pos++; /* "đến", or the dash */
 	skip_word(p, "het");
 	if (parse_one_dated(p, "đến", &span, &anchor) < 0)
 		return -1;
@@ -1795,6 +1828,46 @@ static void combine_dated(struct parser *p, struct tf *t)
 	combine_spans(p, t);
 }
 
+/*
+ * Dates without a year inside dated deadlines: "Quý I/2026 (trước 31/3)",
+ * "Quý II/2026 (báo cáo trước 15/6)" — the year is the deadline's, and the
+ * date, the more exact, is when that deadline falls due. A date in no
+ * deadline written, or in several ("2025 - 2026 (trước 31/3)"), has no
+ * year to take.
+ */
+static int yearless_in_spans(struct parser *p)
+{
+	for (int i = 0; i < p->nanchors; i++) {
+		const struct yearless *y = &p->anchors[i];
+		int found = -1, n = 0;
+		int64_t due = NO_DAY;
+		if (!y->month || y->in_cycle)
+			return fail(p, 0, "a date without a year beside a dated deadline");
+		for (int k = 0; k < p->nspans; k++) {
+			const struct span *s = &p->spans[k];
+			int y0, y1, m, d;
+			date_civil_from_days(s->start != NO_DAY ? s->start : s->end, &y0, &m, &d);
+			date_civil_from_days(s->end, &y1, &m, &d);
+			for (int year = y0; year <= y1 && n < 2; year++) {
+				int64_t day = yearless_end(y, year);
+				int64_t lo = s->start != NO_DAY ? s->start : day_of(y1, 1, 1);
+				if (day >= lo && day <= s->end && (found != k || day != due))
+					found = k, due = day, n++;
+			}
+		}
+		if (n != 1)
+			return fail(p, 0,
+			            n ? "a date without a year could be in several of the "
+			                "years written beside it"
+			              : "a date without a year outside the dated deadline "
+			                "beside it");
+		p->spans[found].end = due;
+		p->spans[found].before = y->before;
+	}
+	p->nanchors = 0;
+	return 0;
+}
+
 static int combine(struct parser *p, struct tf *t)
 {
 	unsigned marks = p->marks;
@@ -1816,8 +1889,10 @@ static int combine(struct parser *p, struct tf *t)
 	}
 	if (marks)
 		return recurring(p, t, marks);
-	if (p->nanchors && (p->nspans || p->has_from))
+	if (p->nanchors && p->has_from)
 		return fail(p, 0, "a date without a year beside a dated deadline");
+	if (p->nanchors && p->nspans && yearless_in_spans(p) < 0)
+		return -1;
 	if (p->nanchors)
 		return yearless_in_plan_year(p, t);
 	if (p->nspans) {

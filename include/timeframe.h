@@ -20,6 +20,11 @@
  * an admin checks it. A sentence with no deadline-bearing clause stays
  * TF_UNPARSED (or TF_EVENT when it waits for something: "… theo hướng dẫn").
  *
+ * A date without a year is read in the year of the dated deadline it is
+ * written inside ("Quý I/2026 (trước 31/3)": that deadline falls due on
+ * 31/3/2026), and a range writes its year once, at its end ("tháng 3 –
+ * tháng 5/2026", "từ 15/3 đến 20/5/2026").
+ *
  * Dated deadlines written beside a cycle ("trước ngày 10/5/2026 và hằng quý",
  * "2022 - 2025 và các năm tiếp theo") come first, as phases of the recurring
  * kind; the cycle's occurrences follow, due after the last phase.

@@ -1476,6 +1476,23 @@ static const struct shape_case letter_cases[] = {
      TF_PERIOD, EXACT, "", {E(2025, 6, 30)}, {{E(2025, 6, 30), NO_AGENCY}}},
     {"từ ngày 01/10 đến ngày 15/11/2026", 0, 0, 0,
      TF_PERIOD, EXACT, "", {E(2026, 11, 15)}, {{E(2026, 11, 15), NO_AGENCY}}},
+    /* A dash writes the same range: the year once, at the end. */
+    {"Tháng 3 – tháng 5/2026", 0, 0, 0,
+     TF_PERIOD, EXACT, "", {E(2026, 5, 31)}, {{E(2026, 5, 31), NO_AGENCY}}},
+    {"Tháng 3-5/2026", 0, 0, 0,
+     TF_PERIOD, EXACT, "", {E(2026, 5, 31)}, {{E(2026, 5, 31), NO_AGENCY}}},
+    {"15/3 - 20/5/2026", 0, 0, 0,
+     TF_PERIOD, EXACT, "", {E(2026, 5, 20)}, {{E(2026, 5, 20), NO_AGENCY}}},
+    {"tháng 11 - tháng 02/2027", 0, 0, 0,
+     TF_PERIOD, EXACT, "", {E(2027, 2, 28)}, {{E(2027, 2, 28), NO_AGENCY}}},
+    /* A date without a year inside a dated deadline: its year, and the exact due. */
+    {"Quý I/2026 (trước 31/3)", 0, 0, 0,
+     TF_ONCE, EXACT, "", {B(2026, 3, 31)}, {{B(2026, 3, 31), NO_AGENCY}}},
+    {"Quý II/2026 (báo cáo trước 15/6)", 0, 0, 0,
+     TF_ONCE, EXACT, "", {B(2026, 6, 15)}, {{B(2026, 6, 15), NO_AGENCY}}},
+    {"Quý I/2026; Quý II/2026 (trước 15/6)", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2026, 3, 31), B(2026, 6, 15)},
+     {{E(2026, 3, 31), NO_AGENCY}, {B(2026, 6, 15), NO_AGENCY}}},
     /* The start's month after the end's: the year before. */
     {"Từ tháng 11 đến hết tháng 02/2027", 0, 0, 0,
      TF_PERIOD, EXACT, "", {E(2027, 2, 28)}, {{E(2027, 2, 28), NO_AGENCY}}},
@@ -1626,6 +1643,9 @@ static void test_sentences_without_a_deadline(void **state)
 	    /* A date without a year, where no year of issue is known. */
 	    {"trước ngày 20/5", 0, 0, "no year is given"},
 	    {"Từ tháng 3 đến tháng 6", 0, 0, "needs a date with a year"},
+	    /* A date without a year in several years written, or in none. */
+	    {"2025 - 2026 (trước 31/3)", 0, 0, "could be in several"},
+	    {"Quý II/2026 (trước 15/9)", 0, 0, "outside the dated deadline"},
 	    /* "năm sau" needs the plan's year. */
 	    {"Năm tiếp theo", 0, 0, "relative to the plan's year"},
 	    {"Quý II năm sau", 0, (int)sizeof("Quý II ") - 1, "relative to the plan's year"},
