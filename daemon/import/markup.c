@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 /* A letter or digit, counting every byte of a multibyte character. */
 static bool word_byte(char c)
@@ -35,6 +36,21 @@ static bool emphasis_run(const char *s, size_t len, size_t i, size_t n)
 	return !(blank_or(prev, "") && blank_or(next, ""));
 }
 
+/* "<br>", "<br/>", "<br />" (any case): how a Markdown table breaks a line
+ * in a cell. Returns its length, 0 when s[i] starts none. */
+static size_t line_break_tag(const char *s, size_t len, size_t i)
+{
+	size_t k = i + 3;
+
+	if (len - i < 4 || s[i] != '<' || strncasecmp(s + i + 1, "br", 2))
+		return 0;
+	while (k < len && s[k] == ' ')
+		k++;
+	if (k < len && s[k] == '/')
+		k++;
+	return k < len && s[k] == '>' ? k + 1 - i : 0;
+}
+
 char *markup_strip(const char *s, size_t len, unsigned *emph)
 {
 	struct buf b = BUF_INIT;
@@ -43,7 +59,12 @@ char *markup_strip(const char *s, size_t len, unsigned *emph)
 
 	for (size_t i = 0; i < len;) {
 		char c = s[i];
-		size_t n = 0;
+		size_t n = line_break_tag(s, len, i);
+		if (n) {
+			buf_addc(&b, '\n');
+			i += n;
+			continue;
+		}
 		if (c == '*' || c == '_')
 			while (i + n < len && s[i + n] == c)
 				n++;

@@ -15,7 +15,8 @@
  * three '*' is always a marker (scraped pages leave "** **" and "của **"
  * behind); a lone '*' is one unless it stands between spaces or in "(*)";
  * a '_' run is one unless it is inside a word or alone. Longer runs are
- * rules or blanks to fill in and stay. *emph (may be NULL) gets DOC_BOLD
+ * rules or blanks to fill in and stay. "<br>" is a line break ("\n"), as
+ * a Markdown table writes one in a cell. *emph (may be NULL) gets DOC_BOLD
  * and/or DOC_ITALIC when every letter and digit is inside such a run.
  */
 char *markup_strip(const char *s, size_t len, unsigned *emph);
