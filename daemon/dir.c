@@ -20,7 +20,27 @@ struct dir_name {
 	char *key;
 	enum dir_kind kind;
 	const char *id;
+	bool derived; /* a short or full form of a name the directory writes (below) */
 };
+
+/*
+ * The standard short forms of administrative words, taken either way: a
+ * name the directory writes "Ban Quản lý Khu kinh tế Dung Quất và các Khu
+ * công nghiệp" is found written "BQL KKT Dung Quất và các KCN", and
+ * "UBND các huyện, thị xã, thành phố" written "UBND các huyện, TX, TP" —
+ * without an alias for every mix of the two.
+ */
+static const char *const short_forms[][2] = {{"Ủy ban nhân dân", "UBND"},
+                                             {"Hội đồng nhân dân", "HĐND"},
+                                             {"Khu kinh tế", "KKT"},
+                                             {"Khu công nghiệp", "KCN"},
+                                             {"Ban Quản lý", "BQL"},
+                                             {"Văn phòng", "VP"},
+                                             {"thị xã", "TX"},
+                                             {"thành phố", "TP"},
+                                             {"Mặt trận Tổ quốc", "MTTQ"}};
+#define N_SHORT_FORMS (sizeof(short_forms) / sizeof(short_forms[0]))
+#define MAX_VARIANTS  32 /* forms of one name, itself included */
 
 /*
  * Words between names that join them ("và") or qualify the one before ("có
@@ -33,9 +53,11 @@ struct dir {
 	const struct cfg *cfg;
 	struct dir_name *names;
 	size_t n_names;
-	int max_words;            /* the longest name, in words */
+	int max_words; /* the longest name, in words */
+	size_t cap_names;
 	char *joiners[N_JOINERS]; /* keys of joiner_phrases */
 	char *list_head;          /* key of "các sở" */
+	char *short_keys[N_SHORT_FORMS][2];
 };
 
 static int cmp_name(const void *a, const void *b)
@@ -52,19 +74,98 @@ static int count_words(const char *key)
 	return n;
 }
 
-static void index_name(struct dir *d, const char *name, enum dir_kind kind, const char *id)
+/* key with every whole-word occurrence of from made to; NULL when none. */
+static char *replace_words(const char *key, const char *from, const char *to)
 {
-	char *key = text_name_key(name);
+	struct buf b = BUF_INIT;
+	size_t n = strlen(from);
+	bool any = false;
 
-	if (!*key) {
-		free(key);
-		return;
+	for (const char *s = key; *s;) {
+		bool at_word = s == key || s[-1] == ' ';
+		if (at_word && !strncmp(s, from, n) && (s[n] == ' ' || !s[n])) {
+			buf_adds(&b, to);
+			s += n;
+			any = true;
+		} else {
+			buf_addc(&b, *s++);
+		}
 	}
-	d->names = xrealloc(d->names, (d->n_names + 1) * sizeof(*d->names));
-	d->names[d->n_names++] = (struct dir_name){key, kind, id};
+	if (!any) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+static void add_name(struct dir *d, char *key, enum dir_kind kind, const char *id, bool derived)
+{
+	if (d->n_names == d->cap_names)
+		d->names =
+		    xrealloc(d->names, (d->cap_names = d->cap_names ? 2 * d->cap_names : 256) *
+		                           sizeof(*d->names));
+	d->names[d->n_names++] = (struct dir_name){key, kind, id, derived};
 	int w = count_words(key);
 	if (w > d->max_words)
 		d->max_words = w;
+}
+
+/* A name, and its forms with the standard short forms taken either way. */
+static void index_name(struct dir *d, const char *name, enum dir_kind kind, const char *id)
+{
+	char *v[MAX_VARIANTS];
+	size_t n = 1;
+
+	v[0] = text_name_key(name);
+	if (!*v[0]) {
+		free(v[0]);
+		return;
+	}
+	for (size_t i = 0; i < N_SHORT_FORMS; i++)
+		for (int way = 0; way < 2; way++)
+			for (size_t k = 0, had = n; k < had && n < MAX_VARIANTS; k++) {
+				char *r = replace_words(v[k], d->short_keys[i][way],
+				                        d->short_keys[i][!way]);
+				bool seen = false;
+				for (size_t j = 0; r && j < n && !seen; j++)
+					seen = !strcmp(v[j], r);
+				if (r && !seen)
+					v[n++] = r;
+				else
+					free(r);
+			}
+	for (size_t k = 0; k < n; k++)
+		add_name(d, v[k], kind, id, k > 0);
+}
+
+/*
+ * After sorting, one entry per key. A key written in the directory wins
+ * over a derived form of another name; two derived forms that name
+ * different entities are no name at all.
+ */
+static void dedupe_names(struct dir *d)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < d->n_names;) {
+		size_t end = i + 1, written = SIZE_MAX;
+		bool differ = false;
+		for (; end < d->n_names && !strcmp(d->names[end].key, d->names[i].key); end++)
+			differ |= d->names[end].id != d->names[i].id &&
+			          strcmp(d->names[end].id, d->names[i].id);
+		for (size_t k = i; k < end && written == SIZE_MAX; k++)
+			if (!d->names[k].derived)
+				written = k;
+		size_t keep = written != SIZE_MAX ? written : differ ? SIZE_MAX : i;
+		for (size_t k = i; k < end; k++) {
+			if (k == keep)
+				d->names[out++] = d->names[k];
+			else
+				free(d->names[k].key);
+		}
+		i = end;
+	}
+	d->n_names = out;
 }
 
 struct dir *dir_new(const struct cfg *c)
@@ -72,6 +173,9 @@ struct dir *dir_new(const struct cfg *c)
 	struct dir *d = xcalloc(1, sizeof(*d));
 
 	d->cfg = c;
+	for (size_t i = 0; i < N_SHORT_FORMS; i++)
+		for (int way = 0; way < 2; way++)
+			d->short_keys[i][way] = text_name_key(short_forms[i][way]);
 	for (size_t i = 0; i < c->n_agencies; i++) {
 		const struct cfg_agency *a = &c->agencies[i];
 		index_name(d, a->name ? a->name : a->id, DIR_AGENCY, a->id);
@@ -86,6 +190,7 @@ struct dir *dir_new(const struct cfg *c)
 	}
 	if (d->n_names) /* qsort(NULL, 0) is undefined behaviour */
 		qsort(d->names, d->n_names, sizeof(*d->names), cmp_name);
+	dedupe_names(d);
 	for (size_t i = 0; i < N_JOINERS; i++)
 		d->joiners[i] = text_name_key(joiner_phrases[i]);
 	d->list_head = text_name_key("các sở");
@@ -100,6 +205,9 @@ void dir_free(struct dir *d)
 		free(d->names[i].key);
 	for (size_t i = 0; i < N_JOINERS; i++)
 		free(d->joiners[i]);
+	for (size_t i = 0; i < N_SHORT_FORMS; i++)
+		for (int way = 0; way < 2; way++)
+			free(d->short_keys[i][way]);
 	free(d->list_head);
 	free(d->names);
 	free(d);
@@ -107,7 +215,7 @@ void dir_free(struct dir *d)
 
 static const struct dir_name *find_key(const struct dir *d, const char *key)
 {
-	struct dir_name probe = {(char *)key, DIR_UNRESOLVED, NULL};
+	struct dir_name probe = {.key = (char *)key, .kind = DIR_UNRESOLVED};
 
 	if (!d->n_names)
 		return NULL;

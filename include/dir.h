@@ -6,7 +6,8 @@
  * thành phố" cannot be split on punctuation: commas and "và" occur inside
  * names. dir_split() reads it word by word and takes, at each position, the
  * longest run of words the directory knows (names and aliases compared by
- * text_name_key). Words it cannot place are kept, as written, as one
+ * text_name_key, each also in its standard short forms taken either way:
+ * UBND, HĐND, KKT, KCN, BQL, VP, TX, TP, MTTQ). Words it cannot place are kept, as written, as one
  * unresolved name: never dropped, never guessed, never a fragment. Such a
  * name ends at ';', a line break, a bullet or "(1)"; at a ',' or "và" only
  * where a new name starts (a name the directory knows in full, or an

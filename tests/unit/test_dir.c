@@ -949,6 +949,47 @@ static void test_names_beyond_the_province(void **state)
 	fixture_teardown((void **)&fx);
 }
 
+/*
+ * The standard short forms (UBND, KKT, KCN, BQL, VP, TX, TP …) are found
+ * for the words they stand for and the other way round, in any mix, with
+ * no alias written; a name written in the directory wins over another's
+ * derived form, and two derived forms that clash name nobody.
+ */
+static const char short_forms_ini[] =
+    "[mail]\nmaildir = mail\n"
+    "[agency bql]\nname = Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng "
+    "Ngãi\nemail = bql@t.example\n"
+    "[agency vpd]\nname = Văn phòng Đoàn\nemail = vpd@t.example\n"
+    "[agency vpx]\nname = Phòng Tổng hợp\nalias = VP Đoàn\nemail = vpx@t.example\n"
+    "[agency tpa]\nname = Thanh tra thành phố A\nemail = tpa@t.example\n"
+    "[agency tpb]\nname = Thanh tra TP A\nemail = tpb@t.example\n"
+    "[agency h1]\nname = UBND huyện Một\nemail = h1@t.example\n"
+    "[agency m]\nname = Văn phòng KKT\nemail = m@t.example\n"
+    "[agency n]\nname = VP Khu kinh tế\nemail = n@t.example\n"
+    "[group huyen]\nname = UBND các huyện, thị xã, thành phố\nmember = h1\n";
+
+static const struct split_case short_forms[] = {
+    {"all short", "BQL KKT Dung Quất và các KCN Quảng Ngãi", "A:bql"},
+    {"a mix of short and full", "Ban Quản lý KKT Dung Quất và các Khu công nghiệp Quảng Ngãi",
+     "A:bql"},
+    {"a group's words short", "UBND các huyện, TX, TP", "G:huyen"},
+    {"a short form written in full", "Ủy ban nhân dân huyện Một", "A:h1"},
+    {"a name written wins over a derived form", "VP Đoàn; Văn phòng Đoàn", "A:vpx | A:vpd"},
+    {"a derived form clashing with a written name", "Thanh tra TP A", "A:tpb"},
+    {"each name's own writing", "Văn phòng KKT; VP Khu kinh tế", "A:m | A:n"},
+    {"two derived forms clashing: nobody", "Văn phòng Khu kinh tế", "U:Văn phòng Khu kinh tế"},
+};
+
+static void test_short_forms(void **state)
+{
+	struct fixture *fx = NULL;
+
+	(void)state;
+	assert_int_equal(fixture_from_cfg((void **)&fx, load_text(short_forms_ini)), 0);
+	run_split_cases(fx->dir, "short forms", short_forms, N_ELEMS(short_forms));
+	fixture_teardown((void **)&fx);
+}
+
 static void test_unknown_name_with_va(void **state)
 {
 	const struct fixture *fx = *state;
@@ -1148,6 +1189,7 @@ int main(void)
 	    SYNTH(test_synthetic_cells),
 	    SYNTH(test_unknown_name_with_va),
 	    cmocka_unit_test(test_names_beyond_the_province),
+	    cmocka_unit_test(test_short_forms),
 	    SYNTH(test_written_text),
 	    SYNTH(test_long_cell),
 	    SYNTH(test_synthetic_lookup),
