@@ -354,6 +354,9 @@ static void test_markup(void **state)
 	    {"ten_file and __đậm__", "ten_file and đậm", 0},
 	    {"Điền vào ____ chỗ trống", "Điền vào ____ chỗ trống", 0},
 	    {"*Đơn vị: *Sở Y tế", "Đơn vị: Sở Y tế", 0},
+	    {"Quý II/2026<br>(trước 15/6)", "Quý II/2026\n(trước 15/6)", 0},
+	    {"**A**<BR/>**B**<br />C<br", "A\nB\nC<br", 0},
+	    {"a <b>c</b> <bra>", "a <b>c</b> <bra>", 0},
 	};
 	(void)state;
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
