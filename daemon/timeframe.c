@@ -559,6 +559,28 @@ static bool at_dash_to_dated(const struct parser *p)
 	       is_year_tok(peek(p, k + 4));
 }
 
+/*
+ * "Năm học 2026 - 2027": a school year, from September to the end of May
+ * (the Ministry of Education's frame ends every school year by 31/5).
+ */
+static int parse_school_year(struct parser *p)
+{
+	int first_tok = p->pos, y1, y2;
+
+	p->pos += 2; /* "năm học" */
+	if (take_year(p, &y1) < 0)
+		return -1;
+	if (!tok_punct(peek(p, 0), '-') && !tok_punct(peek(p, 0), '/'))
+		return fail(p, p->pos, "a school year is written 'năm học %d - %d'", y1, y1 + 1);
+	p->pos++;
+	int second = p->pos;
+	if (take_year(p, &y2) < 0)
+		return -1;
+	if (y2 != y1 + 1)
+		return fail(p, second, "a school year runs over two years in a row");
+	return add_span(p, day_of(y1, 9, 1), day_of(y2, 5, 31), true, first_tok);
+}
+
 /* "Tháng 12/2022", "tháng 12 năm 2022", and yearless "tháng 9". */
 static int parse_month(struct parser *p)
 {
@@ -727,6 +749,8 @@ static int parse_dated(struct parser *p)
 
 	if (at_quarter_word(p, 0))
 		return parse_quarters(p) < 0 ? -1 : 1;
+	if (tok_is(t, "nam") && tok_is(peek(p, 1), "hoc") && is_year_tok(peek(p, 2)))
+		return parse_school_year(p) < 0 ? -1 : 1;
 	if ((tok_is(t, "nam") && peek(p, 1)->type == TOK_NUM) || is_year_tok(t))
 		return parse_years(p) < 0 ? -1 : 1;
 	if (tok_is(t, "thang") && peek(p, 1)->type == TOK_NUM)
@@ -1244,9 +1268,11 @@ static bool skip_filler(struct parser *p)
 		return true;
 	}
 	int k = WORDS_AT(p, 0, words);
-	/* "trong năm 2025" keeps its "năm" for the year rule, "trong năm sau" too. */
+	/* "trong năm 2025" keeps its "năm" for the year rule, "trong năm sau" and
+	 * "trong năm học 2026 - 2027" too. */
 	if (k == 2 && at_words(p, "trong", "nam", NULL) &&
-	    (peek(p, 2)->type == TOK_NUM || relative_year_at(p, 1, false, &(int){0})))
+	    (peek(p, 2)->type == TOK_NUM || tok_is(peek(p, 2), "hoc") ||
+	     relative_year_at(p, 1, false, &(int){0})))
 		k = 1;
 	p->pos += k;
 	return k > 0;

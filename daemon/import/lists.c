@@ -617,8 +617,10 @@ static char *duty_timeframe(const char *text)
 
 /*
  * The deadline an assignment sets, as written: "trước ngày 30/6/2025",
- * "chậm nhất ngày 15/8", "trong tháng 7/2025", "trong Quý III/2025", "thời
- * hạn hoàn thành: Quý III/2025", "định kỳ hằng quý … trước ngày 20", with a
+ * "chậm nhất ngày 15/8", "trong tháng 7/2025", "trong Quý III/2025", "Quý
+ * III/2025", "trong năm 2026", "từ tháng 5 đến tháng 10/2026", "trong năm
+ * học 2026 - 2027", "thời hạn hoàn thành: Quý III/2025", "định kỳ hằng quý
+ * … trước ngày 20", with a
  * recurrence close by joined to it as duty_timeframe does. NULL when the
  * item sets none: then it is guidance, not a task.
  */
@@ -640,7 +642,12 @@ static char *assignment_timeframe(const char *text)
 	struct match date = find_re(
 	    "(truoc|cham nhat( la)?|han chot) (ngay )?[0-9]{1,2}/[0-9]{1,2}(/[0-9]{4})?|"
 	    "(truoc|cham nhat( la)?) (ngay )?[0-9]{1,2} thang [0-9]{1,2}( nam [0-9]{4})?|"
+	    "tu (ngay |thang )?[0-9]{1,2}(/[0-9]{1,2})?(/[0-9]{4})? den (het )?(ngay |thang )?"
+	    "[0-9]{1,2}(/[0-9]{1,2})?/[0-9]{4}|"
+	    "(trong )?nam hoc [0-9]{4} ?- ?[0-9]{4}|"
+	    "(trong|den het|truoc) nam [0-9]{4}|"
 	    "trong (thang|quy) [0-9ivx]+((/| nam )[0-9]{4})?|truoc (thang|quy) [0-9ivx]+/[0-9]{4}|"
+	    "(quy [ivx]+|thang [0-9]{1,2})/[0-9]{4}|"
 	    "truoc ngay [0-9]{1,2} ((cua )?thang cuoi quy|(hang|moi) thang)",
 	    f);
 	struct match rec = find_re("(dinh ky )?(hang|moi) (nam|quy|thang)|dinh ky 6 thang", f);
@@ -679,9 +686,14 @@ static size_t starts_any(const char *f, const char *const *words, size_t n)
 
 static bool ends_assignee(const char *f)
 {
-	static const char *const verbs[] = {"to chuc",    "tong hop",  "bao cao", "kiem tra",
-	                                    "de xuat",    "xu ly",     "lap ",    "xay dung",
-	                                    "nghien cuu", "hoan thanh"};
+	/* Written in lower case (lower_at): "Trung tâm Hỗ trợ …" is a name. */
+	static const char *const verbs[] = {
+	    "to chuc",   "tong hop",  "bao cao",    "kiem tra",   "de xuat",   "xu ly",
+	    "lap ",      "xay dung",  "nghien cuu", "hoan thanh", "long ghep", "tuyen truyen",
+	    "tham dinh", "danh gia",  "cap nhat",   "ban hanh",   "trinh ",    "giam sat",
+	    "dao tao",   "boi duong", "ho tro",     "khao sat",   "cung cap",  "chuan bi",
+	    "tiep nhan", "bao dam",   "dam bao",    "hoan thien", "sua doi",   "van dong",
+	    "phat dong", "thuc hien"};
 
 	if (starts_any(f, handing_over, UTIL_NELEM(handing_over)) ||
 	    starts_any(f, reporting, UTIL_NELEM(reporting)) || words_ends_name(f))
@@ -995,14 +1007,25 @@ static void bullet_assignment(struct import_result *r, const struct para *p, con
  * thông báo kết luận — assigns its tasks in numbered or lettered sentences:
  * "1. Giao Sở Tài chính chủ trì, phối hợp với …; hoàn thành trước ngày
  * 30/6/2025.", "a) Sở Xây dựng: Kiểm tra …; báo cáo trước ngày 25/8/2025."
- * An item is a task when it names an agency first and sets a deadline;
- * the organisation section is left to the duties. Keys are the item's
+ * An item is a task when it names an agency first and sets a deadline,
+ * in any section: a plan written in prose assigns its work in the
+ * organisation section ("III. TỔ CHỨC THỰC HIỆN / 1. Sở Y tế: - Chủ trì …;
+ * hoàn thành trong Quý III/2026"), whose reporting duties are left to
+ * read_duties. Keys are the item's
  * whole number under its section's ("II.1.2", "II.1.2.a"): numbers that
  * restart in each section, or run "1.1", "1.2", never collide, and an item
  * keeps its key when another is removed. Bullets that name an agency first
  * ("- Giao Sở X …"), or that stand under an agency's heading ("1. Sở Tài
  * chính:"), are tasks too.
  */
+static bool is_duty(const char *text)
+{
+	char *tf = duty_timeframe(text);
+
+	free(tf);
+	return tf != NULL;
+}
+
 static void read_assignments(const struct paras *ps, struct import_result *r)
 {
 	char *section = NULL, *heading = NULL;
@@ -1045,13 +1068,16 @@ static void read_assignments(const struct paras *ps, struct import_result *r)
 			heading = agency_heading(p->text);
 			bullets = 0;
 		}
-		if (!organisation && kind == PARA_BULLET)
+		/* In the organisation section a reporting duty is the duties' (read_duties). */
+		if (organisation && is_duty(p->text))
+			continue;
+		if (kind == PARA_BULLET)
 			bullet_assignment(r, p, section,
 			                  letter[0]   ? letter
 			                  : number[0] ? number
 			                              : roman,
 			                  heading, ++bullets);
-		if (organisation || (kind != PARA_NUMBERED && kind != PARA_LETTERED))
+		if (kind != PARA_NUMBERED && kind != PARA_LETTERED)
 			continue;
 		const char *title;
 		char *lead = assignment_lead(p->text, &title);

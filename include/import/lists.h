@@ -15,7 +15,9 @@
  *    name an agency first and set a deadline — "1. Giao Sở X chủ trì, phối
  *    hợp với Y …; hoàn thành trước ngày 30/6/2025", "a) Sở Z: … báo cáo
  *    trước ngày 15/8/2025" — each a task (key "1", "2.a"); sentences without
- *    a deadline are guidance. The organisation section is left to DUTY.
+ *    a deadline are guidance. A plan written in prose assigns its work in
+ *    its organisation section too ("1. Sở Y tế: - Chủ trì …; hoàn thành
+ *    trong Quý III/2026"): those are tasks, its reporting duties DUTY's.
  *  - DUTY: the reporting duties of the organisation section (Tổ chức thực
  *    hiện): "Định kỳ hàng năm (trước ngày 15/12) … báo cáo …", a task for
  *    the agency the item is addressed to; the agency told to "theo dõi,

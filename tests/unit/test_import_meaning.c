@@ -670,6 +670,32 @@ static const struct meaning_case assignment_cases[] = {
       "T:trước ngày 28/2/2027",
       "II.a.2 «Giám sát dịch bệnh, hằng tháng» L:Sở Y tế C:- T:hằng tháng",
       "II.b.1 «Cấp kinh phí trong quý I/2027» L:Sở Tài chính C:- T:trong quý I/2027", NULL}},
+    {"a plan in prose: the organisation section's dated assignments are tasks, its reporting "
+     "duties duties",
+     "I. MỤC ĐÍCH\n\n1. Phát hiện sớm ổ dịch.\n\nIII. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế:\n\n- "
+     "Chủ trì, phối hợp với Sở Giáo dục tổ chức chiến dịch; hoàn thành trong Quý III/2027.\n\n"
+     "- Tổng hợp, báo cáo UBND tỉnh định kỳ hằng quý.\n\n2. Sở Tài chính:\n\n+ Bố trí kinh "
+     "phí; hoàn thành trước ngày 30/4/2027.\n\n+ Hướng dẫn thanh quyết toán.\n",
+     0,
+     false,
+     {"III.1.1 «Chủ trì, phối hợp với Sở Giáo dục tổ chức chiến dịch» L:Sở Y tế C:Sở Giáo dục "
+      "T:trong Quý III/2027",
+      "III.2.1 «Bố trí kinh phí» L:Sở Tài chính C:- T:trước ngày 30/4/2027",
+      "duty.1.1 «Tổng hợp, báo cáo UBND tỉnh định kỳ hằng quý» L:Sở Y tế C:- T:định kỳ hằng "
+      "quý",
+      NULL}},
+    {"deadlines written as a range, a school year, a bare quarter; a date that dates a text is "
+     "none",
+     "1. Giao Sở Văn hóa xây dựng chuyên mục; thực hiện từ tháng 5 đến tháng 10/2027.\n\n"
+     "2. Sở Giáo dục lồng ghép nội dung trong năm học 2027 - 2028.\n\n"
+     "3. Sở Nội vụ rà soát biên chế, Quý II/2027.\n\n"
+     "4. Sở Tư pháp ban hành Quyết định số 12/2027/QĐ-UBND ngày 5/3/2027.\n",
+     0,
+     false,
+     {"1 «Giao Sở Văn hóa xây dựng chuyên mục» L:Sở Văn hóa C:- T:từ tháng 5 đến tháng 10/2027",
+      "2 «Sở Giáo dục lồng ghép nội dung trong năm học 2027 - 2028» L:Sở Giáo dục C:- T:trong "
+      "năm học 2027 - 2028",
+      "3 «Sở Nội vụ rà soát biên chế, Quý II/2027» L:Sở Nội vụ C:- T:Quý II/2027", NULL}},
 };
 
 static void test_assignments(void **state)

@@ -1476,6 +1476,9 @@ static const struct shape_case letter_cases[] = {
      TF_PERIOD, EXACT, "", {E(2025, 6, 30)}, {{E(2025, 6, 30), NO_AGENCY}}},
     {"từ ngày 01/10 đến ngày 15/11/2026", 0, 0, 0,
      TF_PERIOD, EXACT, "", {E(2026, 11, 15)}, {{E(2026, 11, 15), NO_AGENCY}}},
+    /* A school year: September to the end of May. */
+    {"trong năm học 2026 - 2027", 0, 0, 0,
+     TF_PERIOD, EXACT, "", {E(2027, 5, 31)}, {{E(2027, 5, 31), NO_AGENCY}}},
     /* A dash writes the same range: the year once, at the end. */
     {"Tháng 3 – tháng 5/2026", 0, 0, 0,
      TF_PERIOD, EXACT, "", {E(2026, 5, 31)}, {{E(2026, 5, 31), NO_AGENCY}}},
@@ -1646,6 +1649,7 @@ static void test_sentences_without_a_deadline(void **state)
 	    /* A date without a year in several years written, or in none. */
 	    {"2025 - 2026 (trước 31/3)", 0, 0, "could be in several"},
 	    {"Quý II/2026 (trước 15/9)", 0, 0, "outside the dated deadline"},
+	    {"năm học 2026 - 2028", 0, (int)sizeof("năm học 2026 - ") - 1, "two years in a row"},
 	    /* "năm sau" needs the plan's year. */
 	    {"Năm tiếp theo", 0, 0, "relative to the plan's year"},
 	    {"Quý II năm sau", 0, (int)sizeof("Quý II ") - 1, "relative to the plan's year"},
