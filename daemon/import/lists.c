@@ -644,7 +644,7 @@ static char *assignment_timeframe(const char *text)
 	    "(truoc|cham nhat( la)?) (ngay )?[0-9]{1,2} thang [0-9]{1,2}( nam [0-9]{4})?|"
 	    "tu (ngay |thang )?[0-9]{1,2}(/[0-9]{1,2})?(/[0-9]{4})? den (het )?(ngay |thang )?"
 	    "[0-9]{1,2}(/[0-9]{1,2})?/[0-9]{4}|"
-	    "(trong )?nam hoc [0-9]{4} ?- ?[0-9]{4}|"
+	    "(trong )?nam hoc [0-9]{4} ?- ?[0-9]{4}|giai doan [0-9]{4} ?- ?[0-9]{4}|"
 	    "(trong|den het|truoc) nam [0-9]{4}|"
 	    "trong (thang|quy) [0-9ivx]+((/| nam )[0-9]{4})?|truoc (thang|quy) [0-9ivx]+/[0-9]{4}|"
 	    "(quy [ivx]+|thang [0-9]{1,2})/[0-9]{4}|"
@@ -925,22 +925,111 @@ static char *assignment_lead(const char *text, const char **title)
 	return clean_value(text + start, end);
 }
 
+/*
+ * An assignment written after its work, in parentheses: "1. Rà soát quy
+ * hoạch … (Sở Văn hóa, Thể thao và Du lịch chủ trì, phối hợp với Sở Xây
+ * dựng; hoàn thành trong Quý III/2026).", "(chủ trì: Sở X; phối hợp: Sở
+ * Y)". The lead, and in *paren what the parentheses hold; the title is
+ * the text before them (*title_len bytes). NULL when the item ends in no
+ * such parentheses.
+ */
+static char *paren_lead(const char *text, char **paren, size_t *title_len)
+{
+	size_t len = strlen(text), close = len;
+	char f[WORDS_FOLD_MAX];
+	uint32_t map[WORDS_FOLD_MAX];
+
+	while (close && strchr(" .;", text[close - 1]))
+		close--;
+	if (!close || text[close - 1] != ')')
+		return NULL;
+	size_t open = close - 1;
+	for (int depth = 0; open--;) {
+		depth += text[open] == ')';
+		if (text[open] == '(' && depth-- == 0)
+			break;
+	}
+	if (open == (size_t)-1 || open == 0)
+		return NULL;
+	char *inside = xstrndup(text + open + 1, close - 2 - open);
+	text_fold(inside, strlen(inside), f, map, sizeof(f));
+	struct match at = find_re("(^| )chu tri($|[ ,;:])", f);
+	char *lead = NULL;
+	if (at.b > at.a && !strncmp(f, "chu tri:", 8)) {
+		const char *v = inside + map[8];
+		lead = clean_value(v, strcspn(v, ";"));
+	} else if (at.b > at.a && at.a > 0 && words_org_name(inside)) {
+		lead = clean_value(inside, map[at.a]);
+	}
+	if (!lead || !*lead) {
+		free(lead);
+		free(inside);
+		return NULL;
+	}
+	*paren = inside;
+	*title_len = open;
+	return lead;
+}
+
+/* The lead of an assignment in parentheses and its deadline, in them or before them. */
+static char *paren_assignment(const char *text, char **tf)
+{
+	char *inside;
+	size_t title_len;
+	char *lead = paren_lead(text, &inside, &title_len);
+
+	*tf = NULL;
+	if (!lead)
+		return NULL;
+	*tf = assignment_timeframe(inside);
+	if (!*tf)
+		*tf = assignment_timeframe(text);
+	free(inside);
+	return lead;
+}
+
+/* The coordinating agencies of "(…; phối hợp: Sở Y, Sở Z)". */
+static char *paren_partners(const char *inside)
+{
+	char f[WORDS_FOLD_MAX];
+	uint32_t map[WORDS_FOLD_MAX];
+
+	text_fold(inside, strlen(inside), f, map, sizeof(f));
+	const char *at = strstr(f, "phoi hop:");
+	if (!at)
+		return assignment_partners(inside);
+	const char *v = inside + map[at - f + strlen("phoi hop:")];
+	return clean_value(v, strcspn(v, ";"));
+}
+
 static void add_assignment(struct import_result *r, const struct para *p, const char *section,
                            const char *key, const char *index, char *lead, char *timeframe)
 {
 	const char *title;
+	char *paren = NULL, *coord = NULL;
+	size_t title_len = 0;
 	char *again = assignment_lead(p->text, &title);
 	struct import_row *row = result_add_row(r, IMPORT_PROSE, p->pos);
 
+	char *in_paren = again ? NULL : paren_lead(p->text, &paren, &title_len);
+	if (in_paren) {
+		title = p->text;
+		coord = paren_partners(paren);
+	} else {
+		title_len = strcspn(title, ";");
+		coord = assignment_partners(p->text);
+	}
+	free(in_paren);
 	free(again);
+	free(paren);
 	row->base_key = xstrdup(key);
 	row->key = xstrdup(key);
 	row->context = -1;
 	row->index = xstrdup(index);
 	row->category = section ? xstrdup(section) : NULL;
-	row->title = clean_value(title, strcspn(title, ";"));
+	row->title = clean_value(title, title_len);
 	row->lead = lead;
-	row->coord = assignment_partners(p->text);
+	row->coord = coord;
 	row->timeframe = timeframe;
 	row->raw = xstrdup(p->text);
 	result_fate(r, p->block, p->pos, FATE_TASK, key, "an assignment with a deadline: '%s'",
@@ -1080,8 +1169,11 @@ static void read_assignments(const struct paras *ps, struct import_result *r)
 		if (kind != PARA_NUMBERED && kind != PARA_LETTERED)
 			continue;
 		const char *title;
-		char *lead = assignment_lead(p->text, &title);
-		char *tf = lead ? assignment_timeframe(p->text) : NULL;
+		char *tf = NULL, *lead = assignment_lead(p->text, &title);
+		if (lead)
+			tf = assignment_timeframe(p->text);
+		else
+			lead = paren_assignment(p->text, &tf);
 		if (!tf) {
 			if (lead && strlen(p->text) >= WORDS_FOLD_MAX - 1)
 				result_problem(

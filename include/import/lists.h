@@ -14,7 +14,9 @@
  *    (a công văn, a thông báo kết luận), numbered or lettered sentences that
  *    name an agency first and set a deadline — "1. Giao Sở X chủ trì, phối
  *    hợp với Y …; hoàn thành trước ngày 30/6/2025", "a) Sở Z: … báo cáo
- *    trước ngày 15/8/2025" — each a task (key "1", "2.a"); sentences without
+ *    trước ngày 15/8/2025", or the work first and its assignment in
+ *    parentheses, "1. Rà soát … (Sở X chủ trì, phối hợp với Y; hoàn thành
+ *    trong Quý III/2026)" — each a task (key "1", "2.a"); sentences without
  *    a deadline are guidance. A plan written in prose assigns its work in
  *    its organisation section too ("1. Sở Y tế: - Chủ trì …; hoàn thành
  *    trong Quý III/2026"): those are tasks, its reporting duties DUTY's.

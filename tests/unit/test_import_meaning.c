@@ -696,6 +696,20 @@ static const struct meaning_case assignment_cases[] = {
       "2 «Sở Giáo dục lồng ghép nội dung trong năm học 2027 - 2028» L:Sở Giáo dục C:- T:trong "
       "năm học 2027 - 2028",
       "3 «Sở Nội vụ rà soát biên chế, Quý II/2027» L:Sở Nội vụ C:- T:Quý II/2027", NULL}},
+    {"the assignment in parentheses after the work: its lead, partners and deadline",
+     "II. NHIỆM VỤ\n\n1. Rà soát quy hoạch ven biển (Sở Văn hóa, Thể thao và Du lịch chủ trì, "
+     "phối hợp với Sở Xây dựng, Sở Tài chính; hoàn thành trong Quý III/2027).\n\n"
+     "2. Xây dựng Đề án du lịch, trình UBND tỉnh trong tháng 9/2027 (Sở Du lịch chủ trì).\n\n"
+     "3. Bảo đảm an ninh cho khách (chủ trì: Công an tỉnh; phối hợp: UBND các xã; thực hiện "
+     "thường xuyên).\n\n4. Nâng cấp đường ven biển (giai đoạn 2027 - 2029).\n",
+     0,
+     false,
+     {"II.1 «Rà soát quy hoạch ven biển» L:Sở Văn hóa, Thể thao và Du lịch C:Sở Xây dựng, Sở "
+      "Tài chính T:trong Quý III/2027",
+      "II.2 «Xây dựng Đề án du lịch, trình UBND tỉnh trong tháng 9/2027» L:Sở Du lịch C:- "
+      "T:trong tháng 9/2027",
+      "II.3 «Bảo đảm an ninh cho khách» L:Công an tỉnh C:UBND các xã T:thực hiện thường xuyên",
+      NULL}},
 };
 
 static void test_assignments(void **state)
