@@ -2,6 +2,7 @@
 #include "import/meaning.h"
 
 #include "buf.h"
+#include "import/legend.h"
 #include "import/lists.h"
 #include "import/plan_facts.h"
 #include "import/tables.h"
@@ -308,12 +309,36 @@ static void lost_separators(const struct doc *d, struct import_result *r)
 		    more ? " (it comes again further on)" : "");
 }
 
+/* "Sở TC" as the plan's own list of abbreviations says: "Sở Tài chính". */
+static void expand(const struct legend *l, char **cell)
+{
+	char *full = legend_apply(l, *cell);
+
+	free(*cell);
+	*cell = full;
+}
+
+static void apply_legend(const struct doc *d, struct import_result *r)
+{
+	struct legend l;
+
+	legend_read(d, &l);
+	for (size_t i = 0; i < r->n_rows && l.n; i++) {
+		expand(&l, &r->rows[i].lead);
+		expand(&l, &r->rows[i].coord);
+	}
+	if (l.n)
+		expand(&l, &r->monitor);
+	legend_free(&l);
+}
+
 void meaning_read(const struct doc *d, struct import_result *r)
 {
 	tables_read(d, r);
 	lists_read(d, r);
 	lost_separators(d, r);
 	plan_facts_read(d, r);
+	apply_legend(d, r);
 	finish_keys(r);
 	for (size_t i = 0; i < r->n_rows; i++)
 		tidy_row(&r->rows[i]);

@@ -128,6 +128,24 @@ static void add_row(struct doc_table *t, const struct line *l)
 	}
 }
 
+/*
+ * After blank lines, a Markdown header of another width over its rule
+ * begins another table ("| Chữ viết tắt | Nghĩa |" under a task table),
+ * not rows of this one.
+ */
+static bool other_table_at(const struct lines *l, size_t i, const struct doc_table *t)
+{
+	const char *start[DOC_MAX_COLS];
+	size_t len[DOC_MAX_COLS];
+
+	if (i + 1 >= l->n || !t->n_rows || !pipe_row(&l->v[i]) || !pipe_row(&l->v[i + 1]))
+		return false;
+	size_t n = cut_cells(&l->v[i + 1], start, len, DOC_MAX_COLS);
+	if (!markdown_rule(start, len, n))
+		return false;
+	return cut_cells(&l->v[i], start, len, DOC_MAX_COLS) != t->rows[0].n_cells;
+}
+
 size_t read_grid(const struct lines *l, size_t from, struct doc *out)
 {
 	const struct line *first = &l->v[from];
@@ -143,7 +161,7 @@ size_t read_grid(const struct lines *l, size_t from, struct doc *out)
 			continue;
 		}
 		size_t next = skip_page_break(l, i);
-		if (next == i)
+		if (next == i || other_table_at(l, next, t))
 			break;
 		i = next;
 	}

@@ -3,7 +3,9 @@
  * from Word or a PDF) and Markdown pipe tables. A "|---|" rule marks the
  * row above it a header. A page break inside a table (a form feed, the
  * page's number, up to two lines of running page header after the form
- * feed, blank lines) does not end it; any other line does. Pure.
+ * feed, blank lines) does not end it; any other line does, and so does a
+ * Markdown header of another width over its rule after blank lines (the
+ * next table). Pure.
  */
 #ifndef DEADLINED_IMPORT_READ_GRID_H
 #define DEADLINED_IMPORT_READ_GRID_H

@@ -718,6 +718,51 @@ static void test_assignments(void **state)
 	run_cases(assignment_cases, N_ELEMS(assignment_cases));
 }
 
+/*
+ * The plan's own abbreviations: its agency cells read as the legend says,
+ * whole names only, the longest first; a legend as a list under its
+ * heading, on the heading's line, or as a table.
+ */
+static const struct meaning_case legend_cases[] = {
+    {"a list under 'Chữ viết tắt'; a name that holds an abbreviation is left as written",
+     "| TT | Nội dung | Chủ trì | Phối hợp | Thời gian |\n|---|---|---|---|---|\n"
+     "| 1 | Việc một | Sở TC | Sở NV; VP UBND | Quý I/2027 |\n"
+     "| 2 | Việc hai | BQL KKT | Sở TC Hà Nội, Sở TC | Quý II/2027 |\n\n"
+     "Ghi chú: Chữ viết tắt trong Phụ lục:\n\n- Sở TC: Sở Tài chính\n\n- Sở NV: Sở Nội vụ\n\n"
+     "- BQL KKT: Ban Quản lý Khu kinh tế\n\n- VP: Văn phòng\n\nNơi nhận: như trên.\n",
+     0,
+     false,
+     {"1 «Việc một» L:Sở Tài chính C:Sở Nội vụ; VP UBND T:Quý I/2027",
+      "2 «Việc hai» L:Ban Quản lý Khu kinh tế C:Sở TC Hà Nội, Sở Tài chính T:Quý II/2027", NULL}},
+    {"entries on the heading's line, joined by ';', a dash for the colon",
+     "| TT | Nội dung | Chủ trì | Thời gian |\n|---|---|---|---|\n"
+     "| 1 | Việc một | UBND các huyện, TX, TP | 2027 |\n\n"
+     "(*) Viết tắt: UBND các huyện, TX, TP - UBND các huyện, thị xã, thành phố; TTHC - "
+     "thủ tục hành chính.\n",
+     0,
+     false,
+     {"1 «Việc một» L:UBND các huyện, thị xã, thành phố C:- T:2027", NULL}},
+    {"a table of abbreviations",
+     "| TT | Nội dung | Chủ trì | Thời gian |\n|---|---|---|---|\n"
+     "| 1 | Việc một | Sở KHCN | 2027 |\n\n"
+     "| Chữ viết tắt | Nghĩa |\n|---|---|\n| Sở KHCN | Sở Khoa học và Công nghệ |\n",
+     0,
+     false,
+     {"1 «Việc một» L:Sở Khoa học và Công nghệ C:- T:2027", NULL}},
+    {"no legend: nothing changes",
+     "| TT | Nội dung | Chủ trì | Thời gian |\n|---|---|---|---|\n"
+     "| 1 | Việc một | Sở TC | 2027 |\n\nSở TC: Sở Tài chính\n",
+     0,
+     false,
+     {"1 «Việc một» L:Sở TC C:- T:2027", NULL}},
+};
+
+static void test_legend(void **state)
+{
+	(void)state;
+	run_cases(legend_cases, N_ELEMS(legend_cases));
+}
+
 /* An item too long to look for its deadline in is said, never dropped silently. */
 static void test_assignment_too_long(void **state)
 {
@@ -897,15 +942,11 @@ static void test_lost_separators(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_column_roles),
-	    cmocka_unit_test(test_column_conflicts),
-	    cmocka_unit_test(test_tables),
-	    cmocka_unit_test(test_task_column),
-	    cmocka_unit_test(test_lists),
-	    cmocka_unit_test(test_assignments),
-	    cmocka_unit_test(test_assignment_too_long),
-	    cmocka_unit_test(test_plan_facts),
-	    cmocka_unit_test(test_nothing_dropped_silently),
+	    cmocka_unit_test(test_column_roles),    cmocka_unit_test(test_column_conflicts),
+	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_task_column),
+	    cmocka_unit_test(test_lists),           cmocka_unit_test(test_assignments),
+	    cmocka_unit_test(test_legend),          cmocka_unit_test(test_assignment_too_long),
+	    cmocka_unit_test(test_plan_facts),      cmocka_unit_test(test_nothing_dropped_silently),
 	    cmocka_unit_test(test_lost_separators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
