@@ -134,23 +134,11 @@ static size_t keyword_of(const struct unit *u)
 
 static bool title_stop(const char *text)
 {
-	static const char *const stops[] = {"can cu",
-	                                    "thuc hien",
-	                                    "theo de nghi",
-	                                    "chu tich",
-	                                    "trien khai thuc hien quyet dinh",
-	                                    "phan",
-	                                    "quyet dinh",
-	                                    "noi nhan",
-	                                    "kinh gui",
-	                                    "kem theo",
-	                                    "thu tuong",
-	                                    "bo truong",
-	                                    "chinh phu",
-	                                    "uy ban nhan dan",
-	                                    "tm",
-	                                    "kt",
-	                                    "dieu"};
+	static const char *const stops[] = {
+	    "can cu",  "thuc hien",  "theo de nghi", "chu tich",  "trien khai thuc hien quyet dinh",
+	    "phan",    "quyet dinh", "noi nhan",     "kinh gui",  "kem theo",
+	    "phu luc", "thu tuong",  "bo truong",    "chinh phu", "uy ban nhan dan",
+	    "tm",      "kt",         "dieu"};
 	char buf[256];
 	const char *f = fold(text, buf, sizeof(buf));
 
@@ -205,6 +193,21 @@ static bool rule_unit(const struct unit *u)
 }
 
 /* A numbered heading ("I. MỤC TIÊU", "1. …"): its first word is a list number. */
+/*
+ * "KẾ HOẠCH / Thực hiện Nghị quyết số 12-NQ/TU …": right under the keyword,
+ * what the plan implements is its title; the preamble that opens the text
+ * ("Thực hiện …, UBND tỉnh ban hành Kế hoạch … như sau:") is not.
+ */
+static bool implementing_title(const char *text)
+{
+	char buf[1024];
+	const char *f = fold(text, buf, sizeof(buf));
+	size_t n = strlen(f);
+
+	return words_starts(f, "thuc hien") && !strstr(f, "ban hanh") &&
+	       !(n >= 8 && strstr(f + n - 8, "nhu sau"));
+}
+
 static bool numbered(const char *text)
 {
 	char first[32];
@@ -255,7 +258,8 @@ static size_t read_title(const struct units *u, struct import_result *r)
 		for (size_t j = i + 1; j < u->n && j <= i + 2; j++) {
 			if (!u->v[j].para)
 				break;
-			if (title_stop(u->v[j].text) || rule_unit(&u->v[j]))
+			if ((title_stop(u->v[j].text) && !implementing_title(u->v[j].text)) ||
+			    rule_unit(&u->v[j]))
 				break;
 			title_lines(u, j, u->v[j].text, r);
 			break;

@@ -844,6 +844,20 @@ static void test_plan_facts(void **state)
 	     "Chuyển đổi số năm 2027,,,\n,,,\nTT,Nhiệm vụ,Chủ trì,Thời hạn\n1,Việc một,Sở Y tế,"
 	     "Quý II\n",
 	     "45/KH-UBND", "2027-03-10", "Chuyển đổi số năm 2027", 2027, 2027},
+	    {"what the plan implements, right under the keyword, is its title",
+	     "Số: 66/KH-UBND\n\nKẾ HOẠCH\n\nThực hiện Nghị quyết số 12-NQ/TU về du lịch năm "
+	     "2027\n\n"
+	     "I. MỤC ĐÍCH\n",
+	     "66/KH-UBND", NULL, "Thực hiện Nghị quyết số 12-NQ/TU về du lịch năm 2027", 2027,
+	     2027},
+	    {"the preamble under the keyword is no title",
+	     "Số: 67/KH-UBND\n\nKẾ HOẠCH\n\nThực hiện Kế hoạch số 14-KH/TU, UBND tỉnh ban hành Kế "
+	     "hoạch như sau:\n\nI. MỤC ĐÍCH\n",
+	     "67/KH-UBND", NULL, NULL, 0, 0},
+	    {"an appendix's caption after a bold title is not part of it",
+	     "Số: 68/KH-UBND\n\n**KẾ HOẠCH**\n**Nhiệm vụ năm 2027**\n\n**PHỤ LỤC**\n**NHIỆM VỤ CỤ "
+	     "THỂ**\n",
+	     "68/KH-UBND", NULL, "Nhiệm vụ năm 2027", 2027, 2027},
 	    {"a row of two written cells is no title",
 	     "KẾ HOẠCH,Chuyển đổi số năm 2027,,\n,,,\nTT,Nhiệm vụ,Chủ trì,Thời hạn\n"
 	     "1,Việc một,Sở Y tế,Quý II\n",
