@@ -335,6 +335,16 @@ static void read_number(const struct units *u, size_t head, struct import_result
  * its plan only in "(Kèm theo Kế hoạch số 88/KH-UBND ngày …)": that number,
  * when the head has no "Số:" of its own.
  */
+static void set_issued(struct import_result *r, int d, int m, int y)
+{
+	char date[16];
+
+	if (r->issued || d < 1 || d > 31 || m < 1 || m > 12 || y < 1900 || y > 2200)
+		return;
+	snprintf(date, sizeof(date), "%04d-%02d-%02d", y, m, d);
+	r->issued = xstrdup(date);
+}
+
 static void read_parent_number(const struct units *u, size_t head, struct import_result *r)
 {
 	for (size_t i = 0; i < head && i < u->n && !r->number; i++) {
@@ -348,8 +358,27 @@ static void read_parent_number(const struct units *u, size_t head, struct import
 			continue;
 		const char *v = orig + map[(size_t)(so - f) + 4];
 		size_t n = strcspn(v, " *,;)");
-		if (number_like(v, n))
-			r->number = xstrndup(v, n);
+		if (!number_like(v, n))
+			continue;
+		r->number = xstrndup(v, n);
+		/* "… số 08/KH-SXD ngày 15/01/2026": the date that plan was issued. */
+		int d, m, y;
+		const char *after = so + 4 + strcspn(so + 4, " *,;)");
+		if (sscanf(after, " ngay %d/%d/%d", &d, &m, &y) == 3 ||
+		    sscanf(after, " ngay %d thang %d nam %d", &d, &m, &y) == 3)
+			set_issued(r, d, m, y);
+		/* "Danh mục nhiệm vụ năm 2026 của Sở X (kèm theo …)": its title. */
+		size_t before = map[at - f];
+		while (before && strchr(" (*", orig[before - 1]))
+			before--;
+		char caption[64];
+		fold(orig, caption, sizeof(caption));
+		if (!r->title && before && !words_starts(caption, "phu luc") &&
+		    words_count(caption) >= 3) {
+			char *raw = xstrndup(orig, before);
+			r->title = cut_title(raw);
+			free(raw);
+		}
 	}
 }
 
@@ -369,16 +398,6 @@ static bool find_date(const char *f, int *d, int *m, int *y)
 	}
 	regfree(&re);
 	return found;
-}
-
-static void set_issued(struct import_result *r, int d, int m, int y)
-{
-	char date[16];
-
-	if (d < 1 || d > 31 || m < 1 || m > 12 || y < 1900 || y > 2200)
-		return;
-	snprintf(date, sizeof(date), "%04d-%02d-%02d", y, m, d);
-	r->issued = xstrdup(date);
 }
 
 static void read_issued(const struct units *u, size_t head, struct import_result *r)

@@ -833,11 +833,16 @@ static void test_plan_facts(void **state)
 	     "Số: 77/KH-UBND\nCần Thơ, ngày 9 tháng 2 năm 2026\nKẾ HOẠCH\nSố hóa hồ sơ lưu trữ "
 	     "năm 2026\n––––––––\n\n**I. MỤC TIÊU**\n",
 	     "77/KH-UBND", "2026-02-09", "Số hóa hồ sơ lưu trữ năm 2026", 2026, 2026},
-	    {"an appendix alone, a spreadsheet's title rows over its header: the plan it goes with",
+	    {"an appendix alone, a spreadsheet's title rows over its header: the plan it goes with "
+	     "and its date; an appendix's caption is no title",
 	     "\"PHỤ LỤC NHIỆM VỤ (Kèm theo Kế hoạch số 41/KH-UBND ngày 3/2/2027 của UBND "
 	     "tỉnh)\",,,\n"
 	     ",,,\nTT,Nhiệm vụ,Chủ trì,Thời hạn\n1,Việc một,Sở Y tế,2027\n",
-	     "41/KH-UBND", NULL, NULL, 0, 0},
+	     "41/KH-UBND", "2027-02-03", NULL, 0, 0},
+	    {"a list's caption before '(kèm theo …)' is the title",
+	     "Danh mục nhiệm vụ năm 2027 của Sở Xây dựng (kèm theo Kế hoạch số 08/KH-SXD ngày 15 "
+	     "tháng 01 năm 2027);;\n;;\nSTT;Nội dung;Chủ trì\n1;Việc một;Sở Y tế\n",
+	     "08/KH-SXD", "2027-01-15", "Danh mục nhiệm vụ năm 2027 của Sở Xây dựng", 2027, 2027},
 	    {"a spreadsheet's title rows: the keyword and the title each alone in a row",
 	     "UBND TỈNH QUẢNG NGÃI,,,CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
 	     "Số: 45/KH-UBND,,,\"Quảng Ngãi, ngày 10 tháng 3 năm 2027\"\n,,,\nKẾ HOẠCH,,,\n"
