@@ -91,23 +91,28 @@ static void task_json(const struct tasks_ctx *c, const struct task *t, struct bu
 static void task_text(const struct tasks_ctx *c, const struct task *t, struct buf *b)
 {
 	char due[40];
-	struct buf names = BUF_INIT;
+	/* Names the directory does not know are marked "?": the flag says which. */
+	struct buf names[2] = {BUF_INIT, BUF_INIT};
 
-	for (size_t i = 0; i < t->n_agencies; i++)
-		if (t->agencies[i].role == TASK_LEAD)
-			buf_printf(&names, "%s%s%s", names.len ? ", " : "",
-			           t->agencies[i].resolved ? "" : "?", t->agencies[i].agency);
+	for (size_t i = 0; i < t->n_agencies; i++) {
+		struct buf *n = &names[t->agencies[i].role == TASK_LEAD ? 0 : 1];
+		buf_printf(n, "%s%s%s", n->len ? ", " : "", t->agencies[i].resolved ? "" : "?",
+		           t->agencies[i].agency);
+	}
 	buf_printf(b, "%-5lld %s:%s  %s\n", (long long)t->id, t->plan_id, t->key, t->title);
 	buf_printf(b, "      %s | %s | due %s | %s | lead: %s", t->timeframe, tf_kind_name(t->kind),
 	           t->due == TF_NONE
 	               ? "-"
 	               : date_format_iso(t->due, dir_cfg(c->d)->tz_offset, due, sizeof(due)),
-	           task_status_name(t->status), names.len ? buf_str(&names) : "-");
+	           task_status_name(t->status), names[0].len ? buf_str(&names[0]) : "-");
+	if (names[1].len)
+		buf_printf(b, " | with: %s", buf_str(&names[1]));
 	for (unsigned f = 0; f < UTIL_NELEM(flag_names); f++)
 		if (t->flags & (1u << f) & TASK_FLAGS_CHECK)
 			buf_printf(b, " [%s]", flag_names[f]);
 	buf_addc(b, '\n');
-	buf_free(&names);
+	buf_free(&names[0]);
+	buf_free(&names[1]);
 }
 
 static int one_task(const struct task *t, void *arg)
