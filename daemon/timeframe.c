@@ -1688,11 +1688,14 @@ static void recurring_bounds(struct parser *p, struct tf *t, int64_t from_day, t
 	/* A letter with no period of its own still has a date of issue: its
 	 * first due is the first from then on (from its year's start when only
 	 * the year is known). The recurrence itself stays open (from TF_NONE);
-	 * the planner starts it with the plan. */
+	 * the planner starts it with the plan. A plan for 2024 - 2025 issued on
+	 * 14/3/2024 is first due after its issue too, as the planner has it. */
 	int64_t first_day = from_day != NO_DAY        ? from_day
 	                    : p->issued_day != NO_DAY ? p->issued_day
 	                    : p->plan_year            ? day_of(p->plan_year, 1, 1)
 	                                              : NO_DAY;
+	if (first_day != NO_DAY && p->issued_day != NO_DAY && p->issued_day > first_day)
+		first_day = p->issued_day;
 	struct tf_occ first;
 	if (first_day != NO_DAY && tf_next(t, start_instant(first_day, tz), &first)) {
 		t->window_start = first.window_start;

@@ -1546,6 +1546,29 @@ SHAPE_TEST(test_open_ends, open_end_cases)
 SHAPE_TEST(test_someone_elses_schedule, schedule_cases)
 SHAPE_TEST(test_what_a_letter_means, letter_cases)
 
+/* A recurring duty's first due (the one a task shows) is not before the plan was issued. */
+static void test_first_due_from_issue(void **state)
+{
+	static const struct {
+		const char *phrase;
+		int first, last, issued;
+		struct when due;
+	} cases[] = {
+	    {"Chậm nhất ngày 20 hằng tháng", 2024, 2025, 20240314, E(2024, 3, 20)},
+	    {"Chậm nhất ngày 20 hằng tháng", 2024, 2025, 20231201, E(2024, 1, 20)},
+	    {"Hằng quý", 2026, 2026, 20260510, E(2026, 6, 30)},
+	    {"Hằng quý", 2026, 2026, 0, E(2026, 3, 31)},
+	};
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct tf_ctx ctx = plan_ctx(cases[i].first, cases[i].last);
+		struct tf t;
+		expect_int(cases[i].phrase, "tf_parse_issued()",
+		           tf_parse_issued(cases[i].phrase, &ctx, cases[i].issued, &t), 0);
+		expect_time(cases[i].phrase, "due", t.due, when_time(cases[i].due));
+	}
+}
+
 /* In a plan over several years a date without one could be in any of them: not read. */
 static void test_yearless_in_a_plan_of_years(void **state)
 {
@@ -1793,6 +1816,7 @@ int main(void)
 	    cmocka_unit_test(test_deadlines_for_several_agencies),
 	    cmocka_unit_test(test_open_ends),
 	    cmocka_unit_test(test_what_a_letter_means),
+	    cmocka_unit_test(test_first_due_from_issue),
 	    cmocka_unit_test(test_yearless_in_a_plan_of_years),
 	    cmocka_unit_test(test_first_due_of_a_recurrence),
 	    cmocka_unit_test(test_issued),
