@@ -501,6 +501,71 @@ static void mark_lines(struct layout *l, const struct region *r, int table)
 			l->lines[i].table = table;
 }
 
+/*
+ * A line's runs of words (parted by gaps a word space cannot make), and
+ * whether each stays within the region's columns: a run may cross at
+ * most half its gutters (a header spanning "Chủ trì | Phối hợp"), never
+ * all of them as a sentence does. Returns the number of runs, 0 when a
+ * run crosses too many.
+ */
+static size_t header_runs(const struct layout *l, const struct region *r, const struct pline *ln)
+{
+	size_t runs = 0;
+
+	for (size_t k = 0; k < ln->n;) {
+		size_t end = k + 1;
+		while (end < ln->n &&
+		       l->words[ln->first + end].x0 - l->words[ln->first + end - 1].x1 <
+		           l->gutter_min)
+			end++;
+		double x0 = l->words[ln->first + k].x0, x1 = l->words[ln->first + end - 1].x1;
+		size_t crossed = 0;
+		for (size_t g = 0; g < r->n_g; g++)
+			crossed += x0 < r->g[g].a && x1 > r->g[g].b;
+		if (r->n_g && 2 * crossed > r->n_g)
+			return 0;
+		runs++;
+		k = end;
+	}
+	return runs;
+}
+
+/*
+ * The lines of a header above a table's first row that its region did not
+ * take: a two-row header ("Cơ quan thực hiện" over "Chủ trì | Phối hợp",
+ * the other headings written once) leaves fewer gaps than the rows do, so
+ * the region began under it. Text lines right above the table, about its
+ * width (a heading may reach past the rows' text), whose runs of words keep
+ * to its columns, become its first rows;
+ * the topmost has words in two columns at least (a caption centred over
+ * a table does not).
+ */
+static void take_header_lines(struct layout *l, struct region *r)
+{
+	const struct pline *top = &l->lines[r->first];
+	double x0 = top->x0, x1 = top->x1;
+	size_t first = r->first;
+
+	for (size_t i = r->first; i <= r->last; i++)
+		if (l->lines[i].page == top->page) {
+			x0 = fmin(x0, l->lines[i].x0);
+			x1 = fmax(x1, l->lines[i].x1);
+		}
+	for (size_t i = r->first, taken = 0; i > 0 && taken < 4; i--, taken++) {
+		const struct pline *ln = &l->lines[i - 1], *below = &l->lines[i];
+		if (ln->furniture || ln->table || ln->page != top->page ||
+		    below->top - ln->bottom > 2.5 * l->height || ln->x0 < x0 - 4 * l->height ||
+		    ln->x1 > x1 + 4 * l->height || !header_runs(l, r, ln))
+			break;
+		first = i - 1;
+	}
+	while (first < r->first && header_runs(l, r, &l->lines[first]) < 2)
+		first++;
+	for (size_t i = first; i < r->first; i++)
+		l->lines[i].table = -1;
+	r->first = first;
+}
+
 static void keep_table(struct layout *l, struct region *r)
 {
 	struct region *prev = l->n_tables ? &l->tables[l->n_tables - 1] : NULL;
@@ -520,6 +585,7 @@ static void keep_table(struct layout *l, struct region *r)
 		mark_lines(l, r, (int)l->n_tables);
 		return;
 	}
+	take_header_lines(l, r);
 	l->tables = xrealloc(l->tables, (l->n_tables + 1) * sizeof(*l->tables));
 	l->tables[l->n_tables++] = *r;
 	mark_lines(l, r, (int)l->n_tables);

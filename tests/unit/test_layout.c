@@ -253,6 +253,32 @@ static void test_lists_are_not_tables(void **state)
 	      "p 'c)': Tập huấn kỹ năng số cho cán bộ.\n");
 }
 
+static void test_two_row_header(void **state)
+{
+	/* "Cơ quan thực hiện" spans "Chủ trì | Phối hợp": the header's lines
+	 * leave fewer gaps than the rows, yet they are the table's first rows;
+	 * the caption above, one run of words, is not. */
+	static const struct drawn lines[] = {
+	    {1, 80, "@150 Danh mục nhiệm vụ năm 2026"},
+	    {1, 100,
+	     "@60 **STT @100 **Nhiệm **vụ @300 **Cơ **quan **thực **hiện @470 **Thời **hạn"},
+	    {1, 112, "@300 **Chủ **trì @390 **Phối **hợp"},
+	    {1, 130, "@60 1 @100 Rà soát hộ nghèo @300 Sở Y tế @390 Sở Nội vụ @470 Quý II/2026"},
+	    {1, 148, "@60 2 @100 Hỗ trợ nhà ở @300 Sở Xây dựng @390 Sở Tài chính @470 2026"},
+	    {1, 166, "@60 3 @100 Đào tạo nghề @300 Sở Nội vụ @390 UBND các xã @470 Quý III/2026"},
+	};
+
+	(void)state;
+	CHECK("a two-row header", lines, 1, false,
+	      "p: Danh mục nhiệm vụ năm 2026\n"
+	      "t1 p1\n"
+	      "r: STT B | Nhiệm vụ B | Cơ quan thực hiện<2> B | Thời hạn B\n"
+	      "r:  |  | Chủ trì B | Phối hợp B\n"
+	      "r: 1 | Rà soát hộ nghèo | Sở Y tế | Sở Nội vụ | Quý II/2026\n"
+	      "r: 2 | Hỗ trợ nhà ở | Sở Xây dựng | Sở Tài chính | 2026\n"
+	      "r: 3 | Đào tạo nghề | Sở Nội vụ | UBND các xã | Quý III/2026\n");
+}
+
 static void test_nothing(void **state)
 {
 	struct doc d;
@@ -273,6 +299,7 @@ int main(void)
 	    cmocka_unit_test(test_pages_and_furniture),
 	    cmocka_unit_test(test_spanning_rows),
 	    cmocka_unit_test(test_lists_are_not_tables),
+	    cmocka_unit_test(test_two_row_header),
 	    cmocka_unit_test(test_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
