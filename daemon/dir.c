@@ -485,6 +485,27 @@ static bool known_name_at(const struct dir *d, const struct word *w, size_t n, s
 	return at < n && longest_match(d, w, n, at, &found) > at;
 }
 
+/*
+ * The words of an office holder's title at i before an agency's name
+ * ("Giám đốc Sở Y tế", "Chủ tịch UBND các xã"): a task given to the head
+ * of an agency is the agency's. 0 when none.
+ */
+static size_t title_words(const struct word *w, size_t n, size_t i)
+{
+	struct buf key = BUF_INIT;
+	size_t words = 0;
+
+	for (size_t k = i; k < n && k < i + 6 && (k == i || w[k - 1].sep_after == SEP_NONE); k++) {
+		buf_adds(&key, k > i ? " " : "");
+		buf_adds(&key, w[k].key);
+	}
+	size_t len = key.len ? words_office_title(buf_str(&key)) : 0;
+	for (size_t b = 0; b < len; b++)
+		words += key.data[b] == ' ';
+	buf_free(&key);
+	return words;
+}
+
 /* The key of words [i, i + 3], for head words of more than one word; a
  * one-word head that is also a common word ("Báo cáo", "Ban hành", "sở
  * hữu") heads a name only before a capital or "các". */
@@ -497,7 +518,9 @@ static bool head_at(const struct word *w, size_t n, size_t i)
 		buf_adds(&key, w[k].key);
 	}
 	bool head = words_org_head(buf_str(&key)) > 0;
-	if (head && words_org_head_weak(buf_str(&key)))
+	if (!head && w[i].capital)
+		head = title_words(w, n, i) > 0;
+	else if (head && words_org_head_weak(buf_str(&key)))
 		head = i + 1 < n && !w[i + 1].enumerator &&
 		       (w[i + 1].capital || collective_word(w[i + 1].key));
 	buf_free(&key);
@@ -747,7 +770,9 @@ size_t dir_split(const struct dir *d, const char *cell, struct dir_match **out)
 		if ((i = enter_list(&s, i)) >= s.n)
 			break;
 		const struct dir_name *found;
-		size_t next = longest_match(d, s.w, s.n, i, &found);
+		size_t next = longest_match(d, s.w, s.n, i, &found), title;
+		if (!found && (title = title_words(s.w, s.n, i)))
+			next = longest_match(d, s.w, s.n, i += title, &found);
 		i = found ? known(&s, i, next, found) : unknown(&s, i);
 		s.segment_has_name = true;
 	}

@@ -684,6 +684,35 @@ static size_t starts_any(const char *f, const char *const *words, size_t n)
 	return 0;
 }
 
+/*
+ * Where, in folded text f, the assignee's name starts: past a verb of
+ * handing over that opens the item ("Giao", "Giao cho", "Yêu cầu", "Đề
+ * nghị": *given is set), and past the title of the agency's head ("Giao
+ * Giám đốc Sở Y tế …", "Chủ tịch UBND các xã …": the task is the agency's).
+ */
+static size_t assignee_start(const char *text, const char *f, const uint32_t *map, bool *given)
+{
+	static const char *const openers[] = {"giao cho ", "giao ", "yeu cau ", "de nghi "};
+	size_t at = starts_any(f, openers, UTIL_NELEM(openers));
+
+	*given = at > 0;
+	/* A title is a few words: the key of the first ones, cut at a space
+	 * (a cut inside a character would spoil the key). */
+	const char *from = text + map[at];
+	size_t len = strnlen(from, 80);
+	while (from[len] && len && from[len] != ' ')
+		len--;
+	char *head = xstrndup(from, len);
+	char *key = text_name_key(head);
+	size_t title = words_office_title(key);
+	for (size_t b = 0; b < title; b++)
+		if (key[b] == ' ')
+			at += strcspn(f + at, " ") + 1;
+	free(key);
+	free(head);
+	return at;
+}
+
 static bool ends_assignee(const char *f)
 {
 	/* Written in lower case (lower_at): "Trung tâm Hỗ trợ …" is a name. */
@@ -693,7 +722,7 @@ static bool ends_assignee(const char *f)
 	    "tham dinh", "danh gia",  "cap nhat",   "ban hanh",   "trinh ",    "giam sat",
 	    "dao tao",   "boi duong", "ho tro",     "khao sat",   "cung cap",  "chuan bi",
 	    "tiep nhan", "bao dam",   "dam bao",    "hoan thien", "sua doi",   "van dong",
-	    "phat dong", "thuc hien"};
+	    "phat dong", "thuc hien", "tuan tra"};
 
 	if (starts_any(f, handing_over, UTIL_NELEM(handing_over)) ||
 	    starts_any(f, reporting, UTIL_NELEM(reporting)) || words_ends_name(f))
@@ -717,7 +746,8 @@ static char *addressee(const char *text)
 	uint32_t map[WORDS_FOLD_MAX];
 	size_t colon = strcspn(text, ":");
 	size_t n = text_fold(text, strlen(text), f, map, sizeof(f));
-	size_t start = !strncmp(f, "giao ", 5) ? 5 : 0;
+	bool given;
+	size_t start = assignee_start(text, f, map, &given);
 
 	if (!words_org_name(text + map[start]))
 		return NULL;
@@ -887,7 +917,9 @@ static char *assignment_lead(const char *text, const char **title)
 	size_t colon = strcspn(text, ":");
 
 	text_fold(text, strlen(text), f, map, sizeof(f));
-	size_t start = !strncmp(f, "giao ", 5) ? map[5] : 0;
+	bool given;
+	size_t start = assignee_start(text, f, map, &given);
+	start = start ? map[start] : 0;
 	*title = text;
 	if (!words_org_name(text + start)) {
 		/* "Chủ tịch UBND tỉnh giao Sở X chủ trì …": a person hands it over. */
@@ -913,7 +945,7 @@ static char *assignment_lead(const char *text, const char **title)
 	if (starts_any(f + at, reporting, UTIL_NELEM(reporting)))
 		return NULL;
 	/* After "Giao X", X is the assignee: "Giao Sở Y tế yêu cầu các bệnh viện …". */
-	size_t word = start ? 0 : starts_any(f + at, handing_over, UTIL_NELEM(handing_over));
+	size_t word = given ? 0 : starts_any(f + at, handing_over, UTIL_NELEM(handing_over));
 	if (word) {
 		const char *next = text + start + map[at + word];
 		*title = next;

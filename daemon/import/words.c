@@ -211,6 +211,13 @@ static const char *const mission_heads[] = {"Ban Chỉ đạo", "Hội đồng",
                                             "Ban Tổ chức", "Ban Điều hành"};
 static char *mission_keys[UTIL_NELEM(mission_heads)];
 
+/* The titles of an agency's head (see words_office_title). */
+static const char *const office_titles[] = {
+    "Giám đốc",   "Phó Giám đốc", "Tổng Giám đốc", "Chủ tịch",       "Phó Chủ tịch",  "Chánh",
+    "Thủ trưởng", "Trưởng",       "Trưởng ban",    "Người đứng đầu", "Lãnh đạo",      "Hiệu trưởng",
+    "Bộ trưởng",  "Cục trưởng",   "Vụ trưởng",     "Viện trưởng",    "Chi cục trưởng"};
+static char *office_keys[UTIL_NELEM(office_titles)];
+
 static char *head_keys[UTIL_NELEM(org_heads)];
 static pthread_once_t heads_once = PTHREAD_ONCE_INIT;
 
@@ -222,6 +229,8 @@ static void make_head_keys(void)
 		head_keys[i] = text_name_key(org_heads[i]);
 	for (size_t i = 0; i < UTIL_NELEM(strong_heads); i++)
 		strong_keys[i] = text_name_key(strong_heads[i]);
+	for (size_t i = 0; i < UTIL_NELEM(office_titles); i++)
+		office_keys[i] = text_name_key(office_titles[i]);
 }
 
 static size_t head_len(const char *key, char *const *keys, size_t n_keys)
@@ -289,6 +298,20 @@ bool words_org_name(const char *text)
 	utf8proc_int32_t cp;
 	return *s && utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp) > 0 &&
 	       utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+size_t words_office_title(const char *key)
+{
+	size_t best = 0;
+
+	pthread_once(&heads_once, make_head_keys);
+	for (size_t i = 0; i < UTIL_NELEM(office_titles); i++) {
+		size_t n = strlen(office_keys[i]);
+		if (n + 1 > best && !strncmp(key, office_keys[i], n) && key[n] == ' ' &&
+		    head_len(key + n + 1, head_keys, UTIL_NELEM(org_heads)))
+			best = n + 1;
+	}
+	return best;
 }
 
 bool words_mission_head(const char *key)

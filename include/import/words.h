@@ -53,6 +53,13 @@ bool words_org_head_weak(const char *key);
  * quả", "Ban hành", "sở hữu"). */
 bool words_org_name(const char *text);
 
+/* The title of an agency's head that starts key (a name key), followed by
+ * the agency's name: "Giám đốc Sở Y tế", "Chủ tịch UBND các xã", "Thủ
+ * trưởng các sở, ngành", "Chánh Thanh tra tỉnh". A task given to the head
+ * is the agency's. Returns the bytes to skip (with the space), 0 when no
+ * title, or none before an organisation's head word. */
+size_t words_office_title(const char *key);
+
 /* Whether key (a name key) is nothing but the head of a body named by its
  * mission — "Ban Chỉ đạo", "Hội đồng", "Tổ công tác", "Ban Quản lý": the
  * verb after it is its name going on ("Ban Chỉ đạo thực hiện Đề án 06",

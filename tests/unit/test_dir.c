@@ -938,6 +938,19 @@ static const struct split_case beyond_province[] = {
      "U:Bộ Văn hóa, Thể thao và Du lịch | U:VTV"},
 };
 
+/* A task given to the head of an agency is the agency's: the title goes,
+ * and only before an organisation's name ("Trường" is a school). */
+static const struct split_case office_titles[] = {
+    {"the head of an agency", "Giám đốc Văn phòng Đoàn", "A:vpd"},
+    {"the head of each in a group", "Chủ tịch UBND các huyện, thị xã, thành phố", "G:huyen"},
+    {"a one-word title", "Chánh Thanh tra thành phố A", "A:tpa"},
+    {"after a comma, a title opens a new name", "Văn phòng Đoàn, Giám đốc Phòng Tổng hợp",
+     "A:vpd | A:vpx"},
+    {"an unknown agency is named without its head's title", "Trưởng Ban Dân tộc", "U:Ban Dân tộc"},
+    {"a title before no organisation stays", "Giám đốc điều hành", "U:Giám đốc điều hành"},
+    {"a school is no title", "Trường Chính trị tỉnh", "U:Trường Chính trị tỉnh"},
+};
+
 static void test_names_beyond_the_province(void **state)
 {
 	struct fixture *fx = NULL;
@@ -980,13 +993,14 @@ static const struct split_case short_forms[] = {
     {"two derived forms clashing: nobody", "Văn phòng Khu kinh tế", "U:Văn phòng Khu kinh tế"},
 };
 
-static void test_short_forms(void **state)
+static void test_short_forms_and_titles(void **state)
 {
 	struct fixture *fx = NULL;
 
 	(void)state;
 	assert_int_equal(fixture_from_cfg((void **)&fx, load_text(short_forms_ini)), 0);
 	run_split_cases(fx->dir, "short forms", short_forms, N_ELEMS(short_forms));
+	run_split_cases(fx->dir, "office titles", office_titles, N_ELEMS(office_titles));
 	fixture_teardown((void **)&fx);
 }
 
@@ -1189,7 +1203,7 @@ int main(void)
 	    SYNTH(test_synthetic_cells),
 	    SYNTH(test_unknown_name_with_va),
 	    cmocka_unit_test(test_names_beyond_the_province),
-	    cmocka_unit_test(test_short_forms),
+	    cmocka_unit_test(test_short_forms_and_titles),
 	    SYNTH(test_written_text),
 	    SYNTH(test_long_cell),
 	    SYNTH(test_synthetic_lookup),

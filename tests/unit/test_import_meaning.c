@@ -607,6 +607,23 @@ static const struct meaning_case assignment_cases[] = {
       "6 «Giao Sở Y tế yêu cầu các bệnh viện báo cáo số liệu trước ngày 30/6/2026» L:Sở Y tế "
       "C:- T:trước ngày 30/6/2026",
       NULL}},
+    {"given to an agency's head, or opened by 'Yêu cầu', 'Đề nghị', 'Giao cho': the agency's",
+     "1. Giao Giám đốc Sở Y tế chỉ đạo kiểm tra an toàn thực phẩm, báo cáo trước ngày "
+     "15/1/2027.\n\n2. Yêu cầu Sở Tài chính bố trí kinh phí trước ngày 30/1/2027.\n\n"
+     "3. Chủ tịch UBND các xã rà soát hộ nghèo, hoàn thành trong Quý I/2027.\n\n"
+     "4. Đề nghị sửa đổi quy chế trước ngày 1/2/2027.\n\n"
+     "5. Giao cho Công an tỉnh tuần tra, hoàn thành trong tháng 1/2027.\n",
+     0,
+     false,
+     {"1 «Giao Giám đốc Sở Y tế chỉ đạo kiểm tra an toàn thực phẩm, báo cáo trước ngày "
+      "15/1/2027» L:Sở Y tế C:- T:trước ngày 15/1/2027",
+      "2 «Yêu cầu Sở Tài chính bố trí kinh phí trước ngày 30/1/2027» L:Sở Tài chính C:- "
+      "T:trước ngày 30/1/2027",
+      "3 «Chủ tịch UBND các xã rà soát hộ nghèo, hoàn thành trong Quý I/2027» L:UBND các xã "
+      "C:- T:trong Quý I/2027",
+      "5 «Giao cho Công an tỉnh tuần tra, hoàn thành trong tháng 1/2027» L:Công an tỉnh C:- "
+      "T:trong tháng 1/2027",
+      NULL}},
     {"whole numbers under their section: sub-items and restarts never collide; a day of a "
      "monthly report is kept",
      "I. CÔNG TÁC CÁN BỘ\n\n1. Giao Sở Nội vụ chủ trì rà soát vị trí việc làm, xong trong "
