@@ -106,8 +106,10 @@ static const struct rule rules[] = {
     {"du an", COL_TASK},
     {"chuong trinh", COL_TASK},
     {"danh muc", COL_TASK},
-    {"tien do", COL_TIME},   /* a status when a deadline column is there too */
-    {"thuc hien", COL_LEAD}, /* "Đơn vị thực hiện", after "Nội dung thực hiện" */
+    {"tien do", COL_TIME},    /* a status when a deadline column is there too */
+    {"thuc hien", COL_LEAD},  /* "Đơn vị thực hiện", after "Nội dung thực hiện" */
+    {"trien khai", COL_LEAD}, /* "Đơn vị triển khai", the same */
+    {"soan thao", COL_LEAD},  /* "Cơ quan soạn thảo": who drafts the text is its lead */
     {"han", COL_TIME},
 };
 
