@@ -506,9 +506,9 @@ static void note_row(struct ingest_report *rep, struct buf *list, const struct i
 		}
 		buf_addc(list, '}');
 	} else if (row->line) {
-		buf_printf(list, "    line %d %s: %s\n", row->line, key, what);
+		buf_printf(list, "    line %d, task %s: %s\n", row->line, key, what);
 	} else {
-		buf_printf(list, "    %s %s: %s\n", at, key, what);
+		buf_printf(list, "    %s, task %s: %s\n", at, key, what);
 	}
 }
 

@@ -536,7 +536,7 @@ def test_markdown_pipe_table():
         check("found 5 tasks: 5 in tables, 0 in numbered items, 0 reporting duties" in p.stdout,
               p.stdout)
         check("stored: 5 new, 0 updated, 0 unchanged" in p.stdout, p.stdout)
-        check(f"line {line_no(MARKDOWN, 'Số hoá hồ sơ')} A.II.1: unknown agency 'Sở Không Tồn Tại'"
+        check(f"line {line_no(MARKDOWN, 'Số hoá hồ sơ')}, task A.II.1: unknown agency 'Sở Không Tồn Tại'"
               in p.stdout, f"the flagged row in the report: {p.stdout}")
         check("the daemon is not running" in p.stderr, f"the daemon is told: {p.stderr!r}")
         ts = tasks(w, "--plan", "KH-MD")
@@ -928,9 +928,9 @@ def test_reimport_changes_nothing_and_a_revision_updates_in_place():
         revised = w.file("bang-sua.md", text)
         p = do_import(w, "--plan-id", "KH-MD", "--period", "2024-2026", revised)
         check("stored: 0 new, 2 updated, 3 unchanged" in p.stdout, p.stdout)
-        check(f"    line {line_no(text, 'Nâng cấp')} A.I.1: timeframe 'Quý II/2025' → "
+        check(f"    line {line_no(text, 'Nâng cấp')}, task A.I.1: timeframe 'Quý II/2025' → "
               "'Quý IV/2025'\n" in p.stdout, f"what changed: {p.stdout}")
-        check(re.search(rf"    line {line_no(text, 'Rà soát')} A.I.2: .*agencies", p.stdout),
+        check(re.search(rf"    line {line_no(text, 'Rà soát')}, task A.I.2: .*agencies", p.stdout),
               f"what changed: {p.stdout}")
         after = by_key(tasks(w, "--plan", "KH-MD"))
         old = by_key(before)
