@@ -23,6 +23,7 @@
 #include "timeframe.h"
 
 #include "date.h"
+#include "lunar.h"
 #include "text.h"
 #include "util.h"
 
@@ -743,10 +744,35 @@ static int parse_half(struct parser *p)
 }
 
 /* One dated expression: a quarter, year, month, half-year or date. */
+/*
+ * "Tết Nguyên đán 2027", "Tết Nguyên đán năm 2027": the first day of the
+ * lunar year, which moves in the solar calendar. Without a year it is no
+ * date a cycle can hold.
+ */
+static int parse_tet(struct parser *p)
+{
+	int at = p->pos, year, month, day;
+
+	p->pos++; /* "tết" */
+	if (at_words(p, "nguyen", "dan", NULL))
+		p->pos += 2;
+	if (tok_is(peek(p, 0), "nam") && is_year_tok(peek(p, 1)))
+		p->pos++;
+	if (!is_year_tok(peek(p, 0)))
+		return fail_soft(p, at, "Tết moves every year: its year was expected");
+	if (take_year(p, &year) < 0)
+		return -1;
+	if (lunar_tet(year, &month, &day) < 0)
+		return fail(p, at, "Tết %d is outside the lunar calendar this reads", year);
+	return add_span(p, day_of(year, month, day), day_of(year, month, day), false, at);
+}
+
 static int parse_dated(struct parser *p)
 {
 	const struct tok *t = peek(p, 0);
 
+	if (tok_is(t, "tet"))
+		return parse_tet(p) < 0 ? -1 : 1;
 	if (at_quarter_word(p, 0))
 		return parse_quarters(p) < 0 ? -1 : 1;
 	if (tok_is(t, "nam") && tok_is(peek(p, 1), "hoc") && is_year_tok(peek(p, 2)))
@@ -1400,6 +1426,113 @@ static int parse_relative_year(struct parser *p)
 }
 
 /* One item; 0 when the tokens at pos are not understood. */
+/*
+ * "01 lần/năm", "ít nhất 2 lần/năm", "tối thiểu 1 lần mỗi quý": how often
+ * a duty recurs. Twice a year is each half, four times each quarter,
+ * twelve times each month, four times a month each week; another count
+ * keeps the unit's own cycle (at least that often, by its end). Returns
+ * the tokens taken, 0 when the words say no such thing.
+ */
+static int times_per(struct parser *p, bool take)
+{
+	static const struct {
+		const char *unit;
+		int count;
+		unsigned mark;
+	} rules[] = {{"nam", 2, MARK_HALF},   {"nam", 4, MARK_QUARTER}, {"nam", 12, MARK_MONTH},
+	             {"nam", 0, MARK_YEAR},   {"quy", 3, MARK_MONTH},   {"quy", 0, MARK_QUARTER},
+	             {"thang", 4, MARK_WEEK}, {"thang", 0, MARK_MONTH}, {"tuan", 0, MARK_WEEK}};
+	int k = at_words(p, "it", "nhat", NULL) || at_words(p, "toi", "thieu", NULL) ? 2 : 0;
+	const struct tok *n = peek(p, k);
+
+	if (n->type != TOK_NUM || n->num < 1 || !tok_is(peek(p, k + 1), "lan"))
+		return 0;
+	k += 2;
+	if (tok_punct(peek(p, k), '/') || tok_is(peek(p, k), "moi") || tok_is(peek(p, k), "trong"))
+		k++;
+	if (is_year_tok(peek(p, k + 1)))
+		return 0; /* "2 lần/năm 2026": a count in one year, no cycle */
+	for (size_t i = 0; i < UTIL_NELEM(rules); i++)
+		if (tok_is(peek(p, k), rules[i].unit) &&
+		    (!rules[i].count || rules[i].count == n->num)) {
+			if (take) {
+				p->marks |= rules[i].mark;
+				p->pos += k + 1;
+			}
+			return k + 1;
+		}
+	return 0;
+}
+
+/*
+ * A part of a dated period: "đầu năm 2027", "giữa năm 2026", "đầu quý
+ * II/2027", "đầu tháng 7/2026", "thượng tuần (trung tuần, hạ tuần) tháng
+ * 7/2026". An official reads the early part of a year as its first
+ * quarter, of a quarter as its first month, of a month as its first ten
+ * days (thượng tuần); the middle as a year's first half, a quarter's
+ * second month, a month's middle ten days (trung tuần); "hạ tuần" is the
+ * month's last days. Due at the end of that part. Returns the tokens the
+ * part word takes (0 when no period follows it: "đầu tư", "giữa các sở").
+ */
+enum part { PART_EARLY = 1, PART_MIDDLE, PART_LATE };
+
+static int part_at(const struct parser *p, enum part *part)
+{
+	int k = 1;
+
+	if (tok_is(peek(p, 0), "dau"))
+		*part = PART_EARLY;
+	else if (tok_is(peek(p, 0), "giua"))
+		*part = PART_MIDDLE;
+	else if (tok_is(peek(p, 1), "tuan") &&
+	         (tok_is(peek(p, 0), "thuong") || tok_is(peek(p, 0), "trung") ||
+	          tok_is(peek(p, 0), "ha"))) {
+		*part = tok_is(peek(p, 0), "thuong")  ? PART_EARLY
+		        : tok_is(peek(p, 0), "trung") ? PART_MIDDLE
+		                                      : PART_LATE;
+		return tok_is(peek(p, 2), "thang") && peek(p, 3)->type == TOK_NUM ? 2 : 0;
+	} else
+		return 0;
+	const struct tok *t = peek(p, k);
+	if ((tok_is(t, "nam") && peek(p, k + 1)->type != TOK_NUM &&
+	     !tok_is(peek(p, k + 1), "hoc")) ||
+	    (tok_is(t, "nam") && is_year_tok(peek(p, k + 1))) ||
+	    (at_quarter_word(p, k) && at_numeral(p, k + 1)) ||
+	    (tok_is(t, "thang") && peek(p, k + 1)->type == TOK_NUM))
+		return k;
+	return 0;
+}
+
+static int parse_part_of(struct parser *p, int words, enum part part)
+{
+	int at = p->pos, spans = p->nspans, anchors = p->nanchors, y, m, d;
+
+	p->pos += words;
+	bool year = tok_is(peek(p, 0), "nam"), quarter = at_quarter_word(p, 0);
+	int r, delta;
+	if (year && relative_year_at(p, 0, false, &delta)) /* "đầu năm sau" */
+		r = parse_relative_year(p) < 0 ? -1 : 1;
+	else if (year && !is_year_tok(peek(p, 1))) { /* "đầu năm": every year's */
+		p->pos++;
+		return add_anchor(p, part == PART_EARLY ? 3 : 6, 0, 1, at);
+	} else
+		r = parse_dated(p);
+	if (r <= 0)
+		return r < 0 ? -1 : fail_soft(p, at, "a period was expected after this word");
+	if (p->nspans != spans + 1 || p->nanchors != anchors || p->spans[spans].range ||
+	    p->spans[spans].start == NO_DAY)
+		return fail(p, at, "only a year, a quarter or a month has an early or middle part");
+	struct span *s = &p->spans[spans];
+	date_civil_from_days(s->start, &y, &m, &d);
+	if (year)
+		s->end = month_end(y, part == PART_EARLY ? 3 : 6);
+	else if (quarter)
+		s->end = month_end(y, m + part - 1);
+	else
+		s->end = part == PART_LATE ? month_end(y, m) : day_of(y, m, 10 * part);
+	return 0;
+}
+
 static int parse_item(struct parser *p)
 {
 	const struct tok *t = peek(p, 0);
@@ -1458,6 +1591,11 @@ static int parse_item(struct parser *p)
 		return parse_weekday(p) < 0 ? -1 : 1;
 	if (t->type == TOK_NUM && t->num == 6 && tok_is(peek(p, 1), "thang"))
 		return parse_half(p) < 0 ? -1 : 1;
+	if (times_per(p, true))
+		return 1;
+	enum part part;
+	if ((n = part_at(p, &part)) > 0)
+		return parse_part_of(p, n, part) < 0 ? -1 : 1;
 	int at = p->pos, spans = p->nspans, r = parse_dated(p);
 	/* "2022 đến 2025" reads like "Từ 2022 đến 2025". */
 	if (r == 1 && p->nspans == spans + 1 && tok_is(peek(p, 0), "den")) {

@@ -25,6 +25,15 @@
  * 31/3/2026), and a range writes its year once, at its end ("tháng 3 –
  * tháng 5/2026", "từ 15/3 đến 20/5/2026").
  *
+ * A part of a dated period reads as the part an official means: the early
+ * part ("đầu") of a year is its first quarter, of a quarter its first
+ * month, of a month its first ten days ("thượng tuần"); the middle
+ * ("giữa", "trung tuần") a year's first half, a quarter's second month, a
+ * month's middle ten days; "hạ tuần" a month's end. "Tết Nguyên đán 2027"
+ * is the lunar new year's first day (lunar.h). "N lần/năm" (quý, tháng)
+ * recurs each half, quarter or month when N divides the unit so, else
+ * once in each unit.
+ *
  * Dated deadlines written beside a cycle ("trước ngày 10/5/2026 và hằng quý",
  * "2022 - 2025 và các năm tiếp theo") come first, as phases of the recurring
  * kind; the cycle's occurrences follow, due after the last phase.

@@ -403,6 +403,8 @@ static void test_year_period(void **state)
 	assert_period("2021- 2025", &no_plan, start_of(2021, 1, 1), end_of(2025, 12, 31));
 	assert_period("2022 - 2023", &no_plan, start_of(2022, 1, 1), end_of(2023, 12, 31));
 	assert_unparsed("2025 - 2022", &no_plan, ANY_POS);
+	/* Tết moves every year: without its year it is no date. */
+	assert_unparsed("trước Tết Nguyên đán", &no_plan, blen("trước "));
 }
 
 static void test_quarter_ranges_and_lists(void **state)
@@ -1528,6 +1530,52 @@ static const struct shape_case letter_cases[] = {
      {B(2026, 3, 20), B(2026, 6, 20), B(2026, 9, 20), B(2026, 12, 20)}, NO_PHASES},
 };
 
+/*
+ * A part of a period (its early, middle or late part), Tết, and how often:
+ * the readings an official gives them.
+ */
+static const struct shape_case part_cases[] = {
+    /* The early part of a year is its first quarter; the middle, its first half. */
+    {"Đầu năm 2027", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2027, 3, 31)}, {{E(2027, 3, 31), NO_AGENCY}}},
+    {"Giữa năm 2026", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2026, 6, 30)}, {{E(2026, 6, 30), NO_AGENCY}}},
+    {"hoàn thành trong đầu năm sau", 0, 0, 2026,
+     TF_ONCE, EXACT, "", {E(2027, 3, 31)}, {{E(2027, 3, 31), NO_AGENCY}}},
+    {"Đầu năm hằng năm", 2026, 2027, 0,
+     TF_YEARLY, EXACT, "", {E(2026, 3, 31), E(2027, 3, 31)}, NO_PHASES},
+    /* Of a quarter, its first or second month. */
+    {"Đầu quý II/2027", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2027, 4, 30)}, {{E(2027, 4, 30), NO_AGENCY}}},
+    {"giữa Quý III/2026", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2026, 8, 31)}, {{E(2026, 8, 31), NO_AGENCY}}},
+    /* Of a month, its ten days: thượng, trung, hạ tuần. */
+    {"đầu tháng 7/2026", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2026, 7, 10)}, {{E(2026, 7, 10), NO_AGENCY}}},
+    {"Trung tuần tháng 6/2026", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2026, 6, 20)}, {{E(2026, 6, 20), NO_AGENCY}}},
+    {"hạ tuần tháng 2/2028", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2028, 2, 29)}, {{E(2028, 2, 29), NO_AGENCY}}},
+    /* Tết moves: the lunar new year's first day. */
+    {"Trước Tết Nguyên đán 2027", 0, 0, 0,
+     TF_ONCE, EXACT, "", {B(2027, 2, 6)}, {{B(2027, 2, 6), NO_AGENCY}}},
+    {"Tết Nguyên đán năm 2026", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2026, 2, 17)}, {{E(2026, 2, 17), NO_AGENCY}}},
+    /* How often: twice a year is each half, and so on; another count keeps the cycle. */
+    {"Ít nhất 01 lần/năm", 2026, 2027, 0,
+     TF_YEARLY, EXACT, "", {E(2026, 12, 31), E(2027, 12, 31)}, NO_PHASES},
+    {"2 lần/năm", 2026, 2026, 0,
+     TF_HALF_YEARLY, EXACT, "", {E(2026, 6, 30), E(2026, 12, 31)}, NO_PHASES},
+    {"tối thiểu 1 lần mỗi quý", 2026, 2026, 0,
+     TF_QUARTERLY, EXACT, "",
+     {E(2026, 3, 31), E(2026, 6, 30), E(2026, 9, 30), E(2026, 12, 31)}, NO_PHASES},
+    {"3 lần/năm", 2026, 2027, 0,
+     TF_YEARLY, EXACT, "", {E(2026, 12, 31), E(2027, 12, 31)}, NO_PHASES},
+    /* Words that only begin like these are none of them. */
+    {"Đầu tư xong trong Quý II/2026", 0, 0, 0,
+     TF_ONCE, LOOSE, UNCHECKED, {E(2026, 6, 30)}, {{E(2026, 6, 30), NO_AGENCY}}},
+};
+
 /* clang-format on */
 
 /* One cmocka test per shape, each a table. */
@@ -1545,6 +1593,7 @@ SHAPE_TEST(test_deadlines_for_several_agencies, agency_cases)
 SHAPE_TEST(test_open_ends, open_end_cases)
 SHAPE_TEST(test_someone_elses_schedule, schedule_cases)
 SHAPE_TEST(test_what_a_letter_means, letter_cases)
+SHAPE_TEST(test_parts_tet_and_counts, part_cases)
 
 /* A recurring duty's first due (the one a task shows) is not before the plan was issued. */
 static void test_first_due_from_issue(void **state)
@@ -1816,6 +1865,7 @@ int main(void)
 	    cmocka_unit_test(test_deadlines_for_several_agencies),
 	    cmocka_unit_test(test_open_ends),
 	    cmocka_unit_test(test_what_a_letter_means),
+	    cmocka_unit_test(test_parts_tet_and_counts),
 	    cmocka_unit_test(test_first_due_from_issue),
 	    cmocka_unit_test(test_yearless_in_a_plan_of_years),
 	    cmocka_unit_test(test_first_due_of_a_recurrence),
