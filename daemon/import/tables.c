@@ -969,6 +969,28 @@ static bool unnumbered_task(const struct context *c, struct value *v)
 	return c->cols.where[COL_INDEX] < 0 && filled(col(v, c, COL_TASK)) && assigned(c, v);
 }
 
+/* Nothing but dots, "…" and spaces: the ellipsis of a form's last line. */
+static bool only_dots(const char *s)
+{
+	while (*s) {
+		if (*s == '.' || *s == ' ')
+			s++;
+		else if (!strncmp(s, "…", strlen("…")))
+			s += strlen("…");
+		else
+			return false;
+	}
+	return true;
+}
+
+/* A row that writes nothing beside its number: "| 1 | | | |", "| ... | | |". */
+static bool blank_row(const struct context *c, struct value *v)
+{
+	const struct value *task = col(v, c, COL_TASK);
+
+	return !others_written(c, v) && (!filled(task) || only_dots(task->text));
+}
+
 /* A row that is neither a header nor furniture: a task, a section, or the rest of one. */
 static void data_row(struct reader *rd, const struct doc_cell *cells, size_t n, int base,
                      const char *raw, struct doc_pos pos)
@@ -985,6 +1007,10 @@ static void data_row(struct reader *rd, const struct doc_cell *cells, size_t n, 
 	}
 	if (flat && !*index && tail_row(rd, cells, n, raw, pos)) {
 		/* done */
+	} else if (!flat && blank_row(c, v)) {
+		/* "| 1 | | | |", "| ... | | |": a report form's blank line, to be filled in. */
+		result_fate(rd->res, rd->block, pos, FATE_TEXT, NULL,
+		            "a blank row of a form: nothing written beside its number");
 	} else if (section_row(c, v, index, cover(cells, n, base))) {
 		push_section(c, index, col(v, c, COL_TASK)->text);
 		c->last_section = true;

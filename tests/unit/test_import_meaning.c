@@ -235,6 +235,14 @@ static const struct meaning_case table_cases[] = {
       "2 «Kiểm kê nguồn nước» L:Sở Nông nghiệp và Môi trường C:- T:2027",
       "1#2 «Khảo sát vùng hạn kèm danh sách hộ dân» L:UBND cấp xã C:- T:Tháng 4/2027",
       "2#2 «Lắp trạm quan trắc» L:Sở Nông nghiệp và Môi trường C:- T:2027 - 2028", NULL}},
+    {"a report form's blank lines after the task table are no tasks",
+     "| TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n"
+     "| 1 | Rà soát văn bản | Sở Tư pháp | Quý III/2027 |\n\nMẫu báo cáo\n\n"
+     "| TT | Nhiệm vụ | Cơ quan chủ trì | Kết quả thực hiện |\n|---|---|---|---|\n"
+     "| 1 | | | |\n| 2 | | | |\n| ... | | | |\n| | … | | |\n",
+     0,
+     false,
+     {"1 «Rà soát văn bản» L:Sở Tư pháp C:- T:Quý III/2027", NULL}},
     {"a person column before the lead is no lead; a source column is no task",
      "| TT | Tên công việc | Văn bản giao việc | Lãnh đạo phụ trách | Cơ quan chủ trì | Hạn |\n"
      "|---|---|---|---|---|---|\n"
