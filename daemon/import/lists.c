@@ -639,7 +639,7 @@ static char *assignment_timeframe(const char *text)
 		if (end > label.b)
 			return clean_value(text + map[label.b], map[end] - map[label.b]);
 	}
-	struct match date = find_re(
+	static const char dated[] =
 	    "(truoc|cham nhat( la)?|han chot) (ngay )?[0-9]{1,2}/[0-9]{1,2}(/[0-9]{4})?|"
 	    "(truoc|cham nhat( la)?) (ngay )?[0-9]{1,2} thang [0-9]{1,2}( nam [0-9]{4})?|"
 	    "tu (ngay |thang )?[0-9]{1,2}(/[0-9]{1,2})?(/[0-9]{4})? den (het )?(ngay |thang )?"
@@ -648,8 +648,16 @@ static char *assignment_timeframe(const char *text)
 	    "(trong|den het|truoc) nam [0-9]{4}|"
 	    "trong (thang|quy) [0-9ivx]+((/| nam )[0-9]{4})?|truoc (thang|quy) [0-9ivx]+/[0-9]{4}|"
 	    "(quy [ivx]+|thang [0-9]{1,2})/[0-9]{4}|"
-	    "truoc ngay [0-9]{1,2} ((cua )?thang cuoi quy|(hang|moi) thang)",
-	    f);
+	    "truoc ngay [0-9]{1,2} ((cua )?thang cuoi quy|(hang|moi) thang)";
+	struct match date = find_re(dated, f);
+	/* "xây dựng kế hoạch trước ngày 15/3 và triển khai trước ngày 30/6/2027": a
+	 * deadline per step, all of them kept (the timeframe reads them as phases). */
+	while (date.b > date.a) {
+		struct match next = find_re(dated, f + date.b);
+		if (next.b == next.a || memchr(f + date.b, '.', next.a))
+			break;
+		date.b += next.b;
+	}
 	struct match rec = find_re("(dinh ky )?(hang|moi) (nam|quy|thang)|dinh ky 6 thang", f);
 	if (rec.b > rec.a && date.b == date.a) {
 		/* "báo cáo định kỳ hằng tháng trước ngày 25": a day of each cycle. */

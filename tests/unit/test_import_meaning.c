@@ -635,6 +635,18 @@ static const struct meaning_case assignment_cases[] = {
       "5 «Giao cho Công an tỉnh tuần tra, hoàn thành trong tháng 1/2027» L:Công an tỉnh C:- "
       "T:trong tháng 1/2027",
       NULL}},
+    {"a deadline per step: every one kept; a later sentence's date is not the task's",
+     "1. Giao Sở Y tế xây dựng kế hoạch trước ngày 15/3/2027 và tổ chức triển khai trước "
+     "ngày 30/6/2027.\n\n2. Sở Tài chính bố trí kinh phí trong Quý I/2027. Kế hoạch năm "
+     "sau trình trước ngày 15/12/2027.\n",
+     0,
+     false,
+     {"1 «Giao Sở Y tế xây dựng kế hoạch trước ngày 15/3/2027 và tổ chức triển khai trước "
+      "ngày 30/6/2027» L:Sở Y tế C:- T:trước ngày 15/3/2027 và tổ chức triển khai trước ngày "
+      "30/6/2027",
+      "2 «Sở Tài chính bố trí kinh phí trong Quý I/2027. Kế hoạch năm sau trình trước ngày "
+      "15/12/2027» L:Sở Tài chính C:- T:trong Quý I/2027",
+      NULL}},
     {"whole numbers under their section: sub-items and restarts never collide; a day of a "
      "monthly report is kept",
      "I. CÔNG TÁC CÁN BỘ\n\n1. Giao Sở Nội vụ chủ trì rà soát vị trí việc làm, xong trong "
