@@ -101,9 +101,11 @@ static const char *fold(const char *s, char *buf, size_t cap)
 
 /* ---- the keyword and the title ------------------------------------------------------------- */
 
-static const char *const keywords[] = {"ke hoach",   "quyet dinh", "chuong trinh",
-                                       "nghi quyet", "thong bao",  "chi thi",
-                                       "de an",      "bao cao",    "cong dien"};
+/* The longer first: "CHƯƠNG TRÌNH HÀNH ĐỘNG" is one keyword. */
+static const char *const keywords[] = {"ke hoach",     "quyet dinh", "chuong trinh hanh dong",
+                                       "chuong trinh", "nghi quyet", "thong bao",
+                                       "chi thi",      "de an",      "bao cao",
+                                       "cong dien"};
 
 /* The keyword's length when the unit is a document-type keyword, with or without title after. */
 static size_t keyword_of(const struct unit *u)
@@ -125,7 +127,8 @@ static size_t keyword_of(const struct unit *u)
 			return 0;
 		/* "KẾ HOẠCH Chuyển đổi số …": the keyword in capitals, the title after. */
 		size_t raw = strcspn(u->text, " ");
-		raw += 1 + strcspn(u->text + raw + 1, " ");
+		for (const char *w = strchr(keywords[i], ' '); w; w = strchr(w + 1, ' '))
+			raw += u->text[raw] ? 1 + strcspn(u->text + raw + 1, " ") : 0;
 		if (f[n] == ' ' && lines_all_caps(u->text, raw, &letters))
 			return raw;
 	}
@@ -266,13 +269,22 @@ static size_t read_title(const struct units *u, struct import_result *r)
 		}
 		return i;
 	}
-	/* A công văn says what it is about after "V/v". */
-	for (size_t i = 0; i < u->n && i < HEAD_UNITS; i++) {
-		char buf[64];
-		if (!strncmp(fold(u->v[i].text, buf, sizeof(buf)), "v/v", 3)) {
-			r->title = cut_title(u->v[i].text + 3 + strspn(u->v[i].text + 3, " :"));
-			break;
-		}
+	/* A công văn says what it is about after "V/v", on a line of its own
+	 * or run into the lines above it ("Số: 123/UBND-KT V/v …"). */
+	for (size_t i = 0; i < u->n && i < HEAD_UNITS && !r->title; i++) {
+		char f[512];
+		uint32_t map[512];
+		const char *text = u->v[i].text;
+		text_fold(text, strlen(text), f, map, sizeof(f));
+		for (const char *at = f; (at = strstr(at, "v/v")) != NULL; at++)
+			if (at == f || at[-1] == ' ' || at[-1] == '\n') {
+				const char *about = text + map[at - f + 3];
+				about += strspn(about, " :");
+				char *line = xstrndup(about, strcspn(about, "\n"));
+				r->title = cut_title(line);
+				free(line);
+				break;
+			}
 	}
 	return u->n < HEAD_UNITS ? u->n : HEAD_UNITS;
 }

@@ -879,6 +879,23 @@ static void test_plan_facts(void **state)
 	     "tỉnh)\",,,\n"
 	     ",,,\nTT,Nhiệm vụ,Chủ trì,Thời hạn\n1,Việc một,Sở Y tế,2027\n",
 	     "41/KH-UBND", "2027-02-03", NULL, 0, 0},
+	    {"a công văn's subject after 'V/v', run into its number's lines, or in their cell",
+	     "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH\nSố: 1234/UBND-KT\nV/v phòng chống bão năm 2027\n\n"
+	     "Bình Định, ngày 10 tháng 3 năm 2027\n\nKính gửi: Các sở, ngành.\n",
+	     "1234/UBND-KT", "2027-03-10", "phòng chống bão năm 2027", 2027, 2027},
+	    {"the same in a header table's cell",
+	     "| UBND TỈNH BÌNH ĐỊNH<br>Số: 88/UBND-VX<br>V/v: tiêm chủng mùa thu | CỘNG HÒA XÃ HỘI "
+	     "CHỦ NGHĨA VIỆT NAM<br>Bình Định, ngày 2 tháng 9 năm 2027 |\n|---|---|\n\n"
+	     "Kính gửi: Sở Y tế.\n",
+	     "88/UBND-VX", "2027-09-02", "tiêm chủng mùa thu", 0, 0},
+	    {"CHƯƠNG TRÌNH HÀNH ĐỘNG is one keyword, with its title on the same line or the next",
+	     "Số: 45/CTr-UBND\n\nAn Giang, ngày 3 tháng 4 năm 2027\n\nCHƯƠNG TRÌNH HÀNH ĐỘNG\n\n"
+	     "Thực hiện Nghị quyết số 10/NQ-TU về du lịch giai đoạn 2027 - 2030\n\nI. MỤC ĐÍCH\n",
+	     "45/CTr-UBND", "2027-04-03",
+	     "Thực hiện Nghị quyết số 10/NQ-TU về du lịch giai đoạn 2027 - 2030", 2027, 2030},
+	    {"the same, its title after it on one line",
+	     "CHƯƠNG TRÌNH HÀNH ĐỘNG Phát triển du lịch năm 2028\n\nI. MỤC ĐÍCH\n", NULL, NULL,
+	     "Phát triển du lịch năm 2028", 2028, 2028},
 	    {"a list's caption before '(kèm theo …)' is the title",
 	     "Danh mục nhiệm vụ năm 2027 của Sở Xây dựng (kèm theo Kế hoạch số 08/KH-SXD ngày 15 "
 	     "tháng 01 năm 2027);;\n;;\nSTT;Nội dung;Chủ trì\n1;Việc một;Sở Y tế\n",
