@@ -1231,6 +1231,57 @@ static void read_assignments(const struct paras *ps, struct import_result *r)
 	free(heading);
 }
 
+/*
+ * The agency a letter's sentence hands work to: its first name ("Sở Y tế
+ * tổng hợp …"), or the name after a verb of handing over anywhere in it
+ * ("Thực hiện Công văn số 12/BNV, UBND tỉnh đề nghị các sở, ngành báo cáo
+ * …", "… yêu cầu Giám đốc Sở Y tế …"). NULL when it names none.
+ */
+static char *letter_lead(const char *text)
+{
+	const char *title;
+	char *lead = assignment_lead(text, &title);
+	char f[WORDS_FOLD_MAX];
+	uint32_t map[WORDS_FOLD_MAX];
+
+	if (lead)
+		return lead;
+	text_fold(text, strlen(text), f, map, sizeof(f));
+	struct match verb = find_re("(^| )(giao|de nghi|yeu cau) ", f);
+	if (verb.b == verb.a)
+		return NULL;
+	return assignment_lead(text + map[verb.a + (f[verb.a] == ' ')], &title);
+}
+
+/*
+ * A letter (a công văn đôn đốc) may assign its work in plain paragraphs,
+ * unnumbered: "UBND tỉnh đề nghị các sở, ngành báo cáo kết quả về Sở Nội
+ * vụ trước ngày 20/12/2026." When nothing else in the document is a task,
+ * each paragraph that hands work to an agency and sets a deadline is one,
+ * keyed by its place among them.
+ */
+static void read_letter(const struct paras *ps, struct import_result *r)
+{
+	int nth = 0;
+
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct para *p = &ps->v[i];
+		char f[64], key[16];
+		if (words_starts(words_fold(p->text, f, sizeof(f)), "noi nhan"))
+			break;
+		if (p->from_cell || kind_of(p->number) != PARA_PLAIN)
+			continue;
+		char *tf = assignment_timeframe(p->text);
+		char *lead = tf ? letter_lead(p->text) : NULL;
+		if (!lead) {
+			free(tf);
+			continue;
+		}
+		snprintf(key, sizeof(key), "%d", ++nth);
+		add_assignment(r, p, NULL, key, "", lead, tf);
+	}
+}
+
 void lists_read(const struct doc *d, struct import_result *r)
 {
 	struct paras ps = {0};
@@ -1239,6 +1290,8 @@ void lists_read(const struct doc *d, struct import_result *r)
 	read_prose(&ps, r);
 	if (!has_tasks(r))
 		read_assignments(&ps, r);
+	if (!has_tasks(r))
+		read_letter(&ps, r);
 	read_duties(&ps, r);
 	paras_free(&ps);
 }

@@ -20,6 +20,9 @@
  *    a deadline are guidance. A plan written in prose assigns its work in
  *    its organisation section too ("1. Sở Y tế: - Chủ trì …; hoàn thành
  *    trong Quý III/2026"): those are tasks, its reporting duties DUTY's.
+ *    When nothing else is a task, a letter's plain paragraphs that hand
+ *    work to an agency with a deadline are ("UBND tỉnh đề nghị Sở X báo
+ *    cáo … trước ngày 20/12/2026"), keyed by their order.
  *  - DUTY: the reporting duties of the organisation section (Tổ chức thực
  *    hiện): "Định kỳ hàng năm (trước ngày 15/12) … báo cáo …", a task for
  *    the agency the item is addressed to; the agency told to "theo dõi,

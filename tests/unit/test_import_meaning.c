@@ -647,6 +647,20 @@ static const struct meaning_case assignment_cases[] = {
       "2 «Sở Tài chính bố trí kinh phí trong Quý I/2027. Kế hoạch năm sau trình trước ngày "
       "15/12/2027» L:Sở Tài chính C:- T:trong Quý I/2027",
       NULL}},
+    {"a letter's unnumbered paragraphs: the agency handed the work, wherever the verb stands",
+     "Kính gửi: Các sở, ban, ngành.\n\nThực hiện Công văn số 12/BNV-CCHC của Bộ Nội vụ, UBND "
+     "tỉnh đề nghị Sở Tư pháp tổng hợp báo cáo kết quả năm 2026, gửi về Sở Nội vụ trước ngày "
+     "20/12/2026.\n\nĐồng thời, yêu cầu Giám đốc Sở Y tế rà soát thủ tục hành chính, hoàn "
+     "thành trong tháng 1/2027.\n\nSở Xây dựng đã hoàn thành rà soát trước ngày 1/11/2026.\n\n"
+     "Qua theo dõi, một số đơn vị chưa gửi báo cáo năm 2025.\n\nNơi nhận:\n- Như trên;\n",
+     0,
+     false,
+     {"1 «Thực hiện Công văn số 12/BNV-CCHC của Bộ Nội vụ, UBND tỉnh đề nghị Sở Tư pháp tổng "
+      "hợp báo cáo kết quả năm 2026, gửi về Sở Nội vụ trước ngày 20/12/2026» L:Sở Tư pháp "
+      "C:- T:trước ngày 20/12/2026",
+      "2 «Đồng thời, yêu cầu Giám đốc Sở Y tế rà soát thủ tục hành chính, hoàn thành trong "
+      "tháng 1/2027» L:Sở Y tế C:- T:trong tháng 1/2027",
+      NULL}},
     {"whole numbers under their section: sub-items and restarts never collide; a day of a "
      "monthly report is kept",
      "I. CÔNG TÁC CÁN BỘ\n\n1. Giao Sở Nội vụ chủ trì rà soát vị trí việc làm, xong trong "
