@@ -113,8 +113,8 @@ static const struct rule rules[] = {
     {"han", COL_TIME},
 };
 
-static const char *const index_words[] = {"tt",     "stt",  "so tt", "#",          "so thu tu",
-                                          "thu tu", "s tt", "wbs",   "wbs number", "no"};
+static const char *const index_words[] = {
+    "tt", "stt", "so tt", "#", "so thu tu", "thu tu", "s tt", "st t", "wbs", "wbs number", "no"};
 /* A bare "Đơn vị" or "Cơ quan": the lead, unless another column is (then a unit). */
 static const char *const bare_agency[] = {"don vi", "co quan", "co quan, don vi",
                                           "don vi, dia phuong", "co quan, don vi, dia phuong"};

@@ -8,6 +8,8 @@
 #include "import/read_para.h"
 #include "util.h"
 
+#include <iconv.h>
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -39,8 +41,53 @@ int read_text_check(const char *data, size_t len, const char **why, int *column)
 	return 0;
 }
 
+/*
+ * A text saved as "Unicode" by Windows tools is UTF-16 with a byte order
+ * mark: converted to UTF-8 (glibc's iconv), it is read as any text. NULL
+ * when data is no such text; -1 in *bad_at (the byte) when it is, broken.
+ */
+static char *from_utf16(const char *data, size_t len, size_t *out_len, long *bad_at)
+{
+	const char *from = NULL;
+
+	if (len >= 2 && !memcmp(data, "\xFF\xFE", 2))
+		from = "UTF-16LE";
+	else if (len >= 2 && !memcmp(data, "\xFE\xFF", 2))
+		from = "UTF-16BE";
+	if (!from)
+		return NULL;
+	iconv_t cd = iconv_open("UTF-8", from);
+	if (cd == (iconv_t)-1)
+		return NULL;
+	size_t in_left = len - 2, cap = 2 * len + 4, out_left = cap;
+	char *buf = xmalloc(cap), *in = (char *)data + 2, *o = buf;
+	size_t r = iconv(cd, &in, &in_left, &o, &out_left);
+	iconv_close(cd);
+	*bad_at = r == (size_t)-1 ? (long)(in - data) : 0;
+	*out_len = cap - out_left;
+	return buf;
+}
+
 int read_text(const char *data, size_t len, struct doc *out)
 {
+	size_t utf8_len;
+	long bad_at = 0;
+	char *utf8 = from_utf16(data, len, &utf8_len, &bad_at);
+
+	if (utf8 && bad_at) {
+		free(utf8);
+		doc_problem(
+		    out, (struct doc_pos){0},
+		    "a broken UTF-16 character at byte %ld: the file cannot be read as text",
+		    bad_at);
+		return -1;
+	}
+	if (utf8) {
+		int rc = read_text(utf8, utf8_len, out);
+		free(utf8);
+		return rc;
+	}
+
 	const char *why;
 	int column, bad = read_text_check(data, len, &why, &column);
 	struct lines l;

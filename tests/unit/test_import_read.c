@@ -297,6 +297,37 @@ static void test_bad_bytes(void **state)
 	}
 }
 
+/* A Windows "Unicode" text is UTF-16 with a byte order mark: read as its UTF-8; a broken one
+ * refused. */
+static void test_utf16(void **state)
+{
+	static const char le[] = "\xFF\xFET\0T\0\t\0V\0i\0\xC7\x1E" /* "TT\tViệ" */
+	                         "c\0\n\0"
+	                         "1\0\t\0S\0\xDF\x1E\n\0";        /* "c\n1\tSở\n" */
+	static const char be[] = "\xFE\xFF\0S\x1E\xDF\0 \0Y\0\n"; /* "Sở Y\n" */
+	struct doc d;
+
+	(void)state;
+	doc_init(&d);
+	check_int("UTF-16LE read", read_text(le, sizeof(le) - 1, &d), 0);
+	check_int("a table", d.n_blocks == 1 && d.blocks[0].table != NULL, 1);
+	if (d.n_blocks == 1 && d.blocks[0].table && d.blocks[0].table->n_rows == 2) {
+		check_str("a header cell", d.blocks[0].table->rows[0].cells[1].text, "Việc");
+		check_str("a cell", d.blocks[0].table->rows[1].cells[1].text, "Sở");
+	} else
+		fail_msg("UTF-16LE: not one table of two rows");
+	doc_free(&d);
+	doc_init(&d);
+	check_int("UTF-16BE read", read_text(be, sizeof(be) - 1, &d), 0);
+	check_int("a paragraph", d.n_blocks, 1);
+	doc_free(&d);
+	doc_init(&d);
+	check_int("an odd byte refused", read_text(le, sizeof(le) - 2, &d), -1);
+	check_int("nothing read", d.n_blocks, 0);
+	check_int("a problem said", d.n_problems, 1);
+	doc_free(&d);
+}
+
 /* ---- line helpers ------------------------------------------------------------------------- */
 
 static void test_markers(void **state)
@@ -374,8 +405,8 @@ int main(void)
 	    cmocka_unit_test(test_grid),       cmocka_unit_test(test_csv),
 	    cmocka_unit_test(test_flat),       cmocka_unit_test(test_flat_body),
 	    cmocka_unit_test(test_paragraphs), cmocka_unit_test(test_mixed_forms_and_lines),
-	    cmocka_unit_test(test_bad_bytes),  cmocka_unit_test(test_markers),
-	    cmocka_unit_test(test_markup),
+	    cmocka_unit_test(test_bad_bytes),  cmocka_unit_test(test_utf16),
+	    cmocka_unit_test(test_markers),    cmocka_unit_test(test_markup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
