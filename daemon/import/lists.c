@@ -1282,6 +1282,41 @@ static void read_letter(const struct paras *ps, struct import_result *r)
 	}
 }
 
+/*
+ * The plan's monitor when no organisation item named one: the agency a
+ * paragraph of its own tells to follow the plan — "Văn phòng UBND tỉnh
+ * theo dõi, đôn đốc việc thực hiện Kế hoạch này", "5. Giao Văn phòng UBND
+ * tỉnh theo dõi, đôn đốc". In the organisation section "theo dõi" or "đôn
+ * đốc" says it; elsewhere (a letter has no such section) only the phrase
+ * "theo dõi, đôn đốc" does: "đôn đốc các đơn vị tiêm chủng" is a task's work.
+ */
+static void read_monitor(const struct paras *ps, struct import_result *r)
+{
+	bool inside = false;
+
+	for (size_t i = 0; i < ps->n && !r->monitor; i++) {
+		const struct para *p = &ps->v[i];
+		enum para_kind kind = kind_of(p->number);
+		char f[WORDS_FOLD_MAX];
+		if (kind == PARA_ROMAN) {
+			inside = is_organisation(p->text);
+			continue;
+		}
+		words_fold(p->text, f, sizeof(f));
+		if (words_starts(f, "noi nhan"))
+			break;
+		if (p->from_cell || kind == PARA_BULLET)
+			continue;
+		bool says = inside ? strstr(f, "theo doi") || strstr(f, "don doc")
+		                   : find_re("theo doi,? (va )?don doc", f).b > 0;
+		if (!says)
+			continue;
+		char *who = addressee(p->text);
+		note_monitor(r, p, who);
+		free(who);
+	}
+}
+
 void lists_read(const struct doc *d, struct import_result *r)
 {
 	struct paras ps = {0};
@@ -1293,5 +1328,6 @@ void lists_read(const struct doc *d, struct import_result *r)
 	if (!has_tasks(r))
 		read_letter(&ps, r);
 	read_duties(&ps, r);
+	read_monitor(&ps, r);
 	paras_free(&ps);
 }

@@ -819,6 +819,43 @@ static void test_legend(void **state)
 }
 
 /* An item too long to look for its deadline in is said, never dropped silently. */
+/* The plan's monitor: told to follow the plan in the organisation section, or in a letter. */
+static void test_monitor(void **state)
+{
+	static const struct {
+		const char *what, *text, *monitor;
+	} cases[] = {
+	    {"a letter's numbered item",
+	     "Kính gửi: Các sở.\n\n1. Giao Sở Y tế kiểm tra, báo cáo "
+	     "trước ngày 15/4/2027.\n\n2. Giao Văn phòng UBND tỉnh theo dõi, đôn đốc.\n",
+	     "Văn phòng UBND tỉnh"},
+	    {"a plain paragraph of the organisation section",
+	     "I. MỤC TIÊU\n\nA.\n\nII. TỔ "
+	     "CHỨC THỰC HIỆN\n\nSở Y tế kiểm tra, báo cáo trước ngày 15/4/2027.\n\nSở Nội vụ "
+	     "theo dõi việc thực hiện Kế hoạch này.\n",
+	     "Sở Nội vụ"},
+	    {"a numbered item of the organisation section",
+	     "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Tài "
+	     "chính: bố trí kinh phí.\n\n2. Sở Tư pháp chủ trì theo dõi, đôn đốc, tổng hợp.\n",
+	     "Sở Tư pháp"},
+	    {"urging others in a task's work is no monitoring",
+	     "I. NHIỆM VỤ\n\n1. Sở Y tế chủ "
+	     "trì, đôn đốc các đơn vị tiêm chủng, xong trước ngày 1/5/2027.\n\n2. Sở Tài chính "
+	     "theo dõi giá cả thị trường, hằng tháng.\n",
+	     NULL},
+	};
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct doc d;
+		struct import_result r;
+		read_doc(cases[i].text, &d, &r);
+		check_str(cases[i].what, r.monitor ? r.monitor : "(none)",
+		          cases[i].monitor ? cases[i].monitor : "(none)");
+		result_free(&r);
+		doc_free(&d);
+	}
+}
+
 static void test_assignment_too_long(void **state)
 {
 	struct buf text = BUF_INIT;
@@ -1033,11 +1070,17 @@ static void test_lost_separators(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_column_roles),    cmocka_unit_test(test_column_conflicts),
-	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_task_column),
-	    cmocka_unit_test(test_lists),           cmocka_unit_test(test_assignments),
-	    cmocka_unit_test(test_legend),          cmocka_unit_test(test_assignment_too_long),
-	    cmocka_unit_test(test_plan_facts),      cmocka_unit_test(test_nothing_dropped_silently),
+	    cmocka_unit_test(test_column_roles),
+	    cmocka_unit_test(test_column_conflicts),
+	    cmocka_unit_test(test_tables),
+	    cmocka_unit_test(test_task_column),
+	    cmocka_unit_test(test_lists),
+	    cmocka_unit_test(test_assignments),
+	    cmocka_unit_test(test_legend),
+	    cmocka_unit_test(test_assignment_too_long),
+	    cmocka_unit_test(test_monitor),
+	    cmocka_unit_test(test_plan_facts),
+	    cmocka_unit_test(test_nothing_dropped_silently),
 	    cmocka_unit_test(test_lost_separators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
