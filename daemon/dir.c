@@ -651,8 +651,14 @@ static size_t unknown_end(const struct dir *d, const struct word *w, size_t n, s
 		if (va && (new_name_at(w, n, after, collective) || full_known) &&
 		    (strong_head_at(w, n, after) || full_known))
 			break;
-		/* "Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ": two names, no comma. */
-		if (!comma && !va && w[next].capital && strong_head_at(w, n, next) &&
+		/* "Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ": two names, no comma;
+		 * but "Các thành viên Ban Chỉ đạo", "các đơn vị thuộc Sở Y tế" are one. */
+		char before[16] = "";
+		if (j > i)
+			text_fold(w[j - 1].key, strlen(w[j - 1].key), before, NULL, sizeof(before));
+		bool of_body = !strcmp(prev, "thuoc") || !strcmp(prev, "cua") ||
+		               (!strcmp(prev, "vien") && !strcmp(before, "thanh"));
+		if (!comma && !va && !of_body && w[next].capital && strong_head_at(w, n, next) &&
 		    !words_org_head_span(w, i, j) && !head_at(w, n, j) && next + 1 < n &&
 		    w[next + 1].capital)
 			break;

@@ -936,6 +936,10 @@ static const struct split_case beyond_province[] = {
      "U:UBND các huyện, TX, TP"},
     {"a capitalised word after a comma stays in the name", "Bộ Văn hóa, Thể thao và Du lịch, VTV",
      "U:Bộ Văn hóa, Thể thao và Du lịch | U:VTV"},
+    {"the members of a body are one name", "Các thành viên Ban Chỉ đạo tỉnh",
+     "U:Các thành viên Ban Chỉ đạo tỉnh"},
+    {"the units under a body are one name", "các đơn vị thuộc Bộ Quốc phòng",
+     "U:các đơn vị thuộc Bộ Quốc phòng"},
 };
 
 /* A task given to the head of an agency is the agency's: the title goes,
