@@ -113,8 +113,8 @@ static const struct rule rules[] = {
     {"han", COL_TIME},
 };
 
-static const char *const index_words[] = {
-    "tt", "stt", "so tt", "#", "so thu tu", "thu tu", "s tt", "st t", "wbs", "wbs number", "no"};
+static const char *const index_words[] = {"tt",   "stt",  "so tt", "#",   "so thu tu",  "thu tu",
+                                          "s tt", "st t", "t t",   "wbs", "wbs number", "no"};
 /* A bare "Đơn vị" or "Cơ quan": the lead, unless another column is (then a unit). */
 static const char *const bare_agency[] = {"don vi", "co quan", "co quan, don vi",
                                           "don vi, dia phuong", "co quan, don vi, dia phuong"};
@@ -544,6 +544,15 @@ bool columns_sub_header(struct columns *top, const struct columns *sub)
 	return true;
 }
 
+/* f is the header h, or the first or last of its words: a line of it wrapped in a narrow column. */
+static bool part_of(const char *f, const char *h)
+{
+	size_t n = strlen(f), len = strlen(h);
+
+	return !strcmp(f, h) || (n < len && !strncmp(h, f, n) && h[n] == ' ') ||
+	       (n < len && !strcmp(h + len - n, f) && h[len - n - 1] == ' ');
+}
+
 bool columns_repeated(const struct columns *c, const struct doc_cell *cells, size_t n)
 {
 	char a[256], b[256];
@@ -555,7 +564,7 @@ bool columns_repeated(const struct columns *c, const struct doc_cell *cells, siz
 			continue;
 		written++;
 		for (int g = 0; g < c->n; g++)
-			if (*c->header[g] && !strcmp(f, words_fold(c->header[g], b, sizeof(b)))) {
+			if (*c->header[g] && part_of(f, words_fold(c->header[g], b, sizeof(b)))) {
 				same++;
 				break;
 			}

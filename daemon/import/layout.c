@@ -24,6 +24,7 @@
 #include "import/words.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -748,13 +749,30 @@ static void find_tables(struct layout *l)
  * paragraph: after a space, unless the line before ends in a hyphen
  * attached to its last word — a token broken at its own hyphen ("2026-" /
  * "2030", "57-" / "NQ/TW") joins whole; a soft hyphen (U+00AD, a
- * typesetter's hyphenation) joins the parts of its word and goes.
+ * typesetter's hyphenation) joins the parts of its word and goes; a year
+ * a narrow cell broke after its '/' ("30/11/2" / "025") joins whole.
  */
+/* A year broken over two lines, after its '/' ("30/11/2" / "025", "Quý I/20" / "26"). */
+static bool year_broken(const struct buf *b, const char *s, size_t len)
+{
+	size_t tail = 0, head = 0;
+
+	while (tail < b->len && tail < 4 && isdigit((unsigned char)b->data[b->len - 1 - tail]))
+		tail++;
+	if (!tail || tail == 4 || b->len == tail || b->data[b->len - 1 - tail] != '/')
+		return false;
+	while (head < len && isdigit((unsigned char)s[head]))
+		head++;
+	return tail + head == 4 && (head == len || !isdigit((unsigned char)s[head]));
+}
+
 static void join_text(struct buf *b, const char *s, size_t len)
 {
 	if (!len)
 		return;
-	if (b->len >= 3 && !strcmp(b->data + b->len - 2, "\xC2\xAD")) {
+	if (year_broken(b, s, len)) {
+		/* joined as written */
+	} else if (b->len >= 3 && !strcmp(b->data + b->len - 2, "\xC2\xAD")) {
 		b->len -= 2;
 		b->data[b->len] = '\0';
 	} else if (b->len &&

@@ -820,13 +820,12 @@ static void header_row(struct reader *rd, struct columns *cols, struct doc_pos p
 	            moved ? "; the task's text is the column its cells show it in" : "");
 }
 
-/* "Chủ trì | Phối hợp" under "Cơ quan thực hiện": the header's second row, now part of it. */
-static void sub_header_row(struct reader *rd, struct columns *sub, struct doc_pos pos)
+/* The table's reading takes the context's columns, as they now stand. */
+static void publish_columns(struct reader *rd)
 {
 	struct context *c = &rd->ctx;
 	struct import_table_read *t = &rd->res->tables[c->table_read];
 
-	columns_free(sub);
 	t->cols.n = c->cols.n;
 	for (int g = 0; g < c->cols.n; g++) {
 		t->cols.role[g] = c->cols.role[g];
@@ -837,8 +836,84 @@ static void sub_header_row(struct reader *rd, struct columns *sub, struct doc_po
 	t->cols.indicators = c->cols.indicators;
 	c->kind = c->cols.indicators ? TABLE_INDICATORS : TABLE_TASKS;
 	t->kind = c->kind;
+}
+
+/* "Chủ trì | Phối hợp" under "Cơ quan thực hiện": the header's second row, now part of it. */
+static void sub_header_row(struct reader *rd, struct columns *sub, struct doc_pos pos)
+{
+	columns_free(sub);
+	publish_columns(rd);
 	result_fate(rd->res, rd->block, pos, FATE_HEADER, NULL,
 	            "the header's second row: the columns under a spanning header");
+}
+
+static int known_roles(const struct columns *cols)
+{
+	int known = 0;
+
+	for (int g = 0; g < cols->n; g++)
+		known += cols->role[g] != COL_OTHER;
+	return known;
+}
+
+/* A row of a few short words, none a number, by header column into more[]. */
+static bool header_words(const struct context *c, const struct doc_cell *cells, size_t n, int base,
+                         const char **more)
+{
+	for (size_t i = 0; i < n; i++) {
+		int g = cells[i].grid_col - base;
+		char f[64];
+		if (!*cells[i].text)
+			continue;
+		if (g < 0 || g >= c->cols.n || more[g] ||
+		    words_count(words_fold(cells[i].text, f, sizeof(f))) > 3 ||
+		    (g == c->cols.where[COL_INDEX] && words_index(cells[i].text)))
+			return false;
+		more[g] = cells[i].text;
+	}
+	return true;
+}
+
+/*
+ * The header's words wrapped onto a second line of a narrow PDF column
+ * ("Đơn vị chủ" / "trì", "Thời gian" / "hoàn thành", "T" / "T"): a row of
+ * short words under a fresh header, no number, that joined to the header's
+ * cells names more columns than it did. The header takes them.
+ */
+static bool wrapped_header_row(struct reader *rd, const struct doc_cell *cells, size_t n, int base,
+                               struct doc_pos pos)
+{
+	struct context *c = &rd->ctx;
+	const char *more[COLUMNS_MAX] = {0};
+	struct doc_cell joined[COLUMNS_MAX] = {0};
+	struct buf text[COLUMNS_MAX];
+	struct columns cols;
+	int N = c->cols.n;
+	bool taken = false;
+
+	if (!header_words(c, cells, n, base, more))
+		return false;
+	for (int g = 0; g < N; g++) {
+		text[g] = (struct buf)BUF_INIT;
+		buf_printf(&text[g], "%s%s%s", c->cols.header[g], more[g] ? " " : "",
+		           more[g] ? more[g] : "");
+		joined[g] = (struct doc_cell){
+		    .text = (char *)buf_str(&text[g]), .col_span = 1, .row_span = 1, .grid_col = g};
+	}
+	if (columns_read(joined, (size_t)N, &cols)) {
+		taken = known_roles(&cols) > known_roles(&c->cols);
+		if (taken) {
+			columns_free(&c->cols);
+			c->cols = cols;
+			publish_columns(rd);
+			result_fate(rd->res, rd->block, pos, FATE_HEADER, NULL,
+			            "the header's words wrapped onto a second line");
+		} else
+			columns_free(&cols);
+	}
+	for (int g = 0; g < N; g++)
+		buf_free(&text[g]);
+	return taken;
 }
 
 /* A row longer than the header: a header or a row starts inside it, or site text follows. */
@@ -1079,6 +1154,8 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 			header_row(rd, &cols, pos);
 		return;
 	}
+	if (c->have && c->fresh && wrapped_header_row(rd, cells, n, base, pos))
+		return;
 	if (!c->have) {
 		/* The text before a table runs into its header row when nothing closes it. */
 		for (size_t p = 1; p < n; p++)

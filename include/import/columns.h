@@ -74,7 +74,8 @@ bool columns_by_cells(struct columns *c, const struct doc_row *rows, size_t n);
  */
 bool columns_sub_header(struct columns *top, const struct columns *sub);
 
-/* The same header again (a page break repeats it, sometimes without STT). */
+/* The same header again (a page break repeats it, sometimes without STT), or a
+ * line of it, where narrow columns wrap its words ("Đơn vị chủ" / "trì"). */
 bool columns_repeated(const struct columns *c, const struct doc_cell *cells, size_t n);
 
 const char *columns_role_name(enum col_role r); /* "index", "task", "lead" … */

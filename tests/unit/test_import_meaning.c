@@ -116,7 +116,8 @@ static void test_column_roles(void **state)
 	    {"STT", COL_INDEX},
 	    {"TT", COL_INDEX},
 	    {"Số TT", COL_INDEX},
-	    {"ST T", COL_INDEX}, /* a narrow PDF column breaks the word */
+	    {"ST T", COL_INDEX},
+	    {"T T", COL_INDEX}, /* a narrow PDF column breaks the word */
 	    {"Nội dung công việc", COL_TASK},
 	    {"Tên nhiệm vụ/dự án", COL_TASK},
 	    {"Nhiệm vụ, giải pháp", COL_TASK},
@@ -236,6 +237,16 @@ static const struct meaning_case table_cases[] = {
       "2 «Kiểm kê nguồn nước» L:Sở Nông nghiệp và Môi trường C:- T:2027",
       "1#2 «Khảo sát vùng hạn kèm danh sách hộ dân» L:UBND cấp xã C:- T:Tháng 4/2027",
       "2#2 «Lắp trạm quan trắc» L:Sở Nông nghiệp và Môi trường C:- T:2027 - 2028", NULL}},
+    {"a header whose words wrap onto a second line, repeated after a page break",
+     "| TT | Nhiệm vụ | Đơn vị chủ | Đơn vị phối | Thời gian |\n|---|---|---|---|---|\n"
+     "| | | trì | hợp | hoàn thành |\n| 1 | Rà soát văn bản | Sở Tư pháp | Sở Nội vụ | Quý "
+     "III/2027 |\n| TT | Nhiệm vụ | Đơn vị chủ | Đơn vị phối | Thời gian |\n"
+     "| | | trì | hợp | hoàn thành |\n| | và cập nhật | | | |\n"
+     "| 2 | Kiểm tra | Sở Y tế | | Quý IV/2027 |\n",
+     0,
+     false,
+     {"1 «Rà soát văn bản và cập nhật» L:Sở Tư pháp C:Sở Nội vụ T:Quý III/2027",
+      "2 «Kiểm tra» L:Sở Y tế C:- T:Quý IV/2027", NULL}},
     {"a report form's blank lines after the task table are no tasks",
      "| TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n"
      "| 1 | Rà soát văn bản | Sở Tư pháp | Quý III/2027 |\n\nMẫu báo cáo\n\n"
