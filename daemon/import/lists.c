@@ -208,7 +208,8 @@ static bool label_at(const char *s, size_t at, struct found_label *out)
 /*
  * The labels of a paragraph: at its start, and after a "- ", "+ " or line
  * break that follows a ';', '.' or ':' ("Cơ quan thực hiện: - Đơn vị chủ
- * trì: X; - Đơn vị phối hợp: Y"). Returns how many (at most max).
+ * trì: X; - Đơn vị phối hợp: Y"), or after a first label's "; " alone
+ * ("Chủ trì: X; phối hợp: Y; thời gian: Z"). Returns how many (at most max).
  */
 static size_t scan_labels(const char *s, struct found_label *out, size_t max)
 {
@@ -218,6 +219,13 @@ static size_t scan_labels(const char *s, struct found_label *out, size_t max)
 		n = 1;
 	for (size_t i = 1; s[0] && s[i] && n < max; i++) {
 		bool bullet = (s[i] == '-' || s[i] == '+') && s[i + 1] == ' ' && s[i - 1] == ' ';
+		/* After a first label, the next may follow its value's ';' alone:
+		 * "Chủ trì: X; phối hợp: Y; thời gian: Z". */
+		bool after_value = n && i >= 2 && s[i - 1] == ' ' && s[i - 2] == ';' && s[i] != ' ';
+		if (after_value && !bullet && label_at(s, i, &out[n])) {
+			n++;
+			continue;
+		}
 		if (!bullet && s[i - 1] != '\n')
 			continue;
 		size_t back = i - 1;

@@ -526,6 +526,15 @@ static const struct meaning_case list_cases[] = {
       "2 «Rà soát văn bản» L:Bộ Tư pháp C:- T:+ Các sở gửi kết quả trước ngày 15 tháng 6 năm "
       "2026. + Sở Tư pháp tổng hợp trước ngày 30 tháng 6 năm 2026.",
       NULL}},
+    {"labels after a first one's ';' alone, in lower case; a ';' in a sentence opens none",
+     "II. NỘI DUNG\n\n1. Bồi dưỡng giáo viên\n\n*Chủ trì:* Sở Giáo dục; *phối hợp:* Trường "
+     "Đại học Vinh; *thời gian:* Tháng 7 - tháng 8 hằng năm.\n\n2. Ngày hội STEM\n\n"
+     "- Cơ quan chủ trì: Sở Giáo dục, bảo đảm an toàn; thời gian tới cần mở rộng.\n",
+     0,
+     false,
+     {"1 «Bồi dưỡng giáo viên» L:Sở Giáo dục C:Trường Đại học Vinh T:Tháng 7 - tháng 8 hằng "
+      "năm",
+      "2 «Ngày hội STEM» L:Sở Giáo dục, bảo đảm an toàn; thời gian tới cần mở rộng C:- T:-", NULL}},
     {"an item with two tasks, each titled by its own text; labels cut by emphasis",
      "III. NHIỆM VỤ\n\n**4. Bồi dưỡng cán bộ**\n\n- Mở lớp bồi dưỡng kỹ năng số.\n\n"
      "*Đơn vị chủ trì thực\nhiện: *Sở Nội vụ.\n\n*Thời gian thực hiện: *Hằng\nnăm.\n\n"
