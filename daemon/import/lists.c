@@ -603,21 +603,49 @@ static char *deadline_text(const char *text, const uint32_t *map, const char *f,
  * tháng 11)", "báo cáo 6 tháng và báo cáo năm". NULL when the paragraph
  * sets no deadline.
  */
+/*
+ * Where a deadline that ends at end goes on with another joined to it by
+ * "và" or a comma ("định kỳ 6 tháng (trước ngày 15/6) và hằng năm (trước
+ * ngày 15/12)"): the end of the last one so joined.
+ */
+static size_t chained_end(const char *f, size_t end, const char *const *patterns, size_t n)
+{
+	for (;;) {
+		size_t at = end + strspn(f + end, " ,()");
+		if (!strncmp(f + at, "va ", 3))
+			at += 3 + strspn(f + at + 3, " (");
+		if (at == end)
+			return end;
+		size_t next = end;
+		for (size_t i = 0; i < n; i++) {
+			struct match m = find_re(patterns[i], f + at);
+			if (m.b > m.a && m.a == 0 && at + m.b > next)
+				next = at + m.b;
+		}
+		if (next == end)
+			return end;
+		end = next + (f[next] == ')');
+	}
+}
+
 static char *duty_timeframe(const char *text)
 {
+	static const char *const patterns[] = {
+	    "truoc (ngay )?[0-9]{1,2}/[0-9]{1,2}(/[0-9]{4})?|truoc ngay [0-9]{1,2} thang "
+	    "[0-9]{1,2}( nam [0-9]{4})?|truoc ngay [0-9]{1,2} ((cua )?thang cuoi quy|(hang|moi) "
+	    "thang)",
+	    "(dinh ky )?(hang|moi) (nam|quy|thang)|bao cao 6 thang( va bao cao nam)?|dinh ky 6 "
+	    "thang"};
 	char f[WORDS_FOLD_MAX];
 	uint32_t map[WORDS_FOLD_MAX];
 
 	text_fold(text, strlen(text), f, map, sizeof(f));
 	if (!strstr(f, "bao cao"))
 		return NULL;
-	struct match date = find_re("truoc (ngay )?[0-9]{1,2}/[0-9]{1,2}(/[0-9]{4})?|truoc ngay "
-	                            "[0-9]{1,2} thang [0-9]{1,2}( nam [0-9]{4})?|truoc ngay "
-	                            "[0-9]{1,2} ((cua )?thang cuoi quy|(hang|moi) thang)",
-	                            f);
-	struct match rec = find_re("(dinh ky )?(hang|moi) (nam|quy|thang)|bao cao 6 thang( va bao "
-	                           "cao nam)?|dinh ky 6 thang",
-	                           f);
+	struct match date = find_re(patterns[0], f), rec = find_re(patterns[1], f);
+	struct match *last = date.b > rec.b ? &date : &rec;
+	if (last->b > last->a)
+		last->b = chained_end(f, last->b, patterns, UTIL_NELEM(patterns));
 	return deadline_text(text, map, f, date, rec);
 }
 

@@ -552,6 +552,15 @@ static const struct meaning_case list_cases[] = {
      0,
      false,
      {NULL}},
+    {"a duty with two reports, each cycle with its date, joined by 'và': both kept",
+     "III. TỔ CHỨC THỰC HIỆN\n\n1. Các sở, ngành:\n\n- Báo cáo kết quả định kỳ 6 tháng "
+     "(trước ngày 15/6/2026) và hằng năm (trước ngày 15/12/2026) về Sở Nội vụ.\n",
+     0,
+     false,
+     {"duty.1.1 «Báo cáo kết quả định kỳ 6 tháng (trước ngày 15/6/2026) và hằng năm (trước "
+      "ngày 15/12/2026) về Sở Nội vụ» L:Các sở, ngành C:- T:định kỳ 6 tháng (trước ngày "
+      "15/6/2026) và hằng năm (trước ngày 15/12/2026)",
+      NULL}},
     {"a reporting duty of the organisation section, with the plan's monitor",
      "IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Thông tin chủ trì theo dõi, đôn đốc thực hiện.\n\n"
      "2. Các sở, ban, ngành:\n\na) Triển khai kế hoạch.\n\nb) Báo cáo kết quả trước ngày "
