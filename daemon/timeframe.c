@@ -1985,8 +1985,41 @@ static int yearless_in_plan_year(struct parser *p, struct tf *t)
  * opens the first deadline's window; a start after it ("Thí điểm năm 2026 -
  * 2027 và nhân rộng từ năm 2028") is work that goes on after the deadlines.
  */
+/*
+ * A date inside a dated period written beside it ("Trong tháng 10/2026
+ * (chậm nhất ngày 25/10/2026)", "Năm 2026, trước ngày 15/12/2026"): the
+ * date, the more exact, is the due; the period opens its window.
+ */
+static void exact_dates_inside(struct parser *p)
+{
+	int holder[TF_MAX_PHASES], kept = 0;
+	bool holds[TF_MAX_PHASES] = {false};
+
+	for (int k = 0; k < p->nspans; k++) {
+		const struct span *b = &p->spans[k];
+		holder[k] = -1;
+		for (int i = 0; i < p->nspans && b->start == NO_DAY; i++) {
+			const struct span *a = &p->spans[i];
+			if (i != k && a->start != NO_DAY && !a->range && b->end >= a->start &&
+			    b->end <= a->end && !(b->end == a->end && b->before == a->before))
+				holder[k] = i;
+		}
+		if (holder[k] >= 0)
+			holds[holder[k]] = true;
+	}
+	for (int k = 0; k < p->nspans; k++) {
+		struct span s = p->spans[k];
+		if (holder[k] >= 0)
+			s.start = p->spans[holder[k]].start;
+		if (!holds[k])
+			p->spans[kept++] = s;
+	}
+	p->nspans = kept;
+}
+
 static void combine_dated(struct parser *p, struct tf *t)
 {
+	exact_dates_inside(p);
 	sort_spans(p);
 	struct span *first = &p->spans[0];
 	if (p->has_from && p->from_day <= first->end &&

@@ -23,7 +23,9 @@
  * A date without a year is read in the year of the dated deadline it is
  * written inside ("Quý I/2026 (trước 31/3)": that deadline falls due on
  * 31/3/2026), and a range writes its year once, at its end ("tháng 3 –
- * tháng 5/2026", "từ 15/3 đến 20/5/2026").
+ * tháng 5/2026", "từ 15/3 đến 20/5/2026"). A dated day inside a period
+ * written beside it is that deadline's exact due ("Trong tháng 10/2026
+ * (chậm nhất ngày 25/10/2026)"), the period its window.
  *
  * A part of a dated period reads as the part an official means: the early
  * part ("đầu") of a year is its first quarter, of a quarter its first

@@ -1572,6 +1572,15 @@ static const struct shape_case part_cases[] = {
     {"3 lần/năm", 2026, 2027, 0,
      TF_YEARLY, EXACT, "", {E(2026, 12, 31), E(2027, 12, 31)}, NO_PHASES},
     /* Words that only begin like these are none of them. */
+    /* A date inside the period written beside it is the due; the period opens the window. */
+    {"Trong tháng 10/2026 (chậm nhất ngày 25/10/2026)", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2026, 10, 25)}, {{E(2026, 10, 25), NO_AGENCY}}},
+    {"Năm 2026, trước ngày 15/12/2026", 0, 0, 0,
+     TF_ONCE, EXACT, "", {B(2026, 12, 15)}, {{B(2026, 12, 15), NO_AGENCY}}},
+    /* but a date outside the period is a deadline of its own */
+    {"Quý I/2026 và 15/5/2026", 0, 0, 0,
+     TF_ONCE, EXACT, "", {E(2026, 3, 31), E(2026, 5, 15)},
+     {{E(2026, 3, 31), NO_AGENCY}, {E(2026, 5, 15), NO_AGENCY}}},
     {"Đầu tư xong trong Quý II/2026", 0, 0, 0,
      TF_ONCE, LOOSE, UNCHECKED, {E(2026, 6, 30)}, {{E(2026, 6, 30), NO_AGENCY}}},
 };
