@@ -59,12 +59,14 @@ static char *from_utf16(const char *data, size_t len, size_t *out_len, long *bad
 	iconv_t cd = iconv_open("UTF-8", from);
 	if (cd == (iconv_t)-1)
 		return NULL;
+	/* Two bytes of UTF-16 are three of UTF-8 at most; the readers want a NUL after. */
 	size_t in_left = len - 2, cap = 2 * len + 4, out_left = cap;
-	char *buf = xmalloc(cap), *in = (char *)data + 2, *o = buf;
+	char *buf = xmalloc(cap + 1), *in = (char *)data + 2, *o = buf;
 	size_t r = iconv(cd, &in, &in_left, &o, &out_left);
 	iconv_close(cd);
 	*bad_at = r == (size_t)-1 ? (long)(in - data) : 0;
 	*out_len = cap - out_left;
+	buf[*out_len] = '\0';
 	return buf;
 }
 
