@@ -642,10 +642,13 @@ static char *duty_timeframe(const char *text)
 	text_fold(text, strlen(text), f, map, sizeof(f));
 	if (!strstr(f, "bao cao"))
 		return NULL;
+	/* After "và", a date alone goes on the one before ("trước ngày 15/6 và 15/12"). */
+	const char *const chained[] = {patterns[0], patterns[1],
+	                               "(ngay )?[0-9]{1,2}/[0-9]{1,2}(/[0-9]{4})?"};
 	struct match date = find_re(patterns[0], f), rec = find_re(patterns[1], f);
 	struct match *last = date.b > rec.b ? &date : &rec;
 	if (last->b > last->a)
-		last->b = chained_end(f, last->b, patterns, UTIL_NELEM(patterns));
+		last->b = chained_end(f, last->b, chained, UTIL_NELEM(chained));
 	return deadline_text(text, map, f, date, rec);
 }
 
@@ -656,9 +659,10 @@ static char *duty_timeframe(const char *text)
  * "chậm nhất ngày 15/8", "trong tháng 7/2025", "trong Quý III/2025", "Quý
  * III/2025", "trong năm 2026", "từ tháng 5 đến tháng 10/2026", "trong năm
  * học 2026 - 2027", "thời hạn hoàn thành: Quý III/2025", "định kỳ hằng quý
- * … trước ngày 20", with a
- * recurrence close by joined to it as duty_timeframe does. NULL when the
- * item sets none: then it is guidance, not a task.
+ * … trước ngày 20", "trong 30 ngày kể từ ngày nhận đủ hồ sơ" (a deadline
+ * counted from an event), with a recurrence close by joined to it as
+ * duty_timeframe does. NULL when the item sets none: then it is guidance,
+ * not a task.
  */
 static char *assignment_timeframe(const char *text)
 {
@@ -684,7 +688,8 @@ static char *assignment_timeframe(const char *text)
 	    "(trong|den het|truoc) nam [0-9]{4}|"
 	    "trong (thang|quy) [0-9ivx]+((/| nam )[0-9]{4})?|truoc (thang|quy) [0-9ivx]+/[0-9]{4}|"
 	    "(quy [ivx]+|thang [0-9]{1,2})/[0-9]{4}|"
-	    "truoc ngay [0-9]{1,2} ((cua )?thang cuoi quy|(hang|moi) thang)";
+	    "truoc ngay [0-9]{1,2} ((cua )?thang cuoi quy|(hang|moi) thang)|"
+	    "trong (vong )?[0-9]+ ngay( lam viec)? (ke tu|tu khi|sau khi)[^.;]*";
 	struct match date = find_re(dated, f);
 	/* "xây dựng kế hoạch trước ngày 15/3 và triển khai trước ngày 30/6/2027": a
 	 * deadline per step, all of them kept (the timeframe reads them as phases). */
@@ -761,12 +766,14 @@ static bool ends_assignee(const char *f)
 {
 	/* Written in lower case (lower_at): "Trung tâm Hỗ trợ …" is a name. */
 	static const char *const verbs[] = {
-	    "to chuc",   "tong hop",  "bao cao",    "kiem tra",   "de xuat",   "xu ly",
-	    "lap ",      "xay dung",  "nghien cuu", "hoan thanh", "long ghep", "tuyen truyen",
-	    "tham dinh", "danh gia",  "cap nhat",   "ban hanh",   "trinh ",    "giam sat",
-	    "dao tao",   "boi duong", "ho tro",     "khao sat",   "cung cap",  "chuan bi",
-	    "tiep nhan", "bao dam",   "dam bao",    "hoan thien", "sua doi",   "van dong",
-	    "phat dong", "thuc hien", "tuan tra"};
+	    "to chuc",   "tong hop",   "bao cao",    "kiem tra",   "de xuat",    "xu ly",
+	    "lap ",      "xay dung",   "nghien cuu", "hoan thanh", "long ghep",  "tuyen truyen",
+	    "tham dinh", "danh gia",   "cap nhat",   "ban hanh",   "trinh ",     "giam sat",
+	    "dao tao",   "boi duong",  "ho tro",     "khao sat",   "cung cap",   "chuan bi",
+	    "tiep nhan", "bao dam",    "dam bao",    "hoan thien", "sua doi",    "van dong",
+	    "phat dong", "thuc hien",  "tuan tra",   "kiem soat",  "thanh toan", "phe duyet",
+	    "bo sung",   "dieu chinh", "khac phuc",  "giai quyet", "phan bo",    "quyet toan",
+	    "nang cap",  "mo rong",    "ung dung",   "so hoa",     "thong bao",  "xac dinh"};
 
 	if (starts_any(f, handing_over, UTIL_NELEM(handing_over)) ||
 	    starts_any(f, reporting, UTIL_NELEM(reporting)) || words_ends_name(f))
@@ -775,6 +782,18 @@ static bool ends_assignee(const char *f)
 		if (words_starts(f, verbs[i]))
 			return true;
 	return false;
+}
+
+/*
+ * Whether a name in text (folded as f) ends at the word at f + at: a verb
+ * in lower case — not one inside a name's noun phrase, "Ban Quản lý dự án
+ * đầu tư xây dựng …" (construction investment).
+ */
+static bool name_ends_at(const char *text, const char *f, const uint32_t *map, size_t at)
+{
+	if (f[at - 1] != ' ' || !ends_assignee(f + at) || !lower_at(text + map[at]))
+		return false;
+	return !(words_starts(f + at, "xay dung") && at >= 7 && !strncmp(f + at - 7, "dau tu ", 7));
 }
 
 /*
@@ -799,7 +818,7 @@ static char *addressee(const char *text)
 		return clean_value(text + map[start], colon - map[start]);
 	size_t cut = n;
 	for (size_t at = start + 1; at < n; at++)
-		if (f[at - 1] == ' ' && ends_assignee(f + at) && lower_at(text + map[at])) {
+		if (name_ends_at(text, f, map, at)) {
 			cut = at;
 			break;
 		}
@@ -822,6 +841,17 @@ static char *addressee_after_time(const char *text)
 	bool time = words_timeframe_like(clause);
 	free(clause);
 	return time ? addressee(text + comma + 1 + strspn(text + comma + 1, " ")) : NULL;
+}
+
+/* "3. Chế độ báo cáo: Các sở, ngành … định kỳ 6 tháng …": the agencies after a label. */
+static char *addressee_after_label(const char *text)
+{
+	size_t colon = strcspn(text, ":");
+
+	if (!text[colon] || colon > 60)
+		return NULL;
+	const char *after = text + colon + 1;
+	return addressee(after + strspn(after, " "));
 }
 
 static void add_duty(struct import_result *r, const struct para *p, const char *section,
@@ -897,6 +927,8 @@ static void read_duties(const struct paras *ps, struct import_result *r)
 			agency = addressee(p->text);
 			if (!agency)
 				agency = addressee_after_time(p->text);
+			if (!agency)
+				agency = addressee_after_label(p->text);
 			item++;
 			nth = 0;
 		}
@@ -919,7 +951,7 @@ static size_t name_end(const char *text, char *f, uint32_t *map)
 	size_t n = text_fold(text, strlen(text), f, map, WORDS_FOLD_MAX);
 
 	for (size_t at = 1; at < n; at++)
-		if (f[at - 1] == ' ' && ends_assignee(f + at) && lower_at(text + map[at]))
+		if (name_ends_at(text, f, map, at))
 			return at > 1 ? map[at] : 0;
 	return 0;
 }

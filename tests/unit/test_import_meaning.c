@@ -561,6 +561,17 @@ static const struct meaning_case list_cases[] = {
       "ngày 15/12/2026) về Sở Nội vụ» L:Các sở, ngành C:- T:định kỳ 6 tháng (trước ngày "
       "15/6/2026) và hằng năm (trước ngày 15/12/2026)",
       NULL}},
+    {"a date alone after 'và' goes on a duty's deadline; the agencies after an item's label",
+     "III. TỔ CHỨC THỰC HIỆN\n\n1. Các sở, ngành:\n\n- Báo cáo kết quả định kỳ 6 tháng "
+     "(trước ngày 15/6 và 15/12) về Sở Nội vụ.\n\n2. Chế độ báo cáo: Các sở, ban, ngành định "
+     "kỳ hằng quý báo cáo kết quả về Sở Nội vụ.\n",
+     0,
+     false,
+     {"duty.1.1 «Báo cáo kết quả định kỳ 6 tháng (trước ngày 15/6 và 15/12) về Sở Nội vụ» "
+      "L:Các sở, ngành C:- T:định kỳ 6 tháng (trước ngày 15/6 và 15/12)",
+      "duty.2.1 «Chế độ báo cáo: Các sở, ban, ngành định kỳ hằng quý báo cáo kết quả về Sở Nội "
+      "vụ» L:Các sở, ban, ngành C:- T:định kỳ hằng quý",
+      NULL}},
     {"a reporting duty of the organisation section, with the plan's monitor",
      "IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Thông tin chủ trì theo dõi, đôn đốc thực hiện.\n\n"
      "2. Các sở, ban, ngành:\n\na) Triển khai kế hoạch.\n\nb) Báo cáo kết quả trước ngày "
@@ -690,6 +701,22 @@ static const struct meaning_case assignment_cases[] = {
       "C:- T:trước ngày 20/12/2026",
       "2 «Đồng thời, yêu cầu Giám đốc Sở Y tế rà soát thủ tục hành chính, hoàn thành trong "
       "tháng 1/2027» L:Sở Y tế C:- T:trong tháng 1/2027",
+      NULL}},
+    {"where a name in a sentence ends: a noun phrase is no verb, more verbs end it; a "
+     "deadline counted from an event",
+     "1. Giao Giám đốc Ban Quản lý dự án đầu tư xây dựng công trình dân dụng tỉnh chủ trì "
+     "hoàn thiện hồ sơ, xong trước ngày 30/4/2027.\n\n2. Đề nghị Kho bạc Nhà nước khu vực XV "
+     "kiểm soát, thanh toán vốn kịp thời, hoàn thành trong Quý II/2027.\n\n3. Giao Sở Tư pháp "
+     "chủ trì thẩm định dự thảo, trong 30 ngày kể từ ngày nhận đủ hồ sơ hợp lệ.\n",
+     0,
+     false,
+     {"1 «Giao Giám đốc Ban Quản lý dự án đầu tư xây dựng công trình dân dụng tỉnh chủ trì "
+      "hoàn thiện hồ sơ, xong trước ngày 30/4/2027» L:Ban Quản lý dự án đầu tư xây dựng công "
+      "trình dân dụng tỉnh C:- T:trước ngày 30/4/2027",
+      "2 «Đề nghị Kho bạc Nhà nước khu vực XV kiểm soát, thanh toán vốn kịp thời, hoàn thành "
+      "trong Quý II/2027» L:Kho bạc Nhà nước khu vực XV C:- T:trong Quý II/2027",
+      "3 «Giao Sở Tư pháp chủ trì thẩm định dự thảo, trong 30 ngày kể từ ngày nhận đủ hồ sơ "
+      "hợp lệ» L:Sở Tư pháp C:- T:trong 30 ngày kể từ ngày nhận đủ hồ sơ hợp lệ",
       NULL}},
     {"whole numbers under their section: sub-items and restarts never collide; a day of a "
      "monthly report is kept",
