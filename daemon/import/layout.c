@@ -45,6 +45,7 @@ struct pline {
 struct gutter {
 	double a, b; /* the empty x range */
 	int support; /* lines with words on both sides */
+	bool close;  /* narrowed by a line running close to the next column's start */
 };
 
 /* A table being found, or found. */
@@ -329,12 +330,69 @@ static size_t line_gaps(const struct layout *l, const struct pline *ln, struct g
 	for (size_t k = 1; k < ln->n && n < MAX_GUTTERS; k++) {
 		double a = l->words[ln->first + k - 1].x1, b = l->words[ln->first + k].x0;
 		if (b - a >= l->gutter_min)
-			g[n++] = (struct gutter){a, b, 1};
+			g[n++] = (struct gutter){a, b, 1, false};
 	}
 	return n;
 }
 
 enum fit { FIT_NO, FIT_ROW, FIT_SPANNING };
+
+/*
+ * A column's text is left-aligned: a word of ln that starts where gutter g
+ * ends, a word space or more after the word before it, begins the next
+ * column even where the cell before runs close to it (a narrow column of
+ * justified text: "… giao thông Sở Xây dựng").
+ */
+static bool starts_column_at(const struct layout *l, const struct pline *ln, const struct gutter *g,
+                             double *end)
+{
+	for (size_t k = 1; k < ln->n; k++) {
+		const struct layout_word *w = &l->words[ln->first + k];
+		if (fabs(w->x0 - g->b) <= 0.5 * l->space && w[-1].x1 < g->b &&
+		    w->x0 - w[-1].x1 >= 0.8 * l->space) {
+			*end = w[-1].x1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* How wide an empty range must be to stay gutter g. */
+static double gutter_width(const struct layout *l, const struct gutter *g)
+{
+	return g->close ? 0.8 * l->space : l->gutter_min;
+}
+
+/*
+ * Whether ln is a title over the gutters it covers (kept[i] false): it
+ * stops short of a gutter kept to the right of each — its text does not
+ * reach the later columns — and its own wide gaps are gutters kept ("I
+ * QUY HOẠCH, CƠ CHẾ, CHÍNH SÁCH" right under a header whose columns it
+ * crosses, before any row has confirmed them).
+ */
+static bool title_over(const struct layout *l, const struct region *r, const struct pline *ln,
+                       const bool *kept)
+{
+	struct gutter own[MAX_GUTTERS];
+	double right = l->words[ln->first + ln->n - 1].x1;
+	size_t n = line_gaps(l, ln, own);
+
+	for (size_t i = 0; i < r->n_g; i++) {
+		size_t j = i + 1;
+		while (!kept[i] && j < r->n_g && !kept[j])
+			j++;
+		if (!kept[i] && (j == r->n_g || right > r->g[j].a))
+			return false;
+	}
+	for (size_t k = 0; k < n; k++) {
+		bool inside = false;
+		for (size_t i = 0; i < r->n_g && !inside; i++)
+			inside = kept[i] && own[k].a < r->g[i].b && own[k].b > r->g[i].a;
+		if (!inside)
+			return false;
+	}
+	return true;
+}
 
 /*
  * How line ln fits region r's gutters; when it fits as a row, r's gutters
@@ -345,20 +403,32 @@ static enum fit fit_line(const struct layout *l, struct region *r, const struct 
                          bool *multi)
 {
 	struct gutter g[MAX_GUTTERS];
-	size_t n = 0;
-	bool strong_killed = false;
+	size_t n = 0, open = 0;
+	bool strong_killed = false, kept[MAX_GUTTERS];
 
 	for (size_t i = 0; i < r->n_g; i++) {
-		double a = r->g[i].a, b = r->g[i].b;
+		double a = r->g[i].a, b = r->g[i].b, end;
 		uncovered(l, ln, &a, &b);
-		if (b - a >= l->gutter_min)
-			g[n++] = (struct gutter){a, b, r->g[i].support};
-		else if (r->g[i].support >= 2)
-			strong_killed = true;
+		kept[i] = true;
+		if (b - a >= gutter_width(l, &r->g[i])) {
+			g[n++] = (struct gutter){a, b, r->g[i].support, r->g[i].close};
+			open++;
+		} else if (r->g[i].support >= 2 && r->n_g >= 2 &&
+		           starts_column_at(l, ln, &r->g[i], &end)) {
+			/* The column parts where that line leaves off. */
+			g[n++] =
+			    (struct gutter){fmax(r->g[i].a, end), r->g[i].b, r->g[i].support, true};
+		} else {
+			kept[i] = false;
+			strong_killed |= r->g[i].support >= 2;
+		}
 	}
 	*multi = false;
-	if (!n)
+	/* Only a line with a gutter of its own is a row a close column may be in. */
+	if (!open)
 		return FIT_NO;
+	if (n < r->n_g && title_over(l, r, ln, kept))
+		return FIT_SPANNING;
 	/* A line crossing confirmed gutters spans columns when it is one run
 	 * of text (a section title); with wide gaps of its own it is a row of
 	 * another table, whose columns fall elsewhere. */

@@ -281,6 +281,35 @@ static void test_two_row_header(void **state)
 	      "r: 3 | Đào tạo nghề | Sở Nội vụ | UBND các xã | Quý III/2026\n");
 }
 
+/*
+ * A section title right under the header crosses a column no row has
+ * confirmed yet: it is a title over them, and the columns stay; a cell of
+ * justified text may run close to the next column, whose text starts
+ * where the column does.
+ */
+static void test_title_under_header_and_close_columns(void **state)
+{
+	static const struct drawn lines[] = {
+	    {1, 100, "@60 **TT @100 **Nhiệm **vụ @250 **Chủ **trì @350 **Thời **gian"},
+	    {1, 118, "@60 I @100 **QUY **HOẠCH, **CƠ **CHẾ, **CHÍNH **SÁCH **CHUNG"},
+	    {1, 136, "@60 1 @100 Rà soát văn bản @250 Sở Tư pháp @350 Quý I/2027"},
+	    {1, 154, "@60 2 @100 Lập kế hoạch @250 Sở Nội vụ @350 Quý II/2027"},
+	    {1, 172, "@60 3 @108 Nâng cấp đường giao thông nông @250 Sở Xây dựng @350 2027"},
+	    {1, 184, "@100 thôn mới"},
+	    {1, 208, "@60 Nơi nhận:"},
+	};
+
+	(void)state;
+	CHECK("a title under the header, a close column", lines, 1, false,
+	      "t1 p1\n"
+	      "r: TT B | Nhiệm vụ B | Chủ trì B | Thời gian B\n"
+	      "r: I | QUY HOẠCH, CƠ CHẾ, CHÍNH SÁCH CHUNG<2> B\n"
+	      "r: 1 | Rà soát văn bản | Sở Tư pháp | Quý I/2027\n"
+	      "r: 2 | Lập kế hoạch | Sở Nội vụ | Quý II/2027\n"
+	      "r: 3 | Nâng cấp đường giao thông nông thôn mới | Sở Xây dựng | 2027\n"
+	      "p: Nơi nhận:\n");
+}
+
 static void test_nothing(void **state)
 {
 	struct doc d;
@@ -302,6 +331,7 @@ int main(void)
 	    cmocka_unit_test(test_spanning_rows),
 	    cmocka_unit_test(test_lists_are_not_tables),
 	    cmocka_unit_test(test_two_row_header),
+	    cmocka_unit_test(test_title_under_header_and_close_columns),
 	    cmocka_unit_test(test_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
