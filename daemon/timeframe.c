@@ -2007,13 +2007,13 @@ static void exact_dates_inside(struct parser *p)
 		if (holder[k] >= 0)
 			holds[holder[k]] = true;
 	}
-	for (int k = 0; k < p->nspans; k++) {
-		struct span s = p->spans[k];
+	/* Starts taken first: the compaction below moves the spans. */
+	for (int k = 0; k < p->nspans; k++)
 		if (holder[k] >= 0)
-			s.start = p->spans[holder[k]].start;
+			p->spans[k].start = p->spans[holder[k]].start;
+	for (int k = 0; k < p->nspans; k++)
 		if (!holds[k])
-			p->spans[kept++] = s;
-	}
+			p->spans[kept++] = p->spans[k];
 	p->nspans = kept;
 }
 

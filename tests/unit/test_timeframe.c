@@ -1577,6 +1577,9 @@ static const struct shape_case part_cases[] = {
      TF_ONCE, EXACT, "", {E(2026, 10, 25)}, {{E(2026, 10, 25), NO_AGENCY}}},
     {"Năm 2026, trước ngày 15/12/2026", 0, 0, 0,
      TF_ONCE, EXACT, "", {B(2026, 12, 15)}, {{B(2026, 12, 15), NO_AGENCY}}},
+    {"Năm 2025, năm 2026, trước ngày 15/12/2025", 0, 0, 0,
+     TF_ONCE, EXACT, "", {B(2025, 12, 15), E(2026, 12, 31)},
+     {{B(2025, 12, 15), NO_AGENCY}, {E(2026, 12, 31), NO_AGENCY}}},
     /* but a date outside the period is a deadline of its own */
     {"Quý I/2026 và 15/5/2026", 0, 0, 0,
      TF_ONCE, EXACT, "", {E(2026, 3, 31), E(2026, 5, 15)},
