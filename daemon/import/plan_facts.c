@@ -459,6 +459,87 @@ static char *heading_words(const char *s, size_t len)
 }
 
 /*
+ * The lines in capitals a cell of the head opens with: "ỦY BAN NHÂN DÂN /
+ * TỈNH THANH HÓA" over its rule and "Số: …" in a Word header table.
+ */
+static char *caps_lines(const char *text)
+{
+	struct buf b = BUF_INIT;
+
+	for (const char *line = text; *line;) {
+		size_t n = strcspn(line, "\n"), letters;
+		char *words = heading_words(line, n);
+		bool caps = *words && lines_all_caps(words, strlen(words), &letters);
+		if (caps)
+			buf_printf(&b, "%s%s", b.len ? " " : "", words);
+		free(words);
+		if (!caps)
+			break;
+		line += n + (line[n] == '\n');
+	}
+	return buf_steal(&b);
+}
+
+/*
+ * The body's name in the units before the motto's, its lines one a unit
+ * or one cell's ("UBND TỈNH THANH HÓA" / "VĂN PHÒNG" / "-------"): up to
+ * three in capitals, rules passed over.
+ */
+static char *caps_units_before(const struct units *u, size_t motto)
+{
+	char *parts[3];
+	size_t n = 0;
+	struct buf b = BUF_INIT;
+
+	for (size_t i = motto; i-- > 0 && n < 3;) {
+		char f[8];
+		/* Under the name, a rule and the document's number ("Số: 18/KH-UBND"). */
+		if (!n &&
+		    (rule_unit(&u->v[i]) || !strncmp(fold(u->v[i].text, f, sizeof(f)), "so", 2)))
+			continue;
+		char *caps = caps_lines(u->v[i].text);
+		if (!*caps) {
+			free(caps);
+			break;
+		}
+		parts[n++] = caps;
+	}
+	while (n--) {
+		buf_printf(&b, "%s%s", b.len ? " " : "", parts[n]);
+		free(parts[n]);
+	}
+	return b.len ? buf_steal(&b) : xstrdup("");
+}
+
+/*
+ * The body's name goes on under it, beside the motto's second line: "ỦY
+ * BAN NHÂN DÂN   CỘNG HÒA …" / "THÀNH PHỐ HẢI PHÒNG   Độc lập - Tự do …",
+ * the lines of a PDF's two columns, one a unit or side by side (the
+ * motto's own "NAM" wrapped apart is not the name's).
+ */
+static char *with_second_line(char *first, const struct units *u, size_t motto)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, first);
+	free(first);
+	for (size_t j = motto + 1; j < u->n && j <= motto + 3; j++) {
+		char f[512];
+		uint32_t map[512];
+		size_t letters;
+		text_fold(u->v[j].text, strlen(u->v[j].text), f, map, sizeof(f));
+		const char *end = strstr(f, "doc lap");
+		char *more = heading_words(u->v[j].text, end ? map[end - f] : strlen(u->v[j].text));
+		if (*more && strcmp(f, "nam") && lines_all_caps(more, strlen(more), &letters))
+			buf_printf(&b, " %s", more);
+		free(more);
+		if (end || !lines_all_caps(u->v[j].text, strlen(u->v[j].text), &letters))
+			break;
+	}
+	return buf_steal(&b);
+}
+
+/*
  * The body that issued the document: what stands in capitals before the
  * national motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") at the head, on its
  * line or the one before ("UBND TỈNH …" / "SỞ KHOA HỌC VÀ CÔNG NGHỆ").
@@ -477,8 +558,10 @@ static void read_issuer(const struct units *u, size_t head, struct import_result
 		size_t letters;
 		if (!*before && i > 0) {
 			free(before);
-			before = heading_words(u->v[i - 1].text, strlen(u->v[i - 1].text));
+			before = caps_units_before(u, i);
 		}
+		if (*before)
+			before = with_second_line(before, u, i);
 		if (lines_all_caps(before, strlen(before), &letters) && letters >= 4 &&
 		    words_count(words_fold(before, f, sizeof(f))) <= 15)
 			r->issuer = before;

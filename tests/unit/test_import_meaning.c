@@ -1074,6 +1074,37 @@ static void test_plan_facts(void **state)
 	}
 }
 
+/* The issuing body in capitals, however the head's two columns come apart. */
+static void test_issuer(void **state)
+{
+	static const struct {
+		const char *what, *text, *issuer;
+	} cases[] = {
+	    {"a Word header table: the name's lines, a rule and the number before the motto",
+	     "ỦY BAN NHÂN DÂN\n\nTỈNH GIA LAI\n\n-------\n\nSố: 18/KH-UBND\n\nCỘNG HÒA XÃ HỘI "
+	     "CHỦ NGHĨA VIỆT NAM\n\nĐộc lập - Tự do - Hạnh phúc\n",
+	     "ỦY BAN NHÂN DÂN TỈNH GIA LAI"},
+	    {"a PDF's columns line by line: the name's second line after the motto",
+	     "ỦY BAN NHÂN DÂN\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nTỈNH HÀ TĨNH\n\nĐộc lập - "
+	     "Tự do - Hạnh phúc\n",
+	     "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"},
+	    {"side by side, the motto wrapped: its 'NAM' is not the name's",
+	     "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n\nNAM\n\nTHÀNH PHỐ HẢI PHÒNG\n\n"
+	     "Độc lập - Tự do - Hạnh phúc\n",
+	     "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"},
+	    {"no motto: not said", "KẾ HOẠCH\n\nVề kiểm tra năm 2026\n", "(none)"},
+	};
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct doc d;
+		struct import_result r;
+		read_doc(cases[i].text, &d, &r);
+		check_str(cases[i].what, r.issuer ? r.issuer : "(none)", cases[i].issuer);
+		result_free(&r);
+		doc_free(&d);
+	}
+}
+
 /* Nothing read is lost: every row and paragraph has a fate, and rows that look like
  * tasks but cannot be read are problems with their line. */
 static void test_nothing_dropped_silently(void **state)
@@ -1126,17 +1157,12 @@ static void test_lost_separators(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_column_roles),
-	    cmocka_unit_test(test_column_conflicts),
-	    cmocka_unit_test(test_tables),
-	    cmocka_unit_test(test_task_column),
-	    cmocka_unit_test(test_lists),
-	    cmocka_unit_test(test_assignments),
-	    cmocka_unit_test(test_legend),
-	    cmocka_unit_test(test_assignment_too_long),
-	    cmocka_unit_test(test_monitor),
-	    cmocka_unit_test(test_plan_facts),
-	    cmocka_unit_test(test_nothing_dropped_silently),
+	    cmocka_unit_test(test_column_roles),    cmocka_unit_test(test_column_conflicts),
+	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_task_column),
+	    cmocka_unit_test(test_lists),           cmocka_unit_test(test_assignments),
+	    cmocka_unit_test(test_legend),          cmocka_unit_test(test_assignment_too_long),
+	    cmocka_unit_test(test_monitor),         cmocka_unit_test(test_issuer),
+	    cmocka_unit_test(test_plan_facts),      cmocka_unit_test(test_nothing_dropped_silently),
 	    cmocka_unit_test(test_lost_separators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
