@@ -773,6 +773,43 @@ static void note_heading_cells(struct reader *rd, const struct doc_cell *cells, 
 }
 
 /*
+ * "II. CẢI CÁCH THỦ TỤC HÀNH CHÍNH" written in one cell merged across the
+ * table: a section, its number at the start of its text.
+ */
+static bool spanning_section(struct reader *rd, const struct doc_cell *cells, size_t n,
+                             struct doc_pos pos)
+{
+	struct context *c = &rd->ctx;
+	const struct doc_cell *only = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (*cells[i].text) {
+			if (only)
+				return false;
+			only = &cells[i];
+		}
+	if (!only || only->col_span < 2 || 2 * only->col_span < c->cols.n)
+		return false;
+	size_t len = strcspn(only->text, " \n");
+	char *number = xstrndup(only->text, len);
+	while (len && number[len - 1] == '.')
+		number[--len] = '\0';
+	const char *title = only->text + strcspn(only->text, " \n");
+	title += strspn(title, " \n");
+	bool section = len && *title && words_section_index(number);
+	if (section) {
+		push_section(c, number, title);
+		c->last_section = true;
+		c->last_row = -1;
+		clear_prev(c);
+		result_fate(rd->res, rd->block, pos, FATE_SECTION, c->stack[c->depth - 1].key,
+		            "a section: its number and title in one cell across the table");
+	}
+	free(number);
+	return section;
+}
+
+/*
  * "5.1 | | Thương mại | | |": a number and a bold title alone on their row,
  * wherever the empty cells put the title, head the rows under them.
  */
@@ -1190,7 +1227,7 @@ static void process(struct reader *rd, const struct doc_cell *cells, size_t n, i
 		return;
 	}
 	c->fresh = false;
-	if (titled_number(rd, cells, n, pos)) {
+	if (titled_number(rd, cells, n, pos) || spanning_section(rd, cells, n, pos)) {
 		free(raw);
 		return;
 	}

@@ -1074,6 +1074,46 @@ static void test_plan_facts(void **state)
 	}
 }
 
+/* A Word table whose section rows are one cell merged across it: "II. CẢI CÁCH …". */
+static void test_section_in_one_merged_cell(void **state)
+{
+	static const char *const rows[][4] = {
+	    {"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn"},
+	    {"I. CẢI CÁCH THỂ CHẾ", NULL, NULL, NULL},
+	    {"1", "Rà soát văn bản", "Sở Tư pháp", "Quý II/2027"},
+	    {"II CẢI CÁCH THỦ TỤC HÀNH CHÍNH", NULL, NULL, NULL},
+	    {"2", "Số hóa hồ sơ", "Văn phòng UBND tỉnh", "Quý IV/2027"},
+	};
+	struct doc d;
+	struct import_result r;
+
+	(void)state;
+	doc_init(&d);
+	result_init(&r);
+	struct doc_table *t = doc_add_table(&d, DOC_FORM_WORD, (struct doc_pos){0});
+	for (size_t i = 0; i < N_ELEMS(rows); i++) {
+		struct doc_row *row = doc_table_add_row(t, (struct doc_pos){0});
+		for (size_t k = 0; k < 4 && rows[i][k]; k++)
+			doc_row_add_cell(row, rows[i][k], strlen(rows[i][k]), (struct doc_pos){0});
+		if (!rows[i][1])
+			doc_cell_set_span(row, 0, 4);
+	}
+	meaning_read(&d, &r);
+	check_int("tasks", (long long)r.n_rows, 2);
+	for (size_t i = 0; i < r.n_rows && i < 2; i++) {
+		char *got = render_task(&r.rows[i], true);
+		check_str(
+		    "a task under its section", got,
+		    i ? "II.2 «Số hóa hồ sơ» L:Văn phòng UBND tỉnh C:- T:Quý IV/2027 S:II. CẢI "
+		        "CÁCH THỦ TỤC HÀNH CHÍNH"
+		      : "I.1 «Rà soát văn bản» L:Sở Tư pháp C:- T:Quý II/2027 S:I. CẢI CÁCH THỂ "
+		        "CHẾ");
+		free(got);
+	}
+	result_free(&r);
+	doc_free(&d);
+}
+
 /* The issuing body in capitals, however the head's two columns come apart. */
 static void test_issuer(void **state)
 {
@@ -1157,13 +1197,20 @@ static void test_lost_separators(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_column_roles),    cmocka_unit_test(test_column_conflicts),
-	    cmocka_unit_test(test_tables),          cmocka_unit_test(test_task_column),
-	    cmocka_unit_test(test_lists),           cmocka_unit_test(test_assignments),
-	    cmocka_unit_test(test_legend),          cmocka_unit_test(test_assignment_too_long),
-	    cmocka_unit_test(test_monitor),         cmocka_unit_test(test_issuer),
-	    cmocka_unit_test(test_plan_facts),      cmocka_unit_test(test_nothing_dropped_silently),
+	    cmocka_unit_test(test_column_roles),
+	    cmocka_unit_test(test_column_conflicts),
+	    cmocka_unit_test(test_tables),
+	    cmocka_unit_test(test_task_column),
+	    cmocka_unit_test(test_lists),
+	    cmocka_unit_test(test_assignments),
+	    cmocka_unit_test(test_legend),
+	    cmocka_unit_test(test_assignment_too_long),
+	    cmocka_unit_test(test_monitor),
+	    cmocka_unit_test(test_issuer),
+	    cmocka_unit_test(test_plan_facts),
+	    cmocka_unit_test(test_nothing_dropped_silently),
 	    cmocka_unit_test(test_lost_separators),
+	    cmocka_unit_test(test_section_in_one_merged_cell),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
