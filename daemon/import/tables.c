@@ -772,6 +772,19 @@ static void note_heading_cells(struct reader *rd, const struct doc_cell *cells, 
 		}
 }
 
+/* A section row: the rows under it are its, and none goes on from above. */
+static void open_section(struct reader *rd, const char *number, const char *title,
+                         struct doc_pos pos, const char *why)
+{
+	struct context *c = &rd->ctx;
+
+	push_section(c, number, title);
+	c->last_section = true;
+	c->last_row = -1;
+	clear_prev(c);
+	result_fate(rd->res, rd->block, pos, FATE_SECTION, c->stack[c->depth - 1].key, "%s", why);
+}
+
 /*
  * "II. CẢI CÁCH THỦ TỤC HÀNH CHÍNH" written in one cell merged across the
  * table: a section, its number at the start of its text.
@@ -797,14 +810,9 @@ static bool spanning_section(struct reader *rd, const struct doc_cell *cells, si
 	const char *title = only->text + strcspn(only->text, " \n");
 	title += strspn(title, " \n");
 	bool section = len && *title && words_section_index(number);
-	if (section) {
-		push_section(c, number, title);
-		c->last_section = true;
-		c->last_row = -1;
-		clear_prev(c);
-		result_fate(rd->res, rd->block, pos, FATE_SECTION, c->stack[c->depth - 1].key,
-		            "a section: its number and title in one cell across the table");
-	}
+	if (section)
+		open_section(rd, number, title, pos,
+		             "a section: its number and title in one cell across the table");
 	free(number);
 	return section;
 }
@@ -816,7 +824,6 @@ static bool spanning_section(struct reader *rd, const struct doc_cell *cells, si
 static bool titled_number(struct reader *rd, const struct doc_cell *cells, size_t n,
                           struct doc_pos pos)
 {
-	struct context *c = &rd->ctx;
 	const struct doc_cell *written[3];
 	size_t k = 0;
 
@@ -827,12 +834,8 @@ static bool titled_number(struct reader *rd, const struct doc_cell *cells, size_
 	    words_index(written[1]->text) || !(written[1]->emph & DOC_BOLD))
 		return false;
 	char *index = one_line(written[0]->text);
-	push_section(c, index, written[1]->text);
-	c->last_section = true;
-	c->last_row = -1;
-	clear_prev(c);
-	result_fate(rd->res, rd->block, pos, FATE_SECTION, c->stack[c->depth - 1].key,
-	            "a section: a number and a bold title, nothing else");
+	open_section(rd, index, written[1]->text, pos,
+	             "a section: a number and a bold title, nothing else");
 	free(index);
 	return true;
 }
