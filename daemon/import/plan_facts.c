@@ -492,10 +492,13 @@ static char *caps_units_before(const struct units *u, size_t motto)
 	struct buf b = BUF_INIT;
 
 	for (size_t i = motto; i-- > 0 && n < 3;) {
-		char f[8];
-		/* Under the name, a rule and the document's number ("Số: 18/KH-UBND"). */
-		if (!n &&
-		    (rule_unit(&u->v[i]) || !strncmp(fold(u->v[i].text, f, sizeof(f)), "so", 2)))
+		char f[16];
+		const char *s = fold(u->v[i].text, f, sizeof(f));
+		/* Under the name, a rule and the document's number ("Số: 18/KH-UBND",
+		 * "Số 112-KH/TU"), not a "SỞ Y TẾ" that is the name's second line. */
+		bool number = !strncmp(s, "so:", 3) || !strncmp(s, "so hieu", 7) ||
+		              (!strncmp(s, "so ", 3) && isdigit((unsigned char)s[3]));
+		if (!n && (rule_unit(&u->v[i]) || number))
 			continue;
 		char *caps = caps_lines(u->v[i].text);
 		if (!*caps) {
