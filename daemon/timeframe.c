@@ -1431,9 +1431,9 @@ static int parse_relative_year(struct parser *p)
  * a duty recurs. Twice a year is each half, four times each quarter,
  * twelve times each month, four times a month each week; another count
  * keeps the unit's own cycle (at least that often, by its end). Returns
- * the tokens taken, 0 when the words say no such thing.
+ * whether the words say so (and takes them).
  */
-static int times_per(struct parser *p, bool take)
+static bool times_per(struct parser *p)
 {
 	static const struct {
 		const char *unit;
@@ -1446,22 +1446,20 @@ static int times_per(struct parser *p, bool take)
 	const struct tok *n = peek(p, k);
 
 	if (n->type != TOK_NUM || n->num < 1 || !tok_is(peek(p, k + 1), "lan"))
-		return 0;
+		return false;
 	k += 2;
 	if (tok_punct(peek(p, k), '/') || tok_is(peek(p, k), "moi") || tok_is(peek(p, k), "trong"))
 		k++;
 	if (is_year_tok(peek(p, k + 1)))
-		return 0; /* "2 lần/năm 2026": a count in one year, no cycle */
+		return false; /* "2 lần/năm 2026": a count in one year, no cycle */
 	for (size_t i = 0; i < UTIL_NELEM(rules); i++)
 		if (tok_is(peek(p, k), rules[i].unit) &&
 		    (!rules[i].count || rules[i].count == n->num)) {
-			if (take) {
-				p->marks |= rules[i].mark;
-				p->pos += k + 1;
-			}
-			return k + 1;
+			p->marks |= rules[i].mark;
+			p->pos += k + 1;
+			return true;
 		}
-	return 0;
+	return false;
 }
 
 /*
@@ -1493,10 +1491,10 @@ static int part_at(const struct parser *p, enum part *part)
 		return tok_is(peek(p, 2), "thang") && peek(p, 3)->type == TOK_NUM ? 2 : 0;
 	} else
 		return 0;
-	const struct tok *t = peek(p, k);
-	if ((tok_is(t, "nam") && peek(p, k + 1)->type != TOK_NUM &&
-	     !tok_is(peek(p, k + 1), "hoc")) ||
-	    (tok_is(t, "nam") && is_year_tok(peek(p, k + 1))) ||
+	const struct tok *t = peek(p, k), *next = peek(p, k + 1);
+	/* "năm 2027", "năm" alone or "năm sau"; not "năm học" nor "năm 5". */
+	if ((tok_is(t, "nam") && !tok_is(next, "hoc") &&
+	     (next->type != TOK_NUM || is_year_tok(next))) ||
 	    (at_quarter_word(p, k) && at_numeral(p, k + 1)) ||
 	    (tok_is(t, "thang") && peek(p, k + 1)->type == TOK_NUM))
 		return k;
@@ -1591,7 +1589,7 @@ static int parse_item(struct parser *p)
 		return parse_weekday(p) < 0 ? -1 : 1;
 	if (t->type == TOK_NUM && t->num == 6 && tok_is(peek(p, 1), "thang"))
 		return parse_half(p) < 0 ? -1 : 1;
-	if (times_per(p, true))
+	if (times_per(p))
 		return 1;
 	enum part part;
 	if ((n = part_at(p, &part)) > 0)

@@ -598,12 +598,6 @@ static char *deadline_text(const char *text, const uint32_t *map, const char *f,
 }
 
 /*
- * The deadline of a reporting duty, as written: "Định kỳ hàng năm (trước
- * ngày 15/12)", "trước ngày 01/12 hàng năm", "hằng năm (trước ngày 15
- * tháng 11)", "báo cáo 6 tháng và báo cáo năm". NULL when the paragraph
- * sets no deadline.
- */
-/*
  * Where a deadline that ends at end goes on with another joined to it by
  * "và" or a comma ("định kỳ 6 tháng (trước ngày 15/6) và hằng năm (trước
  * ngày 15/12)"): the end of the last one so joined.
@@ -628,6 +622,12 @@ static size_t chained_end(const char *f, size_t end, const char *const *patterns
 	}
 }
 
+/*
+ * The deadline of a reporting duty, as written: "Định kỳ hàng năm (trước
+ * ngày 15/12)", "trước ngày 01/12 hàng năm", "hằng năm (trước ngày 15
+ * tháng 11)", "báo cáo 6 tháng và báo cáo năm". NULL when the paragraph
+ * sets no deadline.
+ */
 static char *duty_timeframe(const char *text)
 {
 	static const char *const patterns[] = {

@@ -44,7 +44,8 @@ int read_text_check(const char *data, size_t len, const char **why, int *column)
 /*
  * A text saved as "Unicode" by Windows tools is UTF-16 with a byte order
  * mark: converted to UTF-8 (glibc's iconv), it is read as any text. NULL
- * when data is no such text; -1 in *bad_at (the byte) when it is, broken.
+ * when data is no such text; when it is but breaks, *bad_at is the byte
+ * where (0 when whole).
  */
 static char *from_utf16(const char *data, size_t len, size_t *out_len, long *bad_at)
 {

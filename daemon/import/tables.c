@@ -772,7 +772,8 @@ static void note_heading_cells(struct reader *rd, const struct doc_cell *cells, 
 		}
 }
 
-/* A section row: the rows under it are its, and none goes on from above. */
+/* A section row: the rows under it are its, and none goes on from above.
+ * One without a number ("" — a bold group title) has no key of its own. */
 static void open_section(struct reader *rd, const char *number, const char *title,
                          struct doc_pos pos, const char *why)
 {
@@ -782,7 +783,8 @@ static void open_section(struct reader *rd, const char *number, const char *titl
 	c->last_section = true;
 	c->last_row = -1;
 	clear_prev(c);
-	result_fate(rd->res, rd->block, pos, FATE_SECTION, c->stack[c->depth - 1].key, "%s", why);
+	result_fate(rd->res, rd->block, pos, FATE_SECTION,
+	            *number ? c->stack[c->depth - 1].key : NULL, "%s", why);
 }
 
 /*
@@ -1127,14 +1129,10 @@ static void data_row(struct reader *rd, const struct doc_cell *cells, size_t n, 
 		result_fate(rd->res, rd->block, pos, FATE_TEXT, NULL,
 		            "a blank row of a form: nothing written beside its number");
 	} else if (section_row(c, v, index, cover(cells, n, base))) {
-		push_section(c, index, col(v, c, COL_TASK)->text);
-		c->last_section = true;
-		c->last_row = -1;
-		clear_prev(c);
-		result_fate(rd->res, rd->block, pos, FATE_SECTION,
-		            *index ? c->stack[c->depth - 1].key : NULL,
-		            "a section: %s, nothing assigned",
-		            *index ? "a section number" : "a group title in bold or italics");
+		open_section(rd, index, col(v, c, COL_TASK)->text, pos,
+		             *index
+		                 ? "a section: a section number, nothing assigned"
+		                 : "a section: a group title in bold or italics, nothing assigned");
 	} else if (!*index && !flat && unnumbered_task(c, v)) {
 		char own[16];
 		snprintf(own, sizeof(own), "%d", ++c->unnumbered);

@@ -875,30 +875,51 @@ static void test_legend(void **state)
 }
 
 /* An item too long to look for its deadline in is said, never dropped silently. */
-/* The plan's monitor: told to follow the plan in the organisation section, or in a letter. */
-static void test_monitor(void **state)
+/*
+ * The plan's agencies read from its text: the monitor, told to follow the
+ * plan in the organisation section or in a letter; the issuing body in
+ * capitals before the motto, however the head's two columns come apart.
+ */
+static void test_plan_agencies(void **state)
 {
 	static const struct {
-		const char *what, *text, *monitor;
+		const char *what, *text, *monitor, *issuer;
 	} cases[] = {
 	    {"a letter's numbered item",
 	     "Kính gửi: Các sở.\n\n1. Giao Sở Y tế kiểm tra, báo cáo "
 	     "trước ngày 15/4/2027.\n\n2. Giao Văn phòng UBND tỉnh theo dõi, đôn đốc.\n",
-	     "Văn phòng UBND tỉnh"},
+	     "Văn phòng UBND tỉnh", NULL},
 	    {"a plain paragraph of the organisation section",
 	     "I. MỤC TIÊU\n\nA.\n\nII. TỔ "
 	     "CHỨC THỰC HIỆN\n\nSở Y tế kiểm tra, báo cáo trước ngày 15/4/2027.\n\nSở Nội vụ "
 	     "theo dõi việc thực hiện Kế hoạch này.\n",
-	     "Sở Nội vụ"},
+	     "Sở Nội vụ", NULL},
 	    {"a numbered item of the organisation section",
 	     "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Tài "
 	     "chính: bố trí kinh phí.\n\n2. Sở Tư pháp chủ trì theo dõi, đôn đốc, tổng hợp.\n",
-	     "Sở Tư pháp"},
+	     "Sở Tư pháp", NULL},
 	    {"urging others in a task's work is no monitoring",
 	     "I. NHIỆM VỤ\n\n1. Sở Y tế chủ "
 	     "trì, đôn đốc các đơn vị tiêm chủng, xong trước ngày 1/5/2027.\n\n2. Sở Tài chính "
 	     "theo dõi giá cả thị trường, hằng tháng.\n",
-	     NULL},
+	     NULL, NULL},
+	    {"a Word header table: the name's lines, a rule and the number before the motto",
+	     "ỦY BAN NHÂN DÂN\n\nTỈNH GIA LAI\n\n-------\n\nSố: 18/KH-UBND\n\nCỘNG HÒA XÃ HỘI "
+	     "CHỦ NGHĨA VIỆT NAM\n\nĐộc lập - Tự do - Hạnh phúc\n",
+	     NULL, "ỦY BAN NHÂN DÂN TỈNH GIA LAI"},
+	    {"a PDF's columns line by line: the name's second line after the motto",
+	     "ỦY BAN NHÂN DÂN\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nTỈNH HÀ TĨNH\n\nĐộc lập - "
+	     "Tự do - Hạnh phúc\n",
+	     NULL, "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"},
+	    {"side by side, the motto wrapped: its 'NAM' is not the name's",
+	     "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n\nNAM\n\nTHÀNH PHỐ HẢI PHÒNG\n\n"
+	     "Độc lập - Tự do - Hạnh phúc\n",
+	     NULL, "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"},
+	    {"a sở's name under its province's: 'SỞ' is no number's 'Số'",
+	     "UBND TỈNH PHÚ THỌ\n\nSỞ Y TẾ\n\n-------\n\nSố 45/KH-SYT\n\nCỘNG HÒA XÃ HỘI CHỦ "
+	     "NGHĨA VIỆT NAM\n\nĐộc lập - Tự do - Hạnh phúc\n",
+	     NULL, "UBND TỈNH PHÚ THỌ SỞ Y TẾ"},
+	    {"no motto: not said", "KẾ HOẠCH\n\nVề kiểm tra năm 2026\n", NULL, NULL},
 	};
 	(void)state;
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
@@ -907,6 +928,8 @@ static void test_monitor(void **state)
 		read_doc(cases[i].text, &d, &r);
 		check_str(cases[i].what, r.monitor ? r.monitor : "(none)",
 		          cases[i].monitor ? cases[i].monitor : "(none)");
+		check_str(cases[i].what, r.issuer ? r.issuer : "(none)",
+		          cases[i].issuer ? cases[i].issuer : "(none)");
 		result_free(&r);
 		doc_free(&d);
 	}
@@ -1114,37 +1137,6 @@ static void test_section_in_one_merged_cell(void **state)
 	doc_free(&d);
 }
 
-/* The issuing body in capitals, however the head's two columns come apart. */
-static void test_issuer(void **state)
-{
-	static const struct {
-		const char *what, *text, *issuer;
-	} cases[] = {
-	    {"a Word header table: the name's lines, a rule and the number before the motto",
-	     "ỦY BAN NHÂN DÂN\n\nTỈNH GIA LAI\n\n-------\n\nSố: 18/KH-UBND\n\nCỘNG HÒA XÃ HỘI "
-	     "CHỦ NGHĨA VIỆT NAM\n\nĐộc lập - Tự do - Hạnh phúc\n",
-	     "ỦY BAN NHÂN DÂN TỈNH GIA LAI"},
-	    {"a PDF's columns line by line: the name's second line after the motto",
-	     "ỦY BAN NHÂN DÂN\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nTỈNH HÀ TĨNH\n\nĐộc lập - "
-	     "Tự do - Hạnh phúc\n",
-	     "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"},
-	    {"side by side, the motto wrapped: its 'NAM' is not the name's",
-	     "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n\nNAM\n\nTHÀNH PHỐ HẢI PHÒNG\n\n"
-	     "Độc lập - Tự do - Hạnh phúc\n",
-	     "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"},
-	    {"no motto: not said", "KẾ HOẠCH\n\nVề kiểm tra năm 2026\n", "(none)"},
-	};
-	(void)state;
-	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		struct doc d;
-		struct import_result r;
-		read_doc(cases[i].text, &d, &r);
-		check_str(cases[i].what, r.issuer ? r.issuer : "(none)", cases[i].issuer);
-		result_free(&r);
-		doc_free(&d);
-	}
-}
-
 /* Nothing read is lost: every row and paragraph has a fate, and rows that look like
  * tasks but cannot be read are problems with their line. */
 static void test_nothing_dropped_silently(void **state)
@@ -1205,8 +1197,8 @@ int main(void)
 	    cmocka_unit_test(test_assignments),
 	    cmocka_unit_test(test_legend),
 	    cmocka_unit_test(test_assignment_too_long),
-	    cmocka_unit_test(test_monitor),
-	    cmocka_unit_test(test_issuer),
+	    cmocka_unit_test(test_plan_agencies),
+
 	    cmocka_unit_test(test_plan_facts),
 	    cmocka_unit_test(test_nothing_dropped_silently),
 	    cmocka_unit_test(test_lost_separators),
